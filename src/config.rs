@@ -1,0 +1,356 @@
+//! Configuration: `site.toml` → [`Config`], with defaults, validation, and "did you mean"
+//! for unknown keys.
+//!
+//! Type errors come from serde with a byte span, which we turn into line and column.
+//! Unknown keys are collected by serde_ignored and become warnings, never silently
+//! dropped; the line of each is found by a scan of `key =` lines per `[table]`.
+
+use crate::diagnostics::{line_col, unknown_key_message, Diagnostic};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The name of the configuration file at the site root.
+pub const CONFIG_FILE: &str = "site.toml";
+
+const TOP_KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "description",
+    "language",
+    "output_dir",
+    "paginate_by",
+    "extra",
+    "annotations",
+];
+const ANNOTATION_KEYS: &[&str] = &["kinds", "autolink", "callouts"];
+const CALLOUT_KEYS: &[&str] = &["note", "tip", "important", "warning", "caution"];
+
+/// The site's configuration, validated.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The site's name, shown in the masthead.
+    pub title: String,
+    /// The absolute URL the site is deployed at, without a trailing slash.
+    pub base_url: String,
+    /// A line about the site.
+    pub description: Option<String>,
+    /// The language of the content (`lang` attribute), default `en`.
+    pub language: String,
+    /// Where `build` writes, relative to the site root unless absolute.
+    pub output_dir: PathBuf,
+    /// List pages split into pages of this many articles.
+    pub paginate_by: Option<usize>,
+    /// Free-form values passed to templates as `site.extra`.
+    pub extra: serde_json::Value,
+    /// The `[annotations]` table.
+    pub annotations: Annotations,
+}
+
+/// The `[annotations]` table: note kinds, autolinking, callout titles.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct Annotations {
+    /// A note's kind is its label's first word when it is one of these.
+    pub kinds: Vec<String>,
+    /// Link the first plain mention of each actor named in the front matter.
+    pub autolink: bool,
+    /// Titles of GitHub-style alerts.
+    pub callouts: Callouts,
+}
+
+/// Titles of the five GitHub-style alerts.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct Callouts {
+    /// `[!NOTE]`
+    pub note: String,
+    /// `[!TIP]`
+    pub tip: String,
+    /// `[!IMPORTANT]`
+    pub important: String,
+    /// `[!WARNING]`
+    pub warning: String,
+    /// `[!CAUTION]`
+    pub caution: String,
+}
+
+impl Default for Annotations {
+    fn default() -> Self {
+        Annotations {
+            kinds: ["context", "analysis", "fact-check", "quote", "background"]
+                .map(String::from)
+                .to_vec(),
+            autolink: true,
+            callouts: Callouts::default(),
+        }
+    }
+}
+
+impl Default for Callouts {
+    fn default() -> Self {
+        Callouts {
+            note: "Context".into(),
+            tip: "Why it matters".into(),
+            important: "Key point".into(),
+            warning: "Disputed".into(),
+            caution: "Unverified".into(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct RawConfig {
+    title: String,
+    base_url: String,
+    description: Option<String>,
+    language: Option<String>,
+    output_dir: Option<PathBuf>,
+    paginate_by: Option<i64>,
+    #[serde(default)]
+    extra: Option<toml::Table>,
+    #[serde(default)]
+    annotations: Annotations,
+}
+
+/// A loaded configuration and the warnings it produced.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The configuration.
+    pub config: Config,
+    /// Unknown keys and other non-fatal problems.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads and validates `<root>/site.toml`.
+pub fn load(root: &Path) -> Result<Loaded, Vec<Diagnostic>> {
+    let path = root.join(CONFIG_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        let message = if e.kind() == std::io::ErrorKind::NotFound {
+            format!(
+                "no {CONFIG_FILE} in {}: is this a briefing site? (`briefing init DIR` makes one)",
+                root.display()
+            )
+        } else {
+            format!("cannot read {CONFIG_FILE}: {e}")
+        };
+        vec![Diagnostic::error(CONFIG_FILE, message)]
+    })?;
+    parse(&text)
+}
+
+/// Parses the text of a `site.toml`.
+pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
+    let file = Path::new(CONFIG_FILE);
+    let mut unknown = Vec::new();
+    let de = toml::Deserializer::parse(text).map_err(|e| vec![toml_error(text, &e)])?;
+    let raw: RawConfig = serde_ignored::deserialize(de, |p| unknown.push(p.to_string()))
+        .map_err(|e| vec![toml_error(text, &e)])?;
+
+    let keys = scan_keys(text);
+    let locate = |key: &str| keys.get(key).copied().unwrap_or((1, 1));
+    let mut warnings = Vec::new();
+    for key in unknown {
+        let (parent, leaf) = key.rsplit_once('.').unwrap_or(("", &key));
+        let (what, known) = match parent {
+            "" => ("key", TOP_KEYS),
+            "annotations" => ("key in [annotations]", ANNOTATION_KEYS),
+            "annotations.callouts" => ("callout", CALLOUT_KEYS),
+            _ => ("key", &[][..]),
+        };
+        let (line, col) = locate(&key);
+        warnings.push(
+            Diagnostic::warning(file, unknown_key_message(what, leaf, known)).at(line, col, text),
+        );
+    }
+
+    warnings.sort_by_key(|d| d.position);
+    let mut errors = Vec::new();
+    let mut error = |key: &str, message: String| {
+        let (line, col) = locate(key);
+        errors.push(Diagnostic::error(file, format!("{key}: {message}")).at(line, col, text));
+    };
+    let title = raw.title.trim().to_string();
+    if title.is_empty() {
+        error(
+            "title",
+            "expected the site's name, found an empty string".into(),
+        );
+    }
+    let base_url = raw.base_url.trim().trim_end_matches('/').to_string();
+    match url::Url::parse(&base_url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {}
+        Ok(u) => error("base_url", format!("expected an http or https URL, found {:?} (scheme {})", raw.base_url, u.scheme())),
+        Err(e) => error("base_url", format!("expected an absolute URL such as \"https://example.org/briefings\", found {:?} ({e})", raw.base_url)),
+    }
+    let paginate_by = match raw.paginate_by {
+        Some(n) if n < 1 => {
+            error(
+                "paginate_by",
+                format!("expected a number of articles of 1 or more, found {n}"),
+            );
+            None
+        }
+        Some(n) => Some(usize::try_from(n).unwrap_or(usize::MAX)),
+        None => None,
+    };
+    let language = raw
+        .language
+        .map(|l| l.trim().to_string())
+        .unwrap_or_else(|| "en".into());
+    if language.is_empty() {
+        error(
+            "language",
+            "expected a language tag such as \"en\", found an empty string".into(),
+        );
+    }
+    if raw
+        .annotations
+        .kinds
+        .iter()
+        .any(|k| k.trim().is_empty() || k.contains(char::is_whitespace))
+    {
+        error(
+            "annotations.kinds",
+            "expected single words such as \"context\"".into(),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let extra = serde_json::to_value(raw.extra.unwrap_or_default()).unwrap_or_default();
+    let config = Config {
+        title,
+        base_url,
+        description: raw.description.filter(|d| !d.trim().is_empty()),
+        language,
+        output_dir: raw.output_dir.unwrap_or_else(|| PathBuf::from("public")),
+        paginate_by,
+        extra,
+        annotations: raw.annotations,
+    };
+    Ok(Loaded { config, warnings })
+}
+
+impl Config {
+    /// The path part of `base_url`, with leading and trailing slash: `/briefings/`.
+    pub fn base_path(&self) -> String {
+        let path = url::Url::parse(&self.base_url)
+            .map(|u| u.path().trim_matches('/').to_string())
+            .unwrap_or_default();
+        if path.is_empty() {
+            "/".into()
+        } else {
+            format!("/{path}/")
+        }
+    }
+
+    /// The absolute URL of a site-relative path (`articles/x/`).
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}/{}", self.base_url, path)
+    }
+}
+
+fn toml_error(text: &str, e: &toml::de::Error) -> Diagnostic {
+    let d = Diagnostic::error(CONFIG_FILE, e.message().trim().to_string());
+    match e.span() {
+        Some(span) => {
+            let (line, col) = line_col(text, span.start);
+            d.at(line, col, text)
+        }
+        None => d,
+    }
+}
+
+/// Where each `key =` of a TOML file is, by dotted path including its `[table]`.
+fn scan_keys(text: &str) -> BTreeMap<String, (usize, usize)> {
+    let mut keys = BTreeMap::new();
+    let mut table = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let col = line.len() - trimmed.len() + 1;
+        if let Some(header) = trimmed.strip_prefix('[') {
+            table = header
+                .trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            keys.entry(table.clone()).or_insert((i + 1, col));
+        } else if let Some((key, _)) = trimmed.split_once('=') {
+            let key = key.trim().trim_matches('"');
+            if !key.is_empty() && !key.starts_with('#') {
+                let path = if table.is_empty() {
+                    key.to_string()
+                } else {
+                    format!("{table}.{key}")
+                };
+                keys.entry(path).or_insert((i + 1, col));
+            }
+        }
+    }
+    keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first_lines(diags: &[Diagnostic]) -> Vec<String> {
+        diags
+            .iter()
+            .map(|d| d.to_string().lines().next().unwrap().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn defaults() {
+        let c = parse("title = 'Desk'\nbase_url = 'https://example.org/briefings/'\n")
+            .unwrap()
+            .config;
+        assert_eq!(c.base_url, "https://example.org/briefings");
+        assert_eq!(c.base_path(), "/briefings/");
+        assert_eq!(c.language, "en");
+        assert_eq!(c.output_dir, PathBuf::from("public"));
+        assert_eq!(c.annotations.kinds.len(), 5);
+        assert_eq!(c.annotations.callouts.tip, "Why it matters");
+        assert_eq!(
+            c.permalink("articles/a/"),
+            "https://example.org/briefings/articles/a/"
+        );
+    }
+
+    #[test]
+    fn missing_and_mistyped_keys_have_positions() {
+        let e = parse("base_url = 'https://x.org'\n").unwrap_err();
+        assert_eq!(
+            first_lines(&e),
+            vec!["error: site.toml:1:1: missing field `title`"]
+        );
+        let e = parse("title = 5\nbase_url = 'https://x.org'\n").unwrap_err();
+        assert_eq!(
+            first_lines(&e),
+            vec!["error: site.toml:1:9: invalid type: integer `5`, expected a string"]
+        );
+    }
+
+    #[test]
+    fn every_value_error_at_once() {
+        let e = parse("title = ''\nbase_url = 'example.org'\npaginate_by = 0\n").unwrap_err();
+        assert_eq!(e.len(), 3);
+        assert_eq!(first_lines(&e)[2], "error: site.toml:3:1: paginate_by: expected a number of articles of 1 or more, found 0");
+    }
+
+    #[test]
+    fn unknown_keys_are_warnings_with_suggestions() {
+        let l = parse("title = 'x'\nbase_url = 'https://x.org'\npaginate = 5\n[annotations]\nautolnk = false\n").unwrap();
+        assert_eq!(
+            first_lines(&l.warnings),
+            vec![
+                "warning: site.toml:3:1: unknown key `paginate` (did you mean `paginate_by`?)",
+                "warning: site.toml:5:1: unknown key in [annotations] `autolnk` (did you mean `autolink`?)",
+            ]
+        );
+    }
+}

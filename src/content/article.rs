@@ -1,0 +1,205 @@
+//! Articles: one Markdown file with front matter → an [`Article`] of the site model.
+//!
+//! Loading is split in two so both halves run in parallel over all files: [`load`]
+//! reads and checks the front matter (all the site indexes need), and
+//! [`render_bodies`] renders Markdown once the indexes exist to resolve links against.
+
+use super::front_matter::{self, FrontMatter};
+use super::markdown::{self, Heading, Links, Origin};
+use super::walk::Asset;
+use crate::diagnostics::{display_path, Diagnostic};
+use crate::model::slug::slugify;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// One briefing.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// The file, relative to the site root (`content/2017-07-06-x.md`).
+    pub file: PathBuf,
+    /// The file relative to `content/`, `/`-separated: how links name it.
+    pub content_path: String,
+    /// The URL slug: `/articles/<slug>/`.
+    pub slug: String,
+    /// Front matter, typed.
+    pub front: FrontMatter,
+    /// The bundle folder relative to `content/` for `<dir>/index.md` articles.
+    pub bundle: Option<String>,
+    /// The body's HTML, once rendered.
+    pub html: String,
+    /// Summary: front matter `summary`, else the first paragraph.
+    pub summary: String,
+    /// Headings with their ids.
+    pub headings: Vec<Heading>,
+    /// Words in the body.
+    pub word_count: usize,
+    /// Source text, kept only until the body is rendered.
+    text: String,
+    body_offset: usize,
+}
+
+impl Article {
+    /// The article's folder relative to `content/` (`""` at the top).
+    pub fn content_dir(&self) -> &str {
+        self.content_path
+            .rsplit_once('/')
+            .map_or("", |(dir, _)| dir)
+    }
+}
+
+/// The slug a file gets when its front matter sets none: the file name without a
+/// leading `YYYY-MM-DD-`, or the folder's name for a bundle's `index.md`.
+pub fn slug_from_path(content_path: &str) -> String {
+    let mut parts = content_path.rsplit('/');
+    let file = parts.next().unwrap_or_default();
+    let stem = file.strip_suffix(".md").unwrap_or(file);
+    let stem = if stem == "index" {
+        parts.next().unwrap_or(stem)
+    } else {
+        stem
+    };
+    let bytes = stem.as_bytes();
+    let dated = bytes.len() > 11
+        && bytes[10] == b'-'
+        && bytes[..10].iter().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                *b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    slugify(if dated { &stem[11..] } else { stem })
+}
+
+/// Reads one article and checks its front matter.
+pub fn load(root: &Path, md: &Asset) -> (Option<Article>, Vec<Diagnostic>) {
+    let file = display_path(root, &md.src);
+    let bytes = match std::fs::read(&md.src) {
+        Ok(b) => b,
+        Err(e) => {
+            return (
+                None,
+                vec![Diagnostic::error(file, format!("cannot read: {e}"))],
+            )
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => front_matter::normalize(t),
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let d = Diagnostic::error(file, "expected UTF-8 text, found bytes that are not UTF-8")
+                .at_offset(offset, &lossy);
+            return (None, vec![d]);
+        }
+    };
+    if let Some(offset) = text.find('\0') {
+        let d = Diagnostic::error(file, "expected text, found a NUL byte").at_offset(offset, &text);
+        return (None, vec![d]);
+    }
+    let split = match front_matter::split(&file, &text) {
+        Ok(s) => s,
+        Err(d) => return (None, vec![d]),
+    };
+    let parsed = front_matter::parse_article(&file, &text, &split);
+    let Some(front) = parsed.value else {
+        return (None, parsed.diagnostics);
+    };
+    let mut diagnostics = parsed.diagnostics;
+    let slug = match &front.slug {
+        Some(s) => s.clone(),
+        None => slug_from_path(&md.rel),
+    };
+    if slug.is_empty() {
+        diagnostics.push(Diagnostic::error(
+            &file,
+            "cannot make a URL from this file's name: add `slug:` to its front matter",
+        ));
+        return (None, diagnostics);
+    }
+    let bundle = md.rel.strip_suffix("/index.md").map(str::to_string);
+    let body_offset = split.body_offset;
+    let article = Article {
+        file,
+        content_path: md.rel.clone(),
+        slug,
+        front,
+        bundle,
+        html: String::new(),
+        summary: String::new(),
+        headings: Vec::new(),
+        word_count: 0,
+        text,
+        body_offset,
+    };
+    (Some(article), diagnostics)
+}
+
+/// Loads every article in parallel; diagnostics come back in file order.
+pub fn load_all(root: &Path, files: &[Asset]) -> (Vec<Article>, Vec<Diagnostic>) {
+    let results: Vec<_> = files.par_iter().map(|md| load(root, md)).collect();
+    let mut articles = Vec::with_capacity(results.len());
+    let mut diagnostics = Vec::new();
+    for (article, mut d) in results {
+        articles.extend(article);
+        diagnostics.append(&mut d);
+    }
+    (articles, diagnostics)
+}
+
+/// Renders every article's body in parallel, resolving links through `links(article)`.
+pub fn render_bodies<L: Links>(
+    articles: &mut [Article],
+    links: impl Fn(&Article) -> L + Sync,
+) -> Vec<Diagnostic> {
+    let results: Vec<Vec<Diagnostic>> = articles
+        .par_iter_mut()
+        .map(|article| {
+            let mut diagnostics = Vec::new();
+            let text = std::mem::take(&mut article.text);
+            let resolver = links(article);
+            let origin = Origin {
+                path: &article.file,
+                text: &text,
+                body_offset: article.body_offset,
+                content_dir: article.content_dir(),
+            };
+            let rendered = markdown::render(
+                &text[article.body_offset..],
+                &origin,
+                &resolver,
+                &mut diagnostics,
+            );
+            article.summary = article
+                .front
+                .summary
+                .clone()
+                .unwrap_or(rendered.first_paragraph);
+            article.html = rendered.html;
+            article.headings = rendered.headings;
+            article.word_count = rendered.word_count;
+            diagnostics
+        })
+        .collect();
+    results.into_iter().flatten().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_drop_a_leading_date_and_use_bundle_folders() {
+        assert_eq!(
+            slug_from_path("2017-07-06-tillerson-offer.md"),
+            "tillerson-offer"
+        );
+        assert_eq!(
+            slug_from_path("2017/2017-06-06-Raqqa Offensive.md"),
+            "raqqa-offensive"
+        );
+        assert_eq!(slug_from_path("2017-07-09-ceasefire/index.md"), "ceasefire");
+        assert_eq!(slug_from_path("notes.md"), "notes");
+        assert_eq!(slug_from_path("2017-07-06.md"), "2017-07-06");
+    }
+}

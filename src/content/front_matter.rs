@@ -1,0 +1,581 @@
+//! Front matter: split a file into YAML and body, parse the YAML into a typed struct,
+//! and map every problem back to a line and column in the *file*.
+//!
+//! Parsing happens in two steps. serde's derive checks the shapes (a list where a
+//! list belongs), and yaml_serde gives those errors a position. Then our own checks
+//! give meaning to the values (dates, slugs, non-empty titles); serde would lose the
+//! position for those, so a small [`KeyIndex`] of `key:` lines finds it again.
+
+use crate::diagnostics::{unknown_key_message, Diagnostic};
+use crate::model::date::Date;
+use crate::model::slug::slugify;
+use serde::de::{self, MapAccess, Visitor};
+use serde::Deserialize;
+use std::fmt;
+use std::path::Path;
+
+/// The keys an article's front matter may have (SPEC.md, "An article").
+pub const ARTICLE_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "source",
+    "actors",
+    "tags",
+    "summary",
+    "draft",
+    "key_points",
+    "slug",
+    "extra",
+];
+const SOURCE_KEYS: &[&str] = &["name", "url", "author", "published"];
+
+/// A file cut at its front matter fences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// The YAML between the fences.
+    pub yaml: &'a str,
+    /// The 1-based line of the file where `yaml` starts.
+    pub yaml_line: usize,
+    /// Everything after the closing fence.
+    pub body: &'a str,
+    /// The 1-based line of the file where `body` starts.
+    pub body_line: usize,
+    /// Byte offset of `body` in the file.
+    pub body_offset: usize,
+}
+
+/// Normalises what editors save: drops a UTF-8 byte-order mark and turns CRLF into LF,
+/// which keeps every line and column where it was.
+pub fn normalize(text: String) -> String {
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    }
+}
+
+fn is_fence(line: &str) -> bool {
+    line.trim_end() == "---"
+}
+
+/// Cuts `text` (already [`normalize`]d) into front matter and body.
+pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if !is_fence(first) {
+        let message = if text.trim().is_empty() {
+            "empty file: expected front matter, starting with a `---` line"
+        } else {
+            "expected front matter: the file must start with a `---` line, then YAML, then `---`"
+        };
+        return Err(Diagnostic::error(path, message).at(1, 1, text));
+    }
+    let yaml_start = first.len();
+    let mut offset = yaml_start;
+    let mut line_no = 2;
+    for line in lines {
+        if is_fence(line) {
+            let body_offset = offset + line.len();
+            return Ok(Split {
+                yaml: &text[yaml_start..offset],
+                yaml_line: 2,
+                body: &text[body_offset..],
+                body_line: line_no + 1,
+                body_offset,
+            });
+        }
+        offset += line.len();
+        line_no += 1;
+    }
+    Err(Diagnostic::error(
+        path,
+        "front matter is never closed: expected a `---` line after the YAML",
+    )
+    .at(1, 1, text))
+}
+
+/// Where each `key:` of a YAML block sits, by dotted path (`source.name`).
+///
+/// Not a YAML parser: it reads the block-style mappings editors write, which is
+/// enough to point a message at the right line.
+#[derive(Debug, Default)]
+pub struct KeyIndex {
+    entries: Vec<KeyEntry>,
+}
+
+#[derive(Debug)]
+struct KeyEntry {
+    path: String,
+    /// 1-based line in the file.
+    line: usize,
+    /// 1-based column of the key.
+    key_col: usize,
+    /// 1-based column of the value on the same line, if any.
+    value_col: Option<usize>,
+}
+
+impl KeyIndex {
+    /// Indexes `yaml`, whose first line is line `first_line` of the file.
+    pub fn new(yaml: &str, first_line: usize) -> KeyIndex {
+        let mut entries = Vec::new();
+        let mut parents: Vec<(usize, String)> = Vec::new();
+        for (i, line) in yaml.split('\n').enumerate() {
+            let indent = line.len() - line.trim_start_matches(' ').len();
+            let rest = &line[indent..];
+            if rest.is_empty() || rest.starts_with('#') || rest.starts_with('-') {
+                continue;
+            }
+            let Some(colon) = rest.find(':') else {
+                continue;
+            };
+            let key = rest[..colon].trim().trim_matches(|c| c == '"' || c == '\'');
+            let after = &rest[colon + 1..];
+            if key.is_empty() || !(after.is_empty() || after.starts_with(' ')) {
+                continue;
+            }
+            while parents.last().is_some_and(|(d, _)| *d >= indent) {
+                parents.pop();
+            }
+            let path = match parents.last() {
+                Some((_, parent)) => format!("{parent}.{key}"),
+                None => key.to_string(),
+            };
+            let value = after.trim_start();
+            let value_col = (!value.is_empty() && !value.starts_with('#')).then(|| {
+                line[..indent + colon + 1 + (after.len() - value.len())]
+                    .chars()
+                    .count()
+                    + 1
+            });
+            entries.push(KeyEntry {
+                path: path.clone(),
+                line: first_line + i,
+                key_col: line[..indent].chars().count() + 1,
+                value_col,
+            });
+            parents.push((indent, path));
+        }
+        KeyIndex { entries }
+    }
+
+    /// The line and column of the value of `path` (or of its key, for block values).
+    pub fn value(&self, path: &str) -> Option<(usize, usize)> {
+        self.entries
+            .iter()
+            .find(|e| e.path == path)
+            .map(|e| (e.line, e.value_col.unwrap_or(e.key_col)))
+    }
+
+    /// The line and column of the `nth` (0-based) occurrence of the key `path`.
+    pub fn key(&self, path: &str, nth: usize) -> Option<(usize, usize)> {
+        self.entries
+            .iter()
+            .filter(|e| e.path == path)
+            .nth(nth)
+            .map(|e| (e.line, e.key_col))
+    }
+}
+
+/// Front matter exactly as written, shapes checked by serde.
+#[derive(Debug, Deserialize)]
+struct RawFrontMatter {
+    title: String,
+    date: String,
+    source: RawSource,
+    #[serde(default)]
+    actors: Option<Vec<String>>,
+    #[serde(default)]
+    tags: Option<Vec<String>>,
+    #[serde(default)]
+    summary: Option<String>,
+    #[serde(default)]
+    draft: Option<bool>,
+    #[serde(default)]
+    key_points: Option<Vec<String>>,
+    #[serde(default)]
+    slug: Option<String>,
+    #[serde(default)]
+    extra: Option<serde_yaml::Value>,
+}
+
+/// `source:` as a bare outlet name or a mapping.
+#[derive(Debug)]
+enum RawSource {
+    Name(String),
+    Full(RawSourceMap),
+}
+
+#[derive(Debug, Deserialize)]
+struct RawSourceMap {
+    name: String,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    author: Option<String>,
+    #[serde(default)]
+    published: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for RawSource {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct SourceVisitor;
+        impl<'de> Visitor<'de> for SourceVisitor {
+            type Value = RawSource;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("the outlet's name, or a mapping with `name` and optional `url`, `author`, `published`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawSource, E> {
+                Ok(RawSource::Name(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawSource, A::Error> {
+                // Inside serde_ignored's wrapper, so unknown keys here are reported too.
+                RawSourceMap::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(RawSource::Full)
+            }
+        }
+        d.deserialize_any(SourceVisitor)
+    }
+}
+
+/// Where an article's story came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    /// The outlet: `RFE/RL`.
+    pub name: String,
+    /// The original story.
+    pub url: Option<String>,
+    /// The original story's author.
+    pub author: Option<String>,
+    /// When the outlet published it.
+    pub published: Option<Date>,
+}
+
+/// An article's front matter, checked and typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FrontMatter {
+    /// The headline.
+    pub title: String,
+    /// When the briefing is dated.
+    pub date: Date,
+    /// The story it is based on.
+    pub source: Source,
+    /// People and organisations named, as written.
+    pub actors: Vec<String>,
+    /// Topics, as written.
+    pub tags: Vec<String>,
+    /// An explicit summary.
+    pub summary: Option<String>,
+    /// Built only with `--drafts`.
+    pub draft: bool,
+    /// Shown as a list at the top of the article.
+    pub key_points: Vec<String>,
+    /// An explicit slug, already slugified.
+    pub slug: Option<String>,
+    /// Free-form values for templates.
+    pub extra: serde_json::Value,
+}
+
+/// What parsing one file's front matter gave: the value, or every error; warnings either way.
+pub struct Parsed<T> {
+    /// The typed value, when there was no error.
+    pub value: Option<T>,
+    /// Errors and warnings, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses and checks the front matter of the article at `path` (shown as given).
+pub fn parse_article(path: &Path, text: &str, split: &Split<'_>) -> Parsed<FrontMatter> {
+    let index = KeyIndex::new(split.yaml, split.yaml_line);
+    let mut diagnostics = Vec::new();
+    let mut unknown = Vec::new();
+    let de = serde_yaml::Deserializer::from_str(split.yaml);
+    let raw: RawFrontMatter = match serde_ignored::deserialize(de, |p| unknown.push(p.to_string()))
+    {
+        Ok(raw) => raw,
+        Err(e) => {
+            diagnostics.push(yaml_error(path, text, split, &index, &e));
+            return Parsed {
+                value: None,
+                diagnostics,
+            };
+        }
+    };
+    for key in &unknown {
+        let (line, col) = index.key(key, 0).unwrap_or((split.yaml_line - 1, 1));
+        let message = match key.split_once('.') {
+            Some(("source", leaf)) => unknown_key_message("source key", leaf, SOURCE_KEYS),
+            Some(_) => continue,
+            None => unknown_key_message("front matter key", key, ARTICLE_KEYS),
+        };
+        diagnostics.push(Diagnostic::warning(path, message).at(line, col, text));
+    }
+    diagnostics.sort_by_key(|d| d.position);
+    let at = |key: &str| index.value(key).unwrap_or((split.yaml_line - 1, 1));
+    let mut errors = Vec::new();
+    let mut error = |key: &str, message: String| {
+        let (line, col) = at(key);
+        errors.push(Diagnostic::error(path, format!("{key}: {message}")).at(line, col, text));
+    };
+
+    let title = raw.title.trim().to_string();
+    if title.is_empty() {
+        error("title", "expected a headline, found an empty string".into());
+    }
+    let date = Date::parse(&raw.date)
+        .map_err(|e| error("date", e.to_string()))
+        .ok();
+    let source = match raw.source {
+        RawSource::Name(name) => Some(Source {
+            name: name.trim().to_string(),
+            url: None,
+            author: None,
+            published: None,
+        }),
+        RawSource::Full(map) => {
+            let published = match map.published.as_deref().map(Date::parse) {
+                Some(Err(e)) => {
+                    error("source.published", e.to_string());
+                    None
+                }
+                Some(Ok(d)) => Some(d),
+                None => None,
+            };
+            Some(Source {
+                name: map.name.trim().to_string(),
+                url: map.url.filter(|u| !u.trim().is_empty()),
+                author: map.author.filter(|a| !a.trim().is_empty()),
+                published,
+            })
+        }
+    };
+    if source.as_ref().is_some_and(|s| s.name.is_empty()) {
+        let key = if index.value("source.name").is_some() {
+            "source.name"
+        } else {
+            "source"
+        };
+        error(
+            key,
+            "expected the outlet's name, found an empty string".into(),
+        );
+    }
+    let slug = match raw.slug {
+        Some(s) => {
+            let slug = slugify(&s);
+            if slug.is_empty() {
+                error(
+                    "slug",
+                    format!("expected letters or digits for the URL, found {s:?}"),
+                );
+            }
+            Some(slug)
+        }
+        None => None,
+    };
+    let extra = match raw.extra.map(serde_json::to_value).transpose() {
+        Ok(v) => v.unwrap_or_else(|| serde_json::Value::Object(Default::default())),
+        Err(e) => {
+            error("extra", format!("cannot be passed to templates: {e}"));
+            serde_json::Value::Null
+        }
+    };
+    let clean = |v: Option<Vec<String>>| -> Vec<String> {
+        v.unwrap_or_default()
+            .into_iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    let has_errors = !errors.is_empty();
+    diagnostics.append(&mut errors);
+    let value = match (date, source, has_errors) {
+        (Some(date), Some(source), false) => Some(FrontMatter {
+            title,
+            date,
+            source,
+            actors: clean(raw.actors),
+            tags: clean(raw.tags),
+            summary: raw
+                .summary
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty()),
+            draft: raw.draft.unwrap_or(false),
+            key_points: clean(raw.key_points),
+            slug,
+            extra,
+        }),
+        _ => None,
+    };
+    Parsed { value, diagnostics }
+}
+
+/// Turns a yaml_serde error into a diagnostic at the right place in the file.
+fn yaml_error(
+    path: &Path,
+    text: &str,
+    split: &Split<'_>,
+    index: &KeyIndex,
+    e: &serde_yaml::Error,
+) -> Diagnostic {
+    let mut message = e.to_string();
+    let location = e.location().map(|l| (l.line(), l.column()));
+    if let Some((line, col)) = location {
+        let suffix = format!(" at line {line} column {col}");
+        if let Some(stripped) = message.strip_suffix(&suffix) {
+            message = stripped.to_string();
+        }
+    }
+    let fence = (split.yaml_line - 1, 1);
+    let (position, message) = if let Some(field) = between(&message, "missing field `", "`") {
+        (fence, format!("missing required key `{field}`"))
+    } else if let Some(field) = between(&message, "duplicate field `", "`") {
+        let pos = index.key(field, 1).unwrap_or(fence);
+        (pos, format!("`{field}` is given twice"))
+    } else if message.contains("expected struct RawFrontMatter") || split.yaml.trim().is_empty() {
+        let found = message
+            .strip_prefix("invalid type: ")
+            .and_then(|m| m.split(", expected").next())
+            .unwrap_or("nothing");
+        (fence, format!("expected front matter to be a mapping of keys to values (`title: ...`), found {found}"))
+    } else {
+        let pos = location.map_or(fence, |(line, col)| (split.yaml_line + line - 1, col));
+        let message = message.replace("invalid type: unit value", "found nothing");
+        (pos, message)
+    };
+    Diagnostic::error(path, message).at(position.0, position.1, text)
+}
+
+fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let rest = &s[s.find(start)? + start.len()..];
+    Some(&rest[..rest.find(end)?])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (Option<FrontMatter>, Vec<String>) {
+        let path = Path::new("a.md");
+        match split(path, text) {
+            Ok(s) => {
+                let p = parse_article(path, text, &s);
+                (
+                    p.value,
+                    p.diagnostics
+                        .iter()
+                        .map(|d| d.to_string().lines().next().unwrap().to_string())
+                        .collect(),
+                )
+            }
+            Err(d) => (
+                None,
+                vec![d.to_string().lines().next().unwrap().to_string()],
+            ),
+        }
+    }
+
+    #[test]
+    fn split_finds_yaml_and_body_lines() {
+        let text = "---\ntitle: x\n---\nBody\n";
+        let s = split(Path::new("a.md"), text).unwrap();
+        assert_eq!(s.yaml, "title: x\n");
+        assert_eq!((s.yaml_line, s.body_line), (2, 4));
+        assert_eq!(s.body, "Body\n");
+    }
+
+    #[test]
+    fn split_accepts_a_fence_at_end_of_file() {
+        let s = split(Path::new("a.md"), "---\ntitle: x\n---").unwrap();
+        assert_eq!((s.yaml, s.body), ("title: x\n", ""));
+    }
+
+    #[test]
+    fn split_refuses_unclosed_and_missing_front_matter() {
+        let e = split(Path::new("a.md"), "---\ntitle: x\n").unwrap_err();
+        assert!(e.message.contains("never closed"));
+        let e = split(Path::new("a.md"), "").unwrap_err();
+        assert!(e.message.starts_with("empty file"));
+        let e = split(Path::new("a.md"), "# Title\n").unwrap_err();
+        assert!(e.message.starts_with("expected front matter"));
+    }
+
+    #[test]
+    fn normalize_drops_bom_and_crlf() {
+        assert_eq!(normalize("\u{feff}---\r\na: 1\r\n".into()), "---\na: 1\n");
+    }
+
+    #[test]
+    fn key_index_maps_nested_keys_to_file_lines() {
+        let idx = KeyIndex::new("title: x\nsource:\n  name: RFE\n  url: y\n", 2);
+        assert_eq!(idx.value("title"), Some((2, 8)));
+        assert_eq!(idx.value("source"), Some((3, 1)));
+        assert_eq!(idx.value("source.name"), Some((4, 9)));
+        assert_eq!(idx.key("source.url", 0), Some((5, 3)));
+    }
+
+    #[test]
+    fn parses_every_field() {
+        let text = "---\ntitle: \"US offers Russia\"\ndate: 2017-07-06\nsource:\n  name: RFE/RL\n  url: https://x.org/a\n  published: 2017-07-05\nactors: [Rex Tillerson, ' ']\ntags: [syria]\nslug: No Fly\ndraft: true\nkey_points: [a, b]\nextra: {k: 1}\n---\nBody";
+        let (fm, diags) = parse(text);
+        assert!(diags.is_empty(), "{diags:?}");
+        let fm = fm.unwrap();
+        assert_eq!(fm.title, "US offers Russia");
+        assert_eq!(fm.source.name, "RFE/RL");
+        assert_eq!(fm.source.published.unwrap().day().to_string(), "2017-07-05");
+        assert_eq!(fm.actors, vec!["Rex Tillerson"]);
+        assert_eq!(fm.slug.as_deref(), Some("no-fly"));
+        assert!(fm.draft);
+        assert_eq!(fm.extra["k"], 1);
+    }
+
+    #[test]
+    fn bad_date_points_at_the_value() {
+        let (fm, diags) = parse("---\ntitle: x\nsource: RFE\ndate:   July 6\n---\n");
+        assert!(fm.is_none());
+        assert_eq!(
+            diags,
+            vec![r#"error: a.md:4:9: date: expected YYYY-MM-DD or RFC 3339, found "July 6""#]
+        );
+    }
+
+    #[test]
+    fn wrong_type_points_into_the_file() {
+        let (_, diags) =
+            parse("---\ntitle: x\ndate: 2017-07-06\nsource: RFE\nactors: Putin\n---\n");
+        assert_eq!(
+            diags,
+            vec![r#"error: a.md:5:9: actors: invalid type: string "Putin", expected a sequence"#]
+        );
+    }
+
+    #[test]
+    fn missing_and_duplicate_keys() {
+        let (_, diags) = parse("---\ndate: 2017-07-06\nsource: RFE\n---\n");
+        assert_eq!(diags, vec!["error: a.md:1:1: missing required key `title`"]);
+        let (_, diags) = parse("---\ntitle: a\ntitle: b\n---\n");
+        assert_eq!(diags, vec!["error: a.md:3:1: `title` is given twice"]);
+    }
+
+    #[test]
+    fn unknown_keys_warn_with_a_suggestion() {
+        let (fm, diags) = parse("---\ntitle: x\ndate: 2017-07-06\nsource:\n  name: RFE\n  autor: Bob\nactor: [x]\n---\n");
+        assert!(fm.is_some());
+        assert_eq!(
+            diags,
+            vec![
+                "warning: a.md:6:3: unknown source key `autor` (did you mean `author`?)",
+                "warning: a.md:7:1: unknown front matter key `actor` (did you mean `actors`?)",
+            ]
+        );
+    }
+
+    #[test]
+    fn not_a_mapping() {
+        let (_, diags) = parse("---\n- a\n- b\n---\n");
+        assert_eq!(diags, vec!["error: a.md:1:1: expected front matter to be a mapping of keys to values (`title: ...`), found sequence"]);
+    }
+}

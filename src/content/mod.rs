@@ -1,0 +1,6 @@
+//! Content: reading what editors wrote (`content/`, `static/`) into model values.
+
+pub mod article;
+pub mod front_matter;
+pub mod markdown;
+pub mod walk;

@@ -1,0 +1,155 @@
+//! Walking `content/` and `static/`: which files are articles, which are assets.
+//!
+//! Hidden files and editors' scratch files (`.swp`, `~`, `.#x`, `#x#`, `4913`) are
+//! never content. Symbolic links are followed only when they stay inside the site:
+//! a link pointing outside it is reported and skipped, so a build never reads or
+//! publishes a file the site does not own.
+
+use crate::diagnostics::{display_path, Diagnostic};
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// Folders under `content/` that hold profiles, not articles.
+pub const PROFILE_DIRS: &[&str] = &["actors", "sources"];
+
+/// A file copied to the output as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    /// Where it is on disk.
+    pub src: PathBuf,
+    /// Its path relative to the folder walked, with `/` separators.
+    pub rel: String,
+}
+
+/// What a walk found.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Markdown files, by path relative to the folder walked.
+    pub markdown: Vec<Asset>,
+    /// Every other file.
+    pub assets: Vec<Asset>,
+    /// Problems: unreadable folders, links out of the site.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// True for names an editor or the OS leaves behind: never content.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name == "4913"
+}
+
+/// Walks `dir` (inside `root`), skipping `skip_top` folders at its top level.
+pub fn walk(root: &Path, dir: &Path, skip_top: &[&str]) -> Found {
+    let mut found = Found::default();
+    if !dir.is_dir() {
+        return found;
+    }
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let walker = WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            if e.depth() == 0 {
+                return true;
+            }
+            !(is_ignored_name(&name)
+                || (e.depth() == 1 && e.file_type().is_dir() && skip_top.contains(&name.as_ref())))
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
+                let cause = e
+                    .io_error()
+                    .map_or_else(|| e.to_string(), ToString::to_string);
+                found.diagnostics.push(Diagnostic::error(
+                    display_path(root, &path),
+                    format!("cannot read: {cause}"),
+                ));
+                continue;
+            }
+        };
+        let path = entry.path();
+        if entry.file_type().is_symlink() {
+            match path.canonicalize() {
+                Ok(target) if target.starts_with(&canonical_root) && target.is_file() => {}
+                Ok(target) if target.starts_with(&canonical_root) => {
+                    found.diagnostics.push(Diagnostic::warning(
+                        display_path(root, path),
+                        "symbolic link to a folder is not followed; link the files, or move the folder here",
+                    ));
+                    continue;
+                }
+                Ok(target) => {
+                    found.diagnostics.push(Diagnostic::warning(
+                        display_path(root, path),
+                        format!(
+                            "symbolic link points outside the site (to {}); skipped",
+                            target.display()
+                        ),
+                    ));
+                    continue;
+                }
+                Err(e) => {
+                    found.diagnostics.push(Diagnostic::warning(
+                        display_path(root, path),
+                        format!("broken symbolic link: {e}; skipped"),
+                    ));
+                    continue;
+                }
+            }
+        } else if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel) = path.strip_prefix(dir) else {
+            continue;
+        };
+        let Some(rel) = rel.to_str() else {
+            found.diagnostics.push(Diagnostic::warning(
+                display_path(root, path),
+                "file name is not valid UTF-8; skipped",
+            ));
+            continue;
+        };
+        let asset = Asset {
+            src: path.to_path_buf(),
+            rel: rel.replace('\\', "/"),
+        };
+        if path.extension().is_some_and(|e| e == "md") {
+            found.markdown.push(asset);
+        } else {
+            found.assets.push(asset);
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_scratch_files_are_ignored() {
+        for name in [
+            ".a.md.swp",
+            "a.md~",
+            ".#a.md",
+            "#a.md#",
+            "4913",
+            ".DS_Store",
+            "x.swp",
+        ] {
+            assert!(is_ignored_name(name), "{name}");
+        }
+        assert!(!is_ignored_name("a.md"));
+    }
+}

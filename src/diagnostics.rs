@@ -1,0 +1,190 @@
+//! Diagnostics: the problems a user sees, printed like a compiler's.
+//!
+//! Every stage of the pipeline reports problems as [`Diagnostic`] values instead of
+//! failing on the first one, so a build can list every bad file in one run. A
+//! diagnostic knows the file, the 1-based line and column, and the offending source
+//! line; its `Display` prints `error: path:line:col: message`, the line and a caret.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How bad a problem is: errors fail the build, warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The site cannot be built as written.
+    Error,
+    /// Worth fixing, but the build goes on.
+    Warning,
+}
+
+/// One problem in the site, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// The file, relative to the site root where possible.
+    pub file: Option<PathBuf>,
+    /// 1-based line and column (in characters), when known.
+    pub position: Option<(usize, usize)>,
+    /// What is wrong and what was expected.
+    pub message: String,
+    /// The text of the offending line, shown under the message with a caret.
+    pub source_line: Option<String>,
+    /// Underlying causes, printed as `caused by:` lines.
+    pub causes: Vec<String>,
+}
+
+impl Diagnostic {
+    /// An error about `file` as a whole.
+    pub fn error(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, Some(file.into()), message.into())
+    }
+
+    /// A warning about `file` as a whole.
+    pub fn warning(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, Some(file.into()), message.into())
+    }
+
+    /// An error that belongs to no single file (a bad option, say).
+    pub fn general(message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, None, message.into())
+    }
+
+    fn new(severity: Severity, file: Option<PathBuf>, message: String) -> Self {
+        Diagnostic {
+            severity,
+            file,
+            position: None,
+            message,
+            source_line: None,
+            causes: Vec::new(),
+        }
+    }
+
+    /// Points the diagnostic at `line`:`column` (1-based) of `text`, the file's content,
+    /// and keeps that line to show under the message.
+    pub fn at(mut self, line: usize, column: usize, text: &str) -> Self {
+        let line = line.max(1);
+        self.position = Some((line, column.max(1)));
+        self.source_line = text
+            .split('\n')
+            .nth(line - 1)
+            .map(|l| l.trim_end_matches('\r').to_string());
+        self
+    }
+
+    /// Points the diagnostic at a 0-based byte offset into `text`.
+    pub fn at_offset(self, offset: usize, text: &str) -> Self {
+        let (line, column) = line_col(text, offset);
+        self.at(line, column, text)
+    }
+
+    /// Adds an underlying cause.
+    pub fn caused_by(mut self, cause: impl Into<String>) -> Self {
+        self.causes.push(cause.into());
+        self
+    }
+
+    /// True for errors.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// The 1-based line and character column of byte `offset` in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// A path shown relative to `root` when it lies inside it.
+pub fn display_path(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{label}: ")?;
+        if let Some(file) = &self.file {
+            write!(f, "{}", file.display())?;
+            if let Some((line, column)) = self.position {
+                write!(f, ":{line}:{column}")?;
+            }
+            write!(f, ": ")?;
+        }
+        write!(f, "{}", self.message)?;
+        if let (Some((line, column)), Some(source)) = (self.position, &self.source_line) {
+            let number = line.to_string();
+            let gutter = " ".repeat(number.len());
+            // Keep tabs so the caret lines up under the same character.
+            let pad: String = source
+                .chars()
+                .take(column - 1)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            write!(f, "\n{gutter} |\n{number} | {source}\n{gutter} | {pad}^")?;
+        }
+        for cause in &self.causes {
+            write!(f, "\n  caused by: {cause}")?;
+        }
+        Ok(())
+    }
+}
+
+/// "Did you mean" for an unknown key: the closest of `known`, if close enough.
+pub fn did_you_mean<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(unknown, k), *k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
+/// The message for an unknown key, with a suggestion when one is close.
+pub fn unknown_key_message(what: &str, key: &str, known: &[&str]) -> String {
+    match did_you_mean(key, known) {
+        Some(s) => format!("unknown {what} `{key}` (did you mean `{s}`?)"),
+        None => format!(
+            "unknown {what} `{key}` (expected one of: {})",
+            known.join(", ")
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prints_like_a_compiler_with_a_caret() {
+        let text = "---\ntitle: x\ndate: July 6\n";
+        let d = Diagnostic::error("content/a.md", "date: expected YYYY-MM-DD").at(3, 7, text);
+        assert_eq!(
+            d.to_string(),
+            "error: content/a.md:3:7: date: expected YYYY-MM-DD\n  |\n3 | date: July 6\n  |       ^"
+        );
+    }
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        assert_eq!(line_col("é\nab", 4), (2, 2));
+        assert_eq!(line_col("aé", 3), (1, 3));
+    }
+
+    #[test]
+    fn suggests_the_closest_key() {
+        assert_eq!(did_you_mean("actor", &["actors", "tags"]), Some("actors"));
+        assert_eq!(did_you_mean("zzz", &["actors", "tags"]), None);
+    }
+}

@@ -1,0 +1,139 @@
+//! Dates of articles: `YYYY-MM-DD`, or RFC 3339 with a time and an offset.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
+use std::fmt;
+
+/// When something was published, as written: a day, or an instant with its offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Date {
+    /// The instant; a bare day is midnight UTC.
+    pub at: DateTime<FixedOffset>,
+    /// Whether the source gave a time of day.
+    pub has_time: bool,
+}
+
+/// A date that is neither `YYYY-MM-DD` nor RFC 3339.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateError {
+    /// What was found, for the message.
+    pub found: String,
+    /// Why it was refused, when the shape was right but the value was not.
+    pub reason: Option<String>,
+}
+
+impl fmt::Display for DateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "expected YYYY-MM-DD or RFC 3339, found {:?}", self.found)?;
+        if let Some(reason) = &self.reason {
+            write!(f, " ({reason})")?;
+        }
+        Ok(())
+    }
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD` or RFC 3339 (`2017-07-07T16:30:00+02:00`).
+    pub fn parse(text: &str) -> Result<Date, DateError> {
+        let s = text.trim();
+        let error = |reason: Option<&str>| DateError {
+            found: text.to_string(),
+            reason: reason.map(str::to_string),
+        };
+        let bytes = s.as_bytes();
+        let date_shaped = bytes.len() >= 10
+            && bytes[..10].iter().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    *b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
+        if !date_shaped {
+            return Err(error(None));
+        }
+        if s.len() == 10 {
+            let day = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map_err(|_| error(Some("no such day in the calendar")))?;
+            let at = FixedOffset::east_opt(0)
+                .expect("zero offset is valid")
+                .from_utc_datetime(&day.and_hms_opt(0, 0, 0).expect("midnight is valid"));
+            return Ok(Date {
+                at,
+                has_time: false,
+            });
+        }
+        // RFC 3339 allows a space or lowercase `t` between date and time.
+        DateTime::parse_from_rfc3339(s)
+            .map(|at| Date { at, has_time: true })
+            .map_err(|e| {
+                if NaiveDate::parse_from_str(&s[..10], "%Y-%m-%d").is_err() {
+                    error(Some("no such day in the calendar"))
+                } else if s[10..].contains(['+', '-', 'Z', 'z']) {
+                    error(Some(&e.to_string()))
+                } else {
+                    error(Some("a time needs an offset, such as Z or +02:00"))
+                }
+            })
+    }
+
+    /// The calendar day as written (in the date's own offset): `2017-07-06`.
+    pub fn day(&self) -> NaiveDate {
+        self.at.date_naive()
+    }
+
+    /// RFC 3339, for `datetime` attributes and feeds.
+    pub fn rfc3339(&self) -> String {
+        self.at.to_rfc3339()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_day() {
+        let d = Date::parse("2017-07-06").unwrap();
+        assert_eq!(d.day().to_string(), "2017-07-06");
+        assert!(!d.has_time);
+        assert_eq!(d.rfc3339(), "2017-07-06T00:00:00+00:00");
+    }
+
+    #[test]
+    fn parses_rfc3339_keeping_the_offset() {
+        let d = Date::parse("2017-07-07T00:30:00+02:00").unwrap();
+        assert!(d.has_time);
+        assert_eq!(d.day().to_string(), "2017-07-07");
+        assert_eq!(d.rfc3339(), "2017-07-07T00:30:00+02:00");
+    }
+
+    #[test]
+    fn refuses_other_shapes_with_what_was_found() {
+        let e = Date::parse("July 6").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            r#"expected YYYY-MM-DD or RFC 3339, found "July 6""#
+        );
+        assert!(Date::parse("2017").is_err());
+        assert!(Date::parse("17-07-06").is_err());
+    }
+
+    #[test]
+    fn refuses_days_that_do_not_exist() {
+        let e = Date::parse("2017-02-30").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            r#"expected YYYY-MM-DD or RFC 3339, found "2017-02-30" (no such day in the calendar)"#
+        );
+    }
+
+    #[test]
+    fn a_time_needs_an_offset() {
+        let e = Date::parse("2017-07-06T10:00:00").unwrap_err();
+        assert!(
+            e.to_string()
+                .ends_with("(a time needs an offset, such as Z or +02:00)"),
+            "{e}"
+        );
+    }
+}

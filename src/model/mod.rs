@@ -1,0 +1,6 @@
+//! The site model: every article and the indexes over them, immutable once built.
+
+pub mod date;
+pub mod site;
+pub mod slug;
+pub mod taxonomy;

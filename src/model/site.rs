@@ -1,0 +1,151 @@
+//! The site: all articles, newest first, and the indexes built over them.
+//!
+//! Built once per build from loaded articles; after [`Site::new`] and
+//! [`Site::render_bodies`] nothing changes it, so every page can be rendered from it in
+//! parallel and any single page can be rendered again on its own.
+
+use super::taxonomy::{Taxonomy, TaxonomyKind};
+use crate::config::Config;
+use crate::content::article::{self, Article};
+use crate::content::markdown::Links;
+use crate::content::walk::Asset;
+use crate::diagnostics::Diagnostic;
+use std::collections::HashMap;
+
+/// Everything a build renders.
+#[derive(Debug)]
+pub struct Site {
+    /// The configuration.
+    pub config: Config,
+    /// Articles, newest first (ties: by slug).
+    pub articles: Vec<Article>,
+    /// Tags, actors and sources, indexed by [`TaxonomyKind`] order.
+    pub taxonomies: [Taxonomy; 3],
+    /// Non-Markdown files under `content/`.
+    pub content_assets: Vec<Asset>,
+    /// Files under `static/`.
+    pub static_files: Vec<Asset>,
+    by_content_path: HashMap<String, usize>,
+}
+
+impl Site {
+    /// Sorts the articles and builds the indexes. Two articles with one slug are an
+    /// error naming both files; the later one is left out so the rest can be checked.
+    pub fn new(
+        config: Config,
+        mut articles: Vec<Article>,
+        content_assets: Vec<Asset>,
+        static_files: Vec<Asset>,
+    ) -> (Site, Vec<Diagnostic>) {
+        articles.sort_by(|a, b| {
+            b.front
+                .date
+                .at
+                .cmp(&a.front.date.at)
+                .then_with(|| a.slug.cmp(&b.slug))
+                .then_with(|| a.file.cmp(&b.file))
+        });
+        let mut diagnostics = Vec::new();
+        let mut first_by_slug: HashMap<&str, &Article> = HashMap::new();
+        let mut duplicates = Vec::new();
+        for (i, a) in articles.iter().enumerate() {
+            if let Some(first) = first_by_slug.get(a.slug.as_str()) {
+                let (earlier, later) = if first.file <= a.file {
+                    (*first, a)
+                } else {
+                    (a, *first)
+                };
+                diagnostics.push(Diagnostic::error(
+                    &later.file,
+                    format!(
+                        "articles/{}/ is also the URL of {}: two articles cannot share a URL; set a different `slug:` in one of them",
+                        a.slug,
+                        earlier.file.display()
+                    ),
+                ));
+                duplicates.push(i);
+            } else {
+                first_by_slug.insert(&a.slug, a);
+            }
+        }
+        drop(first_by_slug);
+        for i in duplicates.into_iter().rev() {
+            articles.remove(i);
+        }
+        let taxonomies = TaxonomyKind::ALL.map(|kind| {
+            Taxonomy::build(
+                kind,
+                articles
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| (i, names(a, kind))),
+            )
+        });
+        let by_content_path = articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.content_path.clone(), i))
+            .collect();
+        let site = Site {
+            config,
+            articles,
+            taxonomies,
+            content_assets,
+            static_files,
+            by_content_path,
+        };
+        (site, diagnostics)
+    }
+
+    /// One taxonomy.
+    pub fn taxonomy(&self, kind: TaxonomyKind) -> &Taxonomy {
+        &self.taxonomies[kind as usize]
+    }
+
+    /// Renders every article's Markdown, resolving wikilinks and `.md` links.
+    pub fn render_bodies(&mut self) -> Vec<Diagnostic> {
+        let Site {
+            articles,
+            taxonomies,
+            by_content_path,
+            ..
+        } = self;
+        let actors = &taxonomies[TaxonomyKind::Actors as usize];
+        let slugs: Vec<String> = articles.iter().map(|a| a.slug.clone()).collect();
+        article::render_bodies(articles, |_| SiteLinks {
+            actors,
+            by_content_path,
+            slugs: &slugs,
+        })
+    }
+}
+
+/// The names an article gives for one taxonomy.
+pub fn names(article: &Article, kind: TaxonomyKind) -> Vec<&str> {
+    match kind {
+        TaxonomyKind::Tags => article.front.tags.iter().map(String::as_str).collect(),
+        TaxonomyKind::Actors => article.front.actors.iter().map(String::as_str).collect(),
+        TaxonomyKind::Sources => vec![article.front.source.name.as_str()],
+    }
+}
+
+/// Resolves links from an article page (`articles/<slug>/`) to other pages.
+struct SiteLinks<'a> {
+    actors: &'a Taxonomy,
+    by_content_path: &'a HashMap<String, usize>,
+    slugs: &'a [String],
+}
+
+impl Links for SiteLinks<'_> {
+    fn actor(&self, name: &str) -> Option<String> {
+        self.actors
+            .term_for_name(name)
+            .map(|t| format!("../../actors/{}/", t.slug))
+    }
+
+    fn article(&self, content_path: &str) -> Option<String> {
+        self.by_content_path
+            .get(content_path)
+            .map(|&i| format!("../{}/", self.slugs[i]))
+    }
+}

@@ -1,0 +1,185 @@
+//! Taxonomies: tags, actors and sources are three instances of one mechanism.
+//!
+//! A term is every name that slugs the same (`US` and `U.S.`), shown with the spelling
+//! most articles use (ties: the alphabetically first, so an edit elsewhere never
+//! flips it). Articles are kept newest first as indexes into the site's article list,
+//! which is sorted newest first, so building is one linear pass.
+
+use super::slug::term_slug;
+use std::collections::HashMap;
+
+/// Which taxonomy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TaxonomyKind {
+    /// Topics.
+    Tags,
+    /// People and organisations.
+    Actors,
+    /// Outlets.
+    Sources,
+}
+
+impl TaxonomyKind {
+    /// All three, in navigation order.
+    pub const ALL: [TaxonomyKind; 3] = [
+        TaxonomyKind::Tags,
+        TaxonomyKind::Actors,
+        TaxonomyKind::Sources,
+    ];
+
+    /// The URL segment and name used in templates: `tags`.
+    pub fn key(self) -> &'static str {
+        match self {
+            TaxonomyKind::Tags => "tags",
+            TaxonomyKind::Actors => "actors",
+            TaxonomyKind::Sources => "sources",
+        }
+    }
+
+    /// The heading of the list page: `Tags`.
+    pub fn title(self) -> &'static str {
+        match self {
+            TaxonomyKind::Tags => "Tags",
+            TaxonomyKind::Actors => "Actors",
+            TaxonomyKind::Sources => "Sources",
+        }
+    }
+
+    /// One term's kind, for labels: `Tag`.
+    pub fn singular(self) -> &'static str {
+        match self {
+            TaxonomyKind::Tags => "Tag",
+            TaxonomyKind::Actors => "Actor",
+            TaxonomyKind::Sources => "Source",
+        }
+    }
+}
+
+/// One tag, actor or source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    /// URL segment: `/tags/<slug>/`.
+    pub slug: String,
+    /// The most used spelling.
+    pub name: String,
+    /// Indexes of the articles naming it, newest first.
+    pub articles: Vec<usize>,
+}
+
+/// All terms of one kind, sorted by slug.
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    /// Which taxonomy this is.
+    pub kind: TaxonomyKind,
+    /// Terms by slug.
+    pub terms: Vec<Term>,
+    by_slug: HashMap<String, usize>,
+}
+
+impl Taxonomy {
+    /// Builds a taxonomy from each article's names, given in article order (newest first).
+    pub fn build<'a, I, N>(kind: TaxonomyKind, names_by_article: I) -> Taxonomy
+    where
+        I: IntoIterator<Item = (usize, N)>,
+        N: IntoIterator<Item = &'a str>,
+    {
+        struct Acc<'a> {
+            spellings: HashMap<&'a str, usize>,
+            articles: Vec<usize>,
+        }
+        let mut acc: HashMap<String, Acc<'a>> = HashMap::new();
+        for (article, names) in names_by_article {
+            for name in names {
+                let entry = acc.entry(term_slug(name)).or_insert_with(|| Acc {
+                    spellings: HashMap::new(),
+                    articles: Vec::new(),
+                });
+                *entry.spellings.entry(name).or_default() += 1;
+                // An article naming a term twice (`US` and `U.S.`) counts once.
+                if entry.articles.last() != Some(&article) {
+                    entry.articles.push(article);
+                }
+            }
+        }
+        let mut terms: Vec<Term> = acc
+            .into_iter()
+            .map(|(slug, a)| {
+                let name = a
+                    .spellings
+                    .iter()
+                    .max_by(|x, y| x.1.cmp(y.1).then_with(|| y.0.cmp(x.0)))
+                    .map(|(n, _)| n.to_string())
+                    .unwrap_or_default();
+                Term {
+                    slug,
+                    name,
+                    articles: a.articles,
+                }
+            })
+            .collect();
+        terms.sort_by(|a, b| a.slug.cmp(&b.slug));
+        let by_slug = terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.slug.clone(), i))
+            .collect();
+        Taxonomy {
+            kind,
+            terms,
+            by_slug,
+        }
+    }
+
+    /// The index of the term with this slug.
+    pub fn index_of_slug(&self, slug: &str) -> Option<usize> {
+        self.by_slug.get(slug).copied()
+    }
+
+    /// The term a name belongs to.
+    pub fn term_for_name(&self, name: &str) -> Option<&Term> {
+        self.index_of_slug(&term_slug(name)).map(|i| &self.terms[i])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_that_slug_the_same_are_one_term_with_the_most_used_spelling() {
+        let names: Vec<(usize, Vec<&str>)> = vec![
+            (0, vec!["US", "Bashar Al-Assad"]),
+            (1, vec!["US", "Bashar al-Assad"]),
+            (2, vec!["US", "Bashar al-Assad", "U.S."]),
+        ];
+        let t = Taxonomy::build(
+            TaxonomyKind::Actors,
+            names.iter().map(|(i, n)| (*i, n.iter().copied())),
+        );
+        assert_eq!(t.terms.len(), 2);
+        let us = t.term_for_name("u.s.").unwrap();
+        assert_eq!((us.slug.as_str(), us.name.as_str()), ("us", "US"));
+        assert_eq!(us.articles, vec![0, 1, 2]);
+        assert_eq!(
+            t.term_for_name("BASHAR AL ASSAD").unwrap().name,
+            "Bashar al-Assad"
+        );
+    }
+
+    #[test]
+    fn ties_go_to_the_alphabetically_first_spelling() {
+        let t = Taxonomy::build(TaxonomyKind::Tags, [(0, ["g20"]), (1, ["G20"])]);
+        assert_eq!(t.terms[0].name, "G20");
+    }
+
+    #[test]
+    fn terms_are_sorted_by_slug_and_empty_slugs_get_pages() {
+        let t = Taxonomy::build(TaxonomyKind::Tags, [(0, ["zeta", "Alpha", "!!!"])]);
+        let slugs: Vec<_> = t.terms.iter().map(|t| t.slug.as_str()).collect();
+        assert_eq!(slugs.len(), 3);
+        assert_eq!(slugs[0], "alpha");
+        assert!(slugs[1].starts_with("term-"));
+        assert_eq!(slugs[2], "zeta");
+    }
+}

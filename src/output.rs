@@ -1,0 +1,239 @@
+//! Output: the whole site is written to a staging folder beside the output folder and
+//! swapped into place only when every file was written, so a failed build leaves the
+//! previous output exactly as it was.
+//!
+//! Also refuses output folders that would destroy what an editor wrote: the site root
+//! or a folder above it, `content/`, `templates/`, `static/`, or a non-empty folder
+//! that does not look like a previous build.
+
+use crate::diagnostics::Diagnostic;
+use std::collections::BTreeSet;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+/// `path` made absolute with `.`/`..` resolved and symlinks of its existing part followed.
+pub fn resolve(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
+    for name in rest.into_iter().rev() {
+        out.push(name);
+    }
+    // Lexically resolve anything left (a `..` after a part that does not exist yet).
+    let mut clean = PathBuf::new();
+    for c in out.components() {
+        match c {
+            Component::ParentDir => {
+                clean.pop();
+            }
+            Component::CurDir => {}
+            other => clean.push(other),
+        }
+    }
+    clean
+}
+
+/// Refuses an output folder whose replacement would lose someone's work.
+pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
+    let root = resolve(root);
+    let out = resolve(output);
+    let shown = output.display();
+    if root.starts_with(&out) {
+        return Err(Diagnostic::general(format!(
+            "output directory {shown} is the site root or contains it: building there would replace the site itself"
+        )));
+    }
+    for protected in ["content", "templates", "static"] {
+        if out.starts_with(root.join(protected)) {
+            return Err(Diagnostic::general(format!(
+                "output directory {shown} is inside {protected}/: choose a folder that holds only built pages, such as public"
+            )));
+        }
+    }
+    if out.is_file() {
+        return Err(Diagnostic::general(format!(
+            "output directory {shown} is a file: remove it or choose another --output"
+        )));
+    }
+    if out.is_dir() && !out.join("index.html").is_file() {
+        let mut entries = std::fs::read_dir(&out).map_err(|e| {
+            Diagnostic::general(format!("cannot read output directory {shown}: {e}"))
+        })?;
+        if entries.next().is_some() {
+            return Err(Diagnostic::general(format!(
+                "output directory {shown} is not empty and holds no index.html, so it does not look like a previous build: \
+                 it would be replaced as a whole; empty it, or choose another --output"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A folder being filled beside the output, swapped in by [`Staging::commit`] and
+/// removed if dropped uncommitted.
+pub struct Staging {
+    dir: PathBuf,
+    target: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Creates an empty staging folder beside `target` (same file system, so the swap
+    /// is a rename).
+    pub fn create(target: &Path) -> io::Result<Staging> {
+        let target = resolve(target);
+        let parent = target
+            .parent()
+            .ok_or_else(|| io::Error::other("output directory has no parent"))?;
+        std::fs::create_dir_all(parent)?;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        std::fs::create_dir(&dir)?;
+        Ok(Staging {
+            dir,
+            target,
+            committed: false,
+        })
+    }
+
+    /// Creates every folder the files at `paths` (relative, `/`-separated) need.
+    pub fn create_dirs<'a>(&self, paths: impl Iterator<Item = &'a str>) -> io::Result<()> {
+        let dirs: BTreeSet<&str> = paths
+            .filter_map(|p| p.rsplit_once('/').map(|(d, _)| d))
+            .collect();
+        for dir in dirs {
+            std::fs::create_dir_all(self.dir.join(dir))?;
+        }
+        Ok(())
+    }
+
+    /// Writes one file; its folder must exist.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        std::fs::write(self.dir.join(rel), bytes)
+    }
+
+    /// Copies one file in; its folder must exist.
+    pub fn copy(&self, rel: &str, src: &Path) -> io::Result<()> {
+        std::fs::copy(src, self.dir.join(rel)).map(|_| ())
+    }
+
+    /// Swaps the staging folder into place of the target. If the second rename
+    /// fails, the previous output is put back.
+    pub fn commit(mut self) -> io::Result<PathBuf> {
+        if self.target.exists() {
+            let name = self
+                .target
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let old = self
+                .target
+                .with_file_name(format!(".{name}.old-{}", std::process::id()));
+            if old.exists() {
+                std::fs::remove_dir_all(&old)?;
+            }
+            std::fs::rename(&self.target, &old)?;
+            if let Err(e) = std::fs::rename(&self.dir, &self.target) {
+                std::fs::rename(&old, &self.target)?;
+                return Err(e);
+            }
+            self.committed = true;
+            // The new site is in place; a leftover old copy is only clutter.
+            let _ = std::fs::remove_dir_all(&old);
+        } else {
+            std::fs::rename(&self.dir, &self.target)?;
+            self.committed = true;
+        }
+        Ok(self.target.clone())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_folders_that_hold_the_editors_work() {
+        let site = tempfile::tempdir().unwrap();
+        let root = site.path();
+        std::fs::create_dir(root.join("content")).unwrap();
+        for bad in [
+            root.to_path_buf(),
+            root.join(".."),
+            root.join("content"),
+            root.join("static/x"),
+            root.join("public/../templates"),
+        ] {
+            assert!(check_output_dir(root, &bad).is_err(), "{}", bad.display());
+        }
+        assert!(check_output_dir(root, &root.join("public")).is_ok());
+    }
+
+    #[test]
+    fn refuses_a_non_empty_folder_that_is_not_a_build() {
+        let site = tempfile::tempdir().unwrap();
+        let out = site.path().join("docs");
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join("notes.txt"), "mine").unwrap();
+        let e = check_output_dir(site.path(), &out).unwrap_err();
+        assert!(
+            e.message.contains("does not look like a previous build"),
+            "{}",
+            e.message
+        );
+        std::fs::write(out.join("index.html"), "").unwrap();
+        assert!(check_output_dir(site.path(), &out).is_ok());
+    }
+
+    #[test]
+    fn commit_swaps_and_drop_cleans_up() {
+        let site = tempfile::tempdir().unwrap();
+        let out = site.path().join("public");
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join("old.html"), "old").unwrap();
+        let abandoned = Staging::create(&out).unwrap();
+        abandoned.write("x.html", b"x").unwrap();
+        drop(abandoned);
+        assert_eq!(
+            std::fs::read_dir(site.path()).unwrap().count(),
+            1,
+            "staging folder left behind"
+        );
+        let s = Staging::create(&out).unwrap();
+        s.create_dirs(["a/b/index.html"].into_iter()).unwrap();
+        s.write("a/b/index.html", b"new").unwrap();
+        s.commit().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/b/index.html")).unwrap(),
+            "new"
+        );
+        assert!(!out.join("old.html").exists());
+        assert_eq!(std::fs::read_dir(site.path()).unwrap().count(), 1);
+    }
+}

@@ -1,0 +1,28 @@
+//! Tera filters the theme and site templates can use.
+
+use std::collections::HashMap;
+use tera::{Tera, Value};
+
+/// Registers our filters on `tera`.
+pub fn register(tera: &mut Tera) {
+    tera.register_filter("date", date);
+}
+
+/// `{{ article.datetime | date(format="%-d %B %Y") }}`: formats a `YYYY-MM-DD` or
+/// RFC 3339 string with chrono's strftime syntax (default `%Y-%m-%d`).
+fn date(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let text = value
+        .as_str()
+        .ok_or_else(|| tera::Error::msg("date: expected a date string"))?;
+    let format = args
+        .get("format")
+        .and_then(Value::as_str)
+        .unwrap_or("%Y-%m-%d");
+    let date = crate::model::date::Date::parse(text)
+        .map_err(|e| tera::Error::msg(format!("date: {e}")))?;
+    let mut out = String::new();
+    use std::fmt::Write;
+    write!(out, "{}", date.at.format(format))
+        .map_err(|_| tera::Error::msg(format!("date: bad format {format:?}")))?;
+    Ok(Value::String(out))
+}
