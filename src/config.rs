@@ -134,7 +134,7 @@ pub fn load(root: &Path) -> Result<Loaded, Vec<Diagnostic>> {
         } else {
             format!("cannot read {CONFIG_FILE}: {e}")
         };
-        vec![Diagnostic::error(CONFIG_FILE, message)]
+        vec![Diagnostic::general(message)]
     })?;
     parse(&text)
 }

@@ -15,6 +15,11 @@
 //! Problems at every stage are [`diagnostics::Diagnostic`]s, collected so that one run
 //! reports them all. The library never prints.
 
+// Diagnostics are the error type of every stage; they are built only on the cold
+// path and carry what a user needs to see, so their size does not matter.
+#![allow(clippy::result_large_err)]
+#![warn(missing_docs, clippy::print_stdout, clippy::print_stderr)]
+
 pub mod config;
 pub mod content;
 pub mod diagnostics;
@@ -202,7 +207,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
     let output = match staging {
         Some(s) => match s.commit() {
-            Ok(path) => Some(path),
+            Ok(_) => Some(output_dir),
             Err(e) => {
                 diagnostics.push(Diagnostic::general(format!(
                     "cannot replace {}: {e}",
@@ -279,12 +284,14 @@ fn dedupe(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
         }
     }
     out.into_iter()
-        .map(|(d, n)| {
+        .map(|(mut d, n)| {
             if n > 1 {
-                d.caused_by(format!("the same error on {} more pages", n - 1))
-            } else {
-                d
+                let more = n - 1;
+                let s = if more == 1 { "" } else { "s" };
+                d.message
+                    .push_str(&format!(" (and on {more} more page{s})"));
             }
+            d
         })
         .collect()
 }

@@ -91,12 +91,13 @@ fn summary(verb: &str, report: &BuildReport) -> String {
     let target = report
         .output
         .as_ref()
-        .map(|p| format!(" into {}", p.display()))
+        .map(|p| format!(" into {}", p.strip_prefix(".").unwrap_or(p).display()))
         .unwrap_or_default();
     format!(
-        "{verb} {total} pages ({}) and {} files{target} in {} ms",
+        "{verb} {total} pages ({}) and {} file{}{target} in {} ms",
         kinds.join(", "),
         report.files,
+        if report.files == 1 { "" } else { "s" },
         report.elapsed.as_millis()
     )
 }

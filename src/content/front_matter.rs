@@ -76,8 +76,7 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     }
     let yaml_start = first.len();
     let mut offset = yaml_start;
-    let mut line_no = 2;
-    for line in lines {
+    for (line_no, line) in (2..).zip(lines) {
         if is_fence(line) {
             let body_offset = offset + line.len();
             return Ok(Split {
@@ -89,7 +88,6 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
             });
         }
         offset += line.len();
-        line_no += 1;
     }
     Err(Diagnostic::error(
         path,
@@ -431,7 +429,14 @@ fn yaml_error(
     }
     let fence = (split.yaml_line - 1, 1);
     let (position, message) = if let Some(field) = between(&message, "missing field `", "`") {
-        (fence, format!("missing required key `{field}`"))
+        // Nested: `source: missing field `name``, at the `source:` line.
+        match message.split_once(": missing field") {
+            Some((parent, _)) => {
+                let pos = index.key(parent, 0).unwrap_or(fence);
+                (pos, format!("{parent}: missing required key `{field}`"))
+            }
+            None => (fence, format!("missing required key `{field}`")),
+        }
     } else if let Some(field) = between(&message, "duplicate field `", "`") {
         let pos = index.key(field, 1).unwrap_or(fence);
         (pos, format!("`{field}` is given twice"))
@@ -443,10 +448,32 @@ fn yaml_error(
         (fence, format!("expected front matter to be a mapping of keys to values (`title: ...`), found {found}"))
     } else {
         let pos = location.map_or(fence, |(line, col)| (split.yaml_line + line - 1, col));
-        let message = message.replace("invalid type: unit value", "found nothing");
+        let message = shift_line_numbers(
+            &message.replace("invalid type: unit value", "found nothing"),
+            split.yaml_line - 1,
+        );
         (pos, message)
     };
     Diagnostic::error(path, message).at(position.0, position.1, text)
+}
+
+/// yaml_serde's messages count lines from the start of the YAML; users count from
+/// the start of the file.
+fn shift_line_numbers(message: &str, by: usize) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find("line ") {
+        out.push_str(&rest[..i + 5]);
+        rest = &rest[i + 5..];
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        match rest[..digits].parse::<usize>() {
+            Ok(n) => out.push_str(&(n + by).to_string()),
+            Err(_) => out.push_str(&rest[..digits]),
+        }
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
@@ -571,6 +598,21 @@ mod tests {
                 "warning: a.md:7:1: unknown front matter key `actor` (did you mean `actors`?)",
             ]
         );
+    }
+
+    #[test]
+    fn nested_missing_key_points_at_its_parent() {
+        let (_, diags) = parse("---\ntitle: x\ndate: 2017-07-06\nsource:\n  url: y\n---\n");
+        assert_eq!(
+            diags,
+            vec!["error: a.md:4:1: source: missing required key `name`"]
+        );
+    }
+
+    #[test]
+    fn syntax_errors_count_lines_from_the_top_of_the_file() {
+        let (_, diags) = parse("---\ntitle: \"x\ndate: 2017-07-06\n---\n");
+        assert_eq!(diags, vec!["error: a.md:4:1: found unexpected end of stream at line 4 column 1, while scanning a quoted scalar at line 2 column 8"]);
     }
 
     #[test]

@@ -58,7 +58,8 @@ pub struct ArticleItem<'a> {
     pub permalink: String,
     /// `YYYY-MM-DD`, in the date's own offset.
     pub date: String,
-    /// RFC 3339, for `<time datetime>` and the `date` filter.
+    /// For `<time datetime>` and the `date` filter: `date` when no time was given,
+    /// else RFC 3339.
     pub datetime: String,
     /// The source outlet, with `link` to the original story when given.
     pub source: SourceLink<'a>,
@@ -136,7 +137,11 @@ fn item<'a>(site: &'a Site, article: &'a Article) -> ArticleItem<'a> {
         permalink: site.config.permalink(&url),
         url,
         date: article.front.date.day().to_string(),
-        datetime: article.front.date.rfc3339(),
+        datetime: if article.front.date.has_time {
+            article.front.date.rfc3339()
+        } else {
+            article.front.date.day().to_string()
+        },
         source: SourceLink {
             name,
             slug,

@@ -1,0 +1,191 @@
+//! A fixture site built end to end: the files written and what they contain.
+
+use crate::support::{build, fixture, read, tree};
+use briefing::BuildOptions;
+
+#[test]
+fn builds_every_page_of_the_basic_fixture() {
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("site");
+    let (code, stdout, stderr) = build(&fixture("basic"), &out, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.starts_with(
+            "built 14 pages (3 articles, 1 home, 3 term lists, 7 term pages) and 5 files into "
+        ),
+        "{stdout}"
+    );
+    let files: Vec<String> = tree(&out).into_keys().collect();
+    let mut expected = vec![
+        "index.html",
+        "style.css",
+        "robots.txt",
+        "images/logo.png",
+        "articles/first/index.html",
+        "articles/second/index.html",
+        "articles/the-bundle/index.html",
+        "articles/the-bundle/map.svg",
+        "articles/the-bundle/data/table.csv",
+        "tags/index.html",
+        "tags/syria/index.html",
+        "tags/ceasefire/index.html",
+        "actors/index.html",
+        "actors/us/index.html",
+        "actors/vladimir-putin/index.html",
+        "sources/index.html",
+        "sources/rfe-rl/index.html",
+        "sources/reuters/index.html",
+    ];
+    let empty_tag = files
+        .iter()
+        .find(|f| f.starts_with("tags/term-"))
+        .expect("a page for the tag whose slug is empty");
+    expected.push(empty_tag);
+    let mut expected: Vec<String> = expected.into_iter().map(String::from).collect();
+    expected.sort();
+    assert_eq!(files, expected);
+}
+
+#[test]
+fn names_that_slug_the_same_share_one_page_with_the_most_used_spelling() {
+    let out = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = build(&fixture("basic"), out.path(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let us = read(out.path(), "actors/us/index.html");
+    assert!(us.contains("<h1 class=\"page-title\">US</h1>"), "{us}");
+    assert!(us.contains("3 briefings"));
+    // Newest first.
+    let (bundle, second, first) = (
+        us.find("The Bundle").or(us.find("Bundle")).unwrap(),
+        us.find(">Second<").unwrap(),
+        us.find("First &lt;b&gt;").unwrap(),
+    );
+    assert!(bundle < second && second < first, "{us}");
+    // Cyrillic spelling transliterated and merged with the Latin one.
+    let putin = read(out.path(), "actors/vladimir-putin/index.html");
+    assert!(putin.contains("2 briefings"), "{putin}");
+    let tags = read(out.path(), "tags/index.html");
+    assert!(
+        tags.contains(
+            r#"<a href="../tags/syria/">Syria</a> <span class="count">2 briefings</span>"#
+        ),
+        "{tags}"
+    );
+}
+
+#[test]
+fn article_pages_escape_front_matter_and_resolve_links() {
+    let out = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = build(&fixture("basic"), out.path(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let first = read(out.path(), "articles/first/index.html");
+    assert!(
+        first.contains("<h1 class=\"briefing-title\">First &lt;b&gt;briefing&lt;/b&gt;</h1>"),
+        "{first}"
+    );
+    assert!(first.contains(r#"<a href="../../actors/vladimir-putin/">Putin</a>"#));
+    assert!(first.contains(r#"<a href="../the-bundle/#map">link</a>"#));
+    assert!(first.contains(r#"<h2 id="background">Background</h2>"#));
+    assert!(first.contains(
+        r#"<link rel="canonical" href="https://example.org/briefings/articles/first/">"#
+    ));
+    assert!(first.contains(r#"<link rel="stylesheet" href="../../style.css">"#));
+    let second = read(out.path(), "articles/second/index.html");
+    assert!(
+        second.contains(r#"<a href="../first/">the first</a>"#),
+        "{second}"
+    );
+    assert!(second.contains("<li>One point</li>"));
+    assert!(second.contains(r#"<time datetime="2017-07-07T10:00:00+02:00">"#));
+    let bundle = read(out.path(), "articles/the-bundle/index.html");
+    assert!(
+        bundle.contains(r#"<img src="map.svg" alt="Map" />"#),
+        "{bundle}"
+    );
+}
+
+#[test]
+fn home_groups_articles_by_day_and_summaries_fall_back_to_the_first_paragraph() {
+    let out = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = build(&fixture("basic"), out.path(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let home = read(out.path(), "index.html");
+    let days: Vec<&str> = home
+        .match_indices("<h2 class=\"edition-title\"><time datetime=\"")
+        .map(|(i, _)| &home[i + 42..i + 52])
+        .collect();
+    assert_eq!(days, vec!["2017-07-09", "2017-07-07", "2017-07-06"]);
+    assert!(home.contains("<p class=\"item-summary\">An explicit summary.</p>"));
+    assert!(
+        home.contains(
+            "<p class=\"item-summary\">The first paragraph, with a Putin wikilink and a link.</p>"
+        ),
+        "{home}"
+    );
+    assert!(!home.contains("Draft"));
+}
+
+#[test]
+fn drafts_are_built_only_when_asked() {
+    let out = tempfile::tempdir().unwrap();
+    let (code, stdout, _) = build(&fixture("basic"), out.path(), &["--drafts"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("(4 articles"), "{stdout}");
+    assert!(read(out.path(), "articles/draft/index.html")
+        .contains("<span class=\"badge\">Draft</span>"));
+}
+
+#[test]
+fn static_files_override_the_theme_and_hidden_files_are_skipped() {
+    let out = tempfile::tempdir().unwrap();
+    let (code, _, _) = build(&fixture("basic"), out.path(), &[]);
+    assert_eq!(code, 0);
+    assert_eq!(read(out.path(), "style.css"), ".x{}\n");
+    assert!(!out.path().join("articles/hidden").exists());
+}
+
+#[test]
+fn base_url_override_changes_permalinks_only() {
+    let out = tempfile::tempdir().unwrap();
+    let (code, _, _) = build(
+        &fixture("basic"),
+        out.path(),
+        &["--base-url", "https://news.example.com/"],
+    );
+    assert_eq!(code, 0);
+    let first = read(out.path(), "articles/first/index.html");
+    assert!(
+        first.contains(r#"href="https://news.example.com/articles/first/""#),
+        "{first}"
+    );
+    assert!(first.contains(r#"href="../../style.css""#));
+}
+
+#[test]
+fn the_library_builds_the_same_site_as_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let (lib_out, bin_out) = (dir.path().join("lib"), dir.path().join("bin"));
+    let report = briefing::build(&BuildOptions {
+        root: fixture("basic"),
+        output: Some(lib_out.clone()),
+        write: true,
+        ..Default::default()
+    })
+    .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+    assert_eq!(report.pages.values().sum::<usize>(), 14);
+    assert_eq!(build(&fixture("basic"), &bin_out, &[]).0, 0);
+    assert_eq!(tree(&lib_out), tree(&bin_out));
+}
+
+#[test]
+fn the_example_site_builds_without_warnings() {
+    let out = tempfile::tempdir().unwrap();
+    let (code, stdout, stderr) = build(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+        out.path(),
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stderr, "");
+    assert!(stdout.contains("articles"), "{stdout}");
+}

@@ -1,0 +1,119 @@
+//! Bad input: every case under `tests/fixtures/invalid/` fails with exit status 1 and
+//! exactly the diagnostics in its `expected.stderr`; warnings do not fail a build.
+
+use crate::support::{briefing, fixture};
+use std::process::Command;
+
+fn run_in(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn every_invalid_fixture_fails_with_its_exact_diagnostics() {
+    let cases = fixture("invalid");
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for entry in std::fs::read_dir(&cases).unwrap() {
+        let dir = entry.unwrap().path();
+        let expected = std::fs::read_to_string(dir.join("expected.stderr")).unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let (code, stdout, stderr) = run_in(
+            &dir,
+            &[
+                "build",
+                "--output",
+                out.path().join("site").to_str().unwrap(),
+            ],
+        );
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        if code != 1 || stderr != expected || !stdout.is_empty() {
+            failures.push(format!(
+                "== {name}: exit {code}\n-- expected:\n{expected}-- got:\n{stderr}{stdout}"
+            ));
+        }
+        assert!(
+            !out.path().join("site").exists(),
+            "{name}: a failed build wrote output"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} cases found");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn check_reports_the_same_errors_and_writes_nothing() {
+    let dir = fixture("invalid/every-bad-file-at-once");
+    let (code, _, stderr) = run_in(&dir, &["check"]);
+    assert_eq!(code, 1);
+    let expected = std::fs::read_to_string(dir.join("expected.stderr")).unwrap();
+    assert_eq!(stderr, expected.replace("build failed", "check failed"));
+    assert!(!dir.join("public").exists());
+}
+
+#[test]
+fn warnings_are_printed_and_do_not_fail_the_build() {
+    let out = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = run_in(
+        &fixture("warnings"),
+        &["build", "--output", out.path().to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let first_lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("warning"))
+        .collect();
+    assert_eq!(
+        first_lines,
+        vec![
+            "warning: site.toml:3:1: unknown key `paginate` (did you mean `paginate_by`?)",
+            "warning: content/2017-07-06-a.md:6:3: unknown source key `autor` (did you mean `author`?)",
+            "warning: content/2017-07-06-a.md:7:1: unknown front matter key `actor` (did you mean `actors`?)",
+            "warning: content/2017-07-06-a.md:10:5: wikilink [[Vladimir Putin]]: no actor of that name or alias is named by any article",
+            "warning: content/2017-07-06-a.md:12:5: link to `missing.md`: no article at content/missing.md",
+        ]
+    );
+    assert!(
+        stderr
+            .contains("10 | Met [[Vladimir Putin]] and [[Rex Tillerson|Tillerson]].\n   |     ^\n"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    let o = briefing(&["build", "--no-such-flag"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = briefing(&["frobnicate"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn a_bad_base_url_override_is_an_error() {
+    let out = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = run_in(
+        &fixture("basic"),
+        &[
+            "build",
+            "--output",
+            out.path().to_str().unwrap(),
+            "--base-url",
+            "example.org",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr,
+        "error: --base-url: expected an absolute http or https URL such as https://example.org/briefings, found \"example.org\"\nerror: build failed with 1 error\n"
+    );
+}

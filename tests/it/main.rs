@@ -1,0 +1,6 @@
+//! Integration tests: fixture sites built through the library and the real binary.
+
+mod build;
+mod diagnostics;
+mod output;
+mod support;

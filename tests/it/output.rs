@@ -1,0 +1,87 @@
+//! Output safety: a failed build leaves the previous output byte for byte as it was,
+//! and no output folder can be one that holds the editor's work.
+
+use crate::support::{build, copy_fixture, tree};
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let site = copy_fixture("basic");
+    let out = site.path().join("public");
+    assert_eq!(build(site.path(), &out, &[]).0, 0);
+    let before = tree(&out);
+    assert!(before.len() > 10);
+
+    let article = site.path().join("content/2017-07-06-first.md");
+    let text = std::fs::read_to_string(&article)
+        .unwrap()
+        .replace("date: 2017-07-06", "date: July 6");
+    std::fs::write(&article, text).unwrap();
+    std::fs::write(
+        site.path().join("content/2017-07-11-new.md"),
+        "---\ntitle: New\ndate: 2017-07-11\nsource: X\n---\nNew.\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = build(site.path(), &out, &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(tree(&out), before);
+    let leftovers: Vec<_> = std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "staging left behind: {leftovers:?}");
+}
+
+#[test]
+fn a_successful_rebuild_replaces_the_output_and_drops_stale_pages() {
+    let site = copy_fixture("basic");
+    let out = site.path().join("public");
+    assert_eq!(build(site.path(), &out, &[]).0, 0);
+    std::fs::remove_file(site.path().join("content/deep/er/2017-07-07-second.md")).unwrap();
+    assert_eq!(build(site.path(), &out, &[]).0, 0);
+    assert!(!out.join("articles/second").exists());
+    assert!(out.join("articles/first/index.html").exists());
+}
+
+#[test]
+fn refuses_output_folders_that_hold_the_editors_work() {
+    let site = copy_fixture("basic");
+    for (dir, expected) in [
+        (".", "is the site root or contains it"),
+        ("content", "is inside content/"),
+        ("static/out", "is inside static/"),
+    ] {
+        let target = site.path().join(dir);
+        let (code, _, stderr) = build(site.path(), &target, &[]);
+        assert_eq!(code, 1, "{dir}");
+        assert!(stderr.contains(expected), "{dir}: {stderr}");
+    }
+    // Nothing the editor wrote was touched.
+    assert_eq!(
+        tree(&site.path().join("content")),
+        tree(&crate::support::fixture("basic").join("content"))
+    );
+}
+
+#[test]
+fn refuses_a_folder_of_other_files_and_an_output_that_is_a_file() {
+    let site = copy_fixture("basic");
+    let docs = site.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    std::fs::write(docs.join("notes.txt"), "mine").unwrap();
+    let (code, _, stderr) = build(site.path(), &docs, &[]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("does not look like a previous build"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(docs.join("notes.txt")).unwrap(),
+        "mine"
+    );
+    let file = site.path().join("out.txt");
+    std::fs::write(&file, "x").unwrap();
+    let (code, _, stderr) = build(site.path(), &file, &[]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("is a file"), "{stderr}");
+}
