@@ -2,5 +2,6 @@
 
 mod build;
 mod diagnostics;
+mod links;
 mod output;
 mod support;

@@ -1,0 +1,95 @@
+//! Every internal link of a built site resolves: each relative `href` and `src` names a
+//! file of the output (a folder means its `index.html`), and each `#fragment` an `id`
+//! in the page it points to.
+
+use crate::support::{build, fixture, tree};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn attribute_values<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
+    let needle = format!(" {name}=\"");
+    html.match_indices(&needle)
+        .filter_map(|(i, _)| {
+            let rest = &html[i + needle.len()..];
+            rest.find('"').map(|end| &rest[..end])
+        })
+        .collect()
+}
+
+fn resolve(from: &str, link: &str) -> String {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for p in link.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                assert!(parts.pop().is_some(), "{link} from {from} leaves the site");
+            }
+            p => parts.push(p),
+        }
+    }
+    let mut path = parts.join("/");
+    if link.ends_with('/') || link.is_empty() || link.ends_with("/.") || link == "." {
+        if !path.is_empty() {
+            path.push('/');
+        }
+        path.push_str("index.html");
+    }
+    path
+}
+
+fn broken_links(files: &BTreeMap<String, Vec<u8>>) -> (usize, Vec<String>) {
+    let mut checked = 0;
+    let mut broken = Vec::new();
+    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        for link in attribute_values(&html, "href").into_iter().chain(attribute_values(&html, "src")) {
+            if link.contains("://") || link.starts_with("mailto:") {
+                continue;
+            }
+            let link = link.replace("&amp;", "&");
+            let (target, fragment) = link.split_once('#').map_or((link.as_str(), None), |(t, f)| (t, Some(f)));
+            let target_path = if target.is_empty() { path.clone() } else { resolve(path, target) };
+            checked += 1;
+            match files.get(&target_path) {
+                None => broken.push(format!("{path}: {link} → {target_path} does not exist")),
+                Some(target_bytes) => {
+                    if let Some(f) = fragment.filter(|f| !f.is_empty()) {
+                        let target_html = String::from_utf8_lossy(target_bytes);
+                        if !target_html.contains(&format!(" id=\"{f}\"")) {
+                            broken.push(format!("{path}: {link} → no id {f:?} in {target_path}"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    (checked, broken)
+}
+
+fn assert_links_resolve(root: &Path, extra: &[&str]) {
+    let out = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = build(root, out.path(), extra);
+    assert_eq!(code, 0, "{stderr}");
+    let (checked, broken) = broken_links(&tree(out.path()));
+    assert!(checked > 50, "only {checked} links checked");
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
+
+#[test]
+fn every_internal_link_of_the_basic_fixture_resolves() {
+    assert_links_resolve(&fixture("basic"), &["--drafts"]);
+}
+
+#[test]
+fn every_internal_link_of_the_example_site_resolves() {
+    assert_links_resolve(Path::new(env!("CARGO_MANIFEST_DIR")), &[]);
+}
+
+#[test]
+fn the_checker_catches_a_broken_link() {
+    let mut files = BTreeMap::new();
+    files.insert("a/index.html".to_string(), b"<a href=\"../b/\">b</a> <a href=\"#x\">x</a>".to_vec());
+    let (_, broken) = broken_links(&files);
+    assert_eq!(broken, vec!["a/index.html: ../b/ → b/index.html does not exist", "a/index.html: #x → no id \"x\" in a/index.html"]);
+}
