@@ -37,14 +37,84 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "ceasefire", "talks", "officials", "said", "the", "agreement", "forces", "region", "monitoring",
-    "government", "opposition", "envoy", "statement", "military", "humanitarian", "aid", "border",
-    "negotiations", "security", "council", "withdrawal", "offensive", "civilians", "reported", "week",
-    "minister", "according", "to", "a", "of", "in", "and", "on", "for", "with", "after", "before",
-    "province", "city", "zone", "strikes", "convoy", "deal", "delegation", "summit", "sanctions",
+    "ceasefire",
+    "talks",
+    "officials",
+    "said",
+    "the",
+    "agreement",
+    "forces",
+    "region",
+    "monitoring",
+    "government",
+    "opposition",
+    "envoy",
+    "statement",
+    "military",
+    "humanitarian",
+    "aid",
+    "border",
+    "negotiations",
+    "security",
+    "council",
+    "withdrawal",
+    "offensive",
+    "civilians",
+    "reported",
+    "week",
+    "minister",
+    "according",
+    "to",
+    "a",
+    "of",
+    "in",
+    "and",
+    "on",
+    "for",
+    "with",
+    "after",
+    "before",
+    "province",
+    "city",
+    "zone",
+    "strikes",
+    "convoy",
+    "deal",
+    "delegation",
+    "summit",
+    "sanctions",
 ];
-const FIRST: &[&str] = &["Anna", "Omar", "Yusuf", "Maria", "Sergei", "Leila", "John", "Fatima", "Ivan", "Hassan", "Elena", "Karim", "Rex", "Nadia", "Ali", "Olga", "Tariq", "Sofia", "Pavel", "Rania"];
-const LAST: &[&str] = &["Haddad", "Petrov", "Khalil", "Smith", "Volkov", "Nasser", "Ivanova", "Rahman", "Jones", "Aziz", "Sokolov", "Mansour", "Brown", "Qasim", "Orlov", "Saleh", "Taylor", "Hamdan", "Morozov", "Farouk", "Lee", "Darwish", "Kuznetsov", "Yilmaz", "Weber"];
+const FIRST: &[&str] = &[
+    "Anna", "Omar", "Yusuf", "Maria", "Sergei", "Leila", "John", "Fatima", "Ivan", "Hassan",
+    "Elena", "Karim", "Rex", "Nadia", "Ali", "Olga", "Tariq", "Sofia", "Pavel", "Rania",
+];
+const LAST: &[&str] = &[
+    "Haddad",
+    "Petrov",
+    "Khalil",
+    "Smith",
+    "Volkov",
+    "Nasser",
+    "Ivanova",
+    "Rahman",
+    "Jones",
+    "Aziz",
+    "Sokolov",
+    "Mansour",
+    "Brown",
+    "Qasim",
+    "Orlov",
+    "Saleh",
+    "Taylor",
+    "Hamdan",
+    "Morozov",
+    "Farouk",
+    "Lee",
+    "Darwish",
+    "Kuznetsov",
+    "Yilmaz",
+    "Weber",
+];
 
 fn sentence(rng: &mut Rng, words: usize) -> String {
     let mut s = String::new();
@@ -71,11 +141,17 @@ fn sentence(rng: &mut Rng, words: usize) -> String {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let (Some(n), Some(dir)) = (args.get(1).and_then(|n| n.parse::<usize>().ok()), args.get(2)) else {
+    let (Some(n), Some(dir)) = (
+        args.get(1).and_then(|n| n.parse::<usize>().ok()),
+        args.get(2),
+    ) else {
         eprintln!("usage: gen_corpus N DIR [SEED]");
         std::process::exit(2);
     };
-    let seed = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(20170706u64);
+    let seed = args
+        .get(3)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20170706u64);
     let dir = PathBuf::from(dir);
     let content = dir.join("content");
     std::fs::create_dir_all(&content).unwrap();
@@ -85,8 +161,19 @@ fn main() {
     )
     .unwrap();
     let mut rng = Rng(seed.max(1));
-    let actors: Vec<String> = (0..500).map(|i| format!("{} {} {}", FIRST[i % FIRST.len()], LAST[(i / FIRST.len()) % LAST.len()], i / 500 + i % 7)).collect();
-    let tags: Vec<String> = (0..200).map(|i| format!("{} {}", WORDS[i % WORDS.len()], i)).collect();
+    let actors: Vec<String> = (0..500)
+        .map(|i| {
+            format!(
+                "{} {} {}",
+                FIRST[i % FIRST.len()],
+                LAST[(i / FIRST.len()) % LAST.len()],
+                i / 500 + i % 7
+            )
+        })
+        .collect();
+    let tags: Vec<String> = (0..200)
+        .map(|i| format!("{} {}", WORDS[i % WORDS.len()], i))
+        .collect();
     let sources: Vec<String> = (0..40).map(|i| format!("Outlet {i}")).collect();
     let h_actors: f64 = (1..=500).map(|i| 1.0 / i as f64).sum();
     let h_tags: f64 = (1..=200).map(|i| 1.0 / i as f64).sum();
@@ -103,7 +190,11 @@ fn main() {
                     chosen.push(t);
                 }
             }
-            chosen.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ")
+            chosen
+                .iter()
+                .map(|s| format!("\"{s}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         let a = pick(&actors, h_actors, 2, 5, &mut rng);
         let t = pick(&tags, h_tags, 2, 4, &mut rng);
@@ -155,13 +246,21 @@ fn main() {
         );
         let sub = content.join(format!("{y:04}"));
         std::fs::create_dir_all(&sub).unwrap();
-        std::fs::write(sub.join(format!("{y:04}-{m:02}-{d:02}-article-{i}.md")), text).unwrap();
+        std::fs::write(
+            sub.join(format!("{y:04}-{m:02}-{d:02}-article-{i}.md")),
+            text,
+        )
+        .unwrap();
     }
     let profiles = content.join("actors");
     std::fs::create_dir_all(&profiles).unwrap();
     for a in actors.iter().take(5) {
         let slug = a.to_lowercase().replace(' ', "-");
-        std::fs::write(profiles.join(format!("{slug}.md")), format!("---\nname: {a}\nrole: Official\n---\nA profile.\n")).unwrap();
+        std::fs::write(
+            profiles.join(format!("{slug}.md")),
+            format!("---\nname: {a}\nrole: Official\n---\nA profile.\n"),
+        )
+        .unwrap();
     }
 }
 

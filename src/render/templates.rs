@@ -38,7 +38,8 @@ pub const THEME_STATIC: &[(&str, &[u8])] =
 pub struct Templates {
     /// The Tera instance, ready to render.
     pub tera: Tera,
-    origins: BTreeMap<String, PathBuf>,
+    /// Each template's file and text, to point render errors at a line.
+    origins: BTreeMap<String, (PathBuf, String)>,
 }
 
 impl Templates {
@@ -117,11 +118,10 @@ impl Templates {
                 chain(&e).join(": ")
             ))]);
         }
-        let origins = sources
-            .into_iter()
-            .map(|(name, (file, _))| (name, file))
-            .collect();
-        Ok(Templates { tera, origins })
+        Ok(Templates {
+            tera,
+            origins: sources,
+        })
     }
 
     /// Renders `name`; a failure becomes a diagnostic naming the template and `page`.
@@ -132,14 +132,22 @@ impl Templates {
         page: &str,
     ) -> Result<String, Diagnostic> {
         self.tera.render(name, context).map_err(|e| {
-            let file = self
-                .origins
-                .get(name)
-                .cloned()
-                .unwrap_or_else(|| PathBuf::from(name));
             let mut causes = chain(&e);
             let message = causes.pop().unwrap_or_else(|| e.to_string());
-            Diagnostic::error(file, format!("cannot render {page}: {message}"))
+            // The innermost message names the template that failed, which may be a
+            // parent or an include of `name`: `… while rendering 'base.html'`.
+            let failing = between(&message, "rendering '", "'").unwrap_or(name);
+            let Some((file, text)) = self.origins.get(failing).or_else(|| self.origins.get(name))
+            else {
+                return Diagnostic::general(format!("cannot render {page} with {name}: {message}"));
+            };
+            let d = Diagnostic::error(file, format!("cannot render {page}: {message}"));
+            // Tera 1 gives no position for render errors; the first use of the
+            // variable it names is where to look.
+            match between(&message, "`", "`").and_then(|var| text.find(var)) {
+                Some(offset) => d.at_offset(offset, text),
+                None => d,
+            }
         })
     }
 }
@@ -159,6 +167,11 @@ pub fn escape_html(input: &str) -> String {
         }
     }
     out
+}
+
+fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let rest = &s[s.find(start)? + start.len()..];
+    Some(&rest[..rest.find(end)?])
 }
 
 /// The messages of an error and its sources, outermost first.

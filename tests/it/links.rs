@@ -43,13 +43,22 @@ fn broken_links(files: &BTreeMap<String, Vec<u8>>) -> (usize, Vec<String>) {
     let mut broken = Vec::new();
     for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
         let html = String::from_utf8_lossy(bytes);
-        for link in attribute_values(&html, "href").into_iter().chain(attribute_values(&html, "src")) {
+        for link in attribute_values(&html, "href")
+            .into_iter()
+            .chain(attribute_values(&html, "src"))
+        {
             if link.contains("://") || link.starts_with("mailto:") {
                 continue;
             }
             let link = link.replace("&amp;", "&");
-            let (target, fragment) = link.split_once('#').map_or((link.as_str(), None), |(t, f)| (t, Some(f)));
-            let target_path = if target.is_empty() { path.clone() } else { resolve(path, target) };
+            let (target, fragment) = link
+                .split_once('#')
+                .map_or((link.as_str(), None), |(t, f)| (t, Some(f)));
+            let target_path = if target.is_empty() {
+                path.clone()
+            } else {
+                resolve(path, target)
+            };
             checked += 1;
             match files.get(&target_path) {
                 None => broken.push(format!("{path}: {link} → {target_path} does not exist")),
@@ -89,7 +98,16 @@ fn every_internal_link_of_the_example_site_resolves() {
 #[test]
 fn the_checker_catches_a_broken_link() {
     let mut files = BTreeMap::new();
-    files.insert("a/index.html".to_string(), b"<a href=\"../b/\">b</a> <a href=\"#x\">x</a>".to_vec());
+    files.insert(
+        "a/index.html".to_string(),
+        b"<a href=\"../b/\">b</a> <a href=\"#x\">x</a>".to_vec(),
+    );
     let (_, broken) = broken_links(&files);
-    assert_eq!(broken, vec!["a/index.html: ../b/ → b/index.html does not exist", "a/index.html: #x → no id \"x\" in a/index.html"]);
+    assert_eq!(
+        broken,
+        vec![
+            "a/index.html: ../b/ → b/index.html does not exist",
+            "a/index.html: #x → no id \"x\" in a/index.html"
+        ]
+    );
 }
