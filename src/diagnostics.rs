@@ -126,6 +126,7 @@ impl fmt::Display for Diagnostic {
         if let (Some((line, column)), Some(source)) = (self.position, &self.source_line) {
             let number = line.to_string();
             let gutter = " ".repeat(number.len());
+            let (source, column) = window(source, column);
             // Keep tabs so the caret lines up under the same character.
             let pad: String = source
                 .chars()
@@ -140,6 +141,29 @@ impl fmt::Display for Diagnostic {
         Ok(())
     }
 }
+
+/// At most [`WINDOW`] characters of a long line, around `column`, with `…` where cut,
+/// and the column within what is kept.
+fn window(line: &str, column: usize) -> (String, usize) {
+    let count = line.chars().count();
+    if count <= WINDOW {
+        return (line.to_string(), column);
+    }
+    let start = column.saturating_sub(WINDOW / 2).min(count - WINDOW);
+    let mut out: String = line.chars().skip(start).take(WINDOW).collect();
+    let mut column = column - start;
+    if start > 0 {
+        out.insert(0, '…');
+        column += 1;
+    }
+    if start + WINDOW < count {
+        out.push('…');
+    }
+    (out, column)
+}
+
+/// The widest source line shown under a diagnostic.
+const WINDOW: usize = 100;
 
 /// "Did you mean" for an unknown key: the closest of `known`, if close enough.
 pub fn did_you_mean<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
@@ -174,6 +198,17 @@ mod tests {
             d.to_string(),
             "error: content/a.md:3:7: date: expected YYYY-MM-DD\n  |\n3 | date: July 6\n  |       ^"
         );
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_caret() {
+        let text = format!("{}X{}", "a".repeat(500), "b".repeat(500));
+        let d = Diagnostic::error("a.md", "here").at(1, 501, &text);
+        let shown = d.to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(lines[2].chars().count(), "1 | ".len() + 102);
+        let caret = lines[3].chars().position(|c| c == '^').unwrap();
+        assert_eq!(lines[2].chars().nth(caret), Some('X'));
     }
 
     #[test]

@@ -342,9 +342,22 @@ pub fn parse_article(path: &Path, text: &str, split: &Split<'_>) -> Parsed<Front
                 Some(Ok(d)) => Some(d),
                 None => None,
             };
+            let url = map
+                .url
+                .map(|u| u.trim().to_string())
+                .filter(|u| !u.is_empty());
+            if let Some(u) = &url {
+                // Only web links: `javascript:` and the like would run in readers' browsers.
+                if !matches!(url::Url::parse(u), Ok(p) if matches!(p.scheme(), "http" | "https")) {
+                    error(
+                        "source.url",
+                        format!("expected an http or https URL, found {u:?}"),
+                    );
+                }
+            }
             Some(Source {
                 name: map.name.trim().to_string(),
-                url: map.url.filter(|u| !u.trim().is_empty()),
+                url,
                 author: map.author.filter(|a| !a.trim().is_empty()),
                 published,
             })
@@ -448,6 +461,14 @@ fn yaml_error(
         (fence, format!("expected front matter to be a mapping of keys to values (`title: ...`), found {found}"))
     } else {
         let pos = location.map_or(fence, |(line, col)| (split.yaml_line + line - 1, col));
+        let message = if message.contains("repetition limit exceeded") {
+            "YAML anchors and aliases expand to too much data (repetition limit exceeded)"
+                .to_string()
+        } else if message.contains("recursion limit exceeded") {
+            "YAML is nested too deeply (recursion limit exceeded)".to_string()
+        } else {
+            message
+        };
         let message = shift_line_numbers(
             &message.replace("invalid type: unit value", "found nothing"),
             split.yaml_line - 1,
@@ -613,6 +634,41 @@ mod tests {
     fn syntax_errors_count_lines_from_the_top_of_the_file() {
         let (_, diags) = parse("---\ntitle: \"x\ndate: 2017-07-06\n---\n");
         assert_eq!(diags, vec!["error: a.md:4:1: found unexpected end of stream at line 4 column 1, while scanning a quoted scalar at line 2 column 8"]);
+    }
+
+    #[test]
+    fn source_urls_must_be_web_links() {
+        let (fm, diags) = parse("---\ntitle: x\ndate: 2017-07-06\nsource:\n  name: X\n  url: javascript:alert(1)\n---\n");
+        assert!(fm.is_none());
+        assert_eq!(
+            diags,
+            vec![
+                r#"error: a.md:6:8: source.url: expected an http or https URL, found "javascript:alert(1)""#
+            ]
+        );
+    }
+
+    #[test]
+    fn alias_bombs_are_refused() {
+        let mut yaml = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..9u8 {
+            let (p, c) = ((b'a' + i - 1) as char, (b'a' + i) as char);
+            yaml.push_str(&format!(
+                "{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+            ));
+        }
+        let text = format!(
+            "---\ntitle: x\ndate: 2017-07-06\nsource: s\nextra:\n  {}\n---\n",
+            yaml.replace('\n', "\n  ")
+        );
+        let (_, diags) = parse(&text);
+        assert_eq!(diags.len(), 1);
+        assert!(
+            diags[0].ends_with(
+                "YAML anchors and aliases expand to too much data (repetition limit exceeded)"
+            ),
+            "{diags:?}"
+        );
     }
 
     #[test]
