@@ -148,7 +148,8 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
         .map_err(|e| vec![toml_error(text, &e)])?;
 
     let keys = scan_keys(text);
-    let locate = |key: &str| keys.get(key).copied().unwrap_or((1, 1));
+    let locate = |key: &str| keys.get(key).map_or((1, 1), |k| (k.0, k.1));
+    let locate_value = |key: &str| keys.get(key).map_or((1, 1), |k| (k.0, k.2));
     let mut warnings = Vec::new();
     for key in unknown {
         let (parent, leaf) = key.rsplit_once('.').unwrap_or(("", &key));
@@ -167,7 +168,7 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     warnings.sort_by_key(|d| d.position);
     let mut errors = Vec::new();
     let mut error = |key: &str, message: String| {
-        let (line, col) = locate(key);
+        let (line, col) = locate_value(key);
         errors.push(Diagnostic::error(file, format!("{key}: {message}")).at(line, col, text));
     };
     let title = raw.title.trim().to_string();
@@ -233,6 +234,21 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
 }
 
 impl Config {
+    /// Defaults standing in for a `site.toml` that has errors, so the rest of the site
+    /// can still be checked.
+    pub fn placeholder() -> Config {
+        Config {
+            title: String::new(),
+            base_url: "http://localhost".into(),
+            description: None,
+            language: "en".into(),
+            output_dir: PathBuf::from("public"),
+            paginate_by: None,
+            extra: serde_json::Value::Object(Default::default()),
+            annotations: Annotations::default(),
+        }
+    }
+
     /// The path part of `base_url`, with leading and trailing slash: `/briefings/`.
     pub fn base_path(&self) -> String {
         let path = url::Url::parse(&self.base_url)
@@ -262,8 +278,9 @@ fn toml_error(text: &str, e: &toml::de::Error) -> Diagnostic {
     }
 }
 
-/// Where each `key =` of a TOML file is, by dotted path including its `[table]`.
-fn scan_keys(text: &str) -> BTreeMap<String, (usize, usize)> {
+/// Where each `key =` of a TOML file is, by dotted path including its `[table]`:
+/// line, column of the key, column of the value.
+fn scan_keys(text: &str) -> BTreeMap<String, (usize, usize, usize)> {
     let mut keys = BTreeMap::new();
     let mut table = String::new();
     for (i, line) in text.lines().enumerate() {
@@ -277,8 +294,12 @@ fn scan_keys(text: &str) -> BTreeMap<String, (usize, usize)> {
                 .unwrap_or("")
                 .trim()
                 .to_string();
-            keys.entry(table.clone()).or_insert((i + 1, col));
-        } else if let Some((key, _)) = trimmed.split_once('=') {
+            keys.entry(table.clone()).or_insert((i + 1, col, col));
+        } else if let Some((key, value)) = trimmed.split_once('=') {
+            let value_col = line[..line.len() - value.trim_start().len()]
+                .chars()
+                .count()
+                + 1;
             let key = key.trim().trim_matches('"');
             if !key.is_empty() && !key.starts_with('#') {
                 let path = if table.is_empty() {
@@ -286,7 +307,7 @@ fn scan_keys(text: &str) -> BTreeMap<String, (usize, usize)> {
                 } else {
                     format!("{table}.{key}")
                 };
-                keys.entry(path).or_insert((i + 1, col));
+                keys.entry(path).or_insert((i + 1, col, value_col));
             }
         }
     }
@@ -339,7 +360,7 @@ mod tests {
     fn every_value_error_at_once() {
         let e = parse("title = ''\nbase_url = 'example.org'\npaginate_by = 0\n").unwrap_err();
         assert_eq!(e.len(), 3);
-        assert_eq!(first_lines(&e)[2], "error: site.toml:3:1: paginate_by: expected a number of articles of 1 or more, found 0");
+        assert_eq!(first_lines(&e)[2], "error: site.toml:3:15: paginate_by: expected a number of articles of 1 or more, found 0");
     }
 
     #[test]

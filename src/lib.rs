@@ -97,12 +97,19 @@ pub struct Loaded {
 pub fn load(options: &BuildOptions) -> (Option<Loaded>, Vec<Diagnostic>) {
     let root = &options.root;
     let mut diagnostics = Vec::new();
+    // A broken site.toml still lets every article and template be checked, so one run
+    // reports everything; nothing is rendered without a real configuration.
+    let mut config_ok = true;
     let mut config = match config::load(root) {
         Ok(loaded) => {
             diagnostics.extend(loaded.warnings);
             loaded.config
         }
-        Err(errors) => return (None, errors),
+        Err(errors) => {
+            diagnostics.extend(errors);
+            config_ok = false;
+            config::Config::placeholder()
+        }
     };
     if let Some(base_url) = &options.base_url {
         match url::Url::parse(base_url) {
@@ -143,7 +150,9 @@ pub fn load(options: &BuildOptions) -> (Option<Loaded>, Vec<Diagnostic>) {
         }
     };
     (
-        templates.map(|templates| Loaded { site, templates }),
+        templates
+            .filter(|_| config_ok)
+            .map(|templates| Loaded { site, templates }),
         diagnostics,
     )
 }
