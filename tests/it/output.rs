@@ -85,3 +85,34 @@ fn refuses_a_folder_of_other_files_and_an_output_that_is_a_file() {
     assert_eq!(code, 1);
     assert!(stderr.contains("is a file"), "{stderr}");
 }
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_out_of_the_site_are_reported_and_not_published() {
+    let site = copy_fixture("basic");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "secret").unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        site.path().join("content/leak.txt"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        site.path().join("content/images/logo.png"),
+        site.path().join("content/images/alias.png"),
+    )
+    .unwrap();
+    let out = site.path().join("public");
+    let (code, _, stderr) = build(site.path(), &out, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.starts_with("warning: content/leak.txt: symbolic link points outside the site (to "),
+        "{stderr}"
+    );
+    assert!(!out.join("leak.txt").exists());
+    // A link that stays inside the site is an ordinary file.
+    assert_eq!(
+        std::fs::read(out.join("images/alias.png")).unwrap(),
+        b"png-bytes\n"
+    );
+}
