@@ -4,12 +4,20 @@
 //!
 //! Also refuses output folders that would destroy what an editor wrote: the site root
 //! or a folder above it, `content/`, `templates/`, `static/`, or a non-empty folder
-//! that does not look like a previous build.
+//! that was not written by a previous build (see [`MARKER`]).
 
 use crate::diagnostics::Diagnostic;
 use std::collections::BTreeSet;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+
+/// The file every build writes at the top of its output. Only a folder holding it (or
+/// an empty one) is ever replaced: anything else may be someone's work.
+pub const MARKER: &str = ".briefing-output";
+
+/// What the marker says to whoever finds it.
+pub const MARKER_TEXT: &str =
+    "This folder is written by briefing; each build replaces it as a whole.\n";
 
 /// `path` made absolute with `.`/`..` resolved and symlinks of its existing part followed.
 pub fn resolve(path: &Path) -> PathBuf {
@@ -67,14 +75,14 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
             "output directory {shown} is a file: remove it or choose another --output"
         )));
     }
-    if out.is_dir() && !out.join("index.html").is_file() {
+    if out.is_dir() && !out.join(MARKER).is_file() {
         let mut entries = std::fs::read_dir(&out).map_err(|e| {
             Diagnostic::general(format!("cannot read output directory {shown}: {e}"))
         })?;
         if entries.next().is_some() {
             return Err(Diagnostic::general(format!(
-                "output directory {shown} is not empty and holds no index.html, so it does not look like a previous build: \
-                 it would be replaced as a whole; empty it, or choose another --output"
+                "output directory {shown} is not empty and was not written by briefing (it has no {MARKER} file): \
+                 a build replaces its output directory as a whole; empty it, or choose another --output"
             )));
         }
     }
@@ -102,11 +110,19 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir)?;
+        // Folders left by a build that crashed or was killed are only clutter; a build
+        // running now on the same output loses its staging folder and fails cleanly.
+        let stale = [format!(".{name}.staging-"), format!(".{name}.old-")];
+        for entry in std::fs::read_dir(parent)?.flatten() {
+            let file_name = entry.file_name();
+            let file_name = file_name.to_string_lossy();
+            if stale.iter().any(|p| file_name.starts_with(p.as_str())) {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
         }
+        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         std::fs::create_dir(&dir)?;
+        std::fs::write(dir.join(MARKER), MARKER_TEXT)?;
         Ok(Staging {
             dir,
             target,
@@ -203,11 +219,14 @@ mod tests {
         std::fs::write(out.join("notes.txt"), "mine").unwrap();
         let e = check_output_dir(site.path(), &out).unwrap_err();
         assert!(
-            e.message.contains("does not look like a previous build"),
+            e.message.contains("was not written by briefing"),
             "{}",
             e.message
         );
+        // An index.html is no proof: it may be anyone's.
         std::fs::write(out.join("index.html"), "").unwrap();
+        assert!(check_output_dir(site.path(), &out).is_err());
+        std::fs::write(out.join(MARKER), MARKER_TEXT).unwrap();
         assert!(check_output_dir(site.path(), &out).is_ok());
     }
 

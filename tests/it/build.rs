@@ -17,6 +17,7 @@ fn builds_every_page_of_the_basic_fixture() {
     );
     let files: Vec<String> = tree(&out).into_keys().collect();
     let mut expected = vec![
+        ".briefing-output",
         "index.html",
         "style.css",
         "robots.txt",

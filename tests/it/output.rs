@@ -33,6 +33,16 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
 }
 
 #[test]
+fn staging_folders_left_by_a_crash_are_cleaned_up() {
+    let site = copy_fixture("basic");
+    let stale = site.path().join(".public.staging-999999999");
+    std::fs::create_dir(&stale).unwrap();
+    std::fs::write(stale.join("index.html"), "half a site").unwrap();
+    assert_eq!(build(site.path(), &site.path().join("public"), &[]).0, 0);
+    assert!(!stale.exists());
+}
+
+#[test]
 fn a_successful_rebuild_replaces_the_output_and_drops_stale_pages() {
     let site = copy_fixture("basic");
     let out = site.path().join("public");
@@ -71,9 +81,14 @@ fn refuses_a_folder_of_other_files_and_an_output_that_is_a_file() {
     std::fs::write(docs.join("notes.txt"), "mine").unwrap();
     let (code, _, stderr) = build(site.path(), &docs, &[]);
     assert_eq!(code, 1);
-    assert!(
-        stderr.contains("does not look like a previous build"),
-        "{stderr}"
+    assert!(stderr.contains("was not written by briefing"), "{stderr}");
+    // Not even when it holds an index.html.
+    std::fs::write(docs.join("index.html"), "mine").unwrap();
+    let (code, _, _) = build(site.path(), &docs, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        std::fs::read_to_string(docs.join("index.html")).unwrap(),
+        "mine"
     );
     assert_eq!(
         std::fs::read_to_string(docs.join("notes.txt")).unwrap(),
