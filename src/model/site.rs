@@ -17,7 +17,7 @@ use std::collections::HashMap;
 pub struct Site {
     /// The configuration.
     pub config: Config,
-    /// Articles, newest first (ties: by slug).
+    /// Articles, newest first: by day as written, then instant, then slug.
     pub articles: Vec<Article>,
     /// Tags, actors and sources, indexed by [`TaxonomyKind`] order.
     pub taxonomies: [Taxonomy; 3],
@@ -37,11 +37,13 @@ impl Site {
         content_assets: Vec<Asset>,
         static_files: Vec<Asset>,
     ) -> (Site, Vec<Diagnostic>) {
+        // Newest day first (the day as written, in its own offset, so the home page's
+        // editions are contiguous), then newest instant, then slug.
         articles.sort_by(|a, b| {
-            b.front
-                .date
-                .at
-                .cmp(&a.front.date.at)
+            let (da, db) = (&a.front.date, &b.front.date);
+            db.day()
+                .cmp(&da.day())
+                .then_with(|| db.at.cmp(&da.at))
                 .then_with(|| a.slug.cmp(&b.slug))
                 .then_with(|| a.file.cmp(&b.file))
         });

@@ -102,6 +102,8 @@ impl Templates {
                 errors.push(parse_error(file, text, &e));
             }
         }
+        // Tera follows includes without a depth limit: a loop would overflow the stack.
+        errors.extend(include_loops(&sources));
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -169,6 +171,80 @@ pub fn escape_html(input: &str) -> String {
     out
 }
 
+/// The `{% include "x" %}` tags of a template: (byte offset of the tag, included name).
+fn includes(text: &str) -> Vec<(usize, &str)> {
+    let mut found = Vec::new();
+    for (start, _) in text.match_indices("{%") {
+        let rest = &text[start + 2..];
+        let Some(end) = rest.find("%}") else { break };
+        let tag = rest[..end].trim_matches(|c: char| c == '-' || c.is_whitespace());
+        if let Some(args) = tag.strip_prefix("include") {
+            let args = args.trim_start();
+            if let Some(quote) = args
+                .chars()
+                .next()
+                .filter(|c| matches!(c, '"' | '\'' | '`'))
+            {
+                if let Some(name) = args[1..].split(quote).next() {
+                    found.push((start, name));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Every include loop among `sources`, reported once, at the include that closes it.
+fn include_loops(sources: &BTreeMap<String, (PathBuf, String)>) -> Vec<Diagnostic> {
+    let graph: BTreeMap<&str, Vec<(usize, &str)>> = sources
+        .iter()
+        .map(|(n, (_, t))| (n.as_str(), includes(t)))
+        .collect();
+    let mut reported = std::collections::BTreeSet::new();
+    let mut errors = Vec::new();
+    // Depth-first from each template; `path` is the chain of includes being followed.
+    fn visit<'a>(
+        name: &'a str,
+        graph: &BTreeMap<&'a str, Vec<(usize, &'a str)>>,
+        path: &mut Vec<&'a str>,
+        done: &mut std::collections::BTreeSet<&'a str>,
+        found: &mut Vec<(Vec<&'a str>, usize)>,
+    ) {
+        if done.contains(name) {
+            return;
+        }
+        path.push(name);
+        for &(offset, next) in graph.get(name).into_iter().flatten() {
+            if let Some(i) = path.iter().position(|p| *p == next) {
+                let mut cycle = path[i..].to_vec();
+                cycle.push(next);
+                found.push((cycle, offset));
+            } else {
+                visit(next, graph, path, done, found);
+            }
+        }
+        path.pop();
+        done.insert(name);
+    }
+    let mut done = std::collections::BTreeSet::new();
+    let mut found = Vec::new();
+    for name in graph.keys() {
+        visit(name, &graph, &mut Vec::new(), &mut done, &mut found);
+    }
+    for (cycle, offset) in found {
+        let closer = cycle[cycle.len() - 2];
+        let mut key: Vec<&str> = cycle[..cycle.len() - 1].to_vec();
+        key.sort();
+        if !reported.insert(key) {
+            continue;
+        }
+        let (file, text) = &sources[closer];
+        let message = format!("template include loop: {}; a template cannot include itself, directly or through others", cycle.join(" → "));
+        errors.push(Diagnostic::error(file, message).at_offset(offset, text));
+    }
+    errors
+}
+
 fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
     let rest = &s[s.find(start)? + start.len()..];
     Some(&rest[..rest.find(end)?])
@@ -216,6 +292,28 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let t = Templates::load(dir.path()).unwrap_or_else(|e| panic!("{e:?}"));
         assert!(t.tera.get_template_names().any(|n| n == "article.html"));
+    }
+
+    #[test]
+    fn include_loops_are_refused_with_their_path() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("templates/partials")).unwrap();
+        std::fs::write(
+            dir.path().join("templates/partials/article_item.html"),
+            "<li>\n{% include \"partials/x.html\" %}</li>",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("templates/partials/x.html"),
+            "{%- include 'partials/article_item.html' -%}",
+        )
+        .unwrap();
+        let e = Templates::load(dir.path()).err().unwrap();
+        assert_eq!(e.len(), 1);
+        assert_eq!(
+            e[0].to_string().lines().next().unwrap(),
+            "error: templates/partials/x.html:1:1: template include loop: partials/article_item.html → partials/x.html → partials/article_item.html; a template cannot include itself, directly or through others"
+        );
     }
 
     #[test]

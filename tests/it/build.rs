@@ -190,3 +190,26 @@ fn the_example_site_builds_without_warnings() {
     assert_eq!(stderr, "");
     assert!(stdout.contains("articles"), "{stdout}");
 }
+
+#[test]
+fn editions_group_by_the_day_as_written_whatever_the_offset() {
+    // Regression: an evening in UTC-5 is the next day in UTC, and sorting by instant
+    // alone split 6 July into two editions around 7 July.
+    let site = crate::support::copy_fixture("basic");
+    let write = |name: &str, date: &str| {
+        let text = format!("---\ntitle: {name}\ndate: {date}\nsource: X\n---\nBody.\n");
+        std::fs::write(site.path().join("content").join(format!("{name}.md")), text).unwrap();
+    };
+    write("late-evening", "2017-07-06T21:00:00-05:00");
+    write("next-morning", "2017-07-07T01:00:00+00:00");
+    let out = site.path().join("public");
+    assert_eq!(build(site.path(), &out, &[]).0, 0);
+    let home = read(&out, "index.html");
+    let days: Vec<&str> = home
+        .match_indices("<h2 class=\"edition-title\"><time datetime=\"")
+        .map(|(i, _)| &home[i + 42..i + 52])
+        .collect();
+    assert_eq!(days, vec!["2017-07-09", "2017-07-07", "2017-07-06"]);
+    let six = &home[home.find("datetime=\"2017-07-06\"").unwrap()..];
+    assert!(six.contains("late-evening"));
+}
