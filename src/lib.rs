@@ -27,7 +27,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 
-use content::walk::{self, PROFILE_DIRS};
+use content::walk;
 use diagnostics::Diagnostic;
 use model::site::Site;
 use rayon::prelude::*;
@@ -120,8 +120,8 @@ pub fn load(options: &BuildOptions) -> (Option<Loaded>, Vec<Diagnostic>) {
         }
     }
     let content_dir = root.join("content");
-    let found = walk::walk(root, &content_dir, PROFILE_DIRS);
-    let statics = walk::walk(root, &root.join("static"), &[]);
+    let found = walk::walk(root, &content_dir, walk::Mode::Content);
+    let statics = walk::walk(root, &root.join("static"), walk::Mode::Static);
     diagnostics.extend(found.diagnostics);
     diagnostics.extend(statics.diagnostics);
 

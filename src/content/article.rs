@@ -52,7 +52,12 @@ impl Article {
 pub fn slug_from_path(content_path: &str) -> String {
     let mut parts = content_path.rsplit('/');
     let file = parts.next().unwrap_or_default();
-    let stem = file.strip_suffix(".md").unwrap_or(file);
+    let stem = match file.len().checked_sub(3) {
+        Some(dot) if file.is_char_boundary(dot) && file[dot..].eq_ignore_ascii_case(".md") => {
+            &file[..dot]
+        }
+        _ => file,
+    };
     let stem = if stem == "index" {
         parts.next().unwrap_or(stem)
     } else {
@@ -200,6 +205,7 @@ mod tests {
         );
         assert_eq!(slug_from_path("2017-07-09-ceasefire/index.md"), "ceasefire");
         assert_eq!(slug_from_path("notes.md"), "notes");
+        assert_eq!(slug_from_path("2017-07-01-Upper.MD"), "upper");
         assert_eq!(slug_from_path("2017-07-06.md"), "2017-07-06");
     }
 }

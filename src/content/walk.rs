@@ -32,9 +32,16 @@ pub struct Found {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// True for names an editor or the OS leaves behind: never content.
+/// True for hidden names and for names an editor or the OS leaves behind: never content.
 pub fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.')
+    name.starts_with('.') || is_scratch_name(name)
+}
+
+/// True for what editors, version control and the OS leave behind, which even
+/// `static/` (copied as is, dotfiles included) never publishes.
+pub fn is_scratch_name(name: &str) -> bool {
+    matches!(name, ".git" | ".hg" | ".svn" | ".DS_Store" | "Thumbs.db")
+        || name.starts_with(".#")
         || name.ends_with('~')
         || name.ends_with(".swp")
         || name.ends_with(".swx")
@@ -43,8 +50,17 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name == "4913"
 }
 
-/// Walks `dir` (inside `root`), skipping `skip_top` folders at its top level.
-pub fn walk(root: &Path, dir: &Path, skip_top: &[&str]) -> Found {
+/// How to walk a folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `content/`: hidden files skipped, `.md` files are articles, profile folders skipped.
+    Content,
+    /// `static/`: every file copied as is, dotfiles too (`.nojekyll`, `.well-known/`).
+    Static,
+}
+
+/// Walks `dir` (inside `root`).
+pub fn walk(root: &Path, dir: &Path, mode: Mode) -> Found {
     let mut found = Found::default();
     if !dir.is_dir() {
         return found;
@@ -58,8 +74,15 @@ pub fn walk(root: &Path, dir: &Path, skip_top: &[&str]) -> Found {
             if e.depth() == 0 {
                 return true;
             }
-            !(is_ignored_name(&name)
-                || (e.depth() == 1 && e.file_type().is_dir() && skip_top.contains(&name.as_ref())))
+            match mode {
+                Mode::Content => {
+                    !(is_ignored_name(&name)
+                        || (e.depth() == 1
+                            && e.file_type().is_dir()
+                            && PROFILE_DIRS.contains(&name.as_ref())))
+                }
+                Mode::Static => !is_scratch_name(&name),
+            }
         });
     for entry in walker {
         let entry = match entry {
@@ -124,7 +147,10 @@ pub fn walk(root: &Path, dir: &Path, skip_top: &[&str]) -> Found {
             src: path.to_path_buf(),
             rel: rel.replace('\\', "/"),
         };
-        if path.extension().is_some_and(|e| e == "md") {
+        let markdown = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md"));
+        if mode == Mode::Content && markdown {
             found.markdown.push(asset);
         } else {
             found.assets.push(asset);
@@ -151,5 +177,7 @@ mod tests {
             assert!(is_ignored_name(name), "{name}");
         }
         assert!(!is_ignored_name("a.md"));
+        assert!(is_scratch_name(".git") && is_scratch_name("a.md~"));
+        assert!(!is_scratch_name(".nojekyll") && !is_scratch_name(".well-known"));
     }
 }

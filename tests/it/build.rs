@@ -11,13 +11,18 @@ fn builds_every_page_of_the_basic_fixture() {
     assert_eq!(code, 0, "{stderr}");
     assert!(
         stdout.starts_with(
-            "built 14 pages (3 articles, 1 home, 3 term lists, 7 term pages) and 5 files into "
+            "built 16 pages (4 articles, 1 home, 3 term lists, 8 term pages) and 8 files into "
         ),
         "{stdout}"
     );
     let files: Vec<String> = tree(&out).into_keys().collect();
     let mut expected = vec![
         ".briefing-output",
+        ".nojekyll",
+        ".well-known/security.txt",
+        "notes.md",
+        "articles/upper/index.html",
+        "sources/x/index.html",
         "index.html",
         "style.css",
         "robots.txt",
@@ -115,7 +120,10 @@ fn home_groups_articles_by_day_and_summaries_fall_back_to_the_first_paragraph() 
         .match_indices("<h2 class=\"edition-title\"><time datetime=\"")
         .map(|(i, _)| &home[i + 42..i + 52])
         .collect();
-    assert_eq!(days, vec!["2017-07-09", "2017-07-07", "2017-07-06"]);
+    assert_eq!(
+        days,
+        vec!["2017-07-09", "2017-07-07", "2017-07-06", "2017-07-01"]
+    );
     assert!(home.contains("<p class=\"item-summary\">An explicit summary.</p>"));
     assert!(
         home.contains(
@@ -131,7 +139,7 @@ fn drafts_are_built_only_when_asked() {
     let out = tempfile::tempdir().unwrap();
     let (code, stdout, _) = build(&fixture("basic"), out.path(), &["--drafts"]);
     assert_eq!(code, 0);
-    assert!(stdout.contains("(4 articles"), "{stdout}");
+    assert!(stdout.contains("(5 articles"), "{stdout}");
     assert!(read(out.path(), "articles/draft/index.html")
         .contains("<span class=\"badge\">Draft</span>"));
 }
@@ -173,7 +181,7 @@ fn the_library_builds_the_same_site_as_the_binary() {
         ..Default::default()
     })
     .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
-    assert_eq!(report.pages.values().sum::<usize>(), 14);
+    assert_eq!(report.pages.values().sum::<usize>(), 16);
     assert_eq!(build(&fixture("basic"), &bin_out, &[]).0, 0);
     assert_eq!(tree(&lib_out), tree(&bin_out));
 }
@@ -209,7 +217,10 @@ fn editions_group_by_the_day_as_written_whatever_the_offset() {
         .match_indices("<h2 class=\"edition-title\"><time datetime=\"")
         .map(|(i, _)| &home[i + 42..i + 52])
         .collect();
-    assert_eq!(days, vec!["2017-07-09", "2017-07-07", "2017-07-06"]);
+    assert_eq!(
+        days,
+        vec!["2017-07-09", "2017-07-07", "2017-07-06", "2017-07-01"]
+    );
     let six = &home[home.find("datetime=\"2017-07-06\"").unwrap()..];
     assert!(six.contains("late-evening"));
 }
