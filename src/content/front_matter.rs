@@ -181,9 +181,13 @@ impl KeyIndex {
 /// Front matter exactly as written, shapes checked by serde.
 #[derive(Debug, Deserialize)]
 struct RawFrontMatter {
-    title: String,
-    date: String,
-    source: RawSource,
+    // Required, but optional here so that every missing one is reported at once.
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    date: Option<String>,
+    #[serde(default)]
+    source: Option<RawSource>,
     #[serde(default)]
     actors: Option<Vec<String>>,
     #[serde(default)]
@@ -227,6 +231,16 @@ impl<'de> Deserialize<'de> for RawSource {
                 f.write_str("the outlet's name, or a mapping with `name` and optional `url`, `author`, `published`")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<RawSource, E> {
+                Ok(RawSource::Name(v.to_string()))
+            }
+            // Outlets named by a number (`1843`), as titles may be.
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawSource, E> {
+                Ok(RawSource::Name(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawSource, E> {
+                Ok(RawSource::Name(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawSource, E> {
                 Ok(RawSource::Name(v.to_string()))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawSource, A::Error> {
@@ -302,6 +316,8 @@ pub fn parse_article(path: &Path, text: &str, split: &Split<'_>) -> Parsed<Front
             };
         }
     };
+    // serde_ignored writes `?` for an Option level: `source.?.autor`.
+    let unknown: Vec<String> = unknown.iter().map(|k| k.replace(".?", "")).collect();
     for key in &unknown {
         let (line, col) = index.key(key, 0).unwrap_or((split.yaml_line - 1, 1));
         let message = match key.split_once('.') {
@@ -314,26 +330,44 @@ pub fn parse_article(path: &Path, text: &str, split: &Split<'_>) -> Parsed<Front
     diagnostics.sort_by_key(|d| d.position);
     let at = |key: &str| index.value(key).unwrap_or((split.yaml_line - 1, 1));
     let mut errors = Vec::new();
+    let fence = (split.yaml_line - 1, 1);
+    let mut missing = |key: &str| {
+        errors.push(
+            Diagnostic::error(path, format!("missing required key `{key}`"))
+                .at(fence.0, fence.1, text),
+        );
+    };
+    if raw.title.is_none() {
+        missing("title");
+    }
+    if raw.date.is_none() {
+        missing("date");
+    }
+    if raw.source.is_none() {
+        missing("source");
+    }
     let mut error = |key: &str, message: String| {
         let (line, col) = at(key);
         errors.push(Diagnostic::error(path, format!("{key}: {message}")).at(line, col, text));
     };
-
-    let title = raw.title.trim().to_string();
-    if title.is_empty() {
+    let title = raw.title.unwrap_or_default().trim().to_string();
+    if title.is_empty() && index.value("title").is_some() {
         error("title", "expected a headline, found an empty string".into());
     }
-    let date = Date::parse(&raw.date)
-        .map_err(|e| error("date", e.to_string()))
-        .ok();
+    let date = raw.date.and_then(|d| {
+        Date::parse(&d)
+            .map_err(|e| error("date", e.to_string()))
+            .ok()
+    });
     let source = match raw.source {
-        RawSource::Name(name) => Some(Source {
+        None => None,
+        Some(RawSource::Name(name)) => Some(Source {
             name: name.trim().to_string(),
             url: None,
             author: None,
             published: None,
         }),
-        RawSource::Full(map) => {
+        Some(RawSource::Full(map)) => {
             let published = match map.published.as_deref().map(Date::parse) {
                 Some(Err(e)) => {
                     error("source.published", e.to_string());
@@ -451,13 +485,24 @@ fn yaml_error(
             None => (fence, format!("missing required key `{field}`")),
         }
     } else if let Some(field) = between(&message, "duplicate field `", "`") {
-        let pos = index.key(field, 1).unwrap_or(fence);
-        (pos, format!("`{field}` is given twice"))
-    } else if message.contains("expected struct RawFrontMatter") || split.yaml.trim().is_empty() {
+        // Nested: `source: duplicate field `name``.
+        let key = match message.split_once(": duplicate field") {
+            Some((parent, _)) => format!("{parent}.{field}"),
+            None => field.to_string(),
+        };
+        let pos = index.key(&key, 1).unwrap_or(fence);
+        (pos, format!("`{key}` is given twice"))
+    } else if message.contains("expected struct RawFrontMatter") {
         let found = message
             .strip_prefix("invalid type: ")
             .and_then(|m| m.split(", expected").next())
-            .unwrap_or("nothing");
+            .map_or("something else", |f| {
+                if f == "unit value" {
+                    "nothing"
+                } else {
+                    f
+                }
+            });
         (fence, format!("expected front matter to be a mapping of keys to values (`title: ...`), found {found}"))
     } else {
         let pos = location.map_or(fence, |(line, col)| (split.yaml_line + line - 1, col));
@@ -480,16 +525,17 @@ fn yaml_error(
 
 /// yaml_serde's messages count lines from the start of the YAML; users count from
 /// the start of the file.
+/// Only yaml_serde's own `at line N column M` is shifted: quoted user text is left alone.
 fn shift_line_numbers(message: &str, by: usize) -> String {
     let mut out = String::with_capacity(message.len());
     let mut rest = message;
-    while let Some(i) = rest.find("line ") {
-        out.push_str(&rest[..i + 5]);
-        rest = &rest[i + 5..];
+    while let Some(i) = rest.find("at line ") {
+        out.push_str(&rest[..i + 8]);
+        rest = &rest[i + 8..];
         let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
         match rest[..digits].parse::<usize>() {
-            Ok(n) => out.push_str(&(n + by).to_string()),
-            Err(_) => out.push_str(&rest[..digits]),
+            Ok(n) if rest[digits..].starts_with(" column ") => out.push_str(&(n + by).to_string()),
+            _ => out.push_str(&rest[..digits]),
         }
         rest = &rest[digits..];
     }
@@ -604,6 +650,18 @@ mod tests {
     fn missing_and_duplicate_keys() {
         let (_, diags) = parse("---\ndate: 2017-07-06\nsource: RFE\n---\n");
         assert_eq!(diags, vec!["error: a.md:1:1: missing required key `title`"]);
+        let (_, diags) = parse("---\n---\n");
+        assert_eq!(
+            diags,
+            vec![
+                "error: a.md:1:1: missing required key `title`",
+                "error: a.md:1:1: missing required key `date`",
+                "error: a.md:1:1: missing required key `source`",
+            ]
+        );
+        let (_, diags) =
+            parse("---\ntitle: x\ndate: 2017-07-06\nsource:\n  name: a\n  name: b\n---\n");
+        assert_eq!(diags, vec!["error: a.md:6:3: `source.name` is given twice"]);
         let (_, diags) = parse("---\ntitle: a\ntitle: b\n---\n");
         assert_eq!(diags, vec!["error: a.md:3:1: `title` is given twice"]);
     }
@@ -669,6 +727,21 @@ mod tests {
             ),
             "{diags:?}"
         );
+    }
+
+    #[test]
+    fn user_text_that_looks_like_a_position_is_left_alone() {
+        let (_, diags) = parse("---\ntitle: x\ndate: 2017-07-06\nsource: s\nactors: line 2\n---\n");
+        assert_eq!(
+            diags,
+            vec![r#"error: a.md:5:9: actors: invalid type: string "line 2", expected a sequence"#]
+        );
+    }
+
+    #[test]
+    fn outlets_may_be_numbers() {
+        let (fm, _) = parse("---\ntitle: 1984\ndate: 2017-07-06\nsource: 1843\n---\n");
+        assert_eq!(fm.unwrap().source.name, "1843");
     }
 
     #[test]

@@ -107,21 +107,29 @@ pub fn render(
                         }
                         found.map(CowStr::from)
                     }
-                    _ => {
-                        match markdown_target(&dest_url) {
-                            Some((file, fragment)) => {
-                                let target = join(origin.content_dir, file);
-                                match links.article(&target) {
+                    _ => match markdown_target(&dest_url) {
+                        Some((file, fragment)) => {
+                            let file =
+                                percent_encoding::percent_decode_str(file).decode_utf8_lossy();
+                            match join(origin.content_dir, &file) {
+                                None => {
+                                    warn(
+                                        diagnostics,
+                                        format!("link to `{dest_url}`: leads out of content/"),
+                                    );
+                                    Some(dest_url.clone())
+                                }
+                                Some(target) => match links.article(&target) {
                                     Some(href) => Some(CowStr::from(format!("{href}{fragment}"))),
                                     None => {
                                         warn(diagnostics, format!("link to `{dest_url}`: no article at content/{target}"));
                                         Some(dest_url.clone())
                                     }
-                                }
+                                },
                             }
-                            None => Some(dest_url.clone()),
                         }
-                    }
+                        None => Some(dest_url.clone()),
+                    },
                 };
                 dropped_links.push(resolved.is_none());
                 match resolved {
@@ -195,10 +203,25 @@ pub fn render(
     }
 }
 
+/// Ids the page around an article body already uses (the theme's skip-link target).
+pub const RESERVED_IDS: &[&str] = &["main"];
+
 /// Gives every heading an id: its own `{#id}` if written, else the slug of its text,
-/// made unique on the page with `-1`, `-2`, ….
+/// made unique on the page with `-1`, `-2`, …, never taking an id that is written
+/// elsewhere in the body, a footnote's, or one of [`RESERVED_IDS`].
 fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<Heading> {
-    let mut used = HashSet::new();
+    let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+    for event in events.iter() {
+        match event {
+            Event::Start(Tag::Heading { id: Some(id), .. }) => {
+                used.insert(id.to_string());
+            }
+            Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label)) => {
+                used.insert(label.to_string());
+            }
+            _ => {}
+        }
+    }
     let mut headings = Vec::new();
     let mut i = 0;
     while i < events.len() {
@@ -213,20 +236,25 @@ fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<Heading> {
                 }
                 j += 1;
             }
-            let base = written.unwrap_or_else(|| {
-                let slug = slugify(&title);
-                if slug.is_empty() {
-                    "section".into()
-                } else {
-                    slug
+            let unique = match written {
+                Some(id) => id,
+                None => {
+                    let slug = slugify(&title);
+                    let base = if slug.is_empty() {
+                        "section".to_string()
+                    } else {
+                        slug
+                    };
+                    let mut unique = base.clone();
+                    let mut n = 1;
+                    while used.contains(&unique) {
+                        unique = format!("{base}-{n}");
+                        n += 1;
+                    }
+                    used.insert(unique.clone());
+                    unique
                 }
-            });
-            let mut unique = base.clone();
-            let mut n = 1;
-            while !used.insert(unique.clone()) {
-                unique = format!("{base}-{n}");
-                n += 1;
-            }
+            };
             if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
                 *id = Some(CowStr::from(unique.clone()));
             }
@@ -258,19 +286,20 @@ fn markdown_target(dest: &str) -> Option<(&str, &str)> {
     file.ends_with(".md").then_some((file, fragment))
 }
 
-/// Joins a relative link to the directory it was written in, resolving `.` and `..`.
-fn join(dir: &str, rel: &str) -> String {
+/// Joins a relative link to the directory it was written in, resolving `.` and `..`;
+/// `None` when it climbs out of `content/`.
+fn join(dir: &str, rel: &str) -> Option<String> {
     let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
     for part in rel.split('/') {
         match part {
             "" | "." => {}
             ".." => {
-                parts.pop();
+                parts.pop()?;
             }
             p => parts.push(p),
         }
     }
-    parts.join("/")
+    Some(parts.join("/"))
 }
 
 #[cfg(test)]
@@ -311,6 +340,13 @@ mod tests {
         let (r, _) = run("# Talks\n\n## Talks\n\n## Talks {#own}\n\n## Talks\n");
         let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, vec!["talks", "talks-1", "own", "talks-2"]);
+    }
+
+    #[test]
+    fn automatic_ids_avoid_written_ids_footnotes_and_the_theme() {
+        let (r, _) = run("## Main\n\n## Talks\n\n## Later {#talks}\n\n## Note\n\nText[^note].\n\n[^note]: A note.\n");
+        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, vec!["main-1", "talks-1", "talks", "note-1"]);
         assert!(
             r.html.contains(r#"<h2 id="talks-1">Talks</h2>"#),
             "{}",
@@ -340,12 +376,22 @@ mod tests {
 
     #[test]
     fn relative_markdown_links_resolve_to_article_pages() {
-        let (r, d) = run("See [b](b.md#x), [c](../c.md) and [web](https://x.org/a.md).\n");
+        let (r, d) = run("See [b](%62.md#x), [c](../c.md) and [web](https://x.org/a.md).\n");
         assert!(r.html.contains(r#"<a href="../b/#x">b</a>"#), "{}", r.html);
         assert!(r.html.contains(r#"href="https://x.org/a.md""#));
         assert_eq!(
             d,
-            vec!["warning: a.md:4:18: link to `../c.md`: no article at content/c.md"]
+            vec!["warning: a.md:4:20: link to `../c.md`: no article at content/c.md"]
+        );
+    }
+
+    #[test]
+    fn links_that_climb_out_of_content_warn() {
+        let (r, d) = run("[up](../../top.md)\n");
+        assert!(r.html.contains(r#"href="../../top.md""#), "{}", r.html);
+        assert_eq!(
+            d,
+            vec!["warning: a.md:4:1: link to `../../top.md`: leads out of content/"]
         );
     }
 
