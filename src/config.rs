@@ -125,10 +125,21 @@ pub struct Loaded {
 /// Reads and validates `<root>/site.toml`.
 pub fn load(root: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     let path = root.join(CONFIG_FILE);
+    if !root.is_dir() {
+        let what = if root.exists() {
+            "is not a folder"
+        } else {
+            "does not exist"
+        };
+        return Err(vec![Diagnostic::general(format!(
+            "--root {}: {what}; expected the site's folder, the one that holds {CONFIG_FILE}",
+            root.display()
+        ))]);
+    }
     let text = std::fs::read_to_string(&path).map_err(|e| {
         let message = if e.kind() == std::io::ErrorKind::NotFound {
             format!(
-                "no {CONFIG_FILE} in {}: is this a briefing site? (`briefing init DIR` makes one)",
+                "no {CONFIG_FILE} in {}: is this a briefing site? Run briefing in the site's folder, or pass --root",
                 root.display()
             )
         } else {

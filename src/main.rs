@@ -69,7 +69,7 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) {
     }
 }
 
-/// `built 45 pages (11 articles, 1 home, 3 taxonomy, 30 term) and 2 files into public/ in 85 ms`
+/// `built 45 pages (11 articles, 1 home, 3 term lists, 30 term pages) and 2 files into public in 29 ms`
 fn summary(verb: &str, report: &BuildReport) -> String {
     let total: usize = report.pages.values().sum();
     let kinds: Vec<String> = ["article", "home", "taxonomy", "term"]

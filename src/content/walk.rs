@@ -1,9 +1,9 @@
 //! Walking `content/` and `static/`: which files are articles, which are assets.
 //!
 //! Hidden files and editors' scratch files (`.swp`, `~`, `.#x`, `#x#`, `4913`) are
-//! never content. Symbolic links are followed only when they stay inside the site:
-//! a link pointing outside it is reported and skipped, so a build never reads or
-//! publishes a file the site does not own.
+//! never content. A symbolic link to a file is followed only when the file is inside
+//! the site; a link pointing outside it is reported and skipped, so a build never
+//! reads or publishes a file the site does not own. Links to folders are not followed.
 
 use crate::diagnostics::{display_path, Diagnostic};
 use std::path::{Path, PathBuf};

@@ -98,9 +98,9 @@ impl Plan {
     }
 }
 
-/// Plans the whole site. A path wanted twice is an error naming both origins (a
-/// `static/` file silently replaces a theme file of the same name: that is how a site
-/// restyles the theme).
+/// Plans the whole site. A path wanted twice, or wanted both as a file and as a
+/// folder, is an error naming both origins. (A `static/` or `content/` file silently
+/// replaces a theme file of the same name: that is how a site restyles the theme.)
 pub fn plan(site: &Site) -> (Plan, Vec<Diagnostic>) {
     let mut entries: Vec<Entry> = Vec::new();
     let mut at: HashMap<String, usize> = HashMap::new();
@@ -207,6 +207,24 @@ pub fn plan(site: &Site) -> (Plan, Vec<Diagnostic>) {
                 ),
                 None,
             );
+        }
+    }
+    // `content/articles` as a file would stop `articles/x/index.html` being written.
+    let files: HashMap<&str, &Entry> = entries.iter().map(|e| (e.path.as_str(), e)).collect();
+    let mut reported = std::collections::HashSet::new();
+    for entry in &entries {
+        let mut dir = entry.path.as_str();
+        while let Some((parent, _)) = dir.rsplit_once('/') {
+            if let Some(file) = files.get(parent) {
+                if reported.insert(parent) {
+                    diagnostics.push(Diagnostic::general(format!(
+                        "{parent} is written as a file by {}, but {} (and anything else under {parent}/) needs it to be a folder",
+                        file.origin, entry.origin
+                    )));
+                }
+                break;
+            }
+            dir = parent;
         }
     }
     (Plan { entries }, diagnostics)

@@ -48,14 +48,12 @@ impl Templates {
     pub fn load(root: &Path) -> Result<Templates, Vec<Diagnostic>> {
         let mut sources: BTreeMap<String, (PathBuf, String)> = THEME
             .iter()
-            .map(|(name, text)| {
-                (
-                    name.to_string(),
-                    (
-                        PathBuf::from(format!("(default theme) {name}")),
-                        text.to_string(),
-                    ),
-                )
+            .flat_map(|(name, text)| {
+                // Also as `theme/<name>`, so a site's `article.html` can extend the
+                // theme's and override one block.
+                let file = PathBuf::from(format!("(default theme) {name}"));
+                [name.to_string(), format!("theme/{name}")]
+                    .map(|n| (n, (file.clone(), text.to_string())))
             })
             .collect();
         let mut errors = Vec::new();
@@ -146,7 +144,7 @@ impl Templates {
             let d = Diagnostic::error(file, format!("cannot render {page}: {message}"));
             // Tera 1 gives no position for render errors; the first use of the
             // variable it names is where to look.
-            match between(&message, "`", "`").and_then(|var| text.find(var)) {
+            match between(&message, "`", "`").and_then(|var| find_in_tags(text, var)) {
                 Some(offset) => d.at_offset(offset, text),
                 None => d,
             }
@@ -245,6 +243,27 @@ fn include_loops(sources: &BTreeMap<String, (PathBuf, String)>) -> Vec<Diagnosti
     errors
 }
 
+/// The first use of the identifier `var` inside `{{ }}` or `{% %}` (not in a comment,
+/// not as part of a longer name).
+fn find_in_tags(text: &str, var: &str) -> Option<usize> {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(var).map(|(i, _)| i).find(|&i| {
+        let before = &text[..i];
+        let after = &text[i + var.len()..];
+        let whole = !before.ends_with(|c: char| ident(c) || c == '.') && !after.starts_with(ident);
+        let opener = ["{{", "{%", "{#"]
+            .iter()
+            .filter_map(|o| before.rfind(o).map(|p| (p, *o)))
+            .max();
+        let in_tag = match opener {
+            Some((p, "{{")) => !before[p..].contains("}}"),
+            Some((p, "{%")) => !before[p..].contains("%}"),
+            _ => false,
+        };
+        whole && in_tag
+    })
+}
+
 fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
     let rest = &s[s.find(start)? + start.len()..];
     Some(&rest[..rest.find(end)?])
@@ -292,6 +311,41 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let t = Templates::load(dir.path()).unwrap_or_else(|e| panic!("{e:?}"));
         assert!(t.tera.get_template_names().any(|n| n == "article.html"));
+    }
+
+    #[test]
+    fn a_site_template_can_extend_the_theme_template_it_replaces() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("templates")).unwrap();
+        std::fs::write(
+            dir.path().join("templates/taxonomy.html"),
+            "{% extends \"theme/taxonomy.html\" %}{% block footer %}<p>Our footer</p>{% endblock footer %}",
+        )
+        .unwrap();
+        let t = Templates::load(dir.path()).unwrap_or_else(|e| panic!("{e:?}"));
+        let ctx = tera::Context::from_value(serde_json::json!({
+            "site": {"title": "T", "language": "en", "generator": "g"},
+            "page": {"kind": "taxonomy", "url": "tags/", "permalink": "p", "title": "Tags"},
+            "root": "../", "taxonomies": [], "taxonomy": {"title": "Tags", "kind": "tags"}, "terms": []
+        }))
+        .unwrap();
+        let html = t.render("taxonomy.html", &ctx, "/tags/").unwrap();
+        assert!(
+            html.contains("<p>Our footer</p>")
+                && html.contains("<h1 class=\"page-title\">Tags</h1>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn render_errors_point_at_a_use_inside_a_tag() {
+        assert_eq!(
+            find_in_tags(
+                "{# term.nmae #}\n{{ term.nmaex }}{{ term.nmae }}",
+                "term.nmae"
+            ),
+            Some(35)
+        );
     }
 
     #[test]
