@@ -69,6 +69,8 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     if !is_fence(first) {
         let message = if text.trim().is_empty() {
             "empty file: expected front matter, starting with a `---` line"
+        } else if first.trim_end() == "+++" {
+            "expected YAML front matter between `---` lines; TOML front matter (`+++`) is not supported"
         } else {
             "expected front matter: the file must start with a `---` line, then YAML, then `---`"
         };
@@ -593,6 +595,10 @@ mod tests {
         assert!(e.message.contains("never closed"));
         let e = split(Path::new("a.md"), "").unwrap_err();
         assert!(e.message.starts_with("empty file"));
+        let e = split(Path::new("a.md"), "+++\ntitle = 'x'\n+++\n").unwrap_err();
+        assert!(e
+            .message
+            .contains("TOML front matter (`+++`) is not supported"));
         let e = split(Path::new("a.md"), "# Title\n").unwrap_err();
         assert!(e.message.starts_with("expected front matter"));
     }
