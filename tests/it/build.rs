@@ -1,6 +1,6 @@
 //! A fixture site built end to end: the files written and what they contain.
 
-use crate::support::{build, fixture, read, tree};
+use crate::support::{build, built, fixture, read, tree};
 use briefing::BuildOptions;
 
 #[test]
@@ -54,9 +54,7 @@ fn builds_every_page_of_the_basic_fixture() {
 
 #[test]
 fn names_that_slug_the_same_share_one_page_with_the_most_used_spelling() {
-    let out = tempfile::tempdir().unwrap();
-    let (code, _, stderr) = build(&fixture("basic"), out.path(), &[]);
-    assert_eq!(code, 0, "{stderr}");
+    let out = built("basic", &[]);
     let us = read(out.path(), "actors/us/index.html");
     assert!(us.contains("<h1 class=\"page-title\">US</h1>"), "{us}");
     assert!(us.contains("3 briefings"));
@@ -81,9 +79,7 @@ fn names_that_slug_the_same_share_one_page_with_the_most_used_spelling() {
 
 #[test]
 fn article_pages_escape_front_matter_and_resolve_links() {
-    let out = tempfile::tempdir().unwrap();
-    let (code, _, stderr) = build(&fixture("basic"), out.path(), &[]);
-    assert_eq!(code, 0, "{stderr}");
+    let out = built("basic", &[]);
     let first = read(out.path(), "articles/first/index.html");
     assert!(
         first.contains("<h1 class=\"briefing-title\">First &lt;b&gt;briefing&lt;/b&gt;</h1>"),
@@ -112,9 +108,7 @@ fn article_pages_escape_front_matter_and_resolve_links() {
 
 #[test]
 fn home_groups_articles_by_day_and_summaries_fall_back_to_the_first_paragraph() {
-    let out = tempfile::tempdir().unwrap();
-    let (code, _, stderr) = build(&fixture("basic"), out.path(), &[]);
-    assert_eq!(code, 0, "{stderr}");
+    let out = built("basic", &[]);
     let home = read(out.path(), "index.html");
     let days: Vec<&str> = home
         .match_indices("<h2 class=\"edition-title\"><time datetime=\"")

@@ -72,3 +72,11 @@ pub fn copy_fixture(name: &str) -> tempfile::TempDir {
 pub fn read(dir: &Path, rel: &str) -> String {
     std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
+
+/// Builds a fixture into a fresh temporary folder and asserts that it succeeded.
+pub fn built(name: &str, extra: &[&str]) -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = build(&fixture(name), out.path(), extra);
+    assert_eq!(code, 0, "{stderr}");
+    out
+}
