@@ -165,6 +165,13 @@ fn window(line: &str, column: usize) -> (String, usize) {
 /// The widest source line shown under a diagnostic.
 const WINDOW: usize = 100;
 
+/// The text between the first `start` and the next `end`: how the messages of other
+/// crates' errors are read (`missing field `title``).
+pub(crate) fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let rest = &s[s.find(start)? + start.len()..];
+    Some(&rest[..rest.find(end)?])
+}
+
 /// "Did you mean" for an unknown key: the closest of `known`, if close enough.
 pub fn did_you_mean<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
     known

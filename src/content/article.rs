@@ -64,15 +64,7 @@ pub fn slug_from_path(content_path: &str) -> String {
         stem
     };
     let bytes = stem.as_bytes();
-    let dated = bytes.len() > 11
-        && bytes[10] == b'-'
-        && bytes[..10].iter().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                *b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        });
+    let dated = bytes.len() > 11 && bytes[10] == b'-' && crate::model::date::starts_with_day(stem);
     slugify(if dated { &stem[11..] } else { stem })
 }
 

@@ -6,7 +6,7 @@
 //! give meaning to the values (dates, slugs, non-empty titles); serde would lose the
 //! position for those, so a small [`KeyIndex`] of `key:` lines finds it again.
 
-use crate::diagnostics::{unknown_key_message, Diagnostic};
+use crate::diagnostics::{between, unknown_key_message, Diagnostic};
 use crate::model::date::Date;
 use crate::model::slug::slugify;
 use serde::de::{self, MapAccess, Visitor};
@@ -543,11 +543,6 @@ fn shift_line_numbers(message: &str, by: usize) -> String {
     }
     out.push_str(rest);
     out
-}
-
-fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let rest = &s[s.find(start)? + start.len()..];
-    Some(&rest[..rest.find(end)?])
 }
 
 #[cfg(test)]

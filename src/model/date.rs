@@ -31,6 +31,20 @@ impl fmt::Display for DateError {
     }
 }
 
+/// True when `s` starts with `YYYY-MM-DD` (digits and dashes; the day itself unchecked).
+/// Its first 10 bytes are then ASCII, so slicing at 10 is safe.
+pub fn starts_with_day(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    bytes.len() >= 10
+        && bytes[..10].iter().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                *b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        })
+}
+
 impl Date {
     /// Parses `YYYY-MM-DD` or RFC 3339 (`2017-07-07T16:30:00+02:00`).
     pub fn parse(text: &str) -> Result<Date, DateError> {
@@ -39,16 +53,7 @@ impl Date {
             found: text.to_string(),
             reason: reason.map(str::to_string),
         };
-        let bytes = s.as_bytes();
-        let date_shaped = bytes.len() >= 10
-            && bytes[..10].iter().enumerate().all(|(i, b)| {
-                if i == 4 || i == 7 {
-                    *b == b'-'
-                } else {
-                    b.is_ascii_digit()
-                }
-            });
-        if !date_shaped {
+        if !starts_with_day(s) {
             return Err(error(None));
         }
         if s.len() == 10 {

@@ -5,7 +5,7 @@
 //! template may extend or include theme templates and the other way round, so a site
 //! can override one block or one partial without copying the theme.
 
-use crate::diagnostics::{display_path, Diagnostic};
+use crate::diagnostics::{between, display_path, Diagnostic};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tera::Tera;
@@ -262,11 +262,6 @@ fn find_in_tags(text: &str, var: &str) -> Option<usize> {
         };
         whole && in_tag
     })
-}
-
-fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let rest = &s[s.find(start)? + start.len()..];
-    Some(&rest[..rest.find(end)?])
 }
 
 /// The messages of an error and its sources, outermost first.

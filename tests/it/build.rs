@@ -110,12 +110,8 @@ fn article_pages_escape_front_matter_and_resolve_links() {
 fn home_groups_articles_by_day_and_summaries_fall_back_to_the_first_paragraph() {
     let out = built("basic", &[]);
     let home = read(out.path(), "index.html");
-    let days: Vec<&str> = home
-        .match_indices("<h2 class=\"edition-title\"><time datetime=\"")
-        .map(|(i, _)| &home[i + 42..i + 52])
-        .collect();
     assert_eq!(
-        days,
+        edition_days(&home),
         vec!["2017-07-09", "2017-07-07", "2017-07-06", "2017-07-01"]
     );
     assert!(home.contains("<p class=\"item-summary\">An explicit summary.</p>"));
@@ -207,14 +203,18 @@ fn editions_group_by_the_day_as_written_whatever_the_offset() {
     let out = site.path().join("public");
     assert_eq!(build(site.path(), &out, &[]).0, 0);
     let home = read(&out, "index.html");
-    let days: Vec<&str> = home
-        .match_indices("<h2 class=\"edition-title\"><time datetime=\"")
-        .map(|(i, _)| &home[i + 42..i + 52])
-        .collect();
     assert_eq!(
-        days,
+        edition_days(&home),
         vec!["2017-07-09", "2017-07-07", "2017-07-06", "2017-07-01"]
     );
     let six = &home[home.find("datetime=\"2017-07-06\"").unwrap()..];
     assert!(six.contains("late-evening"));
+}
+
+/// The dates of the home page's editions, in page order.
+fn edition_days(home: &str) -> Vec<&str> {
+    let marker = "<h2 class=\"edition-title\"><time datetime=\"";
+    home.match_indices(marker)
+        .map(|(i, _)| &home[i + marker.len()..i + marker.len() + 10])
+        .collect()
 }
