@@ -26,17 +26,13 @@ pub mod diagnostics;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod session;
 
-use content::walk;
 use diagnostics::Diagnostic;
-use model::site::Site;
-use rayon::prelude::*;
-use render::context::Views;
-use render::plan::{Output, Plan};
-use render::templates::Templates;
+use render::plan::{Entry, Output};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// What to build, and how.
 #[derive(Debug, Clone, Default)]
@@ -54,12 +50,18 @@ pub struct BuildOptions {
 }
 
 /// What a successful build did.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct BuildReport {
     /// Pages rendered, by kind (`article`, `home`, `taxonomy`, `term`).
     pub pages: BTreeMap<&'static str, usize>,
-    /// Files copied (static, content and theme files).
+    /// Files copied or written besides pages (static, content and theme files).
     pub files: usize,
+    /// Article bodies rendered from Markdown.
+    pub bodies: usize,
+    /// Output files left as they were (an incremental build).
+    pub unchanged: usize,
+    /// Output files removed (an incremental build).
+    pub removed: usize,
     /// Where the site was written, when it was.
     pub output: Option<PathBuf>,
     /// Wall time of the whole build.
@@ -68,6 +70,16 @@ pub struct BuildReport {
     pub stages: Vec<(&'static str, Duration)>,
     /// Non-fatal problems.
     pub warnings: Vec<Diagnostic>,
+}
+
+impl BuildReport {
+    /// Counts one output file as written.
+    fn count(&mut self, entry: &Entry) {
+        match entry.output {
+            Output::Page(kind) => *self.pages.entry(kind.name()).or_insert(0) += 1,
+            _ => self.files += 1,
+        }
+    }
 }
 
 /// A build that failed: every error found, and the warnings, in the order found.
@@ -84,223 +96,9 @@ impl BuildFailure {
     }
 }
 
-/// The loaded, checked site, ready to render.
-pub struct Loaded {
-    /// The model.
-    pub site: Site,
-    /// The templates.
-    pub templates: Templates,
-}
-
-/// Runs stages 1–3 and loads the templates: everything short of rendering. Returns
-/// whatever could be loaded, and every problem found.
-pub fn load(options: &BuildOptions) -> (Option<Loaded>, Vec<Diagnostic>) {
-    let root = &options.root;
-    let mut diagnostics = Vec::new();
-    // A broken site.toml still lets every article and template be checked, so one run
-    // reports everything; nothing is rendered without a real configuration.
-    let mut config_ok = true;
-    let mut config = match config::load(root) {
-        Ok(loaded) => {
-            diagnostics.extend(loaded.warnings);
-            loaded.config
-        }
-        Err(errors) => {
-            diagnostics.extend(errors);
-            config_ok = false;
-            config::Config::placeholder()
-        }
-    };
-    if let Some(base_url) = &options.base_url {
-        match url::Url::parse(base_url) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") => config.base_url = base_url.trim_end_matches('/').to_string(),
-            _ => diagnostics.push(Diagnostic::general(format!(
-                "--base-url: expected an absolute http or https URL such as https://example.org/briefings, found {base_url:?}"
-            ))),
-        }
-    }
-    let content_dir = root.join("content");
-    let found = walk::walk(root, &content_dir, walk::Mode::Content);
-    let statics = walk::walk(root, &root.join("static"), walk::Mode::Static);
-    diagnostics.extend(found.diagnostics);
-    diagnostics.extend(statics.diagnostics);
-
-    let (mut articles, article_diagnostics) = content::article::load_all(root, &found.markdown);
-    diagnostics.extend(article_diagnostics);
-    let mut draft_bundles = Vec::new();
-    if !options.drafts {
-        articles.retain(|a| {
-            if a.front.draft {
-                draft_bundles.extend(a.bundle.as_ref().map(|b| format!("{b}/")));
-            }
-            !a.front.draft
-        });
-    }
-    let mut assets = found.assets;
-    assets.retain(|f| !draft_bundles.iter().any(|b| f.rel.starts_with(b.as_str())));
-
-    let (mut site, site_diagnostics) = Site::new(config, articles, assets, statics.assets);
-    diagnostics.extend(site_diagnostics);
-    diagnostics.extend(site.render_bodies());
-    let templates = match Templates::load(root) {
-        Ok(t) => Some(t),
-        Err(errors) => {
-            diagnostics.extend(errors);
-            None
-        }
-    };
-    (
-        templates
-            .filter(|_| config_ok)
-            .map(|templates| Loaded { site, templates }),
-        diagnostics,
-    )
-}
-
-/// Builds the site: loads, renders every page, and (unless `write` is off) swaps the
-/// result into the output folder. Any error leaves the previous output untouched.
+/// Builds the site once: loads everything, renders every page, and (unless `write`
+/// is off) swaps the result into the output folder. Any error leaves the previous
+/// output untouched.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
-    let start = Instant::now();
-    let mut stages = Vec::new();
-    let (loaded, mut diagnostics) = load(options);
-    stages.push(("load", start.elapsed()));
-    let fail = |diagnostics: Vec<Diagnostic>| Err(BuildFailure { diagnostics });
-    let Some(Loaded { site, templates }) = loaded else {
-        return fail(diagnostics);
-    };
-    let output_dir = options
-        .output
-        .clone()
-        .unwrap_or_else(|| options.root.join(&site.config.output_dir));
-    if options.write {
-        if let Err(d) = output::check_output_dir(&options.root, &output_dir) {
-            diagnostics.push(d);
-        }
-    }
-    let (plan, plan_diagnostics) = render::plan::plan(&site);
-    diagnostics.extend(plan_diagnostics);
-    let has_errors = |d: &[Diagnostic]| d.iter().any(Diagnostic::is_error);
-
-    let t = Instant::now();
-    let views = Views::new(&site);
-    // With errors already found, still render every page (without writing) to find
-    // template errors too, so one run reports everything.
-    let staging = if options.write && !has_errors(&diagnostics) {
-        match output::Staging::create(&output_dir).and_then(|s| {
-            s.create_dirs(plan.entries.iter().map(|e| e.path.as_str()))
-                .map(|()| s)
-        }) {
-            Ok(s) => Some(s),
-            Err(e) => {
-                diagnostics.push(Diagnostic::general(format!(
-                    "cannot write beside {}: {e}",
-                    output_dir.display()
-                )));
-                None
-            }
-        }
-    } else {
-        None
-    };
-    diagnostics.extend(render_all(
-        &site,
-        &views,
-        &templates,
-        &plan,
-        staging.as_ref(),
-    ));
-    stages.push(("render and write", t.elapsed()));
-
-    if has_errors(&diagnostics) {
-        return fail(diagnostics);
-    }
-    let output = match staging {
-        Some(s) => match s.commit() {
-            Ok(_) => Some(output_dir),
-            Err(e) => {
-                diagnostics.push(Diagnostic::general(format!(
-                    "cannot replace {}: {e}",
-                    output_dir.display()
-                )));
-                return fail(diagnostics);
-            }
-        },
-        None => None,
-    };
-    let mut pages = BTreeMap::new();
-    for (_, kind) in plan.pages() {
-        *pages.entry(kind.name()).or_insert(0) += 1;
-    }
-    let files = plan.entries.len() - plan.pages().count();
-    Ok(BuildReport {
-        pages,
-        files,
-        output,
-        elapsed: start.elapsed(),
-        stages,
-        warnings: diagnostics,
-    })
-}
-
-/// Renders (and writes, given a staging folder) every entry of the plan in parallel.
-/// Template errors repeated on many pages are reported once, with the count.
-fn render_all(
-    site: &Site,
-    views: &Views,
-    templates: &Templates,
-    plan: &Plan,
-    staging: Option<&output::Staging>,
-) -> Vec<Diagnostic> {
-    let results: Vec<Diagnostic> = plan
-        .entries
-        .par_iter()
-        .filter_map(|entry| {
-            let io = |r: std::io::Result<()>| {
-                r.err()
-                    .map(|e| Diagnostic::general(format!("cannot write {}: {e}", entry.path)))
-            };
-            match &entry.output {
-                Output::Page(kind) => match render::render_page(site, views, templates, *kind) {
-                    Ok(html) => staging.and_then(|s| io(s.write(&entry.path, html.as_bytes()))),
-                    Err(d) => Some(d),
-                },
-                Output::Copy(src) => staging.and_then(|s| io(s.copy(&entry.path, src))),
-                Output::Theme(bytes) => staging.and_then(|s| io(s.write(&entry.path, bytes))),
-            }
-        })
-        .collect();
-    dedupe(results)
-}
-
-/// Collapses identical template errors (the same message on many pages) into one.
-fn dedupe(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let mut out: Vec<(Diagnostic, usize)> = Vec::new();
-    for d in diagnostics {
-        let key = d
-            .message
-            .split_once(": ")
-            .map_or(d.message.as_str(), |(_, rest)| rest)
-            .to_string();
-        match out.iter_mut().find(|(o, _)| {
-            o.file == d.file
-                && o.message
-                    .split_once(": ")
-                    .map_or(o.message.as_str(), |(_, r)| r)
-                    == key
-        }) {
-            Some((_, n)) => *n += 1,
-            None => out.push((d, 1)),
-        }
-    }
-    out.into_iter()
-        .map(|(mut d, n)| {
-            if n > 1 {
-                let more = n - 1;
-                let s = if more == 1 { "" } else { "s" };
-                d.message
-                    .push_str(&format!(" (and on {more} more page{s})"));
-            }
-            d
-        })
-        .collect()
+    session::Session::open(options.clone(), false).build()
 }

@@ -182,6 +182,66 @@ impl Staging {
     }
 }
 
+/// An output folder updated file by file, for watch and serve after the first build.
+/// Each file is written beside its place and renamed over it, so a reader (the
+/// preview server, a browser) sees the old file or the new one, never half of one.
+pub struct InPlace<'a> {
+    /// The output folder.
+    pub dir: &'a Path,
+}
+
+impl InPlace<'_> {
+    fn temp_beside(&self, rel: &str) -> io::Result<(PathBuf, PathBuf)> {
+        let target = self.dir.join(rel);
+        let parent = target
+            .parent()
+            .ok_or_else(|| io::Error::other("no parent folder"))?;
+        std::fs::create_dir_all(parent)?;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temp = parent.join(format!(".{name}.partial-{}", std::process::id()));
+        Ok((temp, target))
+    }
+
+    /// Writes one file (relative, `/`-separated), creating its folders.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let (temp, target) = self.temp_beside(rel)?;
+        std::fs::write(&temp, bytes)?;
+        std::fs::rename(&temp, &target).inspect_err(|_| {
+            let _ = std::fs::remove_file(&temp);
+        })
+    }
+
+    /// Copies one file in, creating its folders.
+    pub fn copy(&self, rel: &str, src: &Path) -> io::Result<()> {
+        let (temp, target) = self.temp_beside(rel)?;
+        std::fs::copy(src, &temp)?;
+        std::fs::rename(&temp, &target).inspect_err(|_| {
+            let _ = std::fs::remove_file(&temp);
+        })
+    }
+
+    /// Removes one file, and each folder above it that it leaves empty.
+    pub fn remove(&self, rel: &str) -> io::Result<()> {
+        match std::fs::remove_file(self.dir.join(rel)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        let mut dir = rel;
+        while let Some((parent, _)) = dir.rsplit_once('/') {
+            // Fails, harmlessly, while the folder still holds something.
+            if std::fs::remove_dir(self.dir.join(parent)).is_err() {
+                break;
+            }
+            dir = parent;
+        }
+        Ok(())
+    }
+}
+
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {

@@ -33,9 +33,77 @@ pub struct Article {
     pub headings: Vec<Heading>,
     /// Words in the body.
     pub word_count: usize,
-    /// Source text, kept only until the body is rendered.
+    /// What reading the file and its front matter found (warnings only: an article
+    /// with errors is not loaded).
+    pub load_diagnostics: Vec<Diagnostic>,
+    /// What rendering the body found (unresolved links).
+    pub render_diagnostics: Vec<Diagnostic>,
+    /// Every link the body asked the site to resolve, with the answer it got. When
+    /// any answer would now differ, the body must be rendered again.
+    pub links: Vec<LinkUse>,
+    /// A hash of what the article's own page shows beyond its list item (body,
+    /// headings, key points, extra), set when the body is rendered.
+    pub page_hash: u64,
+    /// Whether `html` is up to date with the source.
+    pub rendered: bool,
+    /// Source text: kept until the body is rendered, or for the whole session when
+    /// bodies may be rendered again.
     text: String,
     body_offset: usize,
+}
+
+/// One link a body asked the site to resolve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkUse {
+    /// What was asked.
+    pub target: LinkTarget,
+    /// The answer.
+    pub href: Option<String>,
+}
+
+/// What a link names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// An actor, by name or alias.
+    Actor(String),
+    /// An article, by its path under `content/`.
+    Article(String),
+}
+
+impl LinkTarget {
+    /// The answer `links` gives now.
+    pub fn resolve(&self, links: &dyn Links) -> Option<String> {
+        match self {
+            LinkTarget::Actor(name) => links.actor(name),
+            LinkTarget::Article(path) => links.article(path),
+        }
+    }
+}
+
+/// Answers through `inner` and writes down every question and answer.
+struct Recording<'a, L> {
+    inner: &'a L,
+    uses: std::cell::RefCell<Vec<LinkUse>>,
+}
+
+impl<L: Links> Links for Recording<'_, L> {
+    fn actor(&self, name: &str) -> Option<String> {
+        let href = self.inner.actor(name);
+        self.uses.borrow_mut().push(LinkUse {
+            target: LinkTarget::Actor(name.to_string()),
+            href: href.clone(),
+        });
+        href
+    }
+
+    fn article(&self, content_path: &str) -> Option<String> {
+        let href = self.inner.article(content_path);
+        self.uses.borrow_mut().push(LinkUse {
+            target: LinkTarget::Article(content_path.to_string()),
+            href: href.clone(),
+        });
+        href
+    }
 }
 
 impl Article {
@@ -126,45 +194,60 @@ pub fn load(root: &Path, md: &Asset) -> (Option<Article>, Vec<Diagnostic>) {
         summary: String::new(),
         headings: Vec::new(),
         word_count: 0,
+        load_diagnostics: Vec::new(),
+        render_diagnostics: Vec::new(),
+        links: Vec::new(),
+        page_hash: 0,
+        rendered: false,
         text,
         body_offset,
     };
     (Some(article), diagnostics)
 }
 
-/// Loads every article in parallel; diagnostics come back in file order.
-pub fn load_all(root: &Path, files: &[Asset]) -> (Vec<Article>, Vec<Diagnostic>) {
-    let results: Vec<_> = files.par_iter().map(|md| load(root, md)).collect();
-    let mut articles = Vec::with_capacity(results.len());
-    let mut diagnostics = Vec::new();
-    for (article, mut d) in results {
-        articles.extend(article);
-        diagnostics.append(&mut d);
-    }
-    (articles, diagnostics)
+/// Loads every article in parallel. Each file gives an article (its warnings kept in
+/// `load_diagnostics`) or the errors that kept it out; results come in file order.
+pub fn load_all(root: &Path, files: &[Asset]) -> Vec<Result<Article, Vec<Diagnostic>>> {
+    files
+        .par_iter()
+        .map(|md| match load(root, md) {
+            (Some(mut article), diagnostics) => {
+                article.load_diagnostics = diagnostics;
+                Ok(article)
+            }
+            (None, diagnostics) => Err(diagnostics),
+        })
+        .collect()
 }
 
-/// Renders every article's body in parallel, resolving links through `links(article)`.
-pub fn render_bodies<L: Links>(
+/// Renders, in parallel, the body of every article `stale` picks, resolving links
+/// through `links`. With `keep_text` the source stays for a later render.
+pub fn render_bodies<L: Links + Sync>(
     articles: &mut [Article],
-    links: impl Fn(&Article) -> L + Sync,
-) -> Vec<Diagnostic> {
-    let results: Vec<Vec<Diagnostic>> = articles
+    stale: impl Fn(&Article) -> bool + Sync,
+    keep_text: bool,
+    links: &L,
+) -> usize {
+    articles
         .par_iter_mut()
+        .filter(|a| stale(a))
         .map(|article| {
-            let mut diagnostics = Vec::new();
             let text = std::mem::take(&mut article.text);
-            let resolver = links(article);
+            let recording = Recording {
+                inner: links,
+                uses: Default::default(),
+            };
             let origin = Origin {
                 path: &article.file,
                 text: &text,
                 body_offset: article.body_offset,
                 content_dir: article.content_dir(),
             };
+            let mut diagnostics = Vec::new();
             let rendered = markdown::render(
                 &text[article.body_offset..],
                 &origin,
-                &resolver,
+                &recording,
                 &mut diagnostics,
             );
             article.summary = article
@@ -175,10 +258,26 @@ pub fn render_bodies<L: Links>(
             article.html = rendered.html;
             article.headings = rendered.headings;
             article.word_count = rendered.word_count;
-            diagnostics
+            article.render_diagnostics = diagnostics;
+            article.links = recording.uses.into_inner();
+            article.page_hash = page_hash(article);
+            article.rendered = true;
+            if keep_text {
+                article.text = text;
+            }
         })
-        .collect();
-    results.into_iter().flatten().collect()
+        .count()
+}
+
+/// Hashes what an article's page shows beyond its list item.
+fn page_hash(article: &Article) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    article.html.hash(&mut h);
+    article.headings.hash(&mut h);
+    article.front.key_points.hash(&mut h);
+    crate::model::fingerprint::json(&mut h, &article.front.extra);
+    h.finish()
 }
 
 #[cfg(test)]

@@ -35,7 +35,7 @@ pub trait Links {
 }
 
 /// A heading of the article, for a table of contents.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Heading {
     /// 1 to 6.
     pub level: u8,

@@ -1,6 +1,7 @@
 //! The site model: every article and the indexes over them, immutable once built.
 
 pub mod date;
+pub mod fingerprint;
 pub mod site;
 pub mod slug;
 pub mod taxonomy;

@@ -25,6 +25,8 @@ pub struct Site {
     pub content_assets: Vec<Asset>,
     /// Files under `static/`.
     pub static_files: Vec<Asset>,
+    /// Articles left out because another one has their URL (each is an error).
+    pub duplicates: Vec<Article>,
     by_content_path: HashMap<String, usize>,
 }
 
@@ -71,9 +73,11 @@ impl Site {
             }
         }
         drop(first_by_slug);
-        for i in duplicates.into_iter().rev() {
-            articles.remove(i);
-        }
+        let duplicates: Vec<Article> = duplicates
+            .into_iter()
+            .rev()
+            .map(|i| articles.remove(i))
+            .collect();
         let taxonomies = TaxonomyKind::ALL.map(|kind| {
             Taxonomy::build(
                 kind,
@@ -94,9 +98,17 @@ impl Site {
             taxonomies,
             content_assets,
             static_files,
+            duplicates,
             by_content_path,
         };
         (site, diagnostics)
+    }
+
+    /// The article written in `content_path` (relative to `content/`), if included.
+    pub fn article_by_path(&self, content_path: &str) -> Option<&Article> {
+        self.by_content_path
+            .get(content_path)
+            .map(|&i| &self.articles[i])
     }
 
     /// One taxonomy.
@@ -104,21 +116,34 @@ impl Site {
         &self.taxonomies[kind as usize]
     }
 
-    /// Renders every article's Markdown, resolving wikilinks and `.md` links.
-    pub fn render_bodies(&mut self) -> Vec<Diagnostic> {
+    /// Renders the Markdown of every article that needs it: those not rendered yet,
+    /// and those whose links would now resolve differently (an actor or an article they
+    /// link to appeared, went or moved). Returns how many were rendered. With
+    /// `keep_text` the sources stay, for the next incremental build.
+    pub fn render_bodies(&mut self, keep_text: bool) -> usize {
         let Site {
             articles,
             taxonomies,
             by_content_path,
             ..
         } = self;
-        let actors = &taxonomies[TaxonomyKind::Actors as usize];
         let slugs: Vec<String> = articles.iter().map(|a| a.slug.clone()).collect();
-        article::render_bodies(articles, |_| SiteLinks {
-            actors,
+        let links = SiteLinks {
+            actors: &taxonomies[TaxonomyKind::Actors as usize],
             by_content_path,
             slugs: &slugs,
-        })
+        };
+        article::render_bodies(
+            articles,
+            |a| !a.rendered || a.links.iter().any(|u| u.target.resolve(&links) != u.href),
+            keep_text,
+            &links,
+        )
+    }
+
+    /// Takes the site apart again: every article it was given, the duplicates too.
+    pub fn into_articles(self) -> impl Iterator<Item = Article> {
+        self.articles.into_iter().chain(self.duplicates)
     }
 }
 

@@ -9,11 +9,13 @@
 use super::plan::PageKind;
 use crate::config::Config;
 use crate::content::article::Article;
+use crate::model::fingerprint;
 use crate::model::site::{names, Site};
 use crate::model::taxonomy::{TaxonomyKind, Term};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// `site` in every template.
 #[derive(Serialize)]
@@ -98,6 +100,10 @@ pub struct SourceLink<'a> {
 pub struct Views {
     site: Value,
     items: Vec<Value>,
+    /// What every page sees (config, templates, `site`), hashed.
+    site_hash: u64,
+    /// Each item, hashed.
+    item_hashes: Vec<u64>,
 }
 
 fn term_links<'a>(site: &'a Site, article: &'a Article, kind: TaxonomyKind) -> Vec<TermLink<'a>> {
@@ -160,8 +166,9 @@ fn item<'a>(site: &'a Site, article: &'a Article) -> ArticleItem<'a> {
 }
 
 impl Views {
-    /// Serialises the shared values, every article's item in parallel.
-    pub fn new(site: &Site) -> Views {
+    /// Serialises the shared values, every article's item in parallel. `base` is a
+    /// fingerprint of everything else every page depends on (the templates).
+    pub fn new(site: &Site, base: u64) -> Views {
         let config: &Config = &site.config;
         let site_view = SiteView {
             title: &config.title,
@@ -175,15 +182,63 @@ impl Views {
                 .map(|a| a.front.date.day().to_string()),
             generator: format!("briefing {}", env!("CARGO_PKG_VERSION")),
         };
-        let items = site
+        let (items, item_hashes) = site
             .articles
             .par_iter()
-            .map(|a| serde_json::to_value(item(site, a)).expect("views serialise"))
-            .collect();
+            .map(|a| {
+                let value = serde_json::to_value(item(site, a)).expect("views serialise");
+                let mut h = fingerprint::hasher();
+                fingerprint::json(&mut h, &value);
+                (value, h.finish())
+            })
+            .unzip();
+        let site = serde_json::to_value(site_view).expect("views serialise");
+        let mut h = fingerprint::hasher();
+        base.hash(&mut h);
+        format!("{config:?}").hash(&mut h);
+        fingerprint::json(&mut h, &site);
         Views {
-            site: serde_json::to_value(site_view).expect("views serialise"),
+            site,
             items,
+            site_hash: h.finish(),
+            item_hashes,
         }
+    }
+
+    /// A hash of every value [`Views::context`] gives `kind`'s template: two builds
+    /// giving a page the same fingerprint give it the same bytes. Keep in step with
+    /// `context`.
+    pub fn fingerprint(&self, site: &Site, kind: PageKind) -> u64 {
+        let mut h = fingerprint::hasher();
+        self.site_hash.hash(&mut h);
+        kind.name().hash(&mut h);
+        kind.url(site).hash(&mut h);
+        let term = |h: &mut DefaultHasher, t: &Term| {
+            t.name.hash(h);
+            t.slug.hash(h);
+            t.articles.len().hash(h);
+        };
+        match kind {
+            // The editions are grouped by each item's `date`, which its hash covers.
+            PageKind::Home => self.item_hashes.hash(&mut h),
+            PageKind::Article(i) => {
+                self.item_hashes[i].hash(&mut h);
+                site.articles[i].page_hash.hash(&mut h);
+            }
+            PageKind::Taxonomy(k) => {
+                for t in &site.taxonomy(k).terms {
+                    term(&mut h, t);
+                }
+            }
+            PageKind::Term(k, i) => {
+                let t = &site.taxonomy(k).terms[i];
+                term(&mut h, t);
+                for &a in &t.articles {
+                    self.item_hashes[a].hash(&mut h);
+                }
+            }
+        }
+        h.finish()
     }
 
     fn items(&self, ids: &[usize]) -> Value {

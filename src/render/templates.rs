@@ -40,6 +40,8 @@ pub struct Templates {
     pub tera: Tera,
     /// Each template's file and text, to point render errors at a line.
     origins: BTreeMap<String, (PathBuf, String)>,
+    /// A hash of every template's name and text.
+    pub fingerprint: u64,
 }
 
 impl Templates {
@@ -120,6 +122,7 @@ impl Templates {
         }
         Ok(Templates {
             tera,
+            fingerprint: crate::model::fingerprint::of(&sources),
             origins: sources,
         })
     }

@@ -1,0 +1,37 @@
+//! Fingerprints: 64-bit hashes of what a page is made from.
+//!
+//! An incremental build renders a page again only when its fingerprint changed, so a
+//! fingerprint must cover every value the page's template can see. The hasher is
+//! std's SipHash with its fixed keys: stable within a process, which is all a session
+//! needs (fingerprints are never stored).
+
+use serde::Serialize;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+/// A fresh hasher.
+pub fn hasher() -> DefaultHasher {
+    DefaultHasher::new()
+}
+
+/// Feeds a serialisable value into `h`, as its JSON text.
+pub fn json<T: Serialize + ?Sized>(h: &mut impl Hasher, value: &T) {
+    struct Feed<'a, H>(&'a mut H);
+    impl<H: Hasher> std::io::Write for Feed<'_, H> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.write(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    // Serialising plain data into a sink that never fails cannot fail.
+    let _ = serde_json::to_writer(Feed(h), value);
+}
+
+/// The fingerprint of one hashable value.
+pub fn of<T: Hash + ?Sized>(value: &T) -> u64 {
+    let mut h = hasher();
+    value.hash(&mut h);
+    h.finish()
+}

@@ -1,0 +1,587 @@
+//! A build session: the one pipeline behind `build`, `check`, `watch` and `serve`.
+//!
+//! A session holds what it loaded (the configuration, the templates, every article,
+//! the files walked) and, once a build succeeded, the fingerprint of every file in the
+//! output. [`Session::update`] takes the paths that changed and does the least work
+//! that gives what a full build would:
+//!
+//! - it re-reads only those paths: one article, the templates, `site.toml`; a file
+//!   that appeared or went makes it walk `content/` or `static/` again;
+//! - it rebuilds the site model from the articles in memory (sorting and indexing are
+//!   cheap next to reading and rendering);
+//! - it renders again only the bodies whose text changed or whose links would now
+//!   resolve differently ([`crate::content::article::LinkUse`]);
+//! - it renders only the pages whose fingerprint changed
+//!   ([`crate::render::context::Views::fingerprint`] hashes every value a page's
+//!   template sees), copies only the files whose size or time changed, and removes the
+//!   files no longer planned.
+//!
+//! A build with errors changes nothing on disk: the last good site stays.
+
+use crate::config::{self, Config};
+use crate::content::article::{self, Article};
+use crate::content::walk::{self, Asset, Found};
+use crate::diagnostics::Diagnostic;
+use crate::model::fingerprint;
+use crate::model::site::Site;
+use crate::output::{self, InPlace, Staging};
+use crate::render::context::Views;
+use crate::render::plan::{self, Entry, Output, Plan};
+use crate::render::templates::Templates;
+use crate::{BuildFailure, BuildOptions, BuildReport};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Everything loaded for a site, and what its output holds.
+pub struct Session {
+    options: BuildOptions,
+    /// Keep article sources and output fingerprints for [`Session::update`].
+    incremental: bool,
+    config: Option<Config>,
+    config_diagnostics: Vec<Diagnostic>,
+    templates: Option<Templates>,
+    template_diagnostics: Vec<Diagnostic>,
+    content: Found,
+    statics: Found,
+    /// Loaded articles (drafts too) by path under `content/`.
+    articles: HashMap<String, Article>,
+    /// Files that did not load, with why, by path under `content/`.
+    failed: HashMap<String, Vec<Diagnostic>>,
+    /// After a good build: the fingerprint of every file the output holds.
+    built: Option<HashMap<String, u64>>,
+}
+
+/// What changed paths ask a session to do.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// `site.toml` changed.
+    pub config: bool,
+    /// Something under `templates/` changed.
+    pub templates: bool,
+    /// A file appeared, went or is unknown under `content/`: walk it again.
+    pub walk_content: bool,
+    /// Something under `static/` changed: walk it again.
+    pub walk_static: bool,
+    /// Known articles to read again, by path under `content/`.
+    pub articles: BTreeSet<String>,
+}
+
+impl Changes {
+    /// True when nothing a build reads changed.
+    pub fn is_empty(&self) -> bool {
+        *self == Changes::default()
+    }
+}
+
+impl Session {
+    /// Loads the whole site. With `incremental`, the session keeps what
+    /// [`Session::update`] needs (article sources, output fingerprints).
+    pub fn open(options: BuildOptions, incremental: bool) -> Session {
+        let mut session = Session {
+            options,
+            incremental,
+            config: None,
+            config_diagnostics: Vec::new(),
+            templates: None,
+            template_diagnostics: Vec::new(),
+            content: Found::default(),
+            statics: Found::default(),
+            articles: HashMap::new(),
+            failed: HashMap::new(),
+            built: None,
+        };
+        session.load_config();
+        session.load_templates();
+        session.walk_static();
+        session.walk_content();
+        let all = session.content.markdown.clone();
+        session.load_articles(&all);
+        session
+    }
+
+    /// The folder the site is written to.
+    pub fn output_dir(&self) -> PathBuf {
+        let configured = self
+            .config
+            .as_ref()
+            .map_or_else(|| PathBuf::from("public"), |c| c.output_dir.clone());
+        self.options
+            .output
+            .clone()
+            .unwrap_or_else(|| self.options.root.join(configured))
+    }
+
+    /// Renders every page and writes the whole site through a staging folder (or, for
+    /// `check`, writes nothing).
+    pub fn build(&mut self) -> Result<BuildReport, BuildFailure> {
+        self.run(false)
+    }
+
+    /// Sorts changed paths (absolute, or relative to the working folder) into what
+    /// must be read again. Paths no build reads (hidden and scratch files, anything
+    /// outside `content/`, `templates/`, `static/` and `site.toml`) are dropped.
+    pub fn classify(&self, paths: &[PathBuf]) -> Changes {
+        let root = output::resolve(&self.options.root);
+        let mut changes = Changes::default();
+        for path in paths {
+            let full = output::resolve(path);
+            let Ok(rel) = full.strip_prefix(&root) else {
+                continue;
+            };
+            let parts: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            let Some((top, rest)) = parts.split_first() else {
+                continue;
+            };
+            match top.as_str() {
+                "site.toml" if rest.is_empty() => changes.config = true,
+                "templates" if !rest.iter().any(|p| walk::is_ignored_name(p)) => {
+                    changes.templates = true
+                }
+                "static" if !rest.iter().any(|p| walk::is_scratch_name(p)) => {
+                    changes.walk_static = true
+                }
+                "content" if !rest.iter().any(|p| walk::is_ignored_name(p)) => {
+                    let rel = rest.join("/");
+                    let known = self.articles.contains_key(&rel) || self.failed.contains_key(&rel);
+                    if known && full.is_file() {
+                        changes.articles.insert(rel);
+                    } else {
+                        // Created, deleted, renamed, a folder, or an asset: the walk
+                        // finds out which.
+                        changes.walk_content = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        changes
+    }
+
+    /// Reads again what `changes` names, then builds: incrementally after a good
+    /// build whose output is still there, else in full.
+    pub fn update(&mut self, changes: &Changes) -> Result<BuildReport, BuildFailure> {
+        if changes.config {
+            let annotations = self.config.as_ref().map(|c| format!("{:?}", c.annotations));
+            self.load_config();
+            // Bodies are rendered with the annotation settings.
+            if self.config.as_ref().map(|c| format!("{:?}", c.annotations)) != annotations {
+                for a in self.articles.values_mut() {
+                    a.rendered = false;
+                }
+            }
+        }
+        if changes.templates {
+            self.load_templates();
+        }
+        if changes.walk_static {
+            self.walk_static();
+        }
+        let mut reload: BTreeSet<String> = changes.articles.clone();
+        if changes.walk_content {
+            self.walk_content();
+            let now: HashSet<&str> = self
+                .content
+                .markdown
+                .iter()
+                .map(|m| m.rel.as_str())
+                .collect();
+            self.articles.retain(|rel, _| now.contains(rel.as_str()));
+            self.failed.retain(|rel, _| now.contains(rel.as_str()));
+            for md in &self.content.markdown {
+                if !self.articles.contains_key(&md.rel) && !self.failed.contains_key(&md.rel) {
+                    reload.insert(md.rel.clone());
+                }
+            }
+        }
+        if !reload.is_empty() {
+            let files: Vec<Asset> = self
+                .content
+                .markdown
+                .iter()
+                .filter(|m| reload.contains(&m.rel))
+                .cloned()
+                .collect();
+            self.load_articles(&files);
+        }
+        let in_place = self.built.is_some()
+            && self.options.write
+            && self.output_dir().join(output::MARKER).is_file();
+        self.run(in_place)
+    }
+
+    fn load_config(&mut self) {
+        self.config_diagnostics.clear();
+        match config::load(&self.options.root) {
+            Ok(loaded) => {
+                self.config_diagnostics = loaded.warnings;
+                self.config = Some(loaded.config);
+            }
+            Err(errors) => {
+                self.config_diagnostics = errors;
+                self.config = None;
+            }
+        }
+        if let (Some(config), Some(base_url)) = (&mut self.config, &self.options.base_url) {
+            match url::Url::parse(base_url) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") => {
+                    config.base_url = base_url.trim_end_matches('/').to_string()
+                }
+                _ => self.config_diagnostics.push(Diagnostic::general(format!(
+                    "--base-url: expected an absolute http or https URL such as https://example.org/briefings, found {base_url:?}"
+                ))),
+            }
+        }
+    }
+
+    fn load_templates(&mut self) {
+        match Templates::load(&self.options.root) {
+            Ok(t) => {
+                self.templates = Some(t);
+                self.template_diagnostics.clear();
+            }
+            Err(errors) => {
+                self.templates = None;
+                self.template_diagnostics = errors;
+            }
+        }
+    }
+
+    fn walk_content(&mut self) {
+        let root = &self.options.root;
+        self.content = walk::walk(root, &root.join("content"), walk::Mode::Content);
+    }
+
+    fn walk_static(&mut self) {
+        let root = &self.options.root;
+        self.statics = walk::walk(root, &root.join("static"), walk::Mode::Static);
+    }
+
+    fn load_articles(&mut self, files: &[Asset]) {
+        let loaded = article::load_all(&self.options.root, files);
+        for (md, result) in files.iter().zip(loaded) {
+            match result {
+                Ok(a) => {
+                    self.failed.remove(&md.rel);
+                    self.articles.insert(md.rel.clone(), a);
+                }
+                Err(d) => {
+                    self.articles.remove(&md.rel);
+                    self.failed.insert(md.rel.clone(), d);
+                }
+            }
+        }
+    }
+
+    /// Builds the site model from the loaded articles, renders, writes, and takes the
+    /// model apart again so the next update can reuse the articles.
+    fn run(&mut self, in_place: bool) -> Result<BuildReport, BuildFailure> {
+        let start = Instant::now();
+        let mut diagnostics = self.config_diagnostics.clone();
+        diagnostics.extend(self.content.diagnostics.iter().cloned());
+        diagnostics.extend(self.statics.diagnostics.iter().cloned());
+        for md in &self.content.markdown {
+            match (self.articles.get(&md.rel), self.failed.get(&md.rel)) {
+                (Some(a), _) => diagnostics.extend(a.load_diagnostics.iter().cloned()),
+                (None, Some(d)) => diagnostics.extend(d.iter().cloned()),
+                (None, None) => {}
+            }
+        }
+
+        // Drafts stay out (with their bundles' files) unless asked for.
+        let mut included = Vec::with_capacity(self.articles.len());
+        let mut aside = Vec::new();
+        let mut draft_bundles = Vec::new();
+        for (_, a) in self.articles.drain() {
+            if a.front.draft && !self.options.drafts {
+                draft_bundles.extend(a.bundle.as_ref().map(|b| format!("{b}/")));
+                aside.push(a);
+            } else {
+                included.push(a);
+            }
+        }
+        let assets: Vec<Asset> = self
+            .content
+            .assets
+            .iter()
+            .filter(|f| !draft_bundles.iter().any(|b| f.rel.starts_with(b.as_str())))
+            .cloned()
+            .collect();
+        let config = self.config.clone().unwrap_or_else(Config::placeholder);
+        let (mut site, site_diagnostics) =
+            Site::new(config, included, assets, self.statics.assets.clone());
+        diagnostics.extend(site_diagnostics);
+        let bodies = site.render_bodies(self.incremental);
+        for md in &self.content.markdown {
+            if let Some(a) = site.article_by_path(&md.rel) {
+                diagnostics.extend(a.render_diagnostics.iter().cloned());
+            }
+        }
+        diagnostics.extend(self.template_diagnostics.iter().cloned());
+        let loaded = start.elapsed();
+
+        let result = self.render(&site, diagnostics, in_place);
+
+        for a in site.into_articles().chain(aside) {
+            self.articles.insert(a.content_path.clone(), a);
+        }
+        result.map(|mut report| {
+            report.bodies = bodies;
+            report.stages.insert(0, ("load", loaded));
+            report.elapsed = start.elapsed();
+            report
+        })
+    }
+
+    fn render(
+        &mut self,
+        site: &Site,
+        mut diagnostics: Vec<Diagnostic>,
+        in_place: bool,
+    ) -> Result<BuildReport, BuildFailure> {
+        let fail = |diagnostics: Vec<Diagnostic>| Err(BuildFailure { diagnostics });
+        let has_errors = |d: &[Diagnostic]| d.iter().any(Diagnostic::is_error);
+        let (Some(templates), true) = (&self.templates, self.config.is_some()) else {
+            return fail(diagnostics);
+        };
+        let output_dir = self.output_dir();
+        if self.options.write && !in_place {
+            if let Err(d) = output::check_output_dir(&self.options.root, &output_dir) {
+                diagnostics.push(d);
+            }
+        }
+        let (plan, plan_diagnostics) = plan::plan(site);
+        diagnostics.extend(plan_diagnostics);
+
+        let t = Instant::now();
+        let views = Views::new(site, templates.fingerprint);
+        let fingerprints: Vec<u64> = if self.incremental {
+            plan.entries
+                .par_iter()
+                .map(|e| entry_fingerprint(site, &views, e))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut report = BuildReport::default();
+        if in_place {
+            let built = self
+                .built
+                .as_ref()
+                .expect("in place only after a good build");
+            let todo: Vec<usize> = (0..plan.entries.len())
+                .filter(|&i| built.get(&plan.entries[i].path) != Some(&fingerprints[i]))
+                .collect();
+            let rendered = render_entries(site, &views, templates, &plan, &todo);
+            diagnostics.extend(dedupe(
+                rendered
+                    .iter()
+                    .filter_map(|(_, r)| r.as_ref().err().cloned())
+                    .collect(),
+            ));
+            if has_errors(&diagnostics) {
+                return fail(diagnostics);
+            }
+            let planned: HashSet<&str> = plan.entries.iter().map(|e| e.path.as_str()).collect();
+            let gone: Vec<&String> = built
+                .keys()
+                .filter(|p| !planned.contains(p.as_str()))
+                .collect();
+            let out = InPlace { dir: &output_dir };
+            let mut io_errors = Vec::new();
+            for path in &gone {
+                if let Err(e) = out.remove(path) {
+                    io_errors.push(Diagnostic::general(format!("cannot remove {path}: {e}")));
+                }
+            }
+            for (i, body) in rendered {
+                let entry = &plan.entries[i];
+                let written = match (&entry.output, body) {
+                    (_, Ok(Some(bytes))) => out.write(&entry.path, &bytes),
+                    (Output::Copy(src), _) => out.copy(&entry.path, src),
+                    (Output::Theme(bytes), _) => out.write(&entry.path, bytes),
+                    (Output::Page(_), _) => Ok(()),
+                };
+                if let Err(e) = written {
+                    io_errors.push(Diagnostic::general(format!(
+                        "cannot write {}: {e}",
+                        entry.path
+                    )));
+                }
+                report.count(entry);
+            }
+            report.removed = gone.len();
+            report.unchanged = plan.entries.len() - todo.len();
+            if !io_errors.is_empty() {
+                // The output is now part old, part new: the next update writes it all.
+                self.built = None;
+                diagnostics.extend(io_errors);
+                return fail(diagnostics);
+            }
+            report.output = Some(output_dir);
+        } else {
+            // With errors already found, still render every page (writing nothing) to
+            // find template errors too, so one run reports everything.
+            let staging = if self.options.write && !has_errors(&diagnostics) {
+                match Staging::create(&output_dir).and_then(|s| {
+                    s.create_dirs(plan.entries.iter().map(|e| e.path.as_str()))
+                        .map(|()| s)
+                }) {
+                    Ok(s) => Some(s),
+                    Err(e) => {
+                        diagnostics.push(Diagnostic::general(format!(
+                            "cannot write beside {}: {e}",
+                            output_dir.display()
+                        )));
+                        None
+                    }
+                }
+            } else {
+                None
+            };
+            diagnostics.extend(render_all(site, &views, templates, &plan, staging.as_ref()));
+            if has_errors(&diagnostics) {
+                return fail(diagnostics);
+            }
+            if let Some(s) = staging {
+                if let Err(e) = s.commit() {
+                    diagnostics.push(Diagnostic::general(format!(
+                        "cannot replace {}: {e}",
+                        output_dir.display()
+                    )));
+                    return fail(diagnostics);
+                }
+                report.output = Some(output_dir);
+            }
+            for entry in &plan.entries {
+                report.count(entry);
+            }
+        }
+        report.stages.push(("render and write", t.elapsed()));
+        if self.incremental && self.options.write {
+            self.built = Some(
+                plan.entries
+                    .iter()
+                    .zip(fingerprints)
+                    .map(|(e, f)| (e.path.clone(), f))
+                    .collect(),
+            );
+        }
+        report.warnings = diagnostics;
+        Ok(report)
+    }
+}
+
+/// What one output file is made from, hashed: a page's values, a copied file's size
+/// and modification time, a theme file's bytes.
+fn entry_fingerprint(site: &Site, views: &Views, entry: &Entry) -> u64 {
+    match &entry.output {
+        Output::Page(kind) => views.fingerprint(site, *kind),
+        Output::Copy(src) => {
+            let mut h = fingerprint::hasher();
+            src.hash(&mut h);
+            match std::fs::metadata(src) {
+                Ok(m) => {
+                    m.len().hash(&mut h);
+                    m.modified().ok().hash(&mut h);
+                }
+                // Unreadable now: always copied again, which reports why.
+                Err(_) => Instant::now().hash(&mut h),
+            }
+            h.finish()
+        }
+        Output::Theme(bytes) => fingerprint::of(bytes),
+    }
+}
+
+/// A rendered page's bytes; `None` for a file that is copied, not rendered.
+type Rendered = Result<Option<Vec<u8>>, Diagnostic>;
+
+/// Renders the pages among `todo` in parallel; files to copy come back as `Ok(None)`.
+fn render_entries(
+    site: &Site,
+    views: &Views,
+    templates: &Templates,
+    plan: &Plan,
+    todo: &[usize],
+) -> Vec<(usize, Rendered)> {
+    todo.par_iter()
+        .map(|&i| {
+            let result = match plan.entries[i].output {
+                Output::Page(kind) => crate::render::render_page(site, views, templates, kind)
+                    .map(|html| Some(html.into_bytes())),
+                _ => Ok(None),
+            };
+            (i, result)
+        })
+        .collect()
+}
+
+/// Renders (and writes, given a staging folder) every entry of the plan in parallel.
+/// Template errors repeated on many pages are reported once, with the count.
+fn render_all(
+    site: &Site,
+    views: &Views,
+    templates: &Templates,
+    plan: &Plan,
+    staging: Option<&Staging>,
+) -> Vec<Diagnostic> {
+    let results: Vec<Diagnostic> = plan
+        .entries
+        .par_iter()
+        .filter_map(|entry| {
+            let io = |r: std::io::Result<()>| {
+                r.err()
+                    .map(|e| Diagnostic::general(format!("cannot write {}: {e}", entry.path)))
+            };
+            match &entry.output {
+                Output::Page(kind) => {
+                    match crate::render::render_page(site, views, templates, *kind) {
+                        Ok(html) => staging.and_then(|s| io(s.write(&entry.path, html.as_bytes()))),
+                        Err(d) => Some(d),
+                    }
+                }
+                Output::Copy(src) => staging.and_then(|s| io(s.copy(&entry.path, src))),
+                Output::Theme(bytes) => staging.and_then(|s| io(s.write(&entry.path, bytes))),
+            }
+        })
+        .collect();
+    dedupe(results)
+}
+
+/// Collapses identical template errors (the same message on many pages) into one.
+fn dedupe(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let rest = |d: &Diagnostic| {
+        d.message
+            .split_once(": ")
+            .map_or(d.message.clone(), |(_, rest)| rest.to_string())
+    };
+    let mut out: Vec<(Diagnostic, usize)> = Vec::new();
+    let mut index: BTreeMap<(Option<PathBuf>, String), usize> = BTreeMap::new();
+    for d in diagnostics {
+        let key = (d.file.clone(), rest(&d));
+        match index.get(&key) {
+            Some(&i) => out[i].1 += 1,
+            None => {
+                index.insert(key, out.len());
+                out.push((d, 1));
+            }
+        }
+    }
+    out.into_iter()
+        .map(|(mut d, n)| {
+            if n > 1 {
+                let more = n - 1;
+                let s = if more == 1 { "" } else { "s" };
+                d.message
+                    .push_str(&format!(" (and on {more} more page{s})"));
+            }
+            d
+        })
+        .collect()
+}
