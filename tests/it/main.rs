@@ -2,6 +2,7 @@
 
 mod build;
 mod diagnostics;
+mod incremental;
 mod links;
 mod output;
 mod support;

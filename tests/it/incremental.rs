@@ -1,0 +1,186 @@
+//! Incremental builds: after any sequence of edits, renames and deletions, the output
+//! of a session's updates equals a clean full build, file for file.
+
+use crate::support::{copy_fixture, tree};
+use briefing::session::Session;
+use briefing::{BuildOptions, BuildReport};
+use std::path::{Path, PathBuf};
+
+struct Desk {
+    site: tempfile::TempDir,
+    out: tempfile::TempDir,
+    session: Session,
+}
+
+impl Desk {
+    fn open() -> Desk {
+        let site = copy_fixture("basic");
+        let out = tempfile::tempdir().unwrap();
+        let mut session = Session::open(options(site.path(), &out.path().join("site")), true);
+        session.build().expect("the fixture builds");
+        Desk { site, out, session }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.site.path().join(rel)
+    }
+
+    fn write(&self, rel: &str, text: &str) -> PathBuf {
+        let p = self.path(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    fn edit(&self, rel: &str, from: &str, to: &str) -> PathBuf {
+        let p = self.path(rel);
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains(from), "{rel} has no {from:?}");
+        std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+        p
+    }
+
+    fn update(&mut self, changed: &[PathBuf]) -> Result<BuildReport, String> {
+        let changes = self.session.classify(changed);
+        self.session.update(&changes).map_err(|f| {
+            f.diagnostics
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    }
+
+    /// Updates, and asserts the output equals a full build of the site as it is now.
+    fn step(&mut self, what: &str, changed: &[PathBuf]) -> BuildReport {
+        let report = self
+            .update(changed)
+            .unwrap_or_else(|e| panic!("{what}: update failed:\n{e}"));
+        let full = tempfile::tempdir().unwrap();
+        briefing::build(&options(self.site.path(), full.path()))
+            .unwrap_or_else(|_| panic!("{what}: the full build failed"));
+        let (got, want) = (tree(&self.out.path().join("site")), tree(full.path()));
+        let got_paths: Vec<&String> = got.keys().collect();
+        let want_paths: Vec<&String> = want.keys().collect();
+        assert_eq!(got_paths, want_paths, "{what}: different files");
+        for (path, bytes) in &want {
+            assert!(
+                got[path] == *bytes,
+                "{what}: {path} differs from a full build:\n--- incremental\n{}\n--- full\n{}",
+                String::from_utf8_lossy(&got[path]),
+                String::from_utf8_lossy(bytes)
+            );
+        }
+        report
+    }
+}
+
+fn options(root: &Path, out: &Path) -> BuildOptions {
+    BuildOptions {
+        root: root.to_path_buf(),
+        output: Some(out.to_path_buf()),
+        write: true,
+        ..Default::default()
+    }
+}
+
+fn pages(report: &BuildReport) -> usize {
+    report.pages.values().sum()
+}
+
+const NEW: &str = "---\ntitle: A new briefing\ndate: 2017-07-11\nsource: Reuters\nactors: [Bashar al-Assad, U.S.]\ntags: [syria]\n---\nIt links [[Vladimir Putin]] and [the first](2017-07-06-first.md#background).\n";
+
+#[test]
+fn every_edit_gives_what_a_full_build_gives() {
+    let mut desk = Desk::open();
+
+    let p = desk.edit("content/2017-07-06-first.md", "Second paragraph.", "Second paragraph, edited.");
+    let r = desk.step("a body edit", &[p]);
+    assert_eq!((r.bodies, r.pages.get("article")), (1, Some(&1)), "{r:?}");
+    assert_eq!(r.files, 0, "{r:?}");
+
+    let p = desk.edit("content/2017-07-06-first.md", "First <b>briefing</b>", "First, retitled");
+    let r = desk.step("a title edit", &[p]);
+    assert!(r.pages["term"] >= 4, "the article's term pages show its title: {r:?}");
+
+    let p = desk.write("content/2017-07-11-new.md", NEW);
+    desk.step("a new article with links", &[p]);
+
+    // The renamed file changes the first article's URL: both articles linking to it
+    // (the bundle and the new one) must be rendered again.
+    let (from, to) = (desk.path("content/2017-07-06-first.md"), desk.path("content/2017-07-06-renamed.md"));
+    std::fs::rename(&from, &to).unwrap();
+    let r = desk.step("a rename", &[from, to]);
+    assert_eq!(r.removed, 1, "the old page goes: {r:?}");
+
+    // A wikilink to an actor nobody names yet resolves once an article names them.
+    let p = desk.write(
+        "content/deep/er/2017-07-07-second.md",
+        "---\ntitle: Second\ndate: 2017-07-07\nsource: AP\n---\nAbout [[Recep Erdoğan]].\n",
+    );
+    desk.step("a wikilink to nobody", &[p]);
+    let p = desk.edit("content/2017-07-11-new.md", "U.S.]", "U.S., Recep Erdoğan]");
+    desk.step("the actor appears", &[p]);
+
+    let svg = desk.path("content/2017-07-09-bundle/map.svg");
+    std::fs::remove_file(&svg).unwrap();
+    let css = desk.write("static/extra.css", "p { color: red }");
+    let robots = desk.path("static/robots.txt");
+    std::fs::remove_file(&robots).unwrap();
+    desk.step("files added and removed", &[svg, css, robots]);
+
+    let t = desk.write(
+        "templates/article.html",
+        "{% extends \"theme/article.html\" %}{% block title %}Briefing: {{ page.title }}{% endblock %}",
+    );
+    let r = desk.step("a template override", &[t.clone()]);
+    assert_eq!(r.bodies, 0, "a template change renders no Markdown: {r:?}");
+    std::fs::remove_file(&t).unwrap();
+    desk.step("the override removed", &[t]);
+
+    let p = desk.edit("site.toml", "Test Desk", "Night Desk");
+    let r = desk.step("a config edit", &[p]);
+    assert_eq!(r.bodies, 0, "{r:?}");
+
+    let p = desk.edit("content/2017-07-11-new.md", "actors: [Bashar", "actors: [[Bashar");
+    let before = tree(&desk.out.path().join("site"));
+    let e = desk.update(&[p]).expect_err("broken YAML fails");
+    assert!(e.contains("content/2017-07-11-new.md:5:"), "{e}");
+    assert_eq!(tree(&desk.out.path().join("site")), before, "a failed update writes nothing");
+    let p = desk.edit("content/2017-07-11-new.md", "actors: [[Bashar", "actors: [Bashar");
+    desk.step("the fix", &[p]);
+
+    let p = desk.edit("content/2017-07-11-new.md", "tags: [syria]", "tags: [syria]\ndraft: true");
+    desk.step("made a draft", &[p]);
+
+    let deep = desk.path("content/deep");
+    std::fs::remove_dir_all(&deep).unwrap();
+    desk.step("a folder deleted", &[deep]);
+
+    // Editors' scratch files and hidden files change nothing.
+    let swap = desk.write("content/.2017-07-09-x.md.swp", "junk");
+    let backup = desk.write("content/2017-07-06-renamed.md~", "junk");
+    let changes = desk.session.classify(&[swap, backup, desk.path("public/index.html")]);
+    assert!(changes.is_empty(), "{changes:?}");
+    let r = desk.step("nothing", &[]);
+    assert_eq!((pages(&r), r.files, r.removed), (0, 0, 0), "{r:?}");
+}
+
+#[test]
+fn a_site_that_starts_broken_builds_in_full_once_fixed() {
+    let site = copy_fixture("basic");
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("site");
+    let bad = site.path().join("content/2017-07-06-first.md");
+    let good = std::fs::read_to_string(&bad).unwrap();
+    std::fs::write(&bad, good.replace("date: 2017-07-06", "date: 2017-02-30")).unwrap();
+    let mut session = Session::open(options(site.path(), &target), true);
+    assert!(session.build().is_err());
+    assert!(!target.exists());
+    std::fs::write(&bad, &good).unwrap();
+    let changes = session.classify(&[bad]);
+    session.update(&changes).expect("fixed");
+    let full = tempfile::tempdir().unwrap();
+    briefing::build(&options(site.path(), full.path())).unwrap();
+    assert_eq!(tree(&target), tree(full.path()));
+}
