@@ -31,6 +31,44 @@ pub enum Command {
     Build(BuildArgs),
     /// Check the whole site, as build does, without writing anything.
     Check(CheckArgs),
+    /// Preview the site in a browser: build it into a temporary folder, serve it,
+    /// rebuild on every save and reload the page.
+    Serve(ServeArgs),
+    /// Build the site, then rebuild the output folder on every save.
+    Watch(WatchArgs),
+}
+
+/// Arguments of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on. Anything but a loopback address shows the preview
+    /// to the network.
+    #[arg(long, default_value = "127.0.0.1", value_name = "IP")]
+    pub bind: std::net::IpAddr,
+
+    /// The port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+
+    /// Show drafts too.
+    #[arg(long)]
+    pub drafts: bool,
+
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
+}
+
+/// Arguments of `watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Write the site here instead of output_dir from site.toml.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+
+    /// Build drafts too.
+    #[arg(long)]
+    pub drafts: bool,
 }
 
 /// Arguments of `build`.

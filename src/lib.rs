@@ -12,6 +12,10 @@
 //!    through Tera, in parallel.
 //! 5. [`output`]: write into a staging folder and swap it in place of the output.
 //!
+//! [`session`] runs that pipeline once (`build`, `check`) or keeps what it loaded and
+//! redoes only what a change touches ([`session::Session::update`]); [`watch`] reports
+//! the changes and [`serve`] shows the result in a browser with live reload.
+//!
 //! Problems at every stage are [`diagnostics::Diagnostic`]s, collected so that one run
 //! reports them all. The library never prints.
 
@@ -26,7 +30,9 @@ pub mod diagnostics;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod session;
+pub mod watch;
 
 use diagnostics::Diagnostic;
 use render::plan::{Entry, Output};

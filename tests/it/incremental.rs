@@ -94,21 +94,35 @@ const NEW: &str = "---\ntitle: A new briefing\ndate: 2017-07-11\nsource: Reuters
 fn every_edit_gives_what_a_full_build_gives() {
     let mut desk = Desk::open();
 
-    let p = desk.edit("content/2017-07-06-first.md", "Second paragraph.", "Second paragraph, edited.");
+    let p = desk.edit(
+        "content/2017-07-06-first.md",
+        "Second paragraph.",
+        "Second paragraph, edited.",
+    );
     let r = desk.step("a body edit", &[p]);
     assert_eq!((r.bodies, r.pages.get("article")), (1, Some(&1)), "{r:?}");
     assert_eq!(r.files, 0, "{r:?}");
 
-    let p = desk.edit("content/2017-07-06-first.md", "First <b>briefing</b>", "First, retitled");
+    let p = desk.edit(
+        "content/2017-07-06-first.md",
+        "First <b>briefing</b>",
+        "First, retitled",
+    );
     let r = desk.step("a title edit", &[p]);
-    assert!(r.pages["term"] >= 4, "the article's term pages show its title: {r:?}");
+    assert!(
+        r.pages["term"] >= 4,
+        "the article's term pages show its title: {r:?}"
+    );
 
     let p = desk.write("content/2017-07-11-new.md", NEW);
     desk.step("a new article with links", &[p]);
 
     // The renamed file changes the first article's URL: both articles linking to it
     // (the bundle and the new one) must be rendered again.
-    let (from, to) = (desk.path("content/2017-07-06-first.md"), desk.path("content/2017-07-06-renamed.md"));
+    let (from, to) = (
+        desk.path("content/2017-07-06-first.md"),
+        desk.path("content/2017-07-06-renamed.md"),
+    );
     std::fs::rename(&from, &to).unwrap();
     let r = desk.step("a rename", &[from, to]);
     assert_eq!(r.removed, 1, "the old page goes: {r:?}");
@@ -142,15 +156,31 @@ fn every_edit_gives_what_a_full_build_gives() {
     let r = desk.step("a config edit", &[p]);
     assert_eq!(r.bodies, 0, "{r:?}");
 
-    let p = desk.edit("content/2017-07-11-new.md", "actors: [Bashar", "actors: [[Bashar");
+    let p = desk.edit(
+        "content/2017-07-11-new.md",
+        "actors: [Bashar",
+        "actors: [[Bashar",
+    );
     let before = tree(&desk.out.path().join("site"));
     let e = desk.update(&[p]).expect_err("broken YAML fails");
     assert!(e.contains("content/2017-07-11-new.md:5:"), "{e}");
-    assert_eq!(tree(&desk.out.path().join("site")), before, "a failed update writes nothing");
-    let p = desk.edit("content/2017-07-11-new.md", "actors: [[Bashar", "actors: [Bashar");
+    assert_eq!(
+        tree(&desk.out.path().join("site")),
+        before,
+        "a failed update writes nothing"
+    );
+    let p = desk.edit(
+        "content/2017-07-11-new.md",
+        "actors: [[Bashar",
+        "actors: [Bashar",
+    );
     desk.step("the fix", &[p]);
 
-    let p = desk.edit("content/2017-07-11-new.md", "tags: [syria]", "tags: [syria]\ndraft: true");
+    let p = desk.edit(
+        "content/2017-07-11-new.md",
+        "tags: [syria]",
+        "tags: [syria]\ndraft: true",
+    );
     desk.step("made a draft", &[p]);
 
     let deep = desk.path("content/deep");
@@ -160,7 +190,9 @@ fn every_edit_gives_what_a_full_build_gives() {
     // Editors' scratch files and hidden files change nothing.
     let swap = desk.write("content/.2017-07-09-x.md.swp", "junk");
     let backup = desk.write("content/2017-07-06-renamed.md~", "junk");
-    let changes = desk.session.classify(&[swap, backup, desk.path("public/index.html")]);
+    let changes = desk
+        .session
+        .classify(&[swap, backup, desk.path("public/index.html")]);
     assert!(changes.is_empty(), "{changes:?}");
     let r = desk.step("nothing", &[]);
     assert_eq!((pages(&r), r.files, r.removed), (0, 0, 0), "{r:?}");
