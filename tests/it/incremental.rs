@@ -147,7 +147,7 @@ fn every_edit_gives_what_a_full_build_gives() {
         "templates/article.html",
         "{% extends \"theme/article.html\" %}{% block title %}Briefing: {{ page.title }}{% endblock %}",
     );
-    let r = desk.step("a template override", &[t.clone()]);
+    let r = desk.step("a template override", std::slice::from_ref(&t));
     assert_eq!(r.bodies, 0, "a template change renders no Markdown: {r:?}");
     std::fs::remove_file(&t).unwrap();
     desk.step("the override removed", &[t]);
