@@ -5,4 +5,5 @@ mod diagnostics;
 mod incremental;
 mod links;
 mod output;
+mod serve;
 mod support;

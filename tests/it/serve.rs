@@ -1,0 +1,461 @@
+//! `serve` and `watch` through the real binary: a temp site is edited, renamed and
+//! deleted from under a running server, and the tests poll (bounded, never a fixed
+//! wait) until the served page changes.
+
+use crate::support::{copy_fixture, tree};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// How long anything may take before a test gives up.
+const PATIENCE: Duration = Duration::from_secs(30);
+/// The pause between two polls.
+const POLL: Duration = Duration::from_millis(20);
+const SCRIPT_TAG: &str = briefing::serve::SCRIPT_TAG;
+
+/// A running `briefing serve` (or `watch`), killed when dropped.
+struct Running {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+    url: String,
+    tmp: tempfile::TempDir,
+}
+
+impl Running {
+    fn start(root: &Path, args: &[&str]) -> Running {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
+            .arg("--root")
+            .arg(root)
+            .args(args)
+            .env("NO_COLOR", "1")
+            .env("TMPDIR", tmp.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (tx, lines) = mpsc::channel();
+        let out = child.stdout.take().unwrap();
+        let err = child.stderr.take().unwrap();
+        for stream in [Box::new(out) as Box<dyn Read + Send>, Box::new(err)] {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines() {
+                    let Ok(line) = line else { break };
+                    if tx.send(line).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        let mut running = Running {
+            child,
+            lines,
+            url: String::new(),
+            tmp,
+        };
+        let ready =
+            running.wait_line(|l| l.starts_with("serving at ") || l.starts_with("watching"));
+        if let Some(rest) = ready.strip_prefix("serving at ") {
+            running.url = rest
+                .split(' ')
+                .next()
+                .unwrap()
+                .trim_end_matches('/')
+                .to_string();
+        }
+        running
+    }
+
+    /// Waits for an output line matching `want`, and returns it.
+    fn wait_line(&mut self, want: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        let mut seen = Vec::new();
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(line) if want(&line) => return line,
+                Ok(line) => seen.push(line),
+                Err(_) => break,
+            }
+        }
+        panic!("no such line; the output was:\n{}", seen.join("\n"));
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        get(&self.url, path)
+    }
+
+    /// Polls `path` until `done` holds for the reply.
+    fn until(&self, path: &str, what: &str, done: impl Fn(&Reply) -> bool) -> Reply {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let reply = self.get(path);
+            if done(&reply) {
+                return reply;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{what}: {path} never changed; last reply {} with\n{}",
+                reply.status,
+                reply.text()
+            );
+            std::thread::sleep(POLL);
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Reply {
+    status: u16,
+    headers: String,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    fn header(&self, name: &str) -> Option<String> {
+        self.headers.lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+        })
+    }
+}
+
+/// A GET over a raw socket, so the path goes out exactly as written (no client
+/// normalising `..` away).
+fn get(base: &str, path: &str) -> Reply {
+    let host = base.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(host).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a complete response");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    Reply {
+        status,
+        headers: head,
+        body: raw[split + 4..].to_vec(),
+    }
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+fn edit(root: &Path, rel: &str, from: &str, to: &str) {
+    let text = std::fs::read_to_string(root.join(rel)).unwrap();
+    assert!(text.contains(from), "{rel} has no {from:?}");
+    std::fs::write(root.join(rel), text.replacen(from, to, 1)).unwrap();
+}
+
+const FIRST: &str = "content/2017-07-06-first.md";
+
+#[test]
+fn the_served_site_follows_every_save_and_equals_a_full_build() {
+    let site = copy_fixture("basic");
+    let root = site.path();
+    let server = Running::start(root, &["serve", "--port", "0"]);
+    let home = server.get("/");
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.header("Content-Type").as_deref(),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(
+        home.text().contains(&format!("{SCRIPT_TAG}</body>")),
+        "{}",
+        home.text()
+    );
+
+    // An edit in place.
+    edit(
+        root,
+        FIRST,
+        "Second paragraph.",
+        "Second paragraph, now edited.",
+    );
+    server.until("/articles/first/", "an edit", |r| {
+        r.text().contains("now edited")
+    });
+
+    // An atomic save: written beside, then renamed over the article (vim, VS Code).
+    let text = std::fs::read_to_string(root.join(FIRST)).unwrap();
+    write(root, "content/.first.md.swp", "swap");
+    write(
+        root,
+        "content/first.md.tmp~",
+        &text.replace("now edited", "saved atomically"),
+    );
+    std::fs::rename(root.join("content/first.md.tmp~"), root.join(FIRST)).unwrap();
+    std::fs::remove_file(root.join("content/.first.md.swp")).unwrap();
+    server.until("/articles/first/", "an atomic save", |r| {
+        r.text().contains("saved atomically")
+    });
+
+    // A burst of saves: the last one wins.
+    let text = std::fs::read_to_string(root.join(FIRST)).unwrap();
+    for i in 0..50 {
+        std::fs::write(
+            root.join(FIRST),
+            text.replace("saved atomically", &format!("burst {i}:")),
+        )
+        .unwrap();
+    }
+    server.until("/articles/first/", "a burst", |r| {
+        r.text().contains("burst 49:")
+    });
+
+    // A new file, created empty and then filled.
+    write(root, "content/2017-07-12-late.md", "");
+    write(
+        root,
+        "content/2017-07-12-late.md",
+        "---\ntitle: Late news\ndate: 2017-07-12\nsource: AP\ntags: [late]\n---\nLate.\n",
+    );
+    server.until("/articles/late/", "a new file", |r| r.status == 200);
+    server.until("/tags/late/", "its tag page", |r| r.status == 200);
+
+    // A rename: the old address goes, the new one comes.
+    std::fs::rename(
+        root.join("content/2017-07-12-late.md"),
+        root.join("content/2017-07-12-later.md"),
+    )
+    .unwrap();
+    server.until("/articles/later/", "a rename", |r| r.status == 200);
+    assert_eq!(server.get("/articles/late/").status, 404);
+
+    // A deleted folder, and a static file added.
+    std::fs::remove_dir_all(root.join("content/deep")).unwrap();
+    write(root, "static/fonts/readme.txt", "none");
+    server.until("/fonts/readme.txt", "a static file", |r| r.status == 200);
+    server.until("/articles/second/", "a deleted folder", |r| r.status == 404);
+
+    // What is served now is what a clean build of the same site writes.
+    let full = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = crate::support::build(root, full.path(), &["--base-url", &server.url]);
+    assert_eq!(code, 0, "{stderr}");
+    for (path, bytes) in tree(full.path()) {
+        let url = format!("/{}", path.strip_suffix("index.html").unwrap_or(&path));
+        let reply = server.get(&url);
+        assert_eq!(reply.status, 200, "{url}");
+        let served = if path.ends_with(".html") {
+            reply.text().replacen(SCRIPT_TAG, "", 1).into_bytes()
+        } else {
+            reply.body
+        };
+        assert!(served == bytes, "{url} differs from a clean build");
+    }
+}
+
+#[test]
+fn a_broken_save_shows_an_overlay_and_keeps_the_last_good_site() {
+    let site = copy_fixture("basic");
+    let root = site.path();
+    let mut server = Running::start(root, &["serve", "--port", "0"]);
+    let host = server.url.trim_start_matches("http://").to_string();
+    let mut events = TcpStream::connect(&host).unwrap();
+    events.set_read_timeout(Some(PATIENCE)).unwrap();
+    write!(
+        events,
+        "GET /__briefing/events HTTP/1.1\r\nHost: {host}\r\n\r\n"
+    )
+    .unwrap();
+    let mut events = BufReader::new(events);
+    let mut next_event = || {
+        let mut event = String::new();
+        loop {
+            let mut line = String::new();
+            assert!(
+                events.read_line(&mut line).unwrap() > 0,
+                "the stream closed"
+            );
+            if line == "\n" && event.starts_with("event:") {
+                return event;
+            }
+            if line.starts_with("event:") || line.starts_with("data:") {
+                event.push_str(&line);
+            }
+        }
+    };
+
+    edit(root, FIRST, "tags: [syria", "tags: [[syria");
+    let problem = next_event();
+    assert!(problem.starts_with("event: problem\n"), "{problem}");
+    assert!(
+        problem.contains("data: error: content/2017-07-06-first.md:8:"),
+        "the overlay shows the diagnostic: {problem}"
+    );
+    server.wait_line(|l| l.contains("content/2017-07-06-first.md:8:"));
+    server.wait_line(|l| l == "still serving the last good build");
+    // The last good page is still served.
+    let page = server.get("/articles/first/");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("First &lt;b&gt;briefing&lt;/b&gt;"));
+
+    // A page opened now hears of the problem at once.
+    let late = {
+        let mut s = TcpStream::connect(&host).unwrap();
+        s.set_read_timeout(Some(PATIENCE)).unwrap();
+        write!(s, "GET /__briefing/events HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
+        let mut r = BufReader::new(s);
+        let mut text = String::new();
+        while !text.contains("data: error:") {
+            assert!(r.read_line(&mut text).unwrap() > 0);
+        }
+        text
+    };
+    assert!(late.contains("event: problem"), "{late}");
+
+    // A broken template is reported too, and a fix clears it all with a reload.
+    write(root, "templates/home.html", "{% if %}");
+    let problem = next_event();
+    assert!(problem.contains("templates/home.html:1:"), "{problem}");
+    std::fs::remove_file(root.join("templates/home.html")).unwrap();
+    edit(root, FIRST, "tags: [[syria", "tags: [syria");
+    let mut event = next_event();
+    while event.starts_with("event: problem") {
+        event = next_event();
+    }
+    assert_eq!(event, "event: reload\ndata: \n");
+}
+
+#[test]
+fn no_path_leads_out_of_the_site() {
+    let site = copy_fixture("basic");
+    let root = site.path();
+    write(root, "secret.txt", "the editor's secret");
+    let server = Running::start(root, &["serve", "--port", "0"]);
+    let secret_abs = root.join("secret.txt");
+    for path in [
+        "/../secret.txt",
+        "/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2E%2E/secret.txt",
+        "/articles/..%2f..%2fsecret.txt",
+        "/..%5csecret.txt",
+        &format!("/{}", secret_abs.display()),
+        &format!("//{}", secret_abs.display()),
+        "/site.toml",
+        "/content/2017-07-06-first.md",
+    ] {
+        let reply = server.get(path);
+        assert!(
+            matches!(reply.status, 400 | 404),
+            "{path}: {}",
+            reply.status
+        );
+        assert!(
+            !reply.text().contains("secret") && !reply.text().contains("base_url"),
+            "{path}"
+        );
+    }
+    // Directories get their index, with a redirect to the slash first.
+    let redirect = server.get("/articles/first");
+    assert_eq!(
+        (redirect.status, redirect.header("Location").as_deref()),
+        (301, Some("/articles/first/"))
+    );
+    let css = server.get("/style.css");
+    assert_eq!(
+        css.header("Content-Type").as_deref(),
+        Some("text/css; charset=utf-8")
+    );
+    assert!(!css.text().contains("<script"));
+}
+
+#[test]
+fn a_taken_port_is_a_clear_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let o = crate::support::briefing(&[
+        "--root",
+        crate::support::fixture("basic").to_str().unwrap(),
+        "serve",
+        "--port",
+        &port,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        stderr.trim_end(),
+        format!("error: cannot listen on 127.0.0.1:{port}: the port is already in use; stop the other server, or choose another port with --port (--port 0 picks a free one)")
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_server_and_removes_its_folder() {
+    let site = copy_fixture("basic");
+    let mut server = Running::start(site.path(), &["serve", "--port", "0"]);
+    assert_eq!(server.get("/").status, 200);
+    let served: Vec<_> = std::fs::read_dir(server.tmp.path()).unwrap().collect();
+    assert_eq!(served.len(), 1, "the preview lives in one temporary folder");
+    let kill = Command::new("kill")
+        .args(["-INT", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    server.wait_line(|l| l == "stopped");
+    let deadline = Instant::now() + PATIENCE;
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "still running");
+        std::thread::sleep(POLL);
+    };
+    assert!(status.success(), "{status:?}");
+    assert_eq!(
+        std::fs::read_dir(server.tmp.path()).unwrap().count(),
+        0,
+        "the preview folder is left behind"
+    );
+    assert!(
+        !site.path().join("public").exists(),
+        "serve never writes public/"
+    );
+}
+
+#[test]
+fn watch_updates_the_output_folder() {
+    let site = copy_fixture("basic");
+    let root = site.path();
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("public");
+    let mut watcher = Running::start(root, &["watch", "--output", target.to_str().unwrap()]);
+    edit(root, FIRST, "Second paragraph.", "Watched paragraph.");
+    watcher.wait_line(|l| l.starts_with("updated "));
+    let page = std::fs::read_to_string(target.join("articles/first/index.html")).unwrap();
+    assert!(page.contains("Watched paragraph."));
+    assert!(
+        !page.contains("<script"),
+        "watch output has no live-reload script"
+    );
+    let full = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = crate::support::build(root, full.path(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(tree(&target), tree(full.path()));
+}
