@@ -25,7 +25,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::fingerprint;
 use crate::model::site::Site;
 use crate::output::{self, InPlace, Staging};
-use crate::render::context::Views;
+use crate::render::context::{ViewCache, Views};
 use crate::render::plan::{self, Entry, Output, Plan};
 use crate::render::templates::Templates;
 use crate::{BuildFailure, BuildOptions, BuildReport};
@@ -52,6 +52,8 @@ pub struct Session {
     failed: HashMap<String, Vec<Diagnostic>>,
     /// After a good build: the fingerprint of every file the output holds.
     built: Option<HashMap<String, u64>>,
+    /// Article cards rendered by the last build.
+    cards: ViewCache,
 }
 
 /// What changed paths ask a session to do.
@@ -92,6 +94,7 @@ impl Session {
             articles: HashMap::new(),
             failed: HashMap::new(),
             built: None,
+            cards: ViewCache::default(),
         };
         session.load_config();
         session.load_templates();
@@ -166,6 +169,7 @@ impl Session {
     /// Reads again what `changes` names, then builds: incrementally after a good
     /// build whose output is still there, else in full.
     pub fn update(&mut self, changes: &Changes) -> Result<BuildReport, BuildFailure> {
+        let start = Instant::now();
         if changes.config {
             let annotations = self.config.as_ref().map(|c| format!("{:?}", c.annotations));
             self.load_config();
@@ -212,7 +216,12 @@ impl Session {
         let in_place = self.built.is_some()
             && self.options.write
             && self.output_dir().join(output::MARKER).is_file();
-        self.run(in_place)
+        let read = start.elapsed();
+        self.run(in_place).map(|mut report| {
+            report.stages.insert(0, ("read", read));
+            report.elapsed += read;
+            report
+        })
     }
 
     fn load_config(&mut self) {
@@ -282,6 +291,7 @@ impl Session {
     /// model apart again so the next update can reuse the articles.
     fn run(&mut self, in_place: bool) -> Result<BuildReport, BuildFailure> {
         let start = Instant::now();
+        let mut laps = Laps::new();
         let mut diagnostics = self.config_diagnostics.clone();
         diagnostics.extend(self.content.diagnostics.iter().cloned());
         diagnostics.extend(self.statics.diagnostics.iter().cloned());
@@ -316,23 +326,24 @@ impl Session {
         let (mut site, site_diagnostics) =
             Site::new(config, included, assets, self.statics.assets.clone());
         diagnostics.extend(site_diagnostics);
+        laps.lap("model");
         let bodies = site.render_bodies(self.incremental);
+        laps.lap("bodies");
         for md in &self.content.markdown {
             if let Some(a) = site.article_by_path(&md.rel) {
                 diagnostics.extend(a.render_diagnostics.iter().cloned());
             }
         }
         diagnostics.extend(self.template_diagnostics.iter().cloned());
-        let loaded = start.elapsed();
 
-        let result = self.render(&site, diagnostics, in_place);
+        let result = self.render(&site, diagnostics, in_place, &mut laps);
 
         for a in site.into_articles().chain(aside) {
             self.articles.insert(a.content_path.clone(), a);
         }
         result.map(|mut report| {
             report.bodies = bodies;
-            report.stages.insert(0, ("load", loaded));
+            report.stages = laps.laps;
             report.elapsed = start.elapsed();
             report
         })
@@ -343,6 +354,7 @@ impl Session {
         site: &Site,
         mut diagnostics: Vec<Diagnostic>,
         in_place: bool,
+        laps: &mut Laps,
     ) -> Result<BuildReport, BuildFailure> {
         let fail = |diagnostics: Vec<Diagnostic>| Err(BuildFailure { diagnostics });
         let has_errors = |d: &[Diagnostic]| d.iter().any(Diagnostic::is_error);
@@ -358,8 +370,13 @@ impl Session {
         let (plan, plan_diagnostics) = plan::plan(site);
         diagnostics.extend(plan_diagnostics);
 
-        let t = Instant::now();
-        let views = Views::new(site, templates.fingerprint);
+        laps.lap("plan");
+        let (views, cards, card_errors) = Views::new(site, templates, &self.cards);
+        diagnostics.extend(dedupe(card_errors));
+        if self.incremental {
+            self.cards = cards;
+        }
+        laps.lap("views");
         let fingerprints: Vec<u64> = if self.incremental {
             plan.entries
                 .par_iter()
@@ -368,6 +385,7 @@ impl Session {
         } else {
             Vec::new()
         };
+        laps.lap("fingerprints");
         let mut report = BuildReport::default();
         if in_place {
             let built = self
@@ -378,6 +396,7 @@ impl Session {
                 .filter(|&i| built.get(&plan.entries[i].path) != Some(&fingerprints[i]))
                 .collect();
             let rendered = render_entries(site, &views, templates, &plan, &todo);
+            laps.lap("render");
             diagnostics.extend(dedupe(
                 rendered
                     .iter()
@@ -462,7 +481,11 @@ impl Session {
                 report.count(entry);
             }
         }
-        report.stages.push(("render and write", t.elapsed()));
+        laps.lap(if in_place {
+            "write"
+        } else {
+            "render and write"
+        });
         if self.incremental && self.options.write {
             self.built = Some(
                 plan.entries
@@ -474,6 +497,27 @@ impl Session {
         }
         report.warnings = diagnostics;
         Ok(report)
+    }
+}
+
+/// Time per stage, for `--verbose`.
+struct Laps {
+    last: Instant,
+    laps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Laps {
+    fn new() -> Laps {
+        Laps {
+            last: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
     }
 }
 

@@ -8,9 +8,11 @@ use super::front_matter::{self, FrontMatter};
 use super::markdown::{self, Heading, Links, Origin};
 use super::walk::Asset;
 use crate::diagnostics::{display_path, Diagnostic};
-use crate::model::slug::slugify;
+use crate::model::slug::{slugify, term_slug};
+use crate::model::taxonomy::TaxonomyKind;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// One briefing.
 #[derive(Debug, Clone)]
@@ -46,6 +48,12 @@ pub struct Article {
     pub page_hash: u64,
     /// Whether `html` is up to date with the source.
     pub rendered: bool,
+    /// The slug of each name in `names(kind)`, by [`TaxonomyKind`] order, made once
+    /// when the file is read.
+    pub term_slugs: [Vec<String>; 3],
+    /// Changes whenever anything of the article does (it is read or rendered again):
+    /// what a session's caches know it by.
+    pub generation: u64,
     /// Source text: kept until the body is rendered, or for the whole session when
     /// bodies may be rendered again.
     text: String,
@@ -106,7 +114,22 @@ impl<L: Links> Links for Recording<'_, L> {
     }
 }
 
+/// A number no article had before.
+fn next_generation() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
 impl Article {
+    /// The names it gives in one taxonomy: its tags, its actors, or its source.
+    pub fn names(&self, kind: TaxonomyKind) -> Vec<&str> {
+        match kind {
+            TaxonomyKind::Tags => self.front.tags.iter().map(String::as_str).collect(),
+            TaxonomyKind::Actors => self.front.actors.iter().map(String::as_str).collect(),
+            TaxonomyKind::Sources => vec![self.front.source.name.as_str()],
+        }
+    }
+
     /// The article's folder relative to `content/` (`""` at the top).
     pub fn content_dir(&self) -> &str {
         self.content_path
@@ -199,10 +222,20 @@ pub fn load(root: &Path, md: &Asset) -> (Option<Article>, Vec<Diagnostic>) {
         links: Vec::new(),
         page_hash: 0,
         rendered: false,
+        term_slugs: Default::default(),
+        generation: next_generation(),
         text,
         body_offset,
     };
-    (Some(article), diagnostics)
+    let term_slugs =
+        TaxonomyKind::ALL.map(|k| article.names(k).into_iter().map(term_slug).collect());
+    (
+        Some(Article {
+            term_slugs,
+            ..article
+        }),
+        diagnostics,
+    )
 }
 
 /// Loads every article in parallel. Each file gives an article (its warnings kept in
@@ -262,6 +295,7 @@ pub fn render_bodies<L: Links + Sync>(
             article.links = recording.uses.into_inner();
             article.page_hash = page_hash(article);
             article.rendered = true;
+            article.generation = next_generation();
             if keep_text {
                 article.text = text;
             }

@@ -81,10 +81,10 @@ impl Site {
         let taxonomies = TaxonomyKind::ALL.map(|kind| {
             Taxonomy::build(
                 kind,
-                articles
-                    .iter()
-                    .enumerate()
-                    .map(|(i, a)| (i, names(a, kind))),
+                articles.iter().enumerate().map(|(i, a)| {
+                    let slugs = a.term_slugs[kind as usize].iter().map(String::as_str);
+                    (i, a.names(kind).into_iter().zip(slugs))
+                }),
             )
         });
         let by_content_path = articles
@@ -149,11 +149,7 @@ impl Site {
 
 /// The names an article gives for one taxonomy.
 pub fn names(article: &Article, kind: TaxonomyKind) -> Vec<&str> {
-    match kind {
-        TaxonomyKind::Tags => article.front.tags.iter().map(String::as_str).collect(),
-        TaxonomyKind::Actors => article.front.actors.iter().map(String::as_str).collect(),
-        TaxonomyKind::Sources => vec![article.front.source.name.as_str()],
-    }
+    article.names(kind)
 }
 
 /// Resolves links from an article page (`articles/<slug>/`) to other pages.

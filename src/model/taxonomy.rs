@@ -6,7 +6,7 @@
 //! which is sorted newest first, so building is one linear pass.
 
 use super::slug::term_slug;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Which taxonomy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -74,28 +74,33 @@ pub struct Taxonomy {
     pub kind: TaxonomyKind,
     /// Terms by slug.
     pub terms: Vec<Term>,
-    by_slug: HashMap<String, usize>,
+    by_slug: FxHashMap<String, usize>,
 }
 
 impl Taxonomy {
-    /// Builds a taxonomy from each article's names, given in article order (newest first).
+    /// Builds a taxonomy from each article's names with their slugs ([`term_slug`]),
+    /// given in article order (newest first).
     pub fn build<'a, I, N>(kind: TaxonomyKind, names_by_article: I) -> Taxonomy
     where
         I: IntoIterator<Item = (usize, N)>,
-        N: IntoIterator<Item = &'a str>,
+        N: IntoIterator<Item = (&'a str, &'a str)>,
     {
         struct Acc<'a> {
-            spellings: HashMap<&'a str, usize>,
+            // Almost always one spelling, rarely three: a list beats a map.
+            spellings: Vec<(&'a str, usize)>,
             articles: Vec<usize>,
         }
-        let mut acc: HashMap<String, Acc<'a>> = HashMap::new();
+        let mut acc: FxHashMap<&'a str, Acc<'a>> = FxHashMap::default();
         for (article, names) in names_by_article {
-            for name in names {
-                let entry = acc.entry(term_slug(name)).or_insert_with(|| Acc {
-                    spellings: HashMap::new(),
+            for (name, slug) in names {
+                let entry = acc.entry(slug).or_insert_with(|| Acc {
+                    spellings: Vec::new(),
                     articles: Vec::new(),
                 });
-                *entry.spellings.entry(name).or_default() += 1;
+                match entry.spellings.iter_mut().find(|(n, _)| *n == name) {
+                    Some((_, count)) => *count += 1,
+                    None => entry.spellings.push((name, 1)),
+                }
                 // An article naming a term twice (`US` and `U.S.`) counts once.
                 if entry.articles.last() != Some(&article) {
                     entry.articles.push(article);
@@ -108,11 +113,11 @@ impl Taxonomy {
                 let name = a
                     .spellings
                     .iter()
-                    .max_by(|x, y| x.1.cmp(y.1).then_with(|| y.0.cmp(x.0)))
+                    .max_by(|x, y| x.1.cmp(&y.1).then_with(|| y.0.cmp(x.0)))
                     .map(|(n, _)| n.to_string())
                     .unwrap_or_default();
                 Term {
-                    slug,
+                    slug: slug.to_string(),
                     name,
                     articles: a.articles,
                 }
@@ -146,6 +151,19 @@ impl Taxonomy {
 mod tests {
     use super::*;
 
+    fn build(kind: TaxonomyKind, names: &[(usize, Vec<&str>)]) -> Taxonomy {
+        let slugged: Vec<(usize, Vec<(&str, String)>)> = names
+            .iter()
+            .map(|(i, n)| (*i, n.iter().map(|n| (*n, term_slug(n))).collect()))
+            .collect();
+        Taxonomy::build(
+            kind,
+            slugged
+                .iter()
+                .map(|(i, n)| (*i, n.iter().map(|(n, s)| (*n, s.as_str())))),
+        )
+    }
+
     #[test]
     fn names_that_slug_the_same_are_one_term_with_the_most_used_spelling() {
         let names: Vec<(usize, Vec<&str>)> = vec![
@@ -153,10 +171,7 @@ mod tests {
             (1, vec!["US", "Bashar al-Assad"]),
             (2, vec!["US", "Bashar al-Assad", "U.S."]),
         ];
-        let t = Taxonomy::build(
-            TaxonomyKind::Actors,
-            names.iter().map(|(i, n)| (*i, n.iter().copied())),
-        );
+        let t = build(TaxonomyKind::Actors, &names);
         assert_eq!(t.terms.len(), 2);
         let us = t.term_for_name("u.s.").unwrap();
         assert_eq!((us.slug.as_str(), us.name.as_str()), ("us", "US"));
@@ -169,13 +184,13 @@ mod tests {
 
     #[test]
     fn ties_go_to_the_alphabetically_first_spelling() {
-        let t = Taxonomy::build(TaxonomyKind::Tags, [(0, ["g20"]), (1, ["G20"])]);
+        let t = build(TaxonomyKind::Tags, &[(0, vec!["g20"]), (1, vec!["G20"])]);
         assert_eq!(t.terms[0].name, "G20");
     }
 
     #[test]
     fn terms_are_sorted_by_slug_and_empty_slugs_get_pages() {
-        let t = Taxonomy::build(TaxonomyKind::Tags, [(0, ["zeta", "Alpha", "!!!"])]);
+        let t = build(TaxonomyKind::Tags, &[(0, vec!["zeta", "Alpha", "!!!"])]);
         let slugs: Vec<_> = t.terms.iter().map(|t| t.slug.as_str()).collect();
         assert_eq!(slugs.len(), 3);
         assert_eq!(slugs[0], "alpha");

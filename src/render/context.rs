@@ -7,15 +7,19 @@
 //! front, so the output works under any path and from the file system.
 
 use super::plan::PageKind;
+use super::templates::Templates;
 use crate::config::Config;
 use crate::content::article::Article;
+use crate::diagnostics::Diagnostic;
 use crate::model::fingerprint;
-use crate::model::site::{names, Site};
+use crate::model::site::Site;
 use crate::model::taxonomy::{TaxonomyKind, Term};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
+use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
 
 /// `site` in every template.
 #[derive(Serialize)]
@@ -96,27 +100,72 @@ pub struct SourceLink<'a> {
     pub published: Option<String>,
 }
 
+/// Stands for the page's `root` in a card, which is rendered once for every page
+/// it appears on; each page puts its own `root` in its place. (A private-use
+/// character: no text has it.)
+pub const ROOT_MARK: &str = "\u{E000}";
+
+/// The template every article's card is rendered from.
+pub const CARD_TEMPLATE: &str = "partials/article_item.html";
+
+/// The fields of an article's item that list pages get beside its card.
+pub const LIST_FIELDS: &[&str] = &["title", "url", "date", "datetime"];
+
+/// Items and cards of one build, kept by a session so that an update serialises and
+/// renders again only those of articles that changed.
+#[derive(Default)]
+pub struct ViewCache {
+    entries: HashMap<u64, Cached>,
+}
+
+/// One article's item, its card, and their hashes.
+#[derive(Clone)]
+struct Cached {
+    item: Arc<Value>,
+    /// The item's hash: what its article page depends on.
+    hash: u64,
+    card: Arc<str>,
+    /// The hash of its list entry (card and [`LIST_FIELDS`]): what list pages depend
+    /// on. An edit that changes the item but not the card (a word count the card does
+    /// not show) renders no list again.
+    entry_hash: u64,
+}
+
 /// Values shared by every page of one build.
 pub struct Views {
     site: Value,
-    items: Vec<Value>,
+    items: Vec<Arc<Value>>,
+    /// Each article's card: [`CARD_TEMPLATE`] rendered with its item, `root` being
+    /// [`ROOT_MARK`].
+    cards: Vec<Arc<str>>,
     /// What every page sees (config, templates, `site`), hashed.
     site_hash: u64,
     /// Each item, hashed.
     item_hashes: Vec<u64>,
+    /// Each list entry, hashed.
+    entry_hashes: Vec<u64>,
 }
 
-fn term_links<'a>(site: &'a Site, article: &'a Article, kind: TaxonomyKind) -> Vec<TermLink<'a>> {
+/// The terms an article names in one taxonomy, each once, in the order named.
+fn terms<'a>(
+    site: &'a Site,
+    article: &'a Article,
+    kind: TaxonomyKind,
+) -> impl Iterator<Item = &'a Term> {
     let taxonomy = site.taxonomy(kind);
     let mut seen: Vec<&str> = Vec::new();
-    names(article, kind)
-        .into_iter()
-        .filter_map(|n| taxonomy.term_for_name(n))
-        .filter(|t| {
+    article.term_slugs[kind as usize]
+        .iter()
+        .filter_map(|slug| taxonomy.index_of_slug(slug).map(|i| &taxonomy.terms[i]))
+        .filter(move |t| {
             let new = !seen.contains(&t.slug.as_str());
             seen.push(&t.slug);
             new
         })
+}
+
+fn term_links<'a>(site: &'a Site, article: &'a Article, kind: TaxonomyKind) -> Vec<TermLink<'a>> {
+    terms(site, article, kind)
         .map(|t| term_link(kind, t))
         .collect()
 }
@@ -130,9 +179,7 @@ fn term_link(kind: TaxonomyKind, t: &Term) -> TermLink<'_> {
 }
 
 fn item<'a>(site: &'a Site, article: &'a Article) -> ArticleItem<'a> {
-    let source_term = site
-        .taxonomy(TaxonomyKind::Sources)
-        .term_for_name(&article.front.source.name);
+    let source_term = terms(site, article, TaxonomyKind::Sources).next();
     let (name, slug) = source_term.map_or((article.front.source.name.as_str(), ""), |t| {
         (t.name.as_str(), t.slug.as_str())
     });
@@ -166,9 +213,15 @@ fn item<'a>(site: &'a Site, article: &'a Article) -> ArticleItem<'a> {
 }
 
 impl Views {
-    /// Serialises the shared values, every article's item in parallel. `base` is a
-    /// fingerprint of everything else every page depends on (the templates).
-    pub fn new(site: &Site, base: u64) -> Views {
+    /// Serialises the shared values, every article's item in parallel, and renders
+    /// each article's card (taking those in `cache` that are still right). Returns
+    /// the views, the cards as a cache for the next build, and card render errors.
+    pub fn new(
+        site: &Site,
+        templates: &Templates,
+        cache: &ViewCache,
+    ) -> (Views, ViewCache, Vec<Diagnostic>) {
+        let base = templates.fingerprint;
         let config: &Config = &site.config;
         let site_view = SiteView {
             title: &config.title,
@@ -182,27 +235,92 @@ impl Views {
                 .map(|a| a.front.date.day().to_string()),
             generator: format!("briefing {}", env!("CARGO_PKG_VERSION")),
         };
-        let (items, item_hashes) = site
-            .articles
-            .par_iter()
-            .map(|a| {
-                let value = serde_json::to_value(item(site, a)).expect("views serialise");
-                let mut h = fingerprint::hasher();
-                fingerprint::json(&mut h, &value);
-                (value, h.finish())
-            })
-            .unzip();
-        let site = serde_json::to_value(site_view).expect("views serialise");
+        let site_value = serde_json::to_value(site_view).expect("views serialise");
         let mut h = fingerprint::hasher();
         base.hash(&mut h);
         format!("{config:?}").hash(&mut h);
-        fingerprint::json(&mut h, &site);
-        Views {
-            site,
-            items,
-            site_hash: h.finish(),
-            item_hashes,
+        fingerprint::json(&mut h, &site_value);
+        let site_hash = h.finish();
+        // An item is made of its article and of the names of the terms it links
+        // to (a spelling elsewhere can change which one is shown); a card, of its
+        // item and what every page sees.
+        let key = |a: &Article| {
+            let mut h = fingerprint::hasher();
+            (site_hash, a.generation).hash(&mut h);
+            for kind in TaxonomyKind::ALL {
+                for t in terms(site, a, kind) {
+                    t.name.hash(&mut h);
+                }
+            }
+            h.finish()
+        };
+        let made: Vec<(u64, Result<Cached, Diagnostic>)> = site
+            .articles
+            .par_iter()
+            .map(|a| {
+                let key = key(a);
+                if let Some(cached) = cache.entries.get(&key) {
+                    return (key, Ok(cached.clone()));
+                }
+                let value = serde_json::to_value(item(site, a)).expect("views serialise");
+                let mut h = fingerprint::hasher();
+                fingerprint::json(&mut h, &value);
+                let context = json!({ "article": value, "root": ROOT_MARK, "site": site_value });
+                let context = tera::Context::from_value(context).expect("a map is a valid context");
+                let page = format!("/articles/{}/ (its card)", a.slug);
+                let card = templates.render(CARD_TEMPLATE, &context, &page);
+                // The item goes in and comes back out of the context, not copied.
+                let value = match context.into_json() {
+                    Value::Object(mut map) => map.remove("article").unwrap_or_default(),
+                    _ => Value::Null,
+                };
+                let cached = card.map(|card| {
+                    let mut e = fingerprint::hasher();
+                    card.hash(&mut e);
+                    for field in LIST_FIELDS {
+                        fingerprint::json(&mut e, &value.get(field));
+                    }
+                    Cached {
+                        item: Arc::new(value),
+                        hash: h.finish(),
+                        card: Arc::from(card),
+                        entry_hash: e.finish(),
+                    }
+                });
+                (key, cached)
+            })
+            .collect();
+        let mut next = ViewCache::default();
+        let mut errors = Vec::new();
+        let (mut items, mut cards) = (Vec::new(), Vec::new());
+        let (mut item_hashes, mut entry_hashes) = (Vec::new(), Vec::new());
+        for (key, cached) in made {
+            match cached {
+                Ok(c) => {
+                    items.push(Arc::clone(&c.item));
+                    cards.push(Arc::clone(&c.card));
+                    item_hashes.push(c.hash);
+                    entry_hashes.push(c.entry_hash);
+                    next.entries.insert(key, c);
+                }
+                Err(e) => {
+                    errors.push(e);
+                    items.push(Arc::new(Value::Null));
+                    cards.push(Arc::from(""));
+                    item_hashes.push(0);
+                    entry_hashes.push(0);
+                }
+            }
         }
+        let views = Views {
+            site: site_value,
+            items,
+            cards,
+            site_hash,
+            item_hashes,
+            entry_hashes,
+        };
+        (views, next, errors)
     }
 
     /// A hash of every value [`Views::context`] gives `kind`'s template: two builds
@@ -219,8 +337,8 @@ impl Views {
             t.articles.len().hash(h);
         };
         match kind {
-            // The editions are grouped by each item's `date`, which its hash covers.
-            PageKind::Home => self.item_hashes.hash(&mut h),
+            // The editions are grouped by each entry's `date`, which its hash covers.
+            PageKind::Home => self.entry_hashes.hash(&mut h),
             PageKind::Article(i) => {
                 self.item_hashes[i].hash(&mut h);
                 site.articles[i].page_hash.hash(&mut h);
@@ -234,15 +352,37 @@ impl Views {
                 let t = &site.taxonomy(k).terms[i];
                 term(&mut h, t);
                 for &a in &t.articles {
-                    self.item_hashes[a].hash(&mut h);
+                    self.entry_hashes[a].hash(&mut h);
                 }
             }
         }
         h.finish()
     }
 
-    fn items(&self, ids: &[usize]) -> Value {
-        Value::Array(ids.iter().map(|&i| self.items[i].clone()).collect())
+    /// The list entries of articles `ids` for a page whose root is `root`: each its
+    /// `card` (the article's item rendered through [`CARD_TEMPLATE`]) and the few
+    /// fields a list needs around it. The full item stays in the card's template, so
+    /// a list of 10,000 articles costs 10,000 small values, not 10,000 deep copies.
+    fn items(&self, ids: &[usize], root: &str) -> Value {
+        Value::Array(
+            ids.iter()
+                .map(|&i| {
+                    let mut entry = Map::new();
+                    entry.insert(
+                        "card".into(),
+                        Value::String(self.cards[i].replace(ROOT_MARK, root)),
+                    );
+                    if let Value::Object(item) = &*self.items[i] {
+                        for key in LIST_FIELDS {
+                            if let Some(v) = item.get(*key) {
+                                entry.insert((*key).into(), v.clone());
+                            }
+                        }
+                    }
+                    Value::Object(entry)
+                })
+                .collect(),
+        )
     }
 
     /// The whole context of one page.
@@ -262,7 +402,7 @@ impl Views {
         } else {
             "../".repeat(depth)
         };
-        ctx.insert("root".into(), Value::String(root));
+        ctx.insert("root".into(), Value::String(root.clone()));
         ctx.insert(
             "page".into(),
             json!({ "kind": kind.name(), "url": url, "permalink": site.config.permalink(&url), "title": title }),
@@ -273,12 +413,12 @@ impl Views {
         );
         match kind {
             PageKind::Home => {
-                ctx.insert("editions".into(), self.editions(site));
+                ctx.insert("editions".into(), self.editions(site, &root));
                 ctx.insert("article_count".into(), json!(site.articles.len()));
             }
             PageKind::Article(i) => {
                 let a = &site.articles[i];
-                let mut article = self.items[i].clone();
+                let mut article = (*self.items[i]).clone();
                 if let Value::Object(map) = &mut article {
                     map.insert("content".into(), Value::String(a.html.clone()));
                     map.insert("key_points".into(), json!(a.front.key_points));
@@ -305,14 +445,14 @@ impl Views {
                 let link = term_link(k, t);
                 ctx.insert("taxonomy".into(), taxonomy_view(k));
                 ctx.insert("term".into(), json!({ "name": link.name, "slug": link.slug, "url": link.url, "count": t.articles.len() }));
-                ctx.insert("articles".into(), self.items(&t.articles));
+                ctx.insert("articles".into(), self.items(&t.articles, &root));
             }
         }
         tera::Context::from_value(Value::Object(ctx)).expect("a map is a valid context")
     }
 
     /// Articles grouped by day, newest day first.
-    fn editions(&self, site: &Site) -> Value {
+    fn editions(&self, site: &Site, root: &str) -> Value {
         let mut editions: Vec<Value> = Vec::new();
         let mut start = 0;
         for i in 1..=site.articles.len() {
@@ -323,7 +463,7 @@ impl Views {
                 editions.push(json!({
                     "date": d.to_string(),
                     "label": d.format("%A %-d %B %Y").to_string(),
-                    "articles": self.items(&ids),
+                    "articles": self.items(&ids, root),
                 }));
                 start = i;
             }
