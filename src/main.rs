@@ -87,7 +87,10 @@ fn serve(cli: &Cli, args: &ServeArgs) -> ExitCode {
         Err(e) => return fatal(&format!("cannot listen: {e}")),
     };
     let url = format!("http://{}/", shown(addr));
-    let folder = match tempfile::Builder::new().prefix("briefing-serve-").tempdir() {
+    let folder = match tempfile::Builder::new()
+        .prefix("briefing-serve-")
+        .tempdir_in(preview_parent())
+    {
         Ok(f) => f,
         Err(e) => {
             return fatal(&format!(
@@ -118,6 +121,19 @@ fn serve(cli: &Cli, args: &ServeArgs) -> ExitCode {
     server.stop();
     drop(folder);
     code
+}
+
+/// Where the preview folder goes: `$TMPDIR` when set, else `/dev/shm` (memory) where
+/// there is one, else the system's temporary folder.
+fn preview_parent() -> std::path::PathBuf {
+    let shm = std::path::Path::new("/dev/shm");
+    if std::env::var_os("TMPDIR").is_none() && shm.is_dir() {
+        let probe = tempfile::tempdir_in(shm);
+        if probe.is_ok() {
+            return shm.to_path_buf();
+        }
+    }
+    std::env::temp_dir()
 }
 
 /// The address as a URL host: loopback for an unspecified bind.

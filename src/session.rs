@@ -30,7 +30,8 @@ use crate::render::plan::{self, Entry, Output, Plan};
 use crate::render::templates::Templates;
 use crate::{BuildFailure, BuildOptions, BuildReport};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -91,8 +92,8 @@ impl Session {
             template_diagnostics: Vec::new(),
             content: Found::default(),
             statics: Found::default(),
-            articles: HashMap::new(),
-            failed: HashMap::new(),
+            articles: HashMap::default(),
+            failed: HashMap::default(),
             built: None,
             cards: ViewCache::default(),
         };

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 /// How long the paths must stay quiet before a batch is reported. Short, because the
 /// preview should follow a save at once; an editor's save is one burst well within it.
-pub const QUIET: Duration = Duration::from_millis(20);
+pub const QUIET: Duration = Duration::from_millis(10);
 
 /// The folders under the site root that are watched, recursively.
 pub const WATCHED_DIRS: [&str; 3] = ["content", "templates", "static"];

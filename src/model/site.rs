@@ -10,7 +10,7 @@ use crate::content::article::{self, Article};
 use crate::content::markdown::Links;
 use crate::content::walk::Asset;
 use crate::diagnostics::Diagnostic;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Everything a build renders.
 #[derive(Debug)]
@@ -35,22 +35,26 @@ impl Site {
     /// error naming both files; the later one is left out so the rest can be checked.
     pub fn new(
         config: Config,
-        mut articles: Vec<Article>,
+        articles: Vec<Article>,
         content_assets: Vec<Asset>,
         static_files: Vec<Asset>,
     ) -> (Site, Vec<Diagnostic>) {
         // Newest day first (the day as written, in its own offset, so the home page's
         // editions are contiguous), then newest instant, then slug.
-        articles.sort_by(|a, b| {
-            let (da, db) = (&a.front.date, &b.front.date);
-            db.day()
-                .cmp(&da.day())
-                .then_with(|| db.at.cmp(&da.at))
+        // The day and instant of each, made once rather than in every comparison.
+        let mut keyed: Vec<(chrono::NaiveDate, Article)> = articles
+            .into_iter()
+            .map(|a| (a.front.date.day(), a))
+            .collect();
+        keyed.sort_unstable_by(|(da, a), (db, b)| {
+            db.cmp(da)
+                .then_with(|| b.front.date.at.cmp(&a.front.date.at))
                 .then_with(|| a.slug.cmp(&b.slug))
                 .then_with(|| a.file.cmp(&b.file))
         });
+        let mut articles: Vec<Article> = keyed.into_iter().map(|(_, a)| a).collect();
         let mut diagnostics = Vec::new();
-        let mut first_by_slug: HashMap<&str, &Article> = HashMap::new();
+        let mut first_by_slug: HashMap<&str, &Article> = HashMap::default();
         let mut duplicates = Vec::new();
         for (i, a) in articles.iter().enumerate() {
             if let Some(first) = first_by_slug.get(a.slug.as_str()) {
@@ -78,7 +82,7 @@ impl Site {
             .rev()
             .map(|i| articles.remove(i))
             .collect();
-        let taxonomies = TaxonomyKind::ALL.map(|kind| {
+        let build = |kind: TaxonomyKind| {
             Taxonomy::build(
                 kind,
                 articles.iter().enumerate().map(|(i, a)| {
@@ -86,7 +90,17 @@ impl Site {
                     (i, a.names(kind).into_iter().zip(slugs))
                 }),
             )
-        });
+        };
+        let (tags, (actors, sources)) = rayon::join(
+            || build(TaxonomyKind::Tags),
+            || {
+                rayon::join(
+                    || build(TaxonomyKind::Actors),
+                    || build(TaxonomyKind::Sources),
+                )
+            },
+        );
+        let taxonomies = [tags, actors, sources];
         let by_content_path = articles
             .iter()
             .enumerate()

@@ -17,7 +17,6 @@ use crate::model::taxonomy::{TaxonomyKind, Term};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
-use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
@@ -115,7 +114,7 @@ pub const LIST_FIELDS: &[&str] = &["title", "url", "date", "datetime"];
 /// renders again only those of articles that changed.
 #[derive(Default)]
 pub struct ViewCache {
-    entries: HashMap<u64, Cached>,
+    entries: rustc_hash::FxHashMap<u64, Cached>,
 }
 
 /// One article's item, its card, and their hashes.
@@ -153,15 +152,12 @@ fn terms<'a>(
     kind: TaxonomyKind,
 ) -> impl Iterator<Item = &'a Term> {
     let taxonomy = site.taxonomy(kind);
-    let mut seen: Vec<&str> = Vec::new();
-    article.term_slugs[kind as usize]
+    let slugs = &article.term_slugs[kind as usize];
+    slugs
         .iter()
-        .filter_map(|slug| taxonomy.index_of_slug(slug).map(|i| &taxonomy.terms[i]))
-        .filter(move |t| {
-            let new = !seen.contains(&t.slug.as_str());
-            seen.push(&t.slug);
-            new
-        })
+        .enumerate()
+        .filter(|(i, slug)| !slugs[..*i].contains(slug))
+        .filter_map(|(_, slug)| taxonomy.index_of_slug(slug).map(|i| &taxonomy.terms[i]))
 }
 
 fn term_links<'a>(site: &'a Site, article: &'a Article, kind: TaxonomyKind) -> Vec<TermLink<'a>> {
@@ -244,12 +240,25 @@ impl Views {
         // An item is made of its article and of the names of the terms it links
         // to (a spelling elsewhere can change which one is shown); a card, of its
         // item and what every page sees.
+        let name_hashes: Vec<Vec<u64>> = TaxonomyKind::ALL
+            .iter()
+            .map(|&k| {
+                site.taxonomy(k)
+                    .terms
+                    .iter()
+                    .map(|t| fingerprint::of(&t.name))
+                    .collect()
+            })
+            .collect();
         let key = |a: &Article| {
             let mut h = fingerprint::hasher();
             (site_hash, a.generation).hash(&mut h);
             for kind in TaxonomyKind::ALL {
-                for t in terms(site, a, kind) {
-                    t.name.hash(&mut h);
+                let taxonomy = site.taxonomy(kind);
+                for slug in &a.term_slugs[kind as usize] {
+                    if let Some(i) = taxonomy.index_of_slug(slug) {
+                        name_hashes[kind as usize][i].hash(&mut h);
+                    }
                 }
             }
             h.finish()

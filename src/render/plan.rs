@@ -9,7 +9,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::site::Site;
 use crate::model::taxonomy::TaxonomyKind;
 use crate::render::templates::THEME_STATIC;
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::PathBuf;
 
 /// A page the site has.
@@ -103,7 +103,7 @@ impl Plan {
 /// replaces a theme file of the same name: that is how a site restyles the theme.)
 pub fn plan(site: &Site) -> (Plan, Vec<Diagnostic>) {
     let mut entries: Vec<Entry> = Vec::new();
-    let mut at: HashMap<String, usize> = HashMap::new();
+    let mut at: HashMap<String, usize> = HashMap::default();
     let mut diagnostics = Vec::new();
     let mut add = |entry: Entry, file: Option<PathBuf>| {
         if let Some(&i) = at.get(&entry.path) {
@@ -211,7 +211,7 @@ pub fn plan(site: &Site) -> (Plan, Vec<Diagnostic>) {
     }
     // `content/articles` as a file would stop `articles/x/index.html` being written.
     let files: HashMap<&str, &Entry> = entries.iter().map(|e| (e.path.as_str(), e)).collect();
-    let mut reported = std::collections::HashSet::new();
+    let mut reported = HashSet::default();
     for entry in &entries {
         let mut dir = entry.path.as_str();
         while let Some((parent, _)) = dir.rsplit_once('/') {
