@@ -89,6 +89,7 @@ fn main() {
         std::thread::sleep(Duration::from_millis(300));
     }
     let _ = child.kill();
+    let _ = child.wait();
     times.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let p95 = times[(times.len() * 95).div_ceil(100).saturating_sub(1)];
