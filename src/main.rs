@@ -202,6 +202,11 @@ fn live(cli: &Cli, mut session: Session, server: Option<(&Server, &str, bool)>) 
         if let Err(e) = watcher.refresh() {
             eprintln!("warning: {e}");
         }
+        if cli.verbose {
+            for path in &paths {
+                println!("changed: {}", path.display());
+            }
+        }
         let changes = session.classify(&paths);
         if changes.is_empty() {
             continue;

@@ -53,8 +53,20 @@ pub struct Session {
     failed: HashMap<String, Vec<Diagnostic>>,
     /// After a good build: the fingerprint of every file the output holds.
     built: Option<HashMap<String, u64>>,
-    /// Article cards rendered by the last build.
+    /// Article items and cards of the last build.
     cards: ViewCache,
+    /// The model of the last build that got as far as rendering, kept whole so that
+    /// a save that changes only an article's body is applied to it in place.
+    kept: Option<Kept>,
+}
+
+/// A built site model with its views and plan.
+struct Kept {
+    site: Site,
+    /// Drafts left out of it.
+    aside: Vec<Article>,
+    views: Views,
+    plan: Plan,
 }
 
 /// What changed paths ask a session to do.
@@ -96,6 +108,7 @@ impl Session {
             failed: HashMap::default(),
             built: None,
             cards: ViewCache::default(),
+            kept: None,
         };
         session.load_config();
         session.load_templates();
@@ -152,7 +165,7 @@ impl Session {
                 }
                 "content" if !rest.iter().any(|p| walk::is_ignored_name(p)) => {
                     let rel = rest.join("/");
-                    let known = self.articles.contains_key(&rel) || self.failed.contains_key(&rel);
+                    let known = self.is_known(&rel);
                     if known && full.is_file() {
                         changes.articles.insert(rel);
                     } else {
@@ -171,6 +184,13 @@ impl Session {
     /// build whose output is still there, else in full.
     pub fn update(&mut self, changes: &Changes) -> Result<BuildReport, BuildFailure> {
         let start = Instant::now();
+        if let Some(result) = self.quick(changes) {
+            return result.map(|mut report| {
+                report.elapsed = start.elapsed();
+                report
+            });
+        }
+        self.disassemble();
         if changes.config {
             let annotations = self.config.as_ref().map(|c| format!("{:?}", c.annotations));
             self.load_config();
@@ -223,6 +243,124 @@ impl Session {
             report.elapsed += read;
             report
         })
+    }
+
+    /// Whether `rel` (under `content/`) is an article file read before, loaded or not.
+    fn is_known(&self, rel: &str) -> bool {
+        self.articles.contains_key(rel)
+            || self.failed.contains_key(rel)
+            || self.kept.as_ref().is_some_and(|k| {
+                k.site.index_of_path(rel).is_some()
+                    || k.site.duplicates.iter().any(|a| a.content_path == rel)
+                    || k.aside.iter().any(|a| a.content_path == rel)
+            })
+    }
+
+    /// Puts the articles of the kept model back with the others, for a full rebuild
+    /// of the model.
+    fn disassemble(&mut self) {
+        if let Some(kept) = self.kept.take() {
+            for a in kept.site.into_articles().chain(kept.aside) {
+                self.articles.insert(a.content_path.clone(), a);
+            }
+        }
+    }
+
+    /// The quick path, for the commonest save: articles whose front matter did not
+    /// change. Their bodies are rendered into the kept model, their items and cards
+    /// made again, and the pages whose fingerprint changed rendered: no re-sorting,
+    /// re-indexing or re-planning. `None` when the changes need more than that.
+    fn quick(&mut self, changes: &Changes) -> Option<Result<BuildReport, BuildFailure>> {
+        let only_bodies = !changes.config
+            && !changes.templates
+            && !changes.walk_content
+            && !changes.walk_static
+            && !changes.articles.is_empty();
+        if !only_bodies
+            || self.built.is_none()
+            || self.templates.is_none()
+            || !self.output_dir().join(output::MARKER).is_file()
+        {
+            return None;
+        }
+        let mut laps = Laps::new();
+        let kept = self.kept.as_ref()?;
+        let files: Vec<Asset> = self
+            .content
+            .markdown
+            .iter()
+            .filter(|m| changes.articles.contains(&m.rel))
+            .cloned()
+            .collect();
+        let mut swaps = Vec::new();
+        for (md, loaded) in files
+            .iter()
+            .zip(article::load_all(&self.options.root, &files))
+        {
+            let new = loaded.ok()?;
+            let i = kept.site.index_of_path(&md.rel)?;
+            let old = &kept.site.articles[i];
+            if old.front != new.front || old.slug != new.slug {
+                return None;
+            }
+            swaps.push((i, new));
+        }
+        if swaps.len() != changes.articles.len() {
+            return None;
+        }
+        laps.lap("read");
+        let mut kept = self.kept.take()?;
+        let indexes: Vec<usize> = swaps.iter().map(|(i, _)| *i).collect();
+        for (i, new) in swaps {
+            kept.site.articles[i] = new;
+        }
+        let bodies = kept.site.render_bodies(true);
+        laps.lap("bodies");
+        let templates = self.templates.as_ref()?;
+        let card_errors = kept
+            .views
+            .refresh(&kept.site, templates, &mut self.cards, &indexes);
+        laps.lap("views");
+
+        // The same diagnostics, in the same order, as a full build's.
+        let mut diagnostics = self.config_diagnostics.clone();
+        diagnostics.extend(self.content.diagnostics.iter().cloned());
+        diagnostics.extend(self.statics.diagnostics.iter().cloned());
+        let find = |rel: &str| {
+            kept.site
+                .article_by_path(rel)
+                .or_else(|| kept.aside.iter().find(|a| a.content_path == rel))
+        };
+        for md in &self.content.markdown {
+            match (find(&md.rel), self.failed.get(&md.rel)) {
+                (Some(a), _) => diagnostics.extend(a.load_diagnostics.iter().cloned()),
+                (None, Some(d)) => diagnostics.extend(d.iter().cloned()),
+                (None, None) => {}
+            }
+        }
+        for md in &self.content.markdown {
+            if let Some(a) = kept.site.article_by_path(&md.rel) {
+                diagnostics.extend(a.render_diagnostics.iter().cloned());
+            }
+        }
+        diagnostics.extend(dedupe(card_errors));
+        let result = self.write_out(
+            &kept.site,
+            &kept.views,
+            &kept.plan,
+            diagnostics,
+            true,
+            &mut laps,
+        );
+        self.kept = Some(kept);
+        if result.is_err() {
+            self.disassemble();
+        }
+        Some(result.map(|mut report| {
+            report.bodies = bodies;
+            report.stages = laps.laps;
+            report
+        }))
     }
 
     fn load_config(&mut self) {
@@ -293,6 +431,7 @@ impl Session {
     fn run(&mut self, in_place: bool) -> Result<BuildReport, BuildFailure> {
         let start = Instant::now();
         let mut laps = Laps::new();
+        self.disassemble();
         let mut diagnostics = self.config_diagnostics.clone();
         diagnostics.extend(self.content.diagnostics.iter().cloned());
         diagnostics.extend(self.statics.diagnostics.iter().cloned());
@@ -337,11 +476,32 @@ impl Session {
         }
         diagnostics.extend(self.template_diagnostics.iter().cloned());
 
-        let result = self.render(&site, diagnostics, in_place, &mut laps);
-
-        for a in site.into_articles().chain(aside) {
-            self.articles.insert(a.content_path.clone(), a);
-        }
+        let result = match self.prepare(&site, diagnostics, in_place, &mut laps) {
+            Ok((views, plan, diagnostics)) => {
+                let result = self.write_out(&site, &views, &plan, diagnostics, in_place, &mut laps);
+                // Only a model that built cleanly is kept: the quick path does not
+                // check again what it does not change (slugs, the plan).
+                if self.incremental && result.is_ok() {
+                    self.kept = Some(Kept {
+                        site,
+                        aside,
+                        views,
+                        plan,
+                    });
+                } else {
+                    for a in site.into_articles().chain(aside) {
+                        self.articles.insert(a.content_path.clone(), a);
+                    }
+                }
+                result
+            }
+            Err(failure) => {
+                for a in site.into_articles().chain(aside) {
+                    self.articles.insert(a.content_path.clone(), a);
+                }
+                Err(failure)
+            }
+        };
         result.map(|mut report| {
             report.bodies = bodies;
             report.stages = laps.laps;
@@ -350,17 +510,16 @@ impl Session {
         })
     }
 
-    fn render(
+    /// Plans the output and makes the views: everything short of rendering pages.
+    fn prepare(
         &mut self,
         site: &Site,
         mut diagnostics: Vec<Diagnostic>,
         in_place: bool,
         laps: &mut Laps,
-    ) -> Result<BuildReport, BuildFailure> {
-        let fail = |diagnostics: Vec<Diagnostic>| Err(BuildFailure { diagnostics });
-        let has_errors = |d: &[Diagnostic]| d.iter().any(Diagnostic::is_error);
+    ) -> Result<(Views, Plan, Vec<Diagnostic>), BuildFailure> {
         let (Some(templates), true) = (&self.templates, self.config.is_some()) else {
-            return fail(diagnostics);
+            return Err(BuildFailure { diagnostics });
         };
         let output_dir = self.output_dir();
         if self.options.write && !in_place {
@@ -378,10 +537,30 @@ impl Session {
             self.cards = cards;
         }
         laps.lap("views");
+        Ok((views, plan, diagnostics))
+    }
+
+    /// Renders the pages whose fingerprint changed (every page, unless `in_place`)
+    /// and writes them.
+    fn write_out(
+        &mut self,
+        site: &Site,
+        views: &Views,
+        plan: &Plan,
+        mut diagnostics: Vec<Diagnostic>,
+        in_place: bool,
+        laps: &mut Laps,
+    ) -> Result<BuildReport, BuildFailure> {
+        let fail = |diagnostics: Vec<Diagnostic>| Err(BuildFailure { diagnostics });
+        let has_errors = |d: &[Diagnostic]| d.iter().any(Diagnostic::is_error);
+        let Some(templates) = &self.templates else {
+            return fail(diagnostics);
+        };
+        let output_dir = self.output_dir();
         let fingerprints: Vec<u64> = if self.incremental {
             plan.entries
                 .par_iter()
-                .map(|e| entry_fingerprint(site, &views, e))
+                .map(|e| entry_fingerprint(site, views, e))
                 .collect()
         } else {
             Vec::new()
@@ -396,7 +575,7 @@ impl Session {
             let todo: Vec<usize> = (0..plan.entries.len())
                 .filter(|&i| built.get(&plan.entries[i].path) != Some(&fingerprints[i]))
                 .collect();
-            let rendered = render_entries(site, &views, templates, &plan, &todo);
+            let rendered = render_entries(site, views, templates, plan, &todo);
             laps.lap("render");
             diagnostics.extend(dedupe(
                 rendered
@@ -464,7 +643,7 @@ impl Session {
             } else {
                 None
             };
-            diagnostics.extend(render_all(site, &views, templates, &plan, staging.as_ref()));
+            diagnostics.extend(render_all(site, views, templates, plan, staging.as_ref()));
             if has_errors(&diagnostics) {
                 return fail(diagnostics);
             }

@@ -118,6 +118,11 @@ impl Site {
         (site, diagnostics)
     }
 
+    /// The index of the article written in `content_path`, if included.
+    pub fn index_of_path(&self, content_path: &str) -> Option<usize> {
+        self.by_content_path.get(content_path).copied()
+    }
+
     /// The article written in `content_path` (relative to `content/`), if included.
     pub fn article_by_path(&self, content_path: &str) -> Option<&Article> {
         self.by_content_path

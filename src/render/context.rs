@@ -130,6 +130,18 @@ struct Cached {
     entry_hash: u64,
 }
 
+impl Cached {
+    /// Stands in for an article whose card failed to render (the build fails).
+    fn failed() -> Cached {
+        Cached {
+            item: Arc::new(Value::Null),
+            hash: 0,
+            card: Arc::from(""),
+            entry_hash: 0,
+        }
+    }
+}
+
 /// Values shared by every page of one build.
 pub struct Views {
     site: Value,
@@ -143,6 +155,8 @@ pub struct Views {
     item_hashes: Vec<u64>,
     /// Each list entry, hashed.
     entry_hashes: Vec<u64>,
+    /// Each term's name, hashed, by taxonomy.
+    name_hashes: Vec<Vec<u64>>,
 }
 
 /// The terms an article names in one taxonomy, each once, in the order named.
@@ -237,9 +251,6 @@ impl Views {
         format!("{config:?}").hash(&mut h);
         fingerprint::json(&mut h, &site_value);
         let site_hash = h.finish();
-        // An item is made of its article and of the names of the terms it links
-        // to (a spelling elsewhere can change which one is shown); a card, of its
-        // item and what every page sees.
         let name_hashes: Vec<Vec<u64>> = TaxonomyKind::ALL
             .iter()
             .map(|&k| {
@@ -250,86 +261,109 @@ impl Views {
                     .collect()
             })
             .collect();
-        let key = |a: &Article| {
-            let mut h = fingerprint::hasher();
-            (site_hash, a.generation).hash(&mut h);
-            for kind in TaxonomyKind::ALL {
-                let taxonomy = site.taxonomy(kind);
-                for slug in &a.term_slugs[kind as usize] {
-                    if let Some(i) = taxonomy.index_of_slug(slug) {
-                        name_hashes[kind as usize][i].hash(&mut h);
-                    }
-                }
-            }
-            h.finish()
+        let mut views = Views {
+            site: site_value,
+            items: Vec::new(),
+            cards: Vec::new(),
+            site_hash,
+            item_hashes: Vec::new(),
+            entry_hashes: Vec::new(),
+            name_hashes,
         };
         let made: Vec<(u64, Result<Cached, Diagnostic>)> = site
             .articles
             .par_iter()
             .map(|a| {
-                let key = key(a);
-                if let Some(cached) = cache.entries.get(&key) {
-                    return (key, Ok(cached.clone()));
+                let key = views.key(site, a);
+                match cache.entries.get(&key) {
+                    Some(cached) => (key, Ok(cached.clone())),
+                    None => (key, views.make(site, templates, a)),
                 }
-                let value = serde_json::to_value(item(site, a)).expect("views serialise");
-                let mut h = fingerprint::hasher();
-                fingerprint::json(&mut h, &value);
-                let context = json!({ "article": value, "root": ROOT_MARK, "site": site_value });
-                let context = tera::Context::from_value(context).expect("a map is a valid context");
-                let page = format!("/articles/{}/ (its card)", a.slug);
-                let card = templates.render(CARD_TEMPLATE, &context, &page);
-                // The item goes in and comes back out of the context, not copied.
-                let value = match context.into_json() {
-                    Value::Object(mut map) => map.remove("article").unwrap_or_default(),
-                    _ => Value::Null,
-                };
-                let cached = card.map(|card| {
-                    let mut e = fingerprint::hasher();
-                    card.hash(&mut e);
-                    for field in LIST_FIELDS {
-                        fingerprint::json(&mut e, &value.get(field));
-                    }
-                    Cached {
-                        item: Arc::new(value),
-                        hash: h.finish(),
-                        card: Arc::from(card),
-                        entry_hash: e.finish(),
-                    }
-                });
-                (key, cached)
             })
             .collect();
         let mut next = ViewCache::default();
         let mut errors = Vec::new();
-        let (mut items, mut cards) = (Vec::new(), Vec::new());
-        let (mut item_hashes, mut entry_hashes) = (Vec::new(), Vec::new());
         for (key, cached) in made {
-            match cached {
-                Ok(c) => {
-                    items.push(Arc::clone(&c.item));
-                    cards.push(Arc::clone(&c.card));
-                    item_hashes.push(c.hash);
-                    entry_hashes.push(c.entry_hash);
-                    next.entries.insert(key, c);
-                }
-                Err(e) => {
-                    errors.push(e);
-                    items.push(Arc::new(Value::Null));
-                    cards.push(Arc::from(""));
-                    item_hashes.push(0);
-                    entry_hashes.push(0);
+            let cached = cached.unwrap_or_else(|e| {
+                errors.push(e);
+                Cached::failed()
+            });
+            views.items.push(Arc::clone(&cached.item));
+            views.cards.push(Arc::clone(&cached.card));
+            views.item_hashes.push(cached.hash);
+            views.entry_hashes.push(cached.entry_hash);
+            next.entries.insert(key, cached);
+        }
+        (views, next, errors)
+    }
+
+    /// Makes again the item and card of the articles at `indexes`, after their
+    /// bodies changed and nothing else did. Returns card render errors.
+    pub fn refresh(
+        &mut self,
+        site: &Site,
+        templates: &Templates,
+        cache: &mut ViewCache,
+        indexes: &[usize],
+    ) -> Vec<Diagnostic> {
+        let mut errors = Vec::new();
+        for &i in indexes {
+            let a = &site.articles[i];
+            let cached = self.make(site, templates, a).unwrap_or_else(|e| {
+                errors.push(e);
+                Cached::failed()
+            });
+            self.items[i] = Arc::clone(&cached.item);
+            self.cards[i] = Arc::clone(&cached.card);
+            self.item_hashes[i] = cached.hash;
+            self.entry_hashes[i] = cached.entry_hash;
+            cache.entries.insert(self.key(site, a), cached);
+        }
+        errors
+    }
+
+    /// What an article's item and card are made of: the article (its generation),
+    /// the names of the terms it links to (a spelling elsewhere can change which one
+    /// is shown), and what every page sees.
+    fn key(&self, site: &Site, a: &Article) -> u64 {
+        let mut h = fingerprint::hasher();
+        (self.site_hash, a.generation).hash(&mut h);
+        for kind in TaxonomyKind::ALL {
+            let taxonomy = site.taxonomy(kind);
+            for slug in &a.term_slugs[kind as usize] {
+                if let Some(i) = taxonomy.index_of_slug(slug) {
+                    self.name_hashes[kind as usize][i].hash(&mut h);
                 }
             }
         }
-        let views = Views {
-            site: site_value,
-            items,
-            cards,
-            site_hash,
-            item_hashes,
-            entry_hashes,
+        h.finish()
+    }
+
+    /// Serialises an article's item and renders its card.
+    fn make(&self, site: &Site, templates: &Templates, a: &Article) -> Result<Cached, Diagnostic> {
+        let value = serde_json::to_value(item(site, a)).expect("views serialise");
+        let mut h = fingerprint::hasher();
+        fingerprint::json(&mut h, &value);
+        let context = json!({ "article": value, "root": ROOT_MARK, "site": self.site });
+        let context = tera::Context::from_value(context).expect("a map is a valid context");
+        let page = format!("/articles/{}/ (its card)", a.slug);
+        let card = templates.render(CARD_TEMPLATE, &context, &page)?;
+        // The item goes in and comes back out of the context, not copied.
+        let value = match context.into_json() {
+            Value::Object(mut map) => map.remove("article").unwrap_or_default(),
+            _ => Value::Null,
         };
-        (views, next, errors)
+        let mut e = fingerprint::hasher();
+        card.hash(&mut e);
+        for field in LIST_FIELDS {
+            fingerprint::json(&mut e, &value.get(field));
+        }
+        Ok(Cached {
+            item: Arc::new(value),
+            hash: h.finish(),
+            card: Arc::from(card),
+            entry_hash: e.finish(),
+        })
     }
 
     /// A hash of every value [`Views::context`] gives `kind`'s template: two builds

@@ -102,6 +102,11 @@ fn every_edit_gives_what_a_full_build_gives() {
     let r = desk.step("a body edit", &[p]);
     assert_eq!((r.bodies, r.pages.get("article")), (1, Some(&1)), "{r:?}");
     assert_eq!(r.files, 0, "{r:?}");
+    let stages: Vec<&str> = r.stages.iter().map(|(s, _)| *s).collect();
+    assert!(
+        !stages.contains(&"model"),
+        "a body edit is applied to the kept model: {stages:?}"
+    );
 
     let p = desk.edit(
         "content/2017-07-06-first.md",
