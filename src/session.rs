@@ -58,6 +58,9 @@ pub struct Session {
     /// The model of the last build that got as far as rendering, kept whole so that
     /// a save that changes only an article's body is applied to it in place.
     kept: Option<Kept>,
+    /// How long [`Session::open`] took to read the site, until the first build
+    /// reports it.
+    opening: Option<std::time::Duration>,
 }
 
 /// A built site model with its views and plan.
@@ -109,13 +112,16 @@ impl Session {
             built: None,
             cards: ViewCache::default(),
             kept: None,
+            opening: None,
         };
+        let start = Instant::now();
         session.load_config();
         session.load_templates();
         session.walk_static();
         session.walk_content();
         let all = session.content.markdown.clone();
         session.load_articles(&all);
+        session.opening = Some(start.elapsed());
         session
     }
 
@@ -134,7 +140,14 @@ impl Session {
     /// Renders every page and writes the whole site through a staging folder (or, for
     /// `check`, writes nothing).
     pub fn build(&mut self) -> Result<BuildReport, BuildFailure> {
-        self.run(false)
+        let read = self.opening.take();
+        self.run(false).map(|mut report| {
+            if let Some(read) = read {
+                report.stages.insert(0, ("read", read));
+                report.elapsed += read;
+            }
+            report
+        })
     }
 
     /// Sorts changed paths (absolute, or relative to the working folder) into what
