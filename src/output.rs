@@ -89,6 +89,19 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     Ok(())
 }
 
+/// The folder `path` is in (created if missing) and its name.
+fn parent_and_name(path: &Path) -> io::Result<(&Path, String)> {
+    let parent = path
+        .parent()
+        .ok_or_else(|| io::Error::other(format!("{} has no parent folder", path.display())))?;
+    std::fs::create_dir_all(parent)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok((parent, name))
+}
+
 /// A folder being filled beside the output, swapped in by [`Staging::commit`] and
 /// removed if dropped uncommitted.
 pub struct Staging {
@@ -102,14 +115,7 @@ impl Staging {
     /// is a rename).
     pub fn create(target: &Path) -> io::Result<Staging> {
         let target = resolve(target);
-        let parent = target
-            .parent()
-            .ok_or_else(|| io::Error::other("output directory has no parent"))?;
-        std::fs::create_dir_all(parent)?;
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let (parent, name) = parent_and_name(&target)?;
         // Folders left by a build that crashed or was killed are only clutter; a build
         // running now on the same output loses its staging folder and fails cleanly.
         let stale = [format!(".{name}.staging-"), format!(".{name}.old-")];
@@ -193,14 +199,7 @@ pub struct InPlace<'a> {
 impl InPlace<'_> {
     fn temp_beside(&self, rel: &str) -> io::Result<(PathBuf, PathBuf)> {
         let target = self.dir.join(rel);
-        let parent = target
-            .parent()
-            .ok_or_else(|| io::Error::other("no parent folder"))?;
-        std::fs::create_dir_all(parent)?;
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let (parent, name) = parent_and_name(&target)?;
         let temp = parent.join(format!(".{name}.partial-{}", std::process::id()));
         Ok((temp, target))
     }

@@ -338,11 +338,13 @@ fn stream_events(shared: &Shared, request: Request) {
     }
     let mut seen = live.generation;
     drop(live);
-    if out
-        .write_all(first.as_bytes())
-        .and_then(|()| out.flush())
-        .is_err()
-    {
+    // A write fails once the page is closed: that ends the stream.
+    let mut send = |text: &str| {
+        out.write_all(text.as_bytes())
+            .and_then(|()| out.flush())
+            .is_ok()
+    };
+    if !send(&first) {
         return;
     }
     loop {
@@ -366,11 +368,7 @@ fn stream_events(shared: &Shared, request: Request) {
             }
         };
         drop(live);
-        if out
-            .write_all(message.as_bytes())
-            .and_then(|()| out.flush())
-            .is_err()
-        {
+        if !send(&message) {
             return;
         }
     }

@@ -94,23 +94,24 @@ struct Recording<'a, L> {
     uses: std::cell::RefCell<Vec<LinkUse>>,
 }
 
-impl<L: Links> Links for Recording<'_, L> {
-    fn actor(&self, name: &str) -> Option<String> {
-        let href = self.inner.actor(name);
+impl<L: Links> Recording<'_, L> {
+    fn ask(&self, target: LinkTarget) -> Option<String> {
+        let href = target.resolve(self.inner);
         self.uses.borrow_mut().push(LinkUse {
-            target: LinkTarget::Actor(name.to_string()),
+            target,
             href: href.clone(),
         });
         href
     }
+}
+
+impl<L: Links> Links for Recording<'_, L> {
+    fn actor(&self, name: &str) -> Option<String> {
+        self.ask(LinkTarget::Actor(name.to_string()))
+    }
 
     fn article(&self, content_path: &str) -> Option<String> {
-        let href = self.inner.article(content_path);
-        self.uses.borrow_mut().push(LinkUse {
-            target: LinkTarget::Article(content_path.to_string()),
-            href: href.clone(),
-        });
-        href
+        self.ask(LinkTarget::Article(content_path.to_string()))
     }
 }
 
