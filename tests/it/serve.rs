@@ -413,11 +413,9 @@ fn ctrl_c_stops_the_server_and_removes_its_folder() {
     assert_eq!(server.get("/").status, 200);
     let served: Vec<_> = std::fs::read_dir(server.tmp.path()).unwrap().collect();
     assert_eq!(served.len(), 1, "the preview lives in one temporary folder");
-    let kill = Command::new("kill")
-        .args(["-INT", &server.child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
+    let pid = libc::pid_t::try_from(server.child.id()).unwrap();
+    // SAFETY: sends a signal to our own child process; no memory is involved.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0, "SIGINT sent");
     server.wait_line(|l| l == "stopped");
     let deadline = Instant::now() + PATIENCE;
     let status = loop {
