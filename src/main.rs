@@ -360,10 +360,14 @@ fn summary(verb: &str, report: &BuildReport) -> String {
                 report.elapsed.as_millis()
             );
         }
+        let kinds = if kinds.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", kinds.join(", "))
+        };
         return format!(
-            "updated {total} page{} ({}), {} file{}, removed {}, kept {} in {} ms",
+            "updated {total} page{}{kinds}, {} file{}, removed {}, kept {} in {} ms",
             if total == 1 { "" } else { "s" },
-            kinds.join(", "),
             report.files,
             if report.files == 1 { "" } else { "s" },
             report.removed,
