@@ -221,3 +221,16 @@ fn a_site_that_starts_broken_builds_in_full_once_fixed() {
     briefing::build(&options(site.path(), full.path())).unwrap();
     assert_eq!(tree(&target), tree(full.path()));
 }
+
+#[test]
+fn an_output_folder_removed_from_under_a_session_is_built_again_in_full() {
+    let mut desk = Desk::open();
+    std::fs::remove_dir_all(desk.out.path().join("site")).unwrap();
+    let p = desk.edit(
+        "content/2017-07-06-first.md",
+        "Second paragraph.",
+        "Rebuilt paragraph.",
+    );
+    let r = desk.step("the output removed", &[p]);
+    assert!(r.pages["article"] > 1, "a full build, not one page: {r:?}");
+}
