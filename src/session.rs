@@ -269,6 +269,43 @@ impl Session {
             })
     }
 
+    /// Every problem known for the site as it is now, in the order a full build finds
+    /// them: configuration, walks, each file's loading, `site` (the model's own),
+    /// each body's rendering, templates.
+    fn diagnostics(
+        &self,
+        site: &Site,
+        aside: &[Article],
+        site_diagnostics: Vec<Diagnostic>,
+    ) -> Vec<Diagnostic> {
+        let mut diagnostics = self.config_diagnostics.clone();
+        diagnostics.extend(self.content.diagnostics.iter().cloned());
+        diagnostics.extend(self.statics.diagnostics.iter().cloned());
+        let find = |rel: &str| {
+            site.article_by_path(rel).or_else(|| {
+                site.duplicates
+                    .iter()
+                    .chain(aside)
+                    .find(|a| a.content_path == rel)
+            })
+        };
+        for md in &self.content.markdown {
+            match (find(&md.rel), self.failed.get(&md.rel)) {
+                (Some(a), _) => diagnostics.extend(a.load_diagnostics.iter().cloned()),
+                (None, Some(d)) => diagnostics.extend(d.iter().cloned()),
+                (None, None) => {}
+            }
+        }
+        diagnostics.extend(site_diagnostics);
+        for md in &self.content.markdown {
+            if let Some(a) = site.article_by_path(&md.rel) {
+                diagnostics.extend(a.render_diagnostics.iter().cloned());
+            }
+        }
+        diagnostics.extend(self.template_diagnostics.iter().cloned());
+        diagnostics
+    }
+
     /// Puts the articles of the kept model back with the others, for a full rebuild
     /// of the model.
     fn disassemble(&mut self) {
@@ -329,33 +366,15 @@ impl Session {
         }
         let bodies = kept.site.render_bodies(true);
         laps.lap("bodies");
-        let templates = self.templates.as_ref()?;
-        let card_errors = kept
-            .views
-            .refresh(&kept.site, templates, &mut self.cards, &indexes);
-        laps.lap("views");
-
-        // The same diagnostics, in the same order, as a full build's.
-        let mut diagnostics = self.config_diagnostics.clone();
-        diagnostics.extend(self.content.diagnostics.iter().cloned());
-        diagnostics.extend(self.statics.diagnostics.iter().cloned());
-        let find = |rel: &str| {
-            kept.site
-                .article_by_path(rel)
-                .or_else(|| kept.aside.iter().find(|a| a.content_path == rel))
+        let card_errors = match &self.templates {
+            Some(templates) => kept
+                .views
+                .refresh(&kept.site, templates, &mut self.cards, &indexes),
+            None => Vec::new(),
         };
-        for md in &self.content.markdown {
-            match (find(&md.rel), self.failed.get(&md.rel)) {
-                (Some(a), _) => diagnostics.extend(a.load_diagnostics.iter().cloned()),
-                (None, Some(d)) => diagnostics.extend(d.iter().cloned()),
-                (None, None) => {}
-            }
-        }
-        for md in &self.content.markdown {
-            if let Some(a) = kept.site.article_by_path(&md.rel) {
-                diagnostics.extend(a.render_diagnostics.iter().cloned());
-            }
-        }
+        laps.lap("views");
+        // A kept model built cleanly: its site has nothing to say.
+        let mut diagnostics = self.diagnostics(&kept.site, &kept.aside, Vec::new());
         diagnostics.extend(dedupe(card_errors));
         let result = self.write_out(
             &kept.site,
@@ -445,16 +464,6 @@ impl Session {
         let start = Instant::now();
         let mut laps = Laps::new();
         self.disassemble();
-        let mut diagnostics = self.config_diagnostics.clone();
-        diagnostics.extend(self.content.diagnostics.iter().cloned());
-        diagnostics.extend(self.statics.diagnostics.iter().cloned());
-        for md in &self.content.markdown {
-            match (self.articles.get(&md.rel), self.failed.get(&md.rel)) {
-                (Some(a), _) => diagnostics.extend(a.load_diagnostics.iter().cloned()),
-                (None, Some(d)) => diagnostics.extend(d.iter().cloned()),
-                (None, None) => {}
-            }
-        }
 
         // Drafts stay out (with their bundles' files) unless asked for.
         let mut included = Vec::with_capacity(self.articles.len());
@@ -478,16 +487,10 @@ impl Session {
         let config = self.config.clone().unwrap_or_else(Config::placeholder);
         let (mut site, site_diagnostics) =
             Site::new(config, included, assets, self.statics.assets.clone());
-        diagnostics.extend(site_diagnostics);
         laps.lap("model");
         let bodies = site.render_bodies(self.incremental);
         laps.lap("bodies");
-        for md in &self.content.markdown {
-            if let Some(a) = site.article_by_path(&md.rel) {
-                diagnostics.extend(a.render_diagnostics.iter().cloned());
-            }
-        }
-        diagnostics.extend(self.template_diagnostics.iter().cloned());
+        let diagnostics = self.diagnostics(&site, &aside, site_diagnostics);
 
         let result = match self.prepare(&site, diagnostics, in_place, &mut laps) {
             Ok((views, plan, diagnostics)) => {

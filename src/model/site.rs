@@ -166,11 +166,6 @@ impl Site {
     }
 }
 
-/// The names an article gives for one taxonomy.
-pub fn names(article: &Article, kind: TaxonomyKind) -> Vec<&str> {
-    article.names(kind)
-}
-
 /// Resolves links from an article page (`articles/<slug>/`) to other pages.
 struct SiteLinks<'a> {
     actors: &'a Taxonomy,
