@@ -20,6 +20,7 @@
 
 use crate::config::{self, Config};
 use crate::content::article::{self, Article};
+use crate::content::profile::{self, Profile};
 use crate::content::walk::{self, Asset, Found};
 use crate::diagnostics::Diagnostic;
 use crate::model::fingerprint;
@@ -47,6 +48,10 @@ pub struct Session {
     template_diagnostics: Vec<Diagnostic>,
     content: Found,
     statics: Found,
+    /// Profiles of actors and sources, read whenever `content/` is walked.
+    profiles: Vec<Profile>,
+    /// What reading the profiles found.
+    profile_diagnostics: Vec<Diagnostic>,
     /// Loaded articles (drafts too) by path under `content/`.
     articles: HashMap<String, Article>,
     /// Files that did not load, with why, by path under `content/`.
@@ -107,6 +112,8 @@ impl Session {
             template_diagnostics: Vec::new(),
             content: Found::default(),
             statics: Found::default(),
+            profiles: Vec::new(),
+            profile_diagnostics: Vec::new(),
             articles: HashMap::default(),
             failed: HashMap::default(),
             built: None,
@@ -281,6 +288,7 @@ impl Session {
         let mut diagnostics = self.config_diagnostics.clone();
         diagnostics.extend(self.content.diagnostics.iter().cloned());
         diagnostics.extend(self.statics.diagnostics.iter().cloned());
+        diagnostics.extend(self.profile_diagnostics.iter().cloned());
         let find = |rel: &str| {
             site.article_by_path(rel).or_else(|| {
                 site.duplicates
@@ -301,6 +309,9 @@ impl Session {
             if let Some(a) = site.article_by_path(&md.rel) {
                 diagnostics.extend(a.render_diagnostics.iter().cloned());
             }
+        }
+        for p in &site.profiles {
+            diagnostics.extend(p.render_diagnostics.iter().cloned());
         }
         diagnostics.extend(self.template_diagnostics.iter().cloned());
         diagnostics
@@ -435,6 +446,7 @@ impl Session {
     fn walk_content(&mut self) {
         let root = &self.options.root;
         self.content = walk::walk(root, &root.join("content"), walk::Mode::Content);
+        (self.profiles, self.profile_diagnostics) = profile::load_all(root, &self.content.profiles);
     }
 
     fn walk_static(&mut self) {
@@ -486,7 +498,13 @@ impl Session {
             .collect();
         let config = self.config.clone().unwrap_or_else(Config::placeholder);
         let (mut site, site_diagnostics) =
-            Site::new(config, included, assets, self.statics.assets.clone());
+            Site::new(
+                config,
+                included,
+                self.profiles.clone(),
+                assets,
+                self.statics.assets.clone(),
+            );
         laps.lap("model");
         let bodies = site.render_bodies(self.incremental);
         laps.lap("bodies");

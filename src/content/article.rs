@@ -5,7 +5,9 @@
 //! [`render_bodies`] renders Markdown once the indexes exist to resolve links against.
 
 use super::front_matter::{self, FrontMatter};
-use super::markdown::{self, Heading, Links, Origin};
+use super::markdown::{self, ActorRef, Heading, Links, Origin, Settings};
+use super::notes::NoteCounts;
+use crate::config::Annotations;
 use super::walk::Asset;
 use crate::diagnostics::{display_path, Diagnostic};
 use crate::model::slug::{slugify, term_slug};
@@ -35,6 +37,10 @@ pub struct Article {
     pub headings: Vec<Heading>,
     /// Words in the body.
     pub word_count: usize,
+    /// The notes shown, counted by kind.
+    pub notes: NoteCounts,
+    /// Slugs of the actors the body links to.
+    pub mentions: Vec<String>,
     /// What reading the file and its front matter found (warnings only: an article
     /// with errors is not loaded).
     pub load_diagnostics: Vec<Diagnostic>,
@@ -66,7 +72,16 @@ pub struct LinkUse {
     /// What was asked.
     pub target: LinkTarget,
     /// The answer.
-    pub href: Option<String>,
+    pub answer: Answer,
+}
+
+/// What the site answered about a link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// The actor, with every name it goes by.
+    Actor(Option<ActorRef>),
+    /// The article's href.
+    Article(Option<String>),
 }
 
 /// What a link names.
@@ -80,10 +95,10 @@ pub enum LinkTarget {
 
 impl LinkTarget {
     /// The answer `links` gives now.
-    pub fn resolve(&self, links: &dyn Links) -> Option<String> {
+    pub fn resolve(&self, links: &dyn Links) -> Answer {
         match self {
-            LinkTarget::Actor(name) => links.actor(name),
-            LinkTarget::Article(path) => links.article(path),
+            LinkTarget::Actor(name) => Answer::Actor(links.actor(name)),
+            LinkTarget::Article(path) => Answer::Article(links.article(path)),
         }
     }
 }
@@ -95,23 +110,29 @@ struct Recording<'a, L> {
 }
 
 impl<L: Links> Recording<'_, L> {
-    fn ask(&self, target: LinkTarget) -> Option<String> {
-        let href = target.resolve(self.inner);
+    fn ask(&self, target: LinkTarget) -> Answer {
+        let answer = target.resolve(self.inner);
         self.uses.borrow_mut().push(LinkUse {
             target,
-            href: href.clone(),
+            answer: answer.clone(),
         });
-        href
+        answer
     }
 }
 
 impl<L: Links> Links for Recording<'_, L> {
-    fn actor(&self, name: &str) -> Option<String> {
-        self.ask(LinkTarget::Actor(name.to_string()))
+    fn actor(&self, name: &str) -> Option<ActorRef> {
+        match self.ask(LinkTarget::Actor(name.to_string())) {
+            Answer::Actor(a) => a,
+            Answer::Article(_) => None,
+        }
     }
 
     fn article(&self, content_path: &str) -> Option<String> {
-        self.ask(LinkTarget::Article(content_path.to_string()))
+        match self.ask(LinkTarget::Article(content_path.to_string())) {
+            Answer::Article(a) => a,
+            Answer::Actor(_) => None,
+        }
     }
 }
 
@@ -218,6 +239,8 @@ pub fn load(root: &Path, md: &Asset) -> (Option<Article>, Vec<Diagnostic>) {
         summary: String::new(),
         headings: Vec::new(),
         word_count: 0,
+        notes: NoteCounts::default(),
+        mentions: Vec::new(),
         load_diagnostics: Vec::new(),
         render_diagnostics: Vec::new(),
         links: Vec::new(),
@@ -261,6 +284,7 @@ pub fn render_bodies<L: Links + Sync>(
     stale: impl Fn(&Article) -> bool + Sync,
     keep_text: bool,
     links: &L,
+    annotations: &Annotations,
 ) -> usize {
     articles
         .par_iter_mut()
@@ -277,11 +301,18 @@ pub fn render_bodies<L: Links + Sync>(
                 body_offset: article.body_offset,
                 content_dir: article.content_dir(),
             };
+            let settings = Settings {
+                kinds: &annotations.kinds,
+                callouts: &annotations.callouts,
+                autolink: annotations.autolink,
+                actors: &article.front.actors,
+            };
             let mut diagnostics = Vec::new();
             let rendered = markdown::render(
                 &text[article.body_offset..],
                 &origin,
                 &recording,
+                &settings,
                 &mut diagnostics,
             );
             article.summary = article
@@ -292,6 +323,8 @@ pub fn render_bodies<L: Links + Sync>(
             article.html = rendered.html;
             article.headings = rendered.headings;
             article.word_count = rendered.word_count;
+            article.notes = rendered.notes;
+            article.mentions = rendered.mentions;
             article.render_diagnostics = diagnostics;
             article.links = recording.uses.into_inner();
             article.page_hash = page_hash(article);
@@ -310,6 +343,7 @@ fn page_hash(article: &Article) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     article.html.hash(&mut h);
     article.headings.hash(&mut h);
+    article.mentions.hash(&mut h);
     article.front.key_points.hash(&mut h);
     crate::model::fingerprint::json(&mut h, &article.front.extra);
     h.finish()

@@ -461,7 +461,7 @@ pub fn parse_article(path: &Path, text: &str, split: &Split<'_>) -> Parsed<Front
 }
 
 /// Turns a yaml_serde error into a diagnostic at the right place in the file.
-fn yaml_error(
+pub(crate) fn yaml_error(
     path: &Path,
     text: &str,
     split: &Split<'_>,
@@ -494,7 +494,7 @@ fn yaml_error(
         };
         let pos = index.key(&key, 1).unwrap_or(fence);
         (pos, format!("`{key}` is given twice"))
-    } else if message.contains("expected struct RawFrontMatter") {
+    } else if message.contains("expected struct Raw") {
         let found = message
             .strip_prefix("invalid type: ")
             .and_then(|m| m.split(", expected").next())

@@ -7,9 +7,13 @@
 //! other `.md` files to those articles' pages. A link that resolves nowhere is a
 //! warning with the file, line and column.
 
+use super::notes::{self, Note, NoteCounts};
+use crate::config::Callouts;
 use crate::diagnostics::Diagnostic;
 use crate::model::slug::slugify;
-use pulldown_cmark::{html, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    html, BlockQuoteKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
+};
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -25,13 +29,36 @@ pub fn options() -> Options {
         | Options::ENABLE_TASKLISTS
 }
 
+/// An actor a link can point at.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ActorRef {
+    /// The href, relative to an article's or a term's page (both two folders deep).
+    pub href: String,
+    /// The actor's slug.
+    pub slug: String,
+    /// Every name the actor goes by: display name, profile name, aliases.
+    pub names: Vec<String>,
+}
+
 /// Answers the links a body cannot resolve by itself.
 pub trait Links {
-    /// The href, relative to the article's page, of the actor called `name`.
-    fn actor(&self, name: &str) -> Option<String>;
-    /// The href, relative to the article's page, of the article whose file is
+    /// The actor called `name` (a name or an alias).
+    fn actor(&self, name: &str) -> Option<ActorRef>;
+    /// The href, relative to a page two folders deep, of the article whose file is
     /// `content_path` (relative to `content/`, normalised).
     fn article(&self, content_path: &str) -> Option<String>;
+}
+
+/// How bodies are annotated: `[annotations]` of site.toml, and the article's actors.
+pub struct Settings<'a> {
+    /// Note kinds.
+    pub kinds: &'a [String],
+    /// Callout titles.
+    pub callouts: &'a Callouts,
+    /// Link the first plain mention of each of `actors`.
+    pub autolink: bool,
+    /// The actors the front matter names, as written.
+    pub actors: &'a [String],
 }
 
 /// A heading of the article, for a table of contents.
@@ -48,7 +75,7 @@ pub struct Heading {
 /// A rendered body.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rendered {
-    /// The body as HTML.
+    /// The body as HTML, end notes included.
     pub html: String,
     /// The first top-level paragraph as plain text.
     pub first_paragraph: String,
@@ -56,6 +83,10 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
     /// Words in the body's text.
     pub word_count: usize,
+    /// The notes shown, counted by kind.
+    pub notes: NoteCounts,
+    /// Slugs of the actors the body links to (wikilinks and autolinks), in order.
+    pub mentions: Vec<String>,
 }
 
 /// Where the body sits, for positions in diagnostics.
@@ -70,28 +101,99 @@ pub struct Origin<'a> {
     pub content_dir: &'a str,
 }
 
-/// Renders `body`; warnings (unresolved links) are pushed to `diagnostics`.
+impl Origin<'_> {
+    fn warn(&self, diagnostics: &mut Vec<Diagnostic>, at: usize, message: String) {
+        diagnostics.push(
+            Diagnostic::warning(self.path, message).at_offset(self.body_offset + at, self.text),
+        );
+    }
+}
+
+/// An event and the byte offset in the body where its source starts and ends.
+type Located<'a> = (Event<'a>, std::ops::Range<usize>);
+
+/// Renders `body`; warnings (unresolved links, notes) are pushed to `diagnostics`.
+///
+/// The passes, in order: parse and resolve links; join split text; take the note
+/// definitions out; walk the text (autolinks, note references, callouts); give
+/// headings ids; write HTML, then the end notes.
 pub fn render(
     body: &str,
     origin: &Origin<'_>,
     links: &dyn Links,
+    settings: &Settings<'_>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Rendered {
-    let mut events: Vec<Event<'_>> = Vec::new();
-    let mut first_paragraph = None::<String>;
-    let mut paragraph: Option<String> = None;
-    let mut depth = 0usize;
-    let mut word_count = 0;
+    let mut mentions = Vec::new();
+    let events = resolve_links(body, origin, links, &mut mentions, diagnostics);
+    let events = join_text(events);
+    let (events, definitions) = take_definitions(events);
+
+    let mut walk = Walk {
+        body,
+        origin,
+        settings,
+        definitions: &definitions,
+        pending: if settings.autolink {
+            autolink_targets(settings.actors, links)
+        } else {
+            Vec::new()
+        },
+        notes: Vec::new(),
+        out: Vec::with_capacity(events.len()),
+        mentions: &mut mentions,
+        diagnostics,
+        depth: Depth::default(),
+    };
+    for (event, range) in events {
+        walk.event(event, range);
+    }
+    let Walk {
+        out: mut events,
+        notes,
+        ..
+    } = walk;
+    for (d, (label, _, at)) in definitions.iter().enumerate() {
+        if !notes.iter().any(|(shown, ..)| *shown == d) {
+            origin.warn(
+                diagnostics,
+                *at,
+                format!("note [^{label}] is defined but never referenced, so it is not shown"),
+            );
+        }
+    }
+    let notes: Vec<Note<'_>> = notes.into_iter().map(|(_, note, _)| note).collect();
+    let (first_paragraph, word_count) = summary_and_words(&events);
+    let headings = assign_heading_ids(&mut events, notes::ids(notes.len()));
+    let mut out = String::with_capacity(body.len() * 3 / 2);
+    html::push_html(&mut out, events.into_iter());
+    out.push_str(&notes::end_notes(&notes));
+    let shown: Vec<Option<&str>> = notes.iter().map(|n| n.kind.as_deref()).collect();
+    let mut seen = HashSet::new();
+    mentions.retain(|m| seen.insert(m.clone()));
+    Rendered {
+        html: out,
+        first_paragraph,
+        headings,
+        word_count,
+        notes: NoteCounts::new(&shown, settings.kinds),
+        mentions,
+    }
+}
+
+/// Parses `body`, resolving wikilinks to actor pages and relative `.md` links to
+/// article pages. A wikilink that resolves nowhere becomes its text.
+fn resolve_links<'a>(
+    body: &'a str,
+    origin: &Origin<'_>,
+    links: &dyn Links,
+    mentions: &mut Vec<String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Located<'a>> {
+    let mut events = Vec::new();
     // Links dropped because they resolve nowhere: their End events are dropped too.
     let mut dropped_links = Vec::<bool>::new();
-
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
-        let warn = |diagnostics: &mut Vec<Diagnostic>, message: String| {
-            diagnostics.push(
-                Diagnostic::warning(origin.path, message)
-                    .at_offset(origin.body_offset + range.start, origin.text),
-            );
-        };
         let event = match event {
             Event::Start(Tag::Link {
                 link_type,
@@ -100,21 +202,25 @@ pub fn render(
                 id,
             }) => {
                 let resolved = match link_type {
-                    LinkType::WikiLink { .. } => {
-                        let found = links.actor(&dest_url);
-                        if found.is_none() {
-                            warn(diagnostics, format!("wikilink [[{dest_url}]]: no actor of that name or alias is named by any article"));
+                    LinkType::WikiLink { .. } => match links.actor(&dest_url) {
+                        Some(actor) => {
+                            mentions.push(actor.slug);
+                            Some(CowStr::from(actor.href))
                         }
-                        found.map(CowStr::from)
-                    }
+                        None => {
+                            origin.warn(diagnostics, range.start, format!("wikilink [[{dest_url}]]: no actor of that name or alias is named by any article"));
+                            None
+                        }
+                    },
                     _ => match markdown_target(&dest_url) {
                         Some((file, fragment)) => {
                             let file =
                                 percent_encoding::percent_decode_str(file).decode_utf8_lossy();
                             match join(origin.content_dir, &file) {
                                 None => {
-                                    warn(
+                                    origin.warn(
                                         diagnostics,
+                                        range.start,
                                         format!("link to `{dest_url}`: leads out of content/"),
                                     );
                                     Some(dest_url.clone())
@@ -122,7 +228,7 @@ pub fn render(
                                 Some(target) => match links.article(&target) {
                                     Some(href) => Some(CowStr::from(format!("{href}{fragment}"))),
                                     None => {
-                                        warn(diagnostics, format!("link to `{dest_url}`: no article at content/{target}"));
+                                        origin.warn(diagnostics, range.start, format!("link to `{dest_url}`: no article at content/{target}"));
                                         Some(dest_url.clone())
                                     }
                                 },
@@ -150,7 +256,304 @@ pub fn render(
             }
             other => other,
         };
+        events.push((event, range));
+    }
+    events
+}
+
+/// Joins runs of text events (smart punctuation splits `Putin's` in three) so a name
+/// can be found across them.
+fn join_text(events: Vec<Located<'_>>) -> Vec<Located<'_>> {
+    let mut out: Vec<Located<'_>> = Vec::with_capacity(events.len());
+    for (event, range) in events {
+        if let (Event::Text(t), Some((Event::Text(prev), prev_range))) = (&event, out.last_mut()) {
+            let mut joined = prev.to_string();
+            joined.push_str(t);
+            *prev = CowStr::from(joined);
+            prev_range.end = range.end;
+            continue;
+        }
+        out.push((event, range));
+    }
+    out
+}
+
+/// A note definition: its label, its content, and where it starts.
+type Definition<'a> = (String, Vec<Event<'a>>, usize);
+
+/// Takes the note definitions out of the stream, in the order written. A label
+/// defined twice keeps its first definition (pulldown-cmark's rule).
+fn take_definitions(events: Vec<Located<'_>>) -> (Vec<Located<'_>>, Vec<Definition<'_>>) {
+    let mut rest = Vec::with_capacity(events.len());
+    let mut definitions: Vec<Definition<'_>> = Vec::new();
+    let mut current: Option<Definition<'_>> = None;
+    for (event, range) in events {
+        match event {
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                current = Some((label.to_string(), Vec::new(), range.start));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                if let Some(d) = current.take() {
+                    if !definitions.iter().any(|(l, ..)| *l == d.0) {
+                        definitions.push(d);
+                    }
+                }
+            }
+            event => match current.as_mut() {
+                Some((_, body, _)) => body.push(event),
+                None => rest.push((event, range)),
+            },
+        }
+    }
+    (rest, definitions)
+}
+
+/// An actor to link at its first plain mention.
+struct Pending {
+    href: String,
+    slug: String,
+    /// Its names, longest first.
+    names: Vec<String>,
+}
+
+/// The actors of the front matter that resolve, each once, with every name to look for.
+fn autolink_targets(actors: &[String], links: &dyn Links) -> Vec<Pending> {
+    let mut targets: Vec<Pending> = Vec::new();
+    for name in actors {
+        let Some(actor) = links.actor(name) else {
+            continue;
+        };
+        let mut names: Vec<String> = actor.names.clone();
+        names.push(name.clone());
+        names.retain(|n| !n.trim().is_empty());
+        names.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        names.dedup();
+        match targets.iter_mut().find(|t| t.slug == actor.slug) {
+            Some(t) => {
+                t.names.extend(names);
+                t.names.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+                t.names.dedup();
+            }
+            None => targets.push(Pending {
+                href: actor.href,
+                slug: actor.slug,
+                names,
+            }),
+        }
+    }
+    targets
+}
+
+/// Where in the document the walk is.
+#[derive(Default)]
+struct Depth {
+    link: usize,
+    image: usize,
+    heading: usize,
+    code: usize,
+    html: usize,
+}
+
+/// The walk over the body's events: autolinks, note references, callouts.
+struct Walk<'a, 'b> {
+    body: &'a str,
+    origin: &'b Origin<'b>,
+    settings: &'b Settings<'b>,
+    definitions: &'b [Definition<'a>],
+    /// Actors not linked yet.
+    pending: Vec<Pending>,
+    /// Notes shown, in order of first reference: the definition's index, the note,
+    /// and how many references it had so far.
+    notes: Vec<(usize, Note<'a>, usize)>,
+    out: Vec<Event<'a>>,
+    mentions: &'b mut Vec<String>,
+    diagnostics: &'b mut Vec<Diagnostic>,
+    depth: Depth,
+}
+
+impl<'a> Walk<'a, '_> {
+    fn event(&mut self, event: Event<'a>, range: std::ops::Range<usize>) {
         match &event {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                self.depth.link += 1;
+                // An actor linked already needs no autolink later.
+                self.pending.retain(|p| p.href != dest_url.as_ref());
+            }
+            Event::End(TagEnd::Link) => self.depth.link = self.depth.link.saturating_sub(1),
+            Event::Start(Tag::Image { .. }) => self.depth.image += 1,
+            Event::End(TagEnd::Image) => self.depth.image = self.depth.image.saturating_sub(1),
+            Event::Start(Tag::Heading { .. }) => self.depth.heading += 1,
+            Event::End(TagEnd::Heading(_)) => {
+                self.depth.heading = self.depth.heading.saturating_sub(1)
+            }
+            Event::Start(Tag::CodeBlock(_)) => self.depth.code += 1,
+            Event::End(TagEnd::CodeBlock) => self.depth.code = self.depth.code.saturating_sub(1),
+            Event::Start(Tag::HtmlBlock) => self.depth.html += 1,
+            Event::End(TagEnd::HtmlBlock) => self.depth.html = self.depth.html.saturating_sub(1),
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let callouts = self.settings.callouts;
+                let (class, title) = match kind {
+                    BlockQuoteKind::Note => ("note", &callouts.note),
+                    BlockQuoteKind::Tip => ("tip", &callouts.tip),
+                    BlockQuoteKind::Important => ("important", &callouts.important),
+                    BlockQuoteKind::Warning => ("warning", &callouts.warning),
+                    BlockQuoteKind::Caution => ("caution", &callouts.caution),
+                };
+                let html = format!(
+                    "<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{}</p>\n",
+                    crate::render::templates::escape_html(title)
+                );
+                self.out.push(Event::Html(CowStr::from(html)));
+                return;
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                self.out.push(Event::Html(CowStr::from("</div>\n")));
+                return;
+            }
+            Event::FootnoteReference(label) => {
+                self.reference(label, range);
+                return;
+            }
+            Event::Text(text) if self.depth.code == 0 && self.depth.html == 0 => {
+                self.undefined_references(range);
+                if self.depth.link == 0 && self.depth.image == 0 && self.depth.heading == 0 {
+                    let text = text.clone();
+                    self.autolink(text);
+                    return;
+                }
+            }
+            _ => {}
+        }
+        self.out.push(event);
+    }
+
+    /// A reference to a defined note: the note itself at its first reference
+    /// (numbered then), a link to it at later ones.
+    fn reference(&mut self, label: &str, range: std::ops::Range<usize>) {
+        let Some(d) = self.definitions.iter().position(|(l, ..)| l == label) else {
+            // pulldown-cmark only makes references of defined labels.
+            self.origin.warn(
+                self.diagnostics,
+                range.start,
+                format!("note [^{label}] is referenced but never defined"),
+            );
+            return;
+        };
+        let html = match self.notes.iter().position(|(def, ..)| *def == d) {
+            Some(i) => {
+                self.notes[i].2 += 1;
+                self.notes[i].1.again(self.notes[i].2)
+            }
+            None => {
+                let (label, body, _) = &self.definitions[d];
+                let note = Note {
+                    number: self.notes.len() + 1,
+                    kind: notes::kind_of(label, self.settings.kinds).map(str::to_string),
+                    body: body.clone(),
+                };
+                let html = note.beside();
+                self.notes.push((d, note, 1));
+                html
+            }
+        };
+        self.out.push(Event::InlineHtml(CowStr::from(html)));
+    }
+
+    /// `[^label]` left as text: a reference to a note never defined.
+    fn undefined_references(&mut self, range: std::ops::Range<usize>) {
+        let source = &self.body[range.clone()];
+        let mut from = 0;
+        while let Some(i) = source[from..].find("[^") {
+            let start = from + i;
+            let rest = &source[start + 2..];
+            let end = rest.find(|c: char| c == ']' || c.is_whitespace() || c == '[');
+            match end {
+                Some(e) if e > 0 && rest[e..].starts_with(']') => {
+                    let label = &rest[..e];
+                    self.origin.warn(
+                        self.diagnostics,
+                        range.start + start,
+                        format!("note [^{label}] is referenced but never defined: add a line `[^{label}]: ...` below the text"),
+                    );
+                    from = start + 2 + e;
+                }
+                _ => from = start + 2,
+            }
+        }
+    }
+
+    /// Plain text: the first mention of each pending actor becomes a link.
+    fn autolink(&mut self, text: CowStr<'a>) {
+        let mut rest: &str = &text;
+        let mut pieces: Vec<Event<'a>> = Vec::new();
+        while !self.pending.is_empty() {
+            let Some((at, len, which)) = first_mention(rest, &self.pending) else {
+                break;
+            };
+            let actor = self.pending.remove(which);
+            if at > 0 {
+                pieces.push(Event::Text(CowStr::from(rest[..at].to_string())));
+            }
+            pieces.push(Event::Start(Tag::Link {
+                link_type: LinkType::Inline,
+                dest_url: CowStr::from(actor.href),
+                title: CowStr::from(""),
+                id: CowStr::from(""),
+            }));
+            pieces.push(Event::Text(CowStr::from(rest[at..at + len].to_string())));
+            pieces.push(Event::End(TagEnd::Link));
+            self.mentions.push(actor.slug);
+            rest = &rest[at + len..];
+        }
+        if pieces.is_empty() {
+            self.out.push(Event::Text(text));
+            return;
+        }
+        if !rest.is_empty() {
+            pieces.push(Event::Text(CowStr::from(rest.to_string())));
+        }
+        self.out.extend(pieces);
+    }
+}
+
+/// The earliest whole-word mention in `text` of any name of `pending` (the longest
+/// at a place): (byte offset, length, index in `pending`).
+fn first_mention(text: &str, pending: &[Pending]) -> Option<(usize, usize, usize)> {
+    let mut best: Option<(usize, usize, usize)> = None;
+    for (i, p) in pending.iter().enumerate() {
+        for name in &p.names {
+            let mut from = 0;
+            while let Some(found) = text[from..].find(name.as_str()) {
+                let at = from + found;
+                let end = at + name.len();
+                let before = text[..at].chars().next_back();
+                let after = text[end..].chars().next();
+                let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+                if !word(before) && !word(after) {
+                    let better = match best {
+                        None => true,
+                        Some((b_at, b_len, _)) => at < b_at || (at == b_at && name.len() > b_len),
+                    };
+                    if better {
+                        best = Some((at, name.len(), i));
+                    }
+                    break;
+                }
+                from = at + name.chars().next().map_or(1, char::len_utf8);
+            }
+        }
+    }
+    best
+}
+
+/// The first top-level paragraph as plain text, and the words of the body.
+fn summary_and_words(events: &[Event<'_>]) -> (String, usize) {
+    let mut first_paragraph = None::<String>;
+    let mut paragraph: Option<String> = None;
+    let mut depth = 0usize;
+    let mut word_count = 0;
+    for event in events {
+        match event {
             Event::Start(Tag::Paragraph) if depth == 0 && first_paragraph.is_none() => {
                 paragraph = Some(String::new())
             }
@@ -163,19 +566,14 @@ pub fn render(
                 }
             }
             Event::Start(
-                Tag::BlockQuote(_)
-                | Tag::List(_)
-                | Tag::FootnoteDefinition(_)
-                | Tag::Table(_)
-                | Tag::HtmlBlock,
+                Tag::BlockQuote(_) | Tag::List(_) | Tag::Table(_) | Tag::HtmlBlock,
             ) => depth += 1,
             Event::End(
-                TagEnd::BlockQuote(_)
-                | TagEnd::List(_)
-                | TagEnd::FootnoteDefinition
-                | TagEnd::Table
-                | TagEnd::HtmlBlock,
+                TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Table | TagEnd::HtmlBlock,
             ) => depth = depth.saturating_sub(1),
+            // A callout, opened and closed as HTML.
+            Event::Html(h) if h.starts_with("<div class=\"callout") => depth += 1,
+            Event::Html(h) if h.as_ref() == "</div>\n" => depth = depth.saturating_sub(1),
             Event::Text(t) | Event::Code(t) => {
                 word_count += t.split_whitespace().count();
                 if let Some(p) = paragraph.as_mut() {
@@ -189,18 +587,8 @@ pub fn render(
             }
             _ => {}
         }
-        events.push(event);
     }
-
-    let headings = assign_heading_ids(&mut events);
-    let mut out = String::with_capacity(body.len() * 3 / 2);
-    html::push_html(&mut out, events.into_iter());
-    Rendered {
-        html: out,
-        first_paragraph: first_paragraph.unwrap_or_default(),
-        headings,
-        word_count,
-    }
+    (first_paragraph.unwrap_or_default(), word_count)
 }
 
 /// Ids the page around an article body already uses (the theme's skip-link target).
@@ -208,16 +596,17 @@ pub const RESERVED_IDS: &[&str] = &["main"];
 
 /// Gives every heading an id: its own `{#id}` if written, else the slug of its text,
 /// made unique on the page with `-1`, `-2`, …, never taking an id that is written
-/// elsewhere in the body, a footnote's, or one of [`RESERVED_IDS`].
-fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<Heading> {
+/// elsewhere in the body, a note's, or one of [`RESERVED_IDS`].
+fn assign_heading_ids(
+    events: &mut [Event<'_>],
+    reserved: impl Iterator<Item = String>,
+) -> Vec<Heading> {
     let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+    used.extend(reserved);
     for event in events.iter() {
         match event {
             Event::Start(Tag::Heading { id: Some(id), .. }) => {
                 used.insert(id.to_string());
-            }
-            Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label)) => {
-                used.insert(label.to_string());
             }
             _ => {}
         }
@@ -308,15 +697,33 @@ mod tests {
 
     struct NoLinks;
     impl Links for NoLinks {
-        fn actor(&self, name: &str) -> Option<String> {
-            (name == "Vladimir Putin").then(|| "../../actors/vladimir-putin/".into())
+        fn actor(&self, name: &str) -> Option<ActorRef> {
+            let putin = ActorRef {
+                href: "../../actors/vladimir-putin/".into(),
+                slug: "vladimir-putin".into(),
+                names: vec!["Vladimir Putin".into(), "Putin".into()],
+            };
+            let us = ActorRef {
+                href: "../../actors/us/".into(),
+                slug: "us".into(),
+                names: vec!["US".into()],
+            };
+            match name {
+                "Vladimir Putin" | "Putin" => Some(putin),
+                "US" | "U.S." => Some(us),
+                _ => None,
+            }
         }
         fn article(&self, path: &str) -> Option<String> {
-            (path == "2017/b.md").then(|| "../b/".into())
+            (path == "2017/b.md").then(|| "../../articles/b/".into())
         }
     }
 
-    fn run(body: &str) -> (Rendered, Vec<String>) {
+    fn kinds() -> Vec<String> {
+        crate::config::Annotations::default().kinds
+    }
+
+    fn run_with(body: &str, actors: &[&str], autolink: bool) -> (Rendered, Vec<String>) {
         let text = format!("---\ntitle: x\n---\n{body}");
         let origin = Origin {
             path: Path::new("a.md"),
@@ -324,8 +731,17 @@ mod tests {
             body_offset: 17,
             content_dir: "2017",
         };
+        let kinds = kinds();
+        let callouts = Callouts::default();
+        let actors: Vec<String> = actors.iter().map(|s| s.to_string()).collect();
+        let settings = Settings {
+            kinds: &kinds,
+            callouts: &callouts,
+            autolink,
+            actors: &actors,
+        };
         let mut diags = Vec::new();
-        let r = render(body, &origin, &NoLinks, &mut diags);
+        let r = render(body, &origin, &NoLinks, &settings, &mut diags);
         (
             r,
             diags
@@ -333,6 +749,10 @@ mod tests {
                 .map(|d| d.to_string().lines().next().unwrap().to_string())
                 .collect(),
         )
+    }
+
+    fn run(body: &str) -> (Rendered, Vec<String>) {
+        run_with(body, &[], false)
     }
 
     #[test]
@@ -344,9 +764,9 @@ mod tests {
 
     #[test]
     fn automatic_ids_avoid_written_ids_footnotes_and_the_theme() {
-        let (r, _) = run("## Main\n\n## Talks\n\n## Later {#talks}\n\n## Note\n\nText[^note].\n\n[^note]: A note.\n");
+        let (r, _) = run("## Main\n\n## Talks\n\n## Later {#talks}\n\n## Note\n\n## Note 1\n\nText[^note].\n\n[^note]: A note.\n");
         let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
-        assert_eq!(ids, vec!["main-1", "talks-1", "talks", "note-1"]);
+        assert_eq!(ids, vec!["main-1", "talks-1", "talks", "note", "note-1-1"]);
         assert!(
             r.html.contains(r#"<h2 id="talks-1">Talks</h2>"#),
             "{}",
@@ -377,7 +797,11 @@ mod tests {
     #[test]
     fn relative_markdown_links_resolve_to_article_pages() {
         let (r, d) = run("See [b](%62.md#x), [c](../c.md) and [web](https://x.org/a.md).\n");
-        assert!(r.html.contains(r#"<a href="../b/#x">b</a>"#), "{}", r.html);
+        assert!(
+            r.html.contains(r#"<a href="../../articles/b/#x">b</a>"#),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains(r#"href="https://x.org/a.md""#));
         assert_eq!(
             d,
@@ -400,6 +824,72 @@ mod tests {
         let (r, _) = run("\"Quote\" -- x[^a]\n\n|a|b|\n|-|-|\n|1|2|\n\n[^a]: Note.\n");
         assert!(r.html.contains("“Quote” –"), "{}", r.html);
         assert!(r.html.contains("<table>"));
-        assert!(r.html.contains("footnote-definition"));
+        assert!(r.html.contains("class=\"notes\""));
+    }
+
+    /// The HTML and the first lines of the diagnostics, for a snapshot.
+    fn snapshot(r: &Rendered, d: &[String]) -> String {
+        format!("{}\n--- notes: {:?}\n--- mentions: {:?}\n--- diagnostics:\n{}", r.html, r.notes.summary, r.mentions, d.join("\n"))
+    }
+
+    #[test]
+    fn notes_of_every_kind_sit_beside_their_passage_and_at_the_end() {
+        let (r, d) = run("No-fly zones[^context-nfz] were offered.[^analysis] The claim[^fact-check-1] was \
+            quoted[^quote-lavrov] against the record.[^background] Plain[^7], again[^context-nfz].\n\n\
+            [^context-nfz]: First paragraph with a [link](https://example.org/a) and *emphasis*.\n\n    \
+            A second paragraph, and a [[Putin]] wikilink.\n\n\
+            [^analysis]: Analysis.\n\n\
+            [^fact-check-1]: Checked.\n\n\
+            [^quote-lavrov]: Quoted.\n\n\
+            [^background]: Background.\n\n\
+            [^7]: No kind.\n");
+        assert_eq!(r.notes.count, 6);
+        insta::assert_snapshot!(snapshot(&r, &d));
+    }
+
+    #[test]
+    fn notes_referenced_but_not_defined_and_defined_but_not_referenced_warn() {
+        let (r, d) = run("Text[^missing] and [^used].\n\n`[^in-code]` is fine.\n\n[^used]: Used.\n\n[^unused]: Never referenced.\n");
+        assert_eq!(r.notes.count, 1);
+        assert_eq!(
+            d,
+            vec![
+                "warning: a.md:4:5: note [^missing] is referenced but never defined: add a line `[^missing]: ...` below the text",
+                "warning: a.md:10:1: note [^unused] is defined but never referenced, so it is not shown",
+            ]
+        );
+    }
+
+    #[test]
+    fn callouts_are_titled_boxes() {
+        let (r, d) = run("> [!NOTE]\n> Some context.\n\n> [!TIP]\n> Why.\n\n> [!IMPORTANT]\n> Key.\n\n> [!WARNING]\n> Disputed.\n\n> [!CAUTION]\n> Unverified.\n\n> A plain quote.\n");
+        insta::assert_snapshot!(snapshot(&r, &d));
+    }
+
+    #[test]
+    fn wikilinks_hit_through_names_and_aliases_and_miss_with_a_warning() {
+        let (r, d) = run("[[Vladimir Putin]] met [[Putin|the president]], and [[Nobody]].\n");
+        insta::assert_snapshot!(snapshot(&r, &d));
+    }
+
+    #[test]
+    fn the_first_plain_mention_of_each_actor_is_linked_and_nowhere_else() {
+        let (r, d) = run_with(
+            "## Putin in the heading\n\n\
+            `Putin` in code, [Putin in a link](https://x.org), ![Putin](p.png), Putinism is \
+            not a name, and the USA are not the US. Then Putin\u{2019}s turn, and Putin again; the US too.\n\n\
+            ```\nPutin in a code block\n```\n",
+            &["Vladimir Putin", "U.S.", "Unknown"],
+            true,
+        );
+        insta::assert_snapshot!(snapshot(&r, &d));
+        let (r, _) = run_with("Putin spoke.\n", &["Vladimir Putin"], false);
+        assert!(!r.html.contains("<a"), "{}", r.html);
+    }
+
+    #[test]
+    fn an_actor_already_wikilinked_is_not_autolinked_again() {
+        let (r, _) = run_with("[[Putin]] spoke; Putin listened.\n", &["Vladimir Putin"], true);
+        assert_eq!(r.html.matches("<a ").count(), 1, "{}", r.html);
     }
 }

@@ -3,4 +3,6 @@
 pub mod article;
 pub mod front_matter;
 pub mod markdown;
+pub mod notes;
+pub mod profile;
 pub mod walk;

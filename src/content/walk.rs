@@ -9,7 +9,7 @@ use crate::diagnostics::{display_path, Diagnostic};
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
-/// Folders under `content/` that hold profiles, not articles.
+/// Folders under `content/` whose Markdown files are profiles, not articles.
 pub const PROFILE_DIRS: &[&str] = &["actors", "sources"];
 
 /// A file copied to the output as it is.
@@ -26,6 +26,8 @@ pub struct Asset {
 pub struct Found {
     /// Markdown files, by path relative to the folder walked.
     pub markdown: Vec<Asset>,
+    /// Profiles: Markdown files under `actors/` and `sources/` of `content/`.
+    pub profiles: Vec<Asset>,
     /// Every other file.
     pub assets: Vec<Asset>,
     /// Problems: unreadable folders, links out of the site.
@@ -75,12 +77,7 @@ pub fn walk(root: &Path, dir: &Path, mode: Mode) -> Found {
                 return true;
             }
             match mode {
-                Mode::Content => {
-                    !(is_ignored_name(&name)
-                        || (e.depth() == 1
-                            && e.file_type().is_dir()
-                            && PROFILE_DIRS.contains(&name.as_ref())))
-                }
+                Mode::Content => !is_ignored_name(&name),
                 Mode::Static => !is_scratch_name(&name),
             }
         });
@@ -150,7 +147,13 @@ pub fn walk(root: &Path, dir: &Path, mode: Mode) -> Found {
         let markdown = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("md"));
-        if mode == Mode::Content && markdown {
+        let profile = asset
+            .rel
+            .split_once('/')
+            .is_some_and(|(top, _)| PROFILE_DIRS.contains(&top));
+        if mode == Mode::Content && markdown && profile {
+            found.profiles.push(asset);
+        } else if mode == Mode::Content && markdown {
             found.markdown.push(asset);
         } else {
             found.assets.push(asset);

@@ -4,13 +4,25 @@
 //! [`Site::render_bodies`] nothing changes it, so every page can be rendered from it in
 //! parallel and any single page can be rendered again on its own.
 
-use super::taxonomy::{Taxonomy, TaxonomyKind};
+use super::slug::term_slug;
+use super::taxonomy::{Profiled, Taxonomy, TaxonomyKind};
 use crate::config::Config;
 use crate::content::article::{self, Article};
-use crate::content::markdown::Links;
+use crate::content::markdown::{self, ActorRef, Links, Origin, Settings};
+use crate::content::profile::Profile;
 use crate::content::walk::Asset;
 use crate::diagnostics::Diagnostic;
+use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
+
+/// How many related briefings an article lists.
+pub const RELATED: usize = 5;
+/// How many connections a term page lists.
+pub const CONNECTIONS: usize = 10;
+/// How far, in each direction, related briefings are looked for in each shared
+/// term's list: the neighbours in time. It bounds the work when a tag is on every
+/// article.
+const RELATED_WINDOW: usize = 50;
 
 /// Everything a build renders.
 #[derive(Debug)]
@@ -27,6 +39,10 @@ pub struct Site {
     pub static_files: Vec<Asset>,
     /// Articles left out because another one has their URL (each is an error).
     pub duplicates: Vec<Article>,
+    /// Profiles of actors and sources that articles name.
+    pub profiles: Vec<Profile>,
+    /// For each article, its related briefings (indexes, newest first).
+    pub related: Vec<Vec<usize>>,
     by_content_path: HashMap<String, usize>,
 }
 
@@ -36,6 +52,7 @@ impl Site {
     pub fn new(
         config: Config,
         articles: Vec<Article>,
+        profiles: Vec<Profile>,
         content_assets: Vec<Asset>,
         static_files: Vec<Asset>,
     ) -> (Site, Vec<Diagnostic>) {
@@ -82,6 +99,7 @@ impl Site {
             .rev()
             .map(|i| articles.remove(i))
             .collect();
+        let (profiles, profiled) = index_profiles(profiles, &mut diagnostics);
         let build = |kind: TaxonomyKind| {
             Taxonomy::build(
                 kind,
@@ -89,6 +107,7 @@ impl Site {
                     let slugs = a.term_slugs[kind as usize].iter().map(String::as_str);
                     (i, a.names(kind).into_iter().zip(slugs))
                 }),
+                &profiled[kind as usize],
             )
         };
         let (tags, (actors, sources)) = rayon::join(
@@ -100,7 +119,35 @@ impl Site {
                 )
             },
         );
-        let taxonomies = [tags, actors, sources];
+        let mut taxonomies = [tags, actors, sources];
+        // A profile no article names has no page.
+        let named: Vec<bool> = (0..profiles.len())
+            .map(|p| {
+                taxonomies
+                    .iter()
+                    .any(|t| t.terms.iter().any(|term| term.profile == Some(p)))
+            })
+            .collect();
+        for (p, named) in profiles.iter().zip(named) {
+            if !named {
+                let aliases = if p.aliases.is_empty() { "" } else { " or any of its aliases" };
+                diagnostics.push(
+                    Diagnostic::warning(
+                        &p.file,
+                        format!(
+                            "no article names {:?}{aliases}, so this profile has no page",
+                            p.name
+                        ),
+                    )
+                    .at(p.name_at.0, p.name_at.1, &p.text),
+                );
+            }
+        }
+        let actor_ids = term_ids(&articles, &taxonomies[TaxonomyKind::Actors as usize]);
+        for kind in TaxonomyKind::ALL {
+            connect(&mut taxonomies[kind as usize], &actor_ids);
+        }
+        let related = related(&articles, &taxonomies);
         let by_content_path = articles
             .iter()
             .enumerate()
@@ -113,9 +160,18 @@ impl Site {
             content_assets,
             static_files,
             duplicates,
+            profiles,
+            related,
             by_content_path,
         };
         (site, diagnostics)
+    }
+
+    /// The profile of a term, if it has one.
+    pub fn profile(&self, kind: TaxonomyKind, term: usize) -> Option<&Profile> {
+        self.taxonomy(kind).terms[term]
+            .profile
+            .map(|p| &self.profiles[p])
     }
 
     /// The index of the article written in `content_path`, if included.
@@ -141,23 +197,59 @@ impl Site {
     /// `keep_text` the sources stay, for the next incremental build.
     pub fn render_bodies(&mut self, keep_text: bool) -> usize {
         let Site {
+            config,
             articles,
             taxonomies,
             by_content_path,
+            profiles,
             ..
         } = self;
         let slugs: Vec<String> = articles.iter().map(|a| a.slug.clone()).collect();
+        let mut rendered_profiles = std::mem::take(profiles);
         let links = SiteLinks {
             actors: &taxonomies[TaxonomyKind::Actors as usize],
+            profiles: &rendered_profiles,
             by_content_path,
             slugs: &slugs,
         };
-        article::render_bodies(
+        let count = article::render_bodies(
             articles,
-            |a| !a.rendered || a.links.iter().any(|u| u.target.resolve(&links) != u.href),
+            |a| !a.rendered || a.links.iter().any(|u| u.target.resolve(&links) != u.answer),
             keep_text,
             &links,
-        )
+            &config.annotations,
+        );
+        // Profiles are few: each build renders those not rendered yet.
+        let rendered: Vec<(String, Vec<Diagnostic>)> = rendered_profiles
+            .par_iter()
+            .map(|p| {
+                if p.rendered {
+                    return (p.html.clone(), p.render_diagnostics.clone());
+                }
+                let origin = Origin {
+                    path: &p.file,
+                    text: &p.text,
+                    body_offset: p.body_offset,
+                    content_dir: p.kind.key(),
+                };
+                let settings = Settings {
+                    kinds: &config.annotations.kinds,
+                    callouts: &config.annotations.callouts,
+                    autolink: false,
+                    actors: &[],
+                };
+                let mut diagnostics = Vec::new();
+                let r = markdown::render(&p.body, &origin, &links, &settings, &mut diagnostics);
+                (r.html, diagnostics)
+            })
+            .collect();
+        for (p, (html, diagnostics)) in rendered_profiles.iter_mut().zip(rendered) {
+            p.html = html;
+            p.render_diagnostics = diagnostics;
+            p.rendered = true;
+        }
+        *profiles = rendered_profiles;
+        count
     }
 
     /// Takes the site apart again: every article it was given, the duplicates too.
@@ -166,23 +258,188 @@ impl Site {
     }
 }
 
-/// Resolves links from an article page (`articles/<slug>/`) to other pages.
+/// Resolves links from a page two folders deep (`articles/<slug>/`,
+/// `actors/<slug>/`) to other pages.
 struct SiteLinks<'a> {
     actors: &'a Taxonomy,
+    profiles: &'a [Profile],
     by_content_path: &'a HashMap<String, usize>,
     slugs: &'a [String],
 }
 
 impl Links for SiteLinks<'_> {
-    fn actor(&self, name: &str) -> Option<String> {
-        self.actors
-            .term_for_name(name)
-            .map(|t| format!("../../actors/{}/", t.slug))
+    fn actor(&self, name: &str) -> Option<ActorRef> {
+        let term = self.actors.term_for_name(name)?;
+        let mut names = vec![term.name.clone()];
+        if let Some(p) = term.profile.map(|p| &self.profiles[p]) {
+            names.push(p.name.clone());
+            names.extend(p.aliases.iter().cloned());
+        }
+        names.dedup();
+        Some(ActorRef {
+            href: format!("../../actors/{}/", term.slug),
+            slug: term.slug.clone(),
+            names,
+        })
     }
 
     fn article(&self, content_path: &str) -> Option<String> {
         self.by_content_path
             .get(content_path)
-            .map(|&i| format!("../{}/", self.slugs[i]))
+            .map(|&i| format!("../../articles/{}/", self.slugs[i]))
     }
+}
+
+/// Checks the profiles of each kind against each other: one profile per name, and
+/// each alias standing for one profile. Returns the profiles kept and, by
+/// [`TaxonomyKind`] order, what each taxonomy needs of them.
+fn index_profiles(
+    mut profiles: Vec<Profile>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<Profile>, [Profiled; 3]) {
+    profiles.sort_by(|a, b| a.file.cmp(&b.file));
+    let mut kept: Vec<Profile> = Vec::with_capacity(profiles.len());
+    for p in profiles {
+        match kept.iter().find(|k| k.kind == p.kind && k.slug == p.slug) {
+            Some(first) => diagnostics.push(
+                Diagnostic::warning(
+                    &p.file,
+                    format!(
+                        "{:?} already has a profile, {}; this one is not used",
+                        p.name,
+                        first.file.display()
+                    ),
+                )
+                .at(p.name_at.0, p.name_at.1, &p.text),
+            ),
+            None => kept.push(p),
+        }
+    }
+    let mut profiled: [Profiled; 3] = Default::default();
+    for kind in TaxonomyKind::ALL {
+        let own: Vec<(usize, &Profile)> = kept
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.kind == kind)
+            .collect();
+        let mut aliases: HashMap<String, String> = HashMap::default();
+        for (_, p) in &own {
+            for alias in &p.aliases {
+                let slug = term_slug(alias);
+                let clash = own
+                    .iter()
+                    .find(|(_, o)| o.slug == slug)
+                    .map(|(_, o)| o.name.clone())
+                    .or_else(|| {
+                        aliases.get(&slug).and_then(|s| {
+                            own.iter().find(|(_, o)| o.slug == *s).map(|(_, o)| o.name.clone())
+                        })
+                    });
+                match clash {
+                    Some(other) => diagnostics.push(
+                        Diagnostic::warning(
+                            &p.file,
+                            format!("alias {alias:?} already stands for {other:?}; it is not used for {:?}", p.name),
+                        )
+                        .at(p.name_at.0, p.name_at.1, &p.text),
+                    ),
+                    None => {
+                        aliases.insert(slug, p.slug.clone());
+                    }
+                }
+            }
+        }
+        let slot = &mut profiled[kind as usize];
+        slot.aliases = aliases;
+        slot.owned = own
+            .iter()
+            .map(|(i, p)| (*i, p.slug.clone(), p.name.clone()))
+            .collect();
+    }
+    (kept, profiled)
+}
+
+/// Each article's terms in `taxonomy`, by index, each once.
+fn term_ids(articles: &[Article], taxonomy: &Taxonomy) -> Vec<Vec<usize>> {
+    articles
+        .iter()
+        .map(|a| {
+            let mut ids: Vec<usize> = a.term_slugs[taxonomy.kind as usize]
+                .iter()
+                .filter_map(|s| taxonomy.index_of_slug(s))
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        })
+        .collect()
+}
+
+/// Sets each term's connections: the actors most often named in its articles.
+fn connect(taxonomy: &mut Taxonomy, actor_ids: &[Vec<usize>]) {
+    let is_actors = taxonomy.kind == TaxonomyKind::Actors;
+    let connections: Vec<Vec<(usize, usize)>> = taxonomy
+        .terms
+        .par_iter()
+        .enumerate()
+        .map(|(me, term)| {
+            let mut counts: HashMap<usize, usize> = HashMap::default();
+            for &a in &term.articles {
+                for &actor in &actor_ids[a] {
+                    if !(is_actors && actor == me) {
+                        *counts.entry(actor).or_default() += 1;
+                    }
+                }
+            }
+            let mut counts: Vec<(usize, usize)> = counts.into_iter().collect();
+            counts.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            counts.truncate(CONNECTIONS);
+            counts
+        })
+        .collect();
+    for (term, c) in taxonomy.terms.iter_mut().zip(connections) {
+        term.connections = c;
+    }
+}
+
+/// Each article's related briefings: those sharing the most actors and tags with it
+/// (ties to the nearer in time), at most [`RELATED`], newest first. Candidates are
+/// the [`RELATED_WINDOW`] neighbours in time on each side in every shared term.
+fn related(articles: &[Article], taxonomies: &[Taxonomy; 3]) -> Vec<Vec<usize>> {
+    let kinds = [TaxonomyKind::Actors, TaxonomyKind::Tags];
+    let ids: Vec<Vec<Vec<usize>>> = kinds
+        .iter()
+        .map(|&k| term_ids(articles, &taxonomies[k as usize]))
+        .collect();
+    (0..articles.len())
+        .into_par_iter()
+        .map(|me| {
+            let mut scores: HashMap<usize, usize> = HashMap::default();
+            for (k, kind) in kinds.iter().enumerate() {
+                let taxonomy = &taxonomies[*kind as usize];
+                for &t in &ids[k][me] {
+                    let list = &taxonomy.terms[t].articles;
+                    let Ok(at) = list.binary_search(&me) else {
+                        continue;
+                    };
+                    let from = at.saturating_sub(RELATED_WINDOW);
+                    let to = (at + RELATED_WINDOW + 1).min(list.len());
+                    for &other in &list[from..to] {
+                        if other != me {
+                            *scores.entry(other).or_default() += 1;
+                        }
+                    }
+                }
+            }
+            let mut ranked: Vec<(usize, usize)> = scores.into_iter().collect();
+            ranked.sort_unstable_by(|a, b| {
+                b.1.cmp(&a.1)
+                    .then(a.0.abs_diff(me).cmp(&b.0.abs_diff(me)))
+                    .then(a.0.cmp(&b.0))
+            });
+            let mut chosen: Vec<usize> = ranked.into_iter().take(RELATED).map(|(i, _)| i).collect();
+            chosen.sort_unstable();
+            chosen
+        })
+        .collect()
 }

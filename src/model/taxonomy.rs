@@ -61,10 +61,25 @@ impl TaxonomyKind {
 pub struct Term {
     /// URL segment: `/tags/<slug>/`.
     pub slug: String,
-    /// The most used spelling.
+    /// The profile's name, else the most used spelling.
     pub name: String,
     /// Indexes of the articles naming it, newest first.
     pub articles: Vec<usize>,
+    /// Its profile, by index into the site's profiles.
+    pub profile: Option<usize>,
+    /// The actors most often named in its articles (itself left out), with how many
+    /// of its articles name each: most first, then by name. Set by the site.
+    pub connections: Vec<(usize, usize)>,
+}
+
+/// What profiles tell a taxonomy: each one's index, slug and name, and which slug
+/// each alias slug stands for.
+#[derive(Debug, Default, Clone)]
+pub struct Profiled {
+    /// (profile index, slug, name).
+    pub owned: Vec<(usize, String, String)>,
+    /// Alias slug → the profile's slug.
+    pub aliases: FxHashMap<String, String>,
 }
 
 /// All terms of one kind, sorted by slug.
@@ -75,12 +90,19 @@ pub struct Taxonomy {
     /// Terms by slug.
     pub terms: Vec<Term>,
     by_slug: FxHashMap<String, usize>,
+    /// Alias slug → the slug it stands for.
+    aliases: FxHashMap<String, String>,
 }
 
 impl Taxonomy {
     /// Builds a taxonomy from each article's names with their slugs ([`term_slug`]),
-    /// given in article order (newest first).
-    pub fn build<'a, I, N>(kind: TaxonomyKind, names_by_article: I) -> Taxonomy
+    /// given in article order (newest first). A name that is a profile's alias counts
+    /// for the profile's term, which is shown with the profile's name.
+    pub fn build<'a, I, N>(
+        kind: TaxonomyKind,
+        names_by_article: I,
+        profiled: &Profiled,
+    ) -> Taxonomy
     where
         I: IntoIterator<Item = (usize, N)>,
         N: IntoIterator<Item = (&'a str, &'a str)>,
@@ -90,9 +112,10 @@ impl Taxonomy {
             spellings: Vec<(&'a str, usize)>,
             articles: Vec<usize>,
         }
-        let mut acc: FxHashMap<&'a str, Acc<'a>> = FxHashMap::default();
+        let mut acc: FxHashMap<&str, Acc<'a>> = FxHashMap::default();
         for (article, names) in names_by_article {
             for (name, slug) in names {
+                let slug = profiled.aliases.get(slug).map_or(slug, String::as_str);
                 let entry = acc.entry(slug).or_insert_with(|| Acc {
                     spellings: Vec::new(),
                     articles: Vec::new(),
@@ -110,16 +133,22 @@ impl Taxonomy {
         let mut terms: Vec<Term> = acc
             .into_iter()
             .map(|(slug, a)| {
-                let name = a
-                    .spellings
-                    .iter()
-                    .max_by(|x, y| x.1.cmp(&y.1).then_with(|| y.0.cmp(x.0)))
-                    .map(|(n, _)| n.to_string())
-                    .unwrap_or_default();
+                let profile = profiled.owned.iter().find(|(_, s, _)| s == slug);
+                let name = match profile {
+                    Some((_, _, name)) => name.to_string(),
+                    None => a
+                        .spellings
+                        .iter()
+                        .max_by(|x, y| x.1.cmp(&y.1).then_with(|| y.0.cmp(x.0)))
+                        .map(|(n, _)| n.to_string())
+                        .unwrap_or_default(),
+                };
                 Term {
                     slug: slug.to_string(),
                     name,
                     articles: a.articles,
+                    profile: profile.map(|(i, ..)| *i),
+                    connections: Vec::new(),
                 }
             })
             .collect();
@@ -133,12 +162,20 @@ impl Taxonomy {
             kind,
             terms,
             by_slug,
+            aliases: profiled.aliases.clone(),
         }
     }
 
-    /// The index of the term with this slug.
+    /// The index of the term with this slug, or whose alias has this slug.
     pub fn index_of_slug(&self, slug: &str) -> Option<usize> {
-        self.by_slug.get(slug).copied()
+        match self.by_slug.get(slug) {
+            Some(&i) => Some(i),
+            None => self
+                .aliases
+                .get(slug)
+                .and_then(|s| self.by_slug.get(s))
+                .copied(),
+        }
     }
 
     /// The term a name belongs to.
@@ -161,6 +198,7 @@ mod tests {
             slugged
                 .iter()
                 .map(|(i, n)| (*i, n.iter().map(|(n, s)| (*n, s.as_str())))),
+            &Profiled::default(),
         )
     }
 

@@ -6,10 +6,12 @@
 //! to the site root (`articles/x/`); templates put the page's `root` (`../../`) in
 //! front, so the output works under any path and from the file system.
 
+use super::jsonld;
 use super::plan::PageKind;
 use super::templates::Templates;
 use crate::config::Config;
 use crate::content::article::Article;
+use crate::content::notes::NoteCounts;
 use crate::diagnostics::Diagnostic;
 use crate::model::fingerprint;
 use crate::model::site::Site;
@@ -80,6 +82,9 @@ pub struct ArticleItem<'a> {
     pub word_count: usize,
     /// Minutes to read, at 220 words a minute, at least 1.
     pub reading_minutes: usize,
+    /// The notes, counted by kind: `count`, `kinds` (`kind`, `label`, `count`),
+    /// `summary` (`3 notes: 2 context, 1 fact-check`).
+    pub notes: &'a NoteCounts,
 }
 
 /// The source of an article.
@@ -160,18 +165,24 @@ pub struct Views {
 }
 
 /// The terms an article names in one taxonomy, each once, in the order named.
-fn terms<'a>(
+pub fn terms<'a>(
     site: &'a Site,
     article: &'a Article,
     kind: TaxonomyKind,
 ) -> impl Iterator<Item = &'a Term> {
     let taxonomy = site.taxonomy(kind);
-    let slugs = &article.term_slugs[kind as usize];
-    slugs
+    let ids: Vec<usize> = article.term_slugs[kind as usize]
+        .iter()
+        .filter_map(|slug| taxonomy.index_of_slug(slug))
+        .collect();
+    // `Putin` and `Vladimir Putin` may be one actor: each term once.
+    let unique: Vec<usize> = ids
         .iter()
         .enumerate()
-        .filter(|(i, slug)| !slugs[..*i].contains(slug))
-        .filter_map(|(_, slug)| taxonomy.index_of_slug(slug).map(|i| &taxonomy.terms[i]))
+        .filter(|(i, id)| !ids[..*i].contains(id))
+        .map(|(_, id)| *id)
+        .collect();
+    unique.into_iter().map(move |i| &taxonomy.terms[i])
 }
 
 fn term_links<'a>(site: &'a Site, article: &'a Article, kind: TaxonomyKind) -> Vec<TermLink<'a>> {
@@ -219,6 +230,7 @@ fn item<'a>(site: &'a Site, article: &'a Article) -> ArticleItem<'a> {
         draft: article.front.draft,
         word_count: article.word_count,
         reading_minutes: article.word_count.div_ceil(220).max(1),
+        notes: &article.notes,
     }
 }
 
@@ -250,6 +262,10 @@ impl Views {
         base.hash(&mut h);
         format!("{config:?}").hash(&mut h);
         fingerprint::json(&mut h, &site_value);
+        // Profiles show on term pages and in structured data: few, and rarely edited.
+        for p in &site.profiles {
+            (&p.text, &p.html, p.kind).hash(&mut h);
+        }
         let site_hash = h.finish();
         let name_hashes: Vec<Vec<u64>> = TaxonomyKind::ALL
             .iter()
@@ -385,6 +401,15 @@ impl Views {
             PageKind::Article(i) => {
                 self.item_hashes[i].hash(&mut h);
                 site.articles[i].page_hash.hash(&mut h);
+                for &r in &site.related[i] {
+                    self.entry_hashes[r].hash(&mut h);
+                }
+                // Structured data names the actors and tags with their pages.
+                for kind in [TaxonomyKind::Actors, TaxonomyKind::Tags] {
+                    for t in terms(site, &site.articles[i], kind) {
+                        (&t.name, &t.slug, t.profile).hash(&mut h);
+                    }
+                }
             }
             PageKind::Taxonomy(k) => {
                 for t in &site.taxonomy(k).terms {
@@ -394,6 +419,12 @@ impl Views {
             PageKind::Term(k, i) => {
                 let t = &site.taxonomy(k).terms[i];
                 term(&mut h, t);
+                t.profile.hash(&mut h);
+                let actors = site.taxonomy(TaxonomyKind::Actors);
+                for &(c, n) in &t.connections {
+                    term(&mut h, &actors.terms[c]);
+                    n.hash(&mut h);
+                }
                 for &a in &t.articles {
                     self.entry_hashes[a].hash(&mut h);
                 }
@@ -467,8 +498,14 @@ impl Views {
                     map.insert("key_points".into(), json!(a.front.key_points));
                     map.insert("headings".into(), json!(a.headings));
                     map.insert("extra".into(), a.front.extra.clone());
+                    map.insert("related".into(), self.items(&site.related[i], &root));
+                    let mentioned: Vec<Value> = mentioned(site, a)
+                        .map(|t| json!(term_link(TaxonomyKind::Actors, t)))
+                        .collect();
+                    map.insert("mentions".into(), Value::Array(mentioned));
                 }
                 ctx.insert("article".into(), article);
+                ctx.insert("json_ld".into(), Value::String(jsonld::article(site, i)));
             }
             PageKind::Taxonomy(k) => {
                 let terms: Vec<Value> = site
@@ -486,9 +523,20 @@ impl Views {
             PageKind::Term(k, i) => {
                 let t = &site.taxonomy(k).terms[i];
                 let link = term_link(k, t);
+                let actors = site.taxonomy(TaxonomyKind::Actors);
+                let connections: Vec<Value> = t
+                    .connections
+                    .iter()
+                    .map(|&(c, count)| {
+                        let link = term_link(TaxonomyKind::Actors, &actors.terms[c]);
+                        json!({ "name": link.name, "slug": link.slug, "url": link.url, "count": count })
+                    })
+                    .collect();
+                let profile = site.profile(k, i).map(profile_view).unwrap_or(Value::Null);
                 ctx.insert("taxonomy".into(), taxonomy_view(k));
-                ctx.insert("term".into(), json!({ "name": link.name, "slug": link.slug, "url": link.url, "count": t.articles.len() }));
+                ctx.insert("term".into(), json!({ "name": link.name, "slug": link.slug, "url": link.url, "count": t.articles.len(), "profile": profile, "connections": connections }));
                 ctx.insert("articles".into(), self.items(&t.articles, &root));
+                ctx.insert("json_ld".into(), Value::String(jsonld::term(site, k, i)));
             }
         }
         tera::Context::from_value(Value::Object(ctx)).expect("a map is a valid context")
@@ -513,6 +561,33 @@ impl Views {
         }
         Value::Array(editions)
     }
+}
+
+/// The actors an article's body links to that its front matter does not name.
+pub fn mentioned<'a>(site: &'a Site, a: &'a Article) -> impl Iterator<Item = &'a Term> {
+    let actors = site.taxonomy(TaxonomyKind::Actors);
+    let named: Vec<&Term> = terms(site, a, TaxonomyKind::Actors).collect();
+    a.mentions
+        .iter()
+        .filter_map(move |slug| actors.index_of_slug(slug).map(|i| &actors.terms[i]))
+        .filter(move |t| !named.iter().any(|n| n.slug == t.slug))
+}
+
+/// A profile as templates see it.
+fn profile_view(p: &crate::content::profile::Profile) -> Value {
+    json!({
+        "name": p.name,
+        "aliases": p.aliases,
+        "role": p.role,
+        "country": p.country,
+        "type": p.schema_type,
+        "wikidata": p.wikidata,
+        "wikidata_url": p.wikidata_url(),
+        "url": p.url,
+        "description": p.description,
+        "content": p.html,
+        "extra": p.extra,
+    })
 }
 
 fn taxonomy_view(kind: TaxonomyKind) -> Value {

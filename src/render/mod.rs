@@ -6,6 +6,7 @@
 
 pub mod context;
 pub mod filters;
+pub mod jsonld;
 pub mod plan;
 pub mod templates;
 

@@ -1,0 +1,330 @@
+//! Profiles: `content/actors/<slug>.md` and `content/sources/<slug>.md`.
+//!
+//! A profile gives a term (an actor or a source) a name, other names it goes by, a
+//! few facts and a short text. Its aliases merge into it: an article naming `Putin`
+//! counts for `Vladimir Putin` when `Putin` is one of the profile's aliases.
+
+use super::front_matter::{self, KeyIndex, Split};
+use super::walk::Asset;
+use crate::diagnostics::{display_path, unknown_key_message, Diagnostic};
+use crate::model::slug::term_slug;
+use crate::model::taxonomy::TaxonomyKind;
+use rayon::prelude::*;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// The keys a profile may have.
+pub const PROFILE_KEYS: &[&str] = &[
+    "name",
+    "aliases",
+    "role",
+    "country",
+    "type",
+    "wikidata",
+    "url",
+    "description",
+    "extra",
+];
+
+#[derive(Debug, Deserialize)]
+struct RawProfile {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    aliases: Option<Vec<String>>,
+    #[serde(default)]
+    role: Option<String>,
+    #[serde(default)]
+    country: Option<String>,
+    #[serde(default, rename = "type")]
+    schema_type: Option<String>,
+    #[serde(default)]
+    wikidata: Option<String>,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    extra: Option<serde_yaml::Value>,
+}
+
+/// One actor's or source's profile.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    /// Actors or sources.
+    pub kind: TaxonomyKind,
+    /// The file, relative to the site root.
+    pub file: PathBuf,
+    /// The name, as it should be shown.
+    pub name: String,
+    /// The slug of `name`: the term it describes.
+    pub slug: String,
+    /// Other names it goes by.
+    pub aliases: Vec<String>,
+    /// What the actor does: `President of Russia`.
+    pub role: Option<String>,
+    /// Where the actor is from or based.
+    pub country: Option<String>,
+    /// The schema.org type for structured data: `Person`, `Organization`, `Country`…
+    pub schema_type: Option<String>,
+    /// The Wikidata item: `Q7747`.
+    pub wikidata: Option<String>,
+    /// The outlet's (or actor's) own website.
+    pub url: Option<String>,
+    /// One line about it.
+    pub description: Option<String>,
+    /// Free-form values for templates.
+    pub extra: serde_json::Value,
+    /// The body, as Markdown.
+    pub body: String,
+    /// The line the body starts on, and its offset, for diagnostics.
+    pub body_offset: usize,
+    /// The whole file, for diagnostics.
+    pub text: String,
+    /// Where `name:` is, for messages about it.
+    pub name_at: (usize, usize),
+    /// The body as HTML, once rendered.
+    pub html: String,
+    /// What rendering the body found.
+    pub render_diagnostics: Vec<Diagnostic>,
+    /// Whether `html` is up to date.
+    pub rendered: bool,
+}
+
+impl Profile {
+    /// `https://www.wikidata.org/wiki/Q7747`, when a Wikidata item is given.
+    pub fn wikidata_url(&self) -> Option<String> {
+        self.wikidata
+            .as_ref()
+            .map(|q| format!("https://www.wikidata.org/wiki/{q}"))
+    }
+}
+
+/// The folder name under `content/` of a kind's profiles.
+pub fn kind_of_folder(folder: &str) -> Option<TaxonomyKind> {
+    match folder {
+        "actors" => Some(TaxonomyKind::Actors),
+        "sources" => Some(TaxonomyKind::Sources),
+        _ => None,
+    }
+}
+
+/// Reads every profile in parallel: the profiles, and the problems found.
+pub fn load_all(root: &Path, files: &[Asset]) -> (Vec<Profile>, Vec<Diagnostic>) {
+    let loaded: Vec<(Option<Profile>, Vec<Diagnostic>)> =
+        files.par_iter().map(|f| load(root, f)).collect();
+    let mut profiles = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (p, d) in loaded {
+        profiles.extend(p);
+        diagnostics.extend(d);
+    }
+    (profiles, diagnostics)
+}
+
+/// Reads one profile (`actors/x.md` or `sources/x.md` under `content/`).
+pub fn load(root: &Path, file: &Asset) -> (Option<Profile>, Vec<Diagnostic>) {
+    let path = display_path(root, &file.src);
+    let Some(kind) = file.rel.split('/').next().and_then(kind_of_folder) else {
+        return (None, Vec::new());
+    };
+    let text = match std::fs::read(&file.src).map(String::from_utf8) {
+        Ok(Ok(t)) => front_matter::normalize(t),
+        Ok(Err(_)) => {
+            let d = Diagnostic::error(path, "expected UTF-8 text, found bytes that are not UTF-8");
+            return (None, vec![d]);
+        }
+        Err(e) => return (None, vec![Diagnostic::error(path, format!("cannot read: {e}"))]),
+    };
+    let split = match front_matter::split(&path, &text) {
+        Ok(s) => s,
+        Err(d) => return (None, vec![d]),
+    };
+    let (profile, diagnostics) = parse(&path, &text, &split, kind, &file.rel);
+    (profile, diagnostics)
+}
+
+fn parse(
+    path: &Path,
+    text: &str,
+    split: &Split<'_>,
+    kind: TaxonomyKind,
+    rel: &str,
+) -> (Option<Profile>, Vec<Diagnostic>) {
+    let index = KeyIndex::new(split.yaml, split.yaml_line);
+    let mut diagnostics = Vec::new();
+    let mut unknown = Vec::new();
+    let de = serde_yaml::Deserializer::from_str(split.yaml);
+    let raw: RawProfile = match serde_ignored::deserialize(de, |p| unknown.push(p.to_string())) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let d = front_matter::yaml_error(path, text, split, &index, &e);
+            return (None, vec![d]);
+        }
+    };
+    let fence = (split.yaml_line - 1, 1);
+    for key in &unknown {
+        if key.contains('.') {
+            continue;
+        }
+        let (line, col) = index.key(key, 0).unwrap_or(fence);
+        let message = unknown_key_message("profile key", key, PROFILE_KEYS);
+        diagnostics.push(Diagnostic::warning(path, message).at(line, col, text));
+    }
+    let at = |key: &str| index.value(key).unwrap_or(fence);
+    let mut errors = Vec::new();
+    let name = raw.name.unwrap_or_default().trim().to_string();
+    if name.is_empty() && index.value("name").is_none() {
+        errors.push(
+            Diagnostic::error(path, "missing required key `name`").at(fence.0, fence.1, text),
+        );
+    }
+    let mut error = |key: &str, message: String| {
+        let (line, col) = at(key);
+        errors.push(Diagnostic::error(path, format!("{key}: {message}")).at(line, col, text));
+    };
+    if name.is_empty() && index.value("name").is_some() {
+        error("name", "expected a name, found an empty string".into());
+    }
+    let wikidata = raw.wikidata.and_then(|w| {
+        let id = w
+            .trim()
+            .trim_start_matches("https://www.wikidata.org/wiki/")
+            .trim_start_matches("http://www.wikidata.org/wiki/")
+            .to_string();
+        let valid = id.len() > 1
+            && id.starts_with('Q')
+            && id[1..].bytes().all(|b| b.is_ascii_digit());
+        if !valid {
+            error(
+                "wikidata",
+                format!("expected a Wikidata item such as Q7747, found {w:?}"),
+            );
+        }
+        valid.then_some(id)
+    });
+    let url = raw.url.map(|u| u.trim().to_string()).filter(|u| !u.is_empty());
+    if let Some(u) = &url {
+        if !matches!(url::Url::parse(u), Ok(p) if matches!(p.scheme(), "http" | "https")) {
+            error("url", format!("expected an http or https URL, found {u:?}"));
+        }
+    }
+    let schema_type = raw.schema_type.map(|t| t.trim().to_string());
+    if let Some(t) = &schema_type {
+        if t.is_empty() || !t.chars().all(|c| c.is_ascii_alphanumeric()) {
+            error(
+                "type",
+                format!("expected a schema.org type such as Person or Organization, found {t:?}"),
+            );
+        }
+    }
+    let extra = match raw.extra.map(serde_json::to_value).transpose() {
+        Ok(v) => v.unwrap_or_else(|| serde_json::Value::Object(Default::default())),
+        Err(e) => {
+            error("extra", format!("cannot be passed to templates: {e}"));
+            serde_json::Value::Null
+        }
+    };
+    let name_at = index.value("name").unwrap_or(fence);
+    let has_errors = !errors.is_empty();
+    diagnostics.append(&mut errors);
+    if has_errors {
+        return (None, diagnostics);
+    }
+    let slug = term_slug(&name);
+    // The file's own name, without `.md`, should be the slug of `name`.
+    let stem = rel
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches(".md")
+        .trim_end_matches(".MD");
+    if stem != slug {
+        diagnostics.push(
+            Diagnostic::warning(
+                path,
+                format!(
+                    "name {name:?} has the slug `{slug}`, not `{stem}`: rename the file to {}/{slug}.md",
+                    kind.key()
+                ),
+            )
+            .at(name_at.0, name_at.1, text),
+        );
+    }
+    let clean = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let mut aliases: Vec<String> = raw
+        .aliases
+        .unwrap_or_default()
+        .into_iter()
+        .map(|a| a.trim().to_string())
+        .filter(|a| !a.is_empty() && term_slug(a) != slug)
+        .collect();
+    aliases.dedup();
+    let profile = Profile {
+        kind,
+        file: path.to_path_buf(),
+        name,
+        slug,
+        aliases,
+        role: clean(raw.role),
+        country: clean(raw.country),
+        schema_type,
+        wikidata,
+        url,
+        description: clean(raw.description),
+        extra,
+        body: split.body.to_string(),
+        body_offset: split.body_offset,
+        text: text.to_string(),
+        name_at,
+        html: String::new(),
+        render_diagnostics: Vec::new(),
+        rendered: false,
+    };
+    (Some(profile), diagnostics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_text(rel: &str, text: &str) -> (Option<Profile>, Vec<String>) {
+        let path = Path::new("content").join(rel);
+        let split = front_matter::split(&path, text).unwrap();
+        let (p, d) = parse(&path, text, &split, TaxonomyKind::Actors, rel);
+        (p, d.iter().map(|d| d.to_string().lines().next().unwrap().to_string()).collect())
+    }
+
+    #[test]
+    fn a_profile_has_its_names_and_facts() {
+        let (p, d) = parse_text(
+            "actors/vladimir-putin.md",
+            "---\nname: Vladimir Putin\naliases: [Putin, ' ', vladimir putin]\nrole: President of Russia\nwikidata: https://www.wikidata.org/wiki/Q7747\ntype: Person\n---\nBody.\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let p = p.unwrap();
+        assert_eq!(p.slug, "vladimir-putin");
+        assert_eq!(p.aliases, vec!["Putin"]);
+        assert_eq!(p.wikidata_url().unwrap(), "https://www.wikidata.org/wiki/Q7747");
+        assert_eq!(p.body, "Body.\n");
+    }
+
+    #[test]
+    fn bad_values_are_errors_at_their_place_and_a_wrong_file_name_a_warning() {
+        let (p, d) = parse_text("actors/x.md", "---\nname: A\nwikidata: 7747\nnam: y\n---\n");
+        assert!(p.is_none());
+        assert_eq!(
+            d,
+            vec![
+                "warning: content/actors/x.md:4:1: unknown profile key `nam` (did you mean `name`?)",
+                "error: content/actors/x.md:3:11: wikidata: expected a Wikidata item such as Q7747, found \"7747\"",
+            ]
+        );
+        let (p, d) = parse_text("actors/putin.md", "---\nname: Vladimir Putin\n---\n");
+        assert!(p.is_some());
+        assert_eq!(
+            d,
+            vec!["warning: content/actors/putin.md:2:7: name \"Vladimir Putin\" has the slug `vladimir-putin`, not `putin`: rename the file to actors/vladimir-putin.md"]
+        );
+    }
+}

@@ -1,0 +1,142 @@
+//! Structured data: schema.org JSON-LD for article and term pages.
+//!
+//! An article is a `NewsArticle`: `about` the actors its front matter names,
+//! `mentions` of the others its body links to, `isBasedOn` its source story. A term
+//! page is a `CollectionPage` `about` the actor, source or topic; a profile's
+//! Wikidata item becomes `sameAs`. The text is safe inside `<script>`.
+
+use super::context::{mentioned, terms};
+use crate::model::site::Site;
+use crate::model::taxonomy::{TaxonomyKind, Term};
+use serde_json::{json, Map, Value};
+
+/// The JSON-LD of the article at `i`.
+pub fn article(site: &Site, i: usize) -> String {
+    let a = &site.articles[i];
+    let config = &site.config;
+    let url = config.permalink(&format!("articles/{}/", a.slug));
+    let datetime = if a.front.date.has_time {
+        a.front.date.rfc3339()
+    } else {
+        a.front.date.day().to_string()
+    };
+    let publisher = json!({ "@type": "Organization", "name": config.title, "url": config.permalink("") });
+    let mut data = Map::new();
+    data.insert("@context".into(), json!("https://schema.org"));
+    data.insert("@type".into(), json!("NewsArticle"));
+    data.insert("headline".into(), json!(a.front.title));
+    data.insert("url".into(), json!(url));
+    data.insert("mainEntityOfPage".into(), json!(url));
+    data.insert("datePublished".into(), json!(datetime));
+    data.insert("inLanguage".into(), json!(config.language));
+    data.insert("wordCount".into(), json!(a.word_count));
+    if !a.summary.is_empty() {
+        data.insert("description".into(), json!(a.summary));
+    }
+    data.insert("publisher".into(), publisher.clone());
+    data.insert("author".into(), publisher);
+    let tags: Vec<&str> = terms(site, a, TaxonomyKind::Tags)
+        .map(|t| t.name.as_str())
+        .collect();
+    if !tags.is_empty() {
+        data.insert("keywords".into(), json!(tags));
+    }
+    let about: Vec<Value> = terms(site, a, TaxonomyKind::Actors)
+        .map(|t| thing(site, TaxonomyKind::Actors, t))
+        .collect();
+    if !about.is_empty() {
+        data.insert("about".into(), Value::Array(about));
+    }
+    let mentions: Vec<Value> = mentioned(site, a)
+        .map(|t| thing(site, TaxonomyKind::Actors, t))
+        .collect();
+    if !mentions.is_empty() {
+        data.insert("mentions".into(), Value::Array(mentions));
+    }
+    let source = &a.front.source;
+    let mut based = Map::new();
+    based.insert("@type".into(), json!("CreativeWork"));
+    if let Some(u) = &source.url {
+        based.insert("url".into(), json!(u));
+    }
+    let outlet = terms(site, a, TaxonomyKind::Sources).next();
+    let outlet_name = outlet.map_or(source.name.as_str(), |t| t.name.as_str());
+    based.insert("publisher".into(), json!({ "@type": "Organization", "name": outlet_name }));
+    if let Some(author) = &source.author {
+        based.insert("author".into(), json!({ "@type": "Person", "name": author }));
+    }
+    if let Some(p) = &source.published {
+        based.insert("datePublished".into(), json!(p.day().to_string()));
+    }
+    data.insert("isBasedOn".into(), Value::Object(based));
+    script_safe(&Value::Object(data))
+}
+
+/// The JSON-LD of one term's page.
+pub fn term(site: &Site, kind: TaxonomyKind, i: usize) -> String {
+    let t = &site.taxonomy(kind).terms[i];
+    let url = site.config.permalink(&format!("{}/{}/", kind.key(), t.slug));
+    let data = json!({
+        "@context": "https://schema.org",
+        "@type": "CollectionPage",
+        "name": t.name,
+        "url": url,
+        "about": thing(site, kind, t),
+    });
+    script_safe(&data)
+}
+
+/// An actor, source or topic as a schema.org thing, with its page and Wikidata item.
+fn thing(site: &Site, kind: TaxonomyKind, t: &Term) -> Value {
+    let profile = t.profile.map(|p| &site.profiles[p]);
+    let default_type = match kind {
+        TaxonomyKind::Sources => "Organization",
+        TaxonomyKind::Tags => "DefinedTerm",
+        TaxonomyKind::Actors => "Thing",
+    };
+    let schema_type = profile
+        .and_then(|p| p.schema_type.as_deref())
+        .unwrap_or(default_type);
+    let mut v = Map::new();
+    v.insert("@type".into(), json!(schema_type));
+    v.insert("name".into(), json!(t.name));
+    v.insert(
+        "url".into(),
+        json!(site.config.permalink(&format!("{}/{}/", kind.key(), t.slug))),
+    );
+    if let Some(p) = profile {
+        if !p.aliases.is_empty() {
+            v.insert("alternateName".into(), json!(p.aliases));
+        }
+        if let Some(d) = p.role.as_ref().or(p.description.as_ref()) {
+            v.insert("description".into(), json!(d));
+        }
+        let same: Vec<String> = p.wikidata_url().into_iter().chain(p.url.clone()).collect();
+        if !same.is_empty() {
+            v.insert("sameAs".into(), json!(same));
+        }
+    }
+    Value::Object(v)
+}
+
+/// JSON with `<`, `>` and `&` escaped, so no text in it can close the `<script>`.
+fn script_safe(v: &Value) -> String {
+    serde_json::to_string(v)
+        .expect("JSON values serialise")
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_safe_json_cannot_close_the_script() {
+        let s = script_safe(&json!({ "headline": "</script><b>&" }));
+        assert_eq!(s, r#"{"headline":"\u003c/script\u003e\u003cb\u003e\u0026"}"#);
+        let back: Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(back["headline"], "</script><b>&");
+    }
+}
