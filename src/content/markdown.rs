@@ -592,7 +592,7 @@ fn summary_and_words(events: &[Event<'_>]) -> (String, usize) {
 }
 
 /// Ids the page around an article body already uses (the theme's skip-link target).
-pub const RESERVED_IDS: &[&str] = &["main"];
+pub const RESERVED_IDS: &[&str] = &["main", "related-heading"];
 
 /// Gives every heading an id: its own `{#id}` if written, else the slug of its text,
 /// made unique on the page with `-1`, `-2`, …, never taking an id that is written
