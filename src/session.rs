@@ -497,14 +497,13 @@ impl Session {
             .cloned()
             .collect();
         let config = self.config.clone().unwrap_or_else(Config::placeholder);
-        let (mut site, site_diagnostics) =
-            Site::new(
-                config,
-                included,
-                self.profiles.clone(),
-                assets,
-                self.statics.assets.clone(),
-            );
+        let (mut site, site_diagnostics) = Site::new(
+            config,
+            included,
+            self.profiles.clone(),
+            assets,
+            self.statics.assets.clone(),
+        );
         laps.lap("model");
         let bodies = site.render_bodies(self.incremental);
         laps.lap("bodies");

@@ -7,8 +7,8 @@
 use super::front_matter::{self, FrontMatter};
 use super::markdown::{self, ActorRef, Heading, Links, Origin, Settings};
 use super::notes::NoteCounts;
-use crate::config::Annotations;
 use super::walk::Asset;
+use crate::config::Annotations;
 use crate::diagnostics::{display_path, Diagnostic};
 use crate::model::slug::{slugify, term_slug};
 use crate::model::taxonomy::TaxonomyKind;

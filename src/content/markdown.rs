@@ -11,9 +11,7 @@ use super::notes::{self, Note, NoteCounts};
 use crate::config::Callouts;
 use crate::diagnostics::Diagnostic;
 use crate::model::slug::slugify;
-use pulldown_cmark::{
-    html, BlockQuoteKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
-};
+use pulldown_cmark::{html, BlockQuoteKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -331,7 +329,8 @@ fn autolink_targets(actors: &[String], links: &dyn Links) -> Vec<Pending> {
         match targets.iter_mut().find(|t| t.slug == actor.slug) {
             Some(t) => {
                 t.names.extend(names);
-                t.names.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+                t.names
+                    .sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
                 t.names.dedup();
             }
             None => targets.push(Pending {
@@ -565,9 +564,9 @@ fn summary_and_words(events: &[Event<'_>]) -> (String, usize) {
                     }
                 }
             }
-            Event::Start(
-                Tag::BlockQuote(_) | Tag::List(_) | Tag::Table(_) | Tag::HtmlBlock,
-            ) => depth += 1,
+            Event::Start(Tag::BlockQuote(_) | Tag::List(_) | Tag::Table(_) | Tag::HtmlBlock) => {
+                depth += 1
+            }
             Event::End(
                 TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Table | TagEnd::HtmlBlock,
             ) => depth = depth.saturating_sub(1),
@@ -604,11 +603,8 @@ fn assign_heading_ids(
     let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
     used.extend(reserved);
     for event in events.iter() {
-        match event {
-            Event::Start(Tag::Heading { id: Some(id), .. }) => {
-                used.insert(id.to_string());
-            }
-            _ => {}
+        if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
+            used.insert(id.to_string());
         }
     }
     let mut headings = Vec::new();
@@ -829,7 +825,13 @@ mod tests {
 
     /// The HTML and the first lines of the diagnostics, for a snapshot.
     fn snapshot(r: &Rendered, d: &[String]) -> String {
-        format!("{}\n--- notes: {:?}\n--- mentions: {:?}\n--- diagnostics:\n{}", r.html, r.notes.summary, r.mentions, d.join("\n"))
+        format!(
+            "{}\n--- notes: {:?}\n--- mentions: {:?}\n--- diagnostics:\n{}",
+            r.html,
+            r.notes.summary,
+            r.mentions,
+            d.join("\n")
+        )
     }
 
     #[test]
@@ -889,7 +891,11 @@ mod tests {
 
     #[test]
     fn an_actor_already_wikilinked_is_not_autolinked_again() {
-        let (r, _) = run_with("[[Putin]] spoke; Putin listened.\n", &["Vladimir Putin"], true);
+        let (r, _) = run_with(
+            "[[Putin]] spoke; Putin listened.\n",
+            &["Vladimir Putin"],
+            true,
+        );
         assert_eq!(r.html.matches("<a ").count(), 1, "{}", r.html);
     }
 }

@@ -91,9 +91,9 @@ pub fn kind_of<'k>(label: &str, kinds: &'k [String]) -> Option<&'k str> {
         .iter()
         .filter(|k| {
             let k = k.to_lowercase();
-            lower.strip_prefix(&k).is_some_and(|rest| {
-                rest.is_empty() || rest.starts_with(['-', '_', ':', '.'])
-            })
+            lower
+                .strip_prefix(&k)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['-', '_', ':', '.']))
         })
         .max_by_key(|k| k.len())
         .map(String::as_str)
@@ -222,7 +222,13 @@ pub fn end_notes(notes: &[Note<'_>]) -> String {
 pub fn ids(count: usize) -> impl Iterator<Item = String> {
     ["notes-heading".to_string()]
         .into_iter()
-        .chain((1..=count).flat_map(|n| [format!("note-{n}"), format!("ref-{n}"), format!("note-toggle-{n}")]))
+        .chain((1..=count).flat_map(|n| {
+            [
+                format!("note-{n}"),
+                format!("ref-{n}"),
+                format!("note-toggle-{n}"),
+            ]
+        }))
 }
 
 /// Block content made phrasing, to sit inside a sentence: paragraphs, lists, quotes
@@ -261,9 +267,7 @@ fn phrasing<'a>(events: &[Event<'a>]) -> Vec<Event<'a>> {
                 | TagEnd::TableRow
                 | TagEnd::TableCell,
             ) => close(),
-            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) | Event::Rule => {
-                continue
-            }
+            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) | Event::Rule => continue,
             // Raw block HTML would break out of the sentence: shown as text.
             Event::Html(h) => Event::Text(h.clone()),
             Event::Text(t) if code => Event::Text(t.clone()),
@@ -276,7 +280,13 @@ fn phrasing<'a>(events: &[Event<'a>]) -> Vec<Event<'a>> {
 /// A word safe in a class name.
 fn css_word(kind: &str) -> String {
     kind.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect()
 }
 
@@ -289,7 +299,9 @@ mod tests {
     use super::*;
 
     fn kinds() -> Vec<String> {
-        ["context", "analysis", "fact-check", "fact"].map(String::from).to_vec()
+        ["context", "analysis", "fact-check", "fact"]
+            .map(String::from)
+            .to_vec()
     }
 
     #[test]
@@ -306,7 +318,10 @@ mod tests {
     #[test]
     fn counts_follow_the_configured_order_then_plain_notes() {
         let k = kinds();
-        let c = NoteCounts::new(&[Some("fact-check"), None, Some("context"), Some("context")], &k);
+        let c = NoteCounts::new(
+            &[Some("fact-check"), None, Some("context"), Some("context")],
+            &k,
+        );
         assert_eq!(c.summary, "4 notes: 2 context, 1 fact-check, 1 other");
         assert_eq!(c.kinds[1].label, "Fact-check");
         assert_eq!(NoteCounts::new(&[None], &k).summary, "1 note");

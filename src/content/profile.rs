@@ -134,7 +134,12 @@ pub fn load(root: &Path, file: &Asset) -> (Option<Profile>, Vec<Diagnostic>) {
             let d = Diagnostic::error(path, "expected UTF-8 text, found bytes that are not UTF-8");
             return (None, vec![d]);
         }
-        Err(e) => return (None, vec![Diagnostic::error(path, format!("cannot read: {e}"))]),
+        Err(e) => {
+            return (
+                None,
+                vec![Diagnostic::error(path, format!("cannot read: {e}"))],
+            )
+        }
     };
     let split = match front_matter::split(&path, &text) {
         Ok(s) => s,
@@ -192,9 +197,8 @@ fn parse(
             .trim_start_matches("https://www.wikidata.org/wiki/")
             .trim_start_matches("http://www.wikidata.org/wiki/")
             .to_string();
-        let valid = id.len() > 1
-            && id.starts_with('Q')
-            && id[1..].bytes().all(|b| b.is_ascii_digit());
+        let valid =
+            id.len() > 1 && id.starts_with('Q') && id[1..].bytes().all(|b| b.is_ascii_digit());
         if !valid {
             error(
                 "wikidata",
@@ -203,7 +207,10 @@ fn parse(
         }
         valid.then_some(id)
     });
-    let url = raw.url.map(|u| u.trim().to_string()).filter(|u| !u.is_empty());
+    let url = raw
+        .url
+        .map(|u| u.trim().to_string())
+        .filter(|u| !u.is_empty());
     if let Some(u) = &url {
         if !matches!(url::Url::parse(u), Ok(p) if matches!(p.scheme(), "http" | "https")) {
             error("url", format!("expected an http or https URL, found {u:?}"));
@@ -292,7 +299,12 @@ mod tests {
         let path = Path::new("content").join(rel);
         let split = front_matter::split(&path, text).unwrap();
         let (p, d) = parse(&path, text, &split, TaxonomyKind::Actors, rel);
-        (p, d.iter().map(|d| d.to_string().lines().next().unwrap().to_string()).collect())
+        (
+            p,
+            d.iter()
+                .map(|d| d.to_string().lines().next().unwrap().to_string())
+                .collect(),
+        )
     }
 
     #[test]
@@ -305,7 +317,10 @@ mod tests {
         let p = p.unwrap();
         assert_eq!(p.slug, "vladimir-putin");
         assert_eq!(p.aliases, vec!["Putin"]);
-        assert_eq!(p.wikidata_url().unwrap(), "https://www.wikidata.org/wiki/Q7747");
+        assert_eq!(
+            p.wikidata_url().unwrap(),
+            "https://www.wikidata.org/wiki/Q7747"
+        );
         assert_eq!(p.body, "Body.\n");
     }
 

@@ -130,7 +130,11 @@ impl Site {
             .collect();
         for (p, named) in profiles.iter().zip(named) {
             if !named {
-                let aliases = if p.aliases.is_empty() { "" } else { " or any of its aliases" };
+                let aliases = if p.aliases.is_empty() {
+                    ""
+                } else {
+                    " or any of its aliases"
+                };
                 diagnostics.push(
                     Diagnostic::warning(
                         &p.file,
@@ -332,7 +336,9 @@ fn index_profiles(
                     .map(|(_, o)| o.name.clone())
                     .or_else(|| {
                         aliases.get(&slug).and_then(|s| {
-                            own.iter().find(|(_, o)| o.slug == *s).map(|(_, o)| o.name.clone())
+                            own.iter()
+                                .find(|(_, o)| o.slug == *s)
+                                .map(|(_, o)| o.name.clone())
                         })
                     });
                 match clash {

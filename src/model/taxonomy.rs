@@ -98,11 +98,7 @@ impl Taxonomy {
     /// Builds a taxonomy from each article's names with their slugs ([`term_slug`]),
     /// given in article order (newest first). A name that is a profile's alias counts
     /// for the profile's term, which is shown with the profile's name.
-    pub fn build<'a, I, N>(
-        kind: TaxonomyKind,
-        names_by_article: I,
-        profiled: &Profiled,
-    ) -> Taxonomy
+    pub fn build<'a, I, N>(kind: TaxonomyKind, names_by_article: I, profiled: &Profiled) -> Taxonomy
     where
         I: IntoIterator<Item = (usize, N)>,
         N: IntoIterator<Item = (&'a str, &'a str)>,

@@ -20,7 +20,8 @@ pub fn article(site: &Site, i: usize) -> String {
     } else {
         a.front.date.day().to_string()
     };
-    let publisher = json!({ "@type": "Organization", "name": config.title, "url": config.permalink("") });
+    let publisher =
+        json!({ "@type": "Organization", "name": config.title, "url": config.permalink("") });
     let mut data = Map::new();
     data.insert("@context".into(), json!("https://schema.org"));
     data.insert("@type".into(), json!("NewsArticle"));
@@ -61,9 +62,15 @@ pub fn article(site: &Site, i: usize) -> String {
     }
     let outlet = terms(site, a, TaxonomyKind::Sources).next();
     let outlet_name = outlet.map_or(source.name.as_str(), |t| t.name.as_str());
-    based.insert("publisher".into(), json!({ "@type": "Organization", "name": outlet_name }));
+    based.insert(
+        "publisher".into(),
+        json!({ "@type": "Organization", "name": outlet_name }),
+    );
     if let Some(author) = &source.author {
-        based.insert("author".into(), json!({ "@type": "Person", "name": author }));
+        based.insert(
+            "author".into(),
+            json!({ "@type": "Person", "name": author }),
+        );
     }
     if let Some(p) = &source.published {
         based.insert("datePublished".into(), json!(p.day().to_string()));
@@ -75,7 +82,9 @@ pub fn article(site: &Site, i: usize) -> String {
 /// The JSON-LD of one term's page.
 pub fn term(site: &Site, kind: TaxonomyKind, i: usize) -> String {
     let t = &site.taxonomy(kind).terms[i];
-    let url = site.config.permalink(&format!("{}/{}/", kind.key(), t.slug));
+    let url = site
+        .config
+        .permalink(&format!("{}/{}/", kind.key(), t.slug));
     let data = json!({
         "@context": "https://schema.org",
         "@type": "CollectionPage",
@@ -102,7 +111,9 @@ fn thing(site: &Site, kind: TaxonomyKind, t: &Term) -> Value {
     v.insert("name".into(), json!(t.name));
     v.insert(
         "url".into(),
-        json!(site.config.permalink(&format!("{}/{}/", kind.key(), t.slug))),
+        json!(site
+            .config
+            .permalink(&format!("{}/{}/", kind.key(), t.slug))),
     );
     if let Some(p) = profile {
         if !p.aliases.is_empty() {
@@ -135,7 +146,10 @@ mod tests {
     #[test]
     fn script_safe_json_cannot_close_the_script() {
         let s = script_safe(&json!({ "headline": "</script><b>&" }));
-        assert_eq!(s, r#"{"headline":"\u003c/script\u003e\u003cb\u003e\u0026"}"#);
+        assert_eq!(
+            s,
+            r#"{"headline":"\u003c/script\u003e\u003cb\u003e\u0026"}"#
+        );
         let back: Value = serde_json::from_str(&s).unwrap();
         assert_eq!(back["headline"], "</script><b>&");
     }

@@ -86,7 +86,7 @@ fn article_pages_escape_front_matter_and_resolve_links() {
         "{first}"
     );
     assert!(first.contains(r#"<a href="../../actors/vladimir-putin/">Putin</a>"#));
-    assert!(first.contains(r#"<a href="../the-bundle/#map">link</a>"#));
+    assert!(first.contains(r#"<a href="../../articles/the-bundle/#map">link</a>"#));
     assert!(first.contains(r#"<h2 id="background">Background</h2>"#));
     assert!(first.contains(
         r#"<link rel="canonical" href="https://example.org/briefings/articles/first/">"#
@@ -94,7 +94,7 @@ fn article_pages_escape_front_matter_and_resolve_links() {
     assert!(first.contains(r#"<link rel="stylesheet" href="../../style.css">"#));
     let second = read(out.path(), "articles/second/index.html");
     assert!(
-        second.contains(r#"<a href="../first/">the first</a>"#),
+        second.contains(r#"<a href="../../articles/first/">the first</a>"#),
         "{second}"
     );
     assert!(second.contains("<li>One point</li>"));

@@ -157,6 +157,18 @@ fn every_edit_gives_what_a_full_build_gives() {
     std::fs::remove_file(&t).unwrap();
     desk.step("the override removed", &[t]);
 
+    // A profile whose aliases take over a term: its page moves, and the bodies that
+    // link it are rendered again.
+    let profile = desk.write(
+        "content/actors/united-states.md",
+        "---\nname: United States\naliases: [U.S., US]\n---\nA profile.\n",
+    );
+    desk.step("a profile with aliases", std::slice::from_ref(&profile));
+    desk.edit("content/actors/united-states.md", "A profile.", "Edited.");
+    desk.step("a profile edited", std::slice::from_ref(&profile));
+    std::fs::remove_file(&profile).unwrap();
+    desk.step("a profile removed", &[profile]);
+
     let p = desk.edit("site.toml", "Test Desk", "Night Desk");
     let r = desk.step("a config edit", &[p]);
     assert_eq!(r.bodies, 0, "{r:?}");

@@ -1,5 +1,6 @@
 //! Integration tests: fixture sites built through the library and the real binary.
 
+mod annotations;
 mod build;
 mod diagnostics;
 mod incremental;
