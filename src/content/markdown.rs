@@ -138,6 +138,7 @@ pub fn render(
             Vec::new()
         },
         notes: Vec::new(),
+        deferred: Vec::new(),
         out: Vec::with_capacity(events.len()),
         mentions: &mut mentions,
         diagnostics,
@@ -160,9 +161,10 @@ pub fn render(
             );
         }
     }
+    let references: Vec<usize> = notes.iter().map(|(_, _, refs)| *refs).collect();
     let notes: Vec<Note<'_>> = notes.into_iter().map(|(_, note, _)| note).collect();
     let (first_paragraph, word_count) = summary_and_words(&events);
-    let headings = assign_heading_ids(&mut events, notes::ids(notes.len()));
+    let headings = assign_heading_ids(&mut events, notes::ids(&references));
     let mut out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     out.push_str(&notes::end_notes(&notes));
@@ -312,6 +314,9 @@ struct Pending {
     slug: String,
     /// Its names, longest first.
     names: Vec<String>,
+    /// Linked already: its names are still looked for, so that a shorter name of
+    /// another actor is never linked inside one of them.
+    linked: bool,
 }
 
 /// The actors of the front matter that resolve, each once, with every name to look for.
@@ -324,6 +329,13 @@ fn autolink_targets(actors: &[String], links: &dyn Links) -> Vec<Pending> {
         let mut names: Vec<String> = actor.names.clone();
         names.push(name.clone());
         names.retain(|n| !n.trim().is_empty());
+        // Smart punctuation writes `d'Ivoire` as `d’Ivoire`.
+        let curly: Vec<String> = names
+            .iter()
+            .filter(|n| n.contains('\''))
+            .map(|n| n.replace('\'', "\u{2019}"))
+            .collect();
+        names.extend(curly);
         names.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         names.dedup();
         match targets.iter_mut().find(|t| t.slug == actor.slug) {
@@ -337,6 +349,7 @@ fn autolink_targets(actors: &[String], links: &dyn Links) -> Vec<Pending> {
                 href: actor.href,
                 slug: actor.slug,
                 names,
+                linked: false,
             }),
         }
     }
@@ -364,6 +377,9 @@ struct Walk<'a, 'b> {
     /// Notes shown, in order of first reference: the definition's index, the note,
     /// and how many references it had so far.
     notes: Vec<(usize, Note<'a>, usize)>,
+    /// Notes referenced inside a link or a heading, which cannot hold them: written
+    /// as soon as the link or heading ends.
+    deferred: Vec<String>,
     out: Vec<Event<'a>>,
     mentions: &'b mut Vec<String>,
     diagnostics: &'b mut Vec<Diagnostic>,
@@ -376,14 +392,32 @@ impl<'a> Walk<'a, '_> {
             Event::Start(Tag::Link { dest_url, .. }) => {
                 self.depth.link += 1;
                 // An actor linked already needs no autolink later.
-                self.pending.retain(|p| p.href != dest_url.as_ref());
+                for p in &mut self.pending {
+                    p.linked |= p.href == dest_url.as_ref();
+                }
             }
-            Event::End(TagEnd::Link) => self.depth.link = self.depth.link.saturating_sub(1),
+            Event::End(TagEnd::Link) => {
+                self.depth.link = self.depth.link.saturating_sub(1);
+                self.out.push(event);
+                self.flush();
+                return;
+            }
+            // A link written as raw HTML holds no autolink and no note either.
+            Event::InlineHtml(h) if is_tag(h, "a") => self.depth.link += 1,
+            Event::InlineHtml(h) if is_tag(h, "/a") => {
+                self.depth.link = self.depth.link.saturating_sub(1);
+                self.out.push(event);
+                self.flush();
+                return;
+            }
             Event::Start(Tag::Image { .. }) => self.depth.image += 1,
             Event::End(TagEnd::Image) => self.depth.image = self.depth.image.saturating_sub(1),
             Event::Start(Tag::Heading { .. }) => self.depth.heading += 1,
             Event::End(TagEnd::Heading(_)) => {
-                self.depth.heading = self.depth.heading.saturating_sub(1)
+                self.depth.heading = self.depth.heading.saturating_sub(1);
+                self.out.push(event);
+                self.flush();
+                return;
             }
             Event::Start(Tag::CodeBlock(_)) => self.depth.code += 1,
             Event::End(TagEnd::CodeBlock) => self.depth.code = self.depth.code.saturating_sub(1),
@@ -426,10 +460,24 @@ impl<'a> Walk<'a, '_> {
         self.out.push(event);
     }
 
+    /// Writes the notes held back while inside a link or a heading, once out.
+    fn flush(&mut self) {
+        if self.depth.link == 0 && self.depth.heading == 0 {
+            for html in self.deferred.drain(..) {
+                self.out.push(Event::InlineHtml(CowStr::from(html)));
+            }
+        }
+    }
+
     /// A reference to a defined note: the note itself at its first reference
     /// (numbered then), a link to it at later ones.
     fn reference(&mut self, label: &str, range: std::ops::Range<usize>) {
-        let Some(d) = self.definitions.iter().position(|(l, ..)| l == label) else {
+        // Labels match regardless of case, as pulldown-cmark matches them.
+        let Some(d) = self
+            .definitions
+            .iter()
+            .position(|(l, ..)| l.to_lowercase() == label.to_lowercase())
+        else {
             // pulldown-cmark only makes references of defined labels.
             self.origin.warn(
                 self.diagnostics,
@@ -444,18 +492,32 @@ impl<'a> Walk<'a, '_> {
                 self.notes[i].1.again(self.notes[i].2)
             }
             None => {
-                let (label, body, _) = &self.definitions[d];
+                let (label, body, at) = &self.definitions[d];
+                let mut body = body.clone();
+                let before = body.len();
+                body.retain(|e| !matches!(e, Event::FootnoteReference(_)));
+                if body.len() != before {
+                    self.origin.warn(
+                        self.diagnostics,
+                        *at,
+                        format!("note [^{label}] refers to another note, and notes cannot hold notes: the reference is left out"),
+                    );
+                }
                 let note = Note {
                     number: self.notes.len() + 1,
                     kind: notes::kind_of(label, self.settings.kinds).map(str::to_string),
-                    body: body.clone(),
+                    body,
                 };
                 let html = note.beside();
                 self.notes.push((d, note, 1));
                 html
             }
         };
-        self.out.push(Event::InlineHtml(CowStr::from(html)));
+        if self.depth.link > 0 || self.depth.heading > 0 {
+            self.deferred.push(html);
+        } else {
+            self.out.push(Event::InlineHtml(CowStr::from(html)));
+        }
     }
 
     /// `[^label]` left as text: a reference to a note never defined.
@@ -466,8 +528,9 @@ impl<'a> Walk<'a, '_> {
             let start = from + i;
             let rest = &source[start + 2..];
             let end = rest.find(|c: char| c == ']' || c.is_whitespace() || c == '[');
+            let escaped = source[..start].ends_with('\\');
             match end {
-                Some(e) if e > 0 && rest[e..].starts_with(']') => {
+                Some(e) if e > 0 && rest[e..].starts_with(']') && !escaped => {
                     let label = &rest[..e];
                     self.origin.warn(
                         self.diagnostics,
@@ -481,27 +544,35 @@ impl<'a> Walk<'a, '_> {
         }
     }
 
-    /// Plain text: the first mention of each pending actor becomes a link.
+    /// Plain text: the first mention of each actor not linked yet becomes a link.
     fn autolink(&mut self, text: CowStr<'a>) {
         let mut rest: &str = &text;
         let mut pieces: Vec<Event<'a>> = Vec::new();
-        while !self.pending.is_empty() {
+        while self.pending.iter().any(|p| !p.linked) {
             let Some((at, len, which)) = first_mention(rest, &self.pending) else {
                 break;
             };
-            let actor = self.pending.remove(which);
+            let actor = &mut self.pending[which];
+            if actor.linked {
+                // A name of an actor linked before: kept as text, and no shorter
+                // name inside it is looked at.
+                pieces.push(Event::Text(CowStr::from(rest[..at + len].to_string())));
+                rest = &rest[at + len..];
+                continue;
+            }
+            actor.linked = true;
             if at > 0 {
                 pieces.push(Event::Text(CowStr::from(rest[..at].to_string())));
             }
             pieces.push(Event::Start(Tag::Link {
                 link_type: LinkType::Inline,
-                dest_url: CowStr::from(actor.href),
+                dest_url: CowStr::from(actor.href.clone()),
                 title: CowStr::from(""),
                 id: CowStr::from(""),
             }));
             pieces.push(Event::Text(CowStr::from(rest[at..at + len].to_string())));
             pieces.push(Event::End(TagEnd::Link));
-            self.mentions.push(actor.slug);
+            self.mentions.push(actor.slug.clone());
             rest = &rest[at + len..];
         }
         if pieces.is_empty() {
@@ -513,6 +584,16 @@ impl<'a> Walk<'a, '_> {
         }
         self.out.extend(pieces);
     }
+}
+
+/// Whether an inline HTML fragment is the tag `name` (`a`, `/a`): `<a href=…>`, `</a>`.
+fn is_tag(html: &str, name: &str) -> bool {
+    let Some(rest) = html.strip_prefix('<') else {
+        return false;
+    };
+    rest.len() >= name.len()
+        && rest[..name.len()].eq_ignore_ascii_case(name)
+        && rest[name.len()..].starts_with(|c: char| c == '>' || c.is_ascii_whitespace())
 }
 
 /// The earliest whole-word mention in `text` of any name of `pending` (the longest
@@ -897,5 +978,96 @@ mod tests {
             true,
         );
         assert_eq!(r.html.matches("<a ").count(), 1, "{}", r.html);
+    }
+
+    #[test]
+    fn notes_never_land_inside_links_or_headings_and_labels_ignore_case() {
+        let (r, d) = run(
+            "## Heading[^h]\n\n<a href=\"https://x.org\">raw[^c] link</a> and [^X] again[^x].\n\n\
+            ## Ref 3 2\n\n[^h]: On a heading.\n\n[^c]: In a link.\n\n[^x]: Case.\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert!(
+            r.html
+                .contains("<h2 id=\"heading\">Heading</h2>\n<span class=\"note note-note\">"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("raw link</a><span class=\"note note-note\">"),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.notes.count, 3);
+        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            vec!["heading", "ref-3-2-1"],
+            "ref-3-2 is taken by a reference"
+        );
+    }
+
+    #[test]
+    fn a_note_inside_a_note_is_left_out_with_a_warning() {
+        let (r, d) = run("Text[^outer].\n\n[^outer]: Outer[^inner].\n\n[^inner]: Inner.\n");
+        assert_eq!(r.notes.count, 1);
+        assert!(!r.html.contains("footnote"), "{}", r.html);
+        assert_eq!(
+            d,
+            vec![
+                "warning: a.md:6:1: note [^outer] refers to another note, and notes cannot hold notes: the reference is left out",
+                "warning: a.md:8:1: note [^inner] is defined but never referenced, so it is not shown",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_shorter_name_is_not_linked_inside_a_longer_one_and_apostrophes_match() {
+        struct Kims;
+        impl Links for Kims {
+            fn actor(&self, name: &str) -> Option<ActorRef> {
+                Some(ActorRef {
+                    href: format!("../../actors/{}/", slugify(name)),
+                    slug: slugify(name),
+                    names: vec![name.to_string()],
+                })
+            }
+            fn article(&self, _: &str) -> Option<String> {
+                None
+            }
+        }
+        let text =
+            "---\n---\nKim Jong Un met. Later Kim Jong Un, then Kim, and C\u{f4}te d'Ivoire.\n";
+        let origin = Origin {
+            path: Path::new("a.md"),
+            text,
+            body_offset: 8,
+            content_dir: "",
+        };
+        let kinds = kinds();
+        let callouts = Callouts::default();
+        let actors = [
+            "Kim Jong Un".to_string(),
+            "Kim".into(),
+            "C\u{f4}te d'Ivoire".into(),
+        ];
+        let settings = Settings {
+            kinds: &kinds,
+            callouts: &callouts,
+            autolink: true,
+            actors: &actors,
+        };
+        let r = render(&text[8..], &origin, &Kims, &settings, &mut Vec::new());
+        assert_eq!(
+            r.html,
+            "<p><a href=\"../../actors/kim-jong-un/\">Kim Jong Un</a> met. Later Kim Jong Un, then <a href=\"../../actors/kim/\">Kim</a>, and <a href=\"../../actors/cote-divoire/\">C\u{f4}te d\u{2019}Ivoire</a>.</p>\n"
+        );
+    }
+
+    #[test]
+    fn an_escaped_reference_is_not_a_missing_note() {
+        let (_, d) = run("Literally \\[^x] here.\n");
+        assert!(d.is_empty(), "{d:?}");
     }
 }

@@ -42,10 +42,11 @@ impl NoteCounts {
     /// Counts the kinds of the notes shown (`None`: no kind), in `kinds` order.
     pub fn new(shown: &[Option<&str>], kinds: &[String]) -> NoteCounts {
         let count = shown.len();
+        let plain = (!kinds.iter().any(|k| k == PLAIN)).then_some(PLAIN);
         let mut counted: Vec<KindCount> = kinds
             .iter()
             .map(String::as_str)
-            .chain(std::iter::once(PLAIN))
+            .chain(plain)
             .map(|kind| KindCount {
                 kind: kind.to_string(),
                 label: label(kind),
@@ -218,17 +219,19 @@ pub fn end_notes(notes: &[Note<'_>]) -> String {
     out
 }
 
-/// Ids the notes of a page use, which headings must not take.
-pub fn ids(count: usize) -> impl Iterator<Item = String> {
-    ["notes-heading".to_string()]
+/// Ids the notes of a page use, which headings must not take, given how many
+/// references each note has.
+pub fn ids(references: &[usize]) -> impl Iterator<Item = String> + '_ {
+    let notes = references.iter().zip(1..).flat_map(|(&refs, n)| {
+        [
+            format!("note-{n}"),
+            format!("ref-{n}"),
+            format!("note-toggle-{n}"),
+        ]
         .into_iter()
-        .chain((1..=count).flat_map(|n| {
-            [
-                format!("note-{n}"),
-                format!("ref-{n}"),
-                format!("note-toggle-{n}"),
-            ]
-        }))
+        .chain((2..=refs).map(move |k| format!("ref-{n}-{k}")))
+    });
+    std::iter::once("notes-heading".to_string()).chain(notes)
 }
 
 /// Block content made phrasing, to sit inside a sentence: paragraphs, lists, quotes

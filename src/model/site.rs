@@ -330,6 +330,10 @@ fn index_profiles(
         for (_, p) in &own {
             for alias in &p.aliases {
                 let slug = term_slug(alias);
+                // `U.S.` and `US` are one alias.
+                if aliases.get(&slug) == Some(&p.slug) {
+                    continue;
+                }
                 let clash = own
                     .iter()
                     .find(|(_, o)| o.slug == slug)

@@ -410,6 +410,9 @@ impl Views {
                         (&t.name, &t.slug, t.profile).hash(&mut h);
                     }
                 }
+                for t in mentioned(site, &site.articles[i]) {
+                    (&t.name, &t.slug, t.profile).hash(&mut h);
+                }
             }
             PageKind::Taxonomy(k) => {
                 for t in &site.taxonomy(k).terms {

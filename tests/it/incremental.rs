@@ -169,6 +169,20 @@ fn every_edit_gives_what_a_full_build_gives() {
     std::fs::remove_file(&profile).unwrap();
     desk.step("a profile removed", &[profile]);
 
+    // An actor's name changes spelling: the article that only mentions it (its
+    // structured data names it) must follow. (Regression: its fingerprint missed it.)
+    let named = desk.write(
+        "content/2017-07-12-names.md",
+        "---\ntitle: Names\ndate: 2017-07-12\nsource: AP\nactors: [Foo Bar]\n---\nText.\n",
+    );
+    let mentions = desk.write(
+        "content/2017-07-12-mentions.md",
+        "---\ntitle: Mentions\ndate: 2017-07-12\nsource: AP\n---\nAbout [[Foo Bar]].\n",
+    );
+    desk.step("an article mentioning an actor", &[named.clone(), mentions]);
+    desk.edit("content/2017-07-12-names.md", "[Foo Bar]", "[FOO BAR]");
+    desk.step("the actor respelled", &[named]);
+
     let p = desk.edit("site.toml", "Test Desk", "Night Desk");
     let r = desk.step("a config edit", &[p]);
     assert_eq!(r.bodies, 0, "{r:?}");
