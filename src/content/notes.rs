@@ -59,8 +59,11 @@ impl NoteCounts {
             0 => String::new(),
             _ => {
                 let total = format!("{count} note{}", if count == 1 { "" } else { "s" });
+                let plural = if count == 1 { "" } else { "s" };
                 if counted.iter().all(|k| k.kind == PLAIN) {
                     total
+                } else if counted.len() == 1 {
+                    format!("{count} {} note{plural}", counted[0].kind)
                 } else {
                     let parts: Vec<String> = counted
                         .iter()
@@ -328,6 +331,8 @@ mod tests {
         assert_eq!(c.summary, "4 notes: 2 context, 1 fact-check, 1 other");
         assert_eq!(c.kinds[1].label, "Fact-check");
         assert_eq!(NoteCounts::new(&[None], &k).summary, "1 note");
+        let two = NoteCounts::new(&[Some("context"), Some("context")], &k);
+        assert_eq!(two.summary, "2 context notes");
         assert_eq!(NoteCounts::new(&[], &k).summary, "");
     }
 }

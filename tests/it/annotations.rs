@@ -125,7 +125,7 @@ fn articles_link_actors_show_notes_and_callouts_and_list_related_briefings() {
 
     let home = read(out.path(), "index.html");
     assert!(
-        home.contains(r#"<span class="note-count">1 note: 1 analysis</span>"#),
+        home.contains(r#"<span class="note-count">1 analysis note</span>"#),
         "{home}"
     );
 }
