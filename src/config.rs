@@ -20,6 +20,7 @@ const TOP_KEYS: &[&str] = &[
     "language",
     "output_dir",
     "paginate_by",
+    "feed_limit",
     "extra",
     "annotations",
 ];
@@ -41,6 +42,8 @@ pub struct Config {
     pub output_dir: PathBuf,
     /// List pages split into pages of this many articles.
     pub paginate_by: Option<usize>,
+    /// Entries in each Atom feed, newest first (default 20).
+    pub feed_limit: usize,
     /// Free-form values passed to templates as `site.extra`.
     pub extra: serde_json::Value,
     /// The `[annotations]` table.
@@ -107,6 +110,7 @@ struct RawConfig {
     language: Option<String>,
     output_dir: Option<PathBuf>,
     paginate_by: Option<i64>,
+    feed_limit: Option<i64>,
     #[serde(default)]
     extra: Option<toml::Table>,
     #[serde(default)]
@@ -206,6 +210,17 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
         Some(n) => Some(usize::try_from(n).unwrap_or(usize::MAX)),
         None => None,
     };
+    let feed_limit = match raw.feed_limit {
+        Some(n) if n < 1 => {
+            error(
+                "feed_limit",
+                format!("expected a number of entries of 1 or more, found {n}"),
+            );
+            20
+        }
+        Some(n) => usize::try_from(n).unwrap_or(usize::MAX),
+        None => 20,
+    };
     let language = raw
         .language
         .map(|l| l.trim().to_string())
@@ -238,6 +253,7 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
         language,
         output_dir: raw.output_dir.unwrap_or_else(|| PathBuf::from("public")),
         paginate_by,
+        feed_limit,
         extra,
         annotations: raw.annotations,
     };
@@ -255,6 +271,7 @@ impl Config {
             language: "en".into(),
             output_dir: PathBuf::from("public"),
             paginate_by: None,
+            feed_limit: 20,
             extra: serde_json::Value::Object(Default::default()),
             annotations: Annotations::default(),
         }

@@ -327,24 +327,30 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) {
     }
 }
 
-/// `built 45 pages (11 articles, 1 home, 3 term lists, 30 term pages) and 2 files into public in 29 ms`
+/// `built 79 pages (11 articles, 1 home, 3 term lists, 30 term pages, 31 feeds, 3 site files) and 2 files into public in 29 ms`
 fn summary(verb: &str, report: &BuildReport) -> String {
     let total: usize = report.pages.values().sum();
-    let kinds: Vec<String> = ["article", "home", "taxonomy", "term"]
+    let count = |names: &[&str]| -> Option<usize> {
+        let present = names.iter().any(|n| report.pages.contains_key(*n));
+        let n = names.iter().filter_map(|n| report.pages.get(*n)).sum();
+        (verb != "updated" || present).then_some(n)
+    };
+    let groups: [(&[&str], &str, &str); 6] = [
+        (&["article"], "article", "articles"),
+        (&["home"], "home", "home"),
+        (&["taxonomy"], "term list", "term lists"),
+        (&["term"], "term page", "term pages"),
+        (&["feed"], "feed", "feeds"),
+        (
+            &["sitemap", "robots", "not_found"],
+            "site file",
+            "site files",
+        ),
+    ];
+    let kinds: Vec<String> = groups
         .iter()
-        .filter(|k| verb != "updated" || report.pages.contains_key(*k))
-        .map(|k| {
-            let n = report.pages.get(k).copied().unwrap_or(0);
-            let name = match (*k, n) {
-                ("article", 1) => "article",
-                ("article", _) => "articles",
-                ("taxonomy", 1) => "term list",
-                ("taxonomy", _) => "term lists",
-                ("term", 1) => "term page",
-                ("term", _) => "term pages",
-                _ => "home",
-            };
-            format!("{n} {name}")
+        .filter_map(|(names, one, many)| {
+            count(names).map(|n| format!("{n} {}", if n == 1 { one } else { many }))
         })
         .collect();
     let target = report

@@ -7,7 +7,7 @@
 //! front, so the output works under any path and from the file system.
 
 use super::jsonld;
-use super::plan::PageKind;
+use super::plan::{self, PageKind};
 use super::templates::Templates;
 use crate::config::Config;
 use crate::content::article::Article;
@@ -432,6 +432,20 @@ impl Views {
                     self.entry_hashes[a].hash(&mut h);
                 }
             }
+            PageKind::Feed(scope) => {
+                if let Some((k, i)) = scope {
+                    term(&mut h, &site.taxonomy(k).terms[i]);
+                }
+                for i in feed_ids(site, scope) {
+                    (self.item_hashes[i], site.articles[i].page_hash).hash(&mut h);
+                }
+            }
+            PageKind::Sitemap => {
+                for p in plan::html_pages(site) {
+                    (p.url(site), lastmod(site, p)).hash(&mut h);
+                }
+            }
+            PageKind::Robots | PageKind::NotFound => {}
         }
         h.finish()
     }
@@ -472,9 +486,19 @@ impl Views {
             PageKind::Article(i) => site.articles[i].front.title.clone(),
             PageKind::Taxonomy(k) => k.title().to_string(),
             PageKind::Term(k, i) => site.taxonomy(k).terms[i].name.clone(),
+            PageKind::Feed(None) => site.config.title.clone(),
+            PageKind::Feed(Some((k, i))) => {
+                format!("{}: {}", site.config.title, site.taxonomy(k).terms[i].name)
+            }
+            PageKind::Sitemap => "Sitemap".into(),
+            PageKind::Robots => "robots.txt".into(),
+            PageKind::NotFound => "Page not found".into(),
         };
         ctx.insert("site".into(), self.site.clone());
-        let root = if depth == 0 {
+        let root = if kind == PageKind::NotFound {
+            // Served for any missing URL, at any depth: links from the site's own path.
+            site.config.base_path()
+        } else if depth == 0 {
             "./".to_string()
         } else {
             "../".repeat(depth)
@@ -541,8 +565,52 @@ impl Views {
                 ctx.insert("articles".into(), self.items(&t.articles, &root));
                 ctx.insert("json_ld".into(), Value::String(jsonld::term(site, k, i)));
             }
+            PageKind::Feed(scope) => {
+                let ids = feed_ids(site, scope);
+                let alternate = site.config.permalink(&url);
+                let entries: Vec<Value> = ids.iter().map(|&i| self.feed_entry(site, i)).collect();
+                let updated = ids
+                    .iter()
+                    .map(|&i| atom_date(&site.articles[i]))
+                    .max()
+                    .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+                ctx.insert(
+                    "feed".into(),
+                    json!({
+                        "title": title,
+                        "id": site.config.permalink(&format!("{url}atom.xml")),
+                        "self": site.config.permalink(&format!("{url}atom.xml")),
+                        "alternate": alternate,
+                        "updated": updated,
+                    }),
+                );
+                ctx.insert("entries".into(), Value::Array(entries));
+            }
+            PageKind::Sitemap => {
+                let pages: Vec<Value> = plan::html_pages(site)
+                    .into_iter()
+                    .map(|p| {
+                        json!({ "loc": site.config.permalink(&p.url(site)), "lastmod": lastmod(site, p) })
+                    })
+                    .collect();
+                ctx.insert("pages".into(), Value::Array(pages));
+            }
+            PageKind::Robots | PageKind::NotFound => {}
         }
         tera::Context::from_value(Value::Object(ctx)).expect("a map is a valid context")
+    }
+
+    /// One article as a feed entry: its item's fields, dates as Atom wants them, and
+    /// its whole body.
+    fn feed_entry(&self, site: &Site, i: usize) -> Value {
+        let a = &site.articles[i];
+        let mut entry = (*self.items[i]).clone();
+        if let Value::Object(map) = &mut entry {
+            map.insert("updated".into(), json!(atom_date(a)));
+            map.insert("published".into(), json!(atom_date(a)));
+            map.insert("content".into(), json!(a.html));
+        }
+        entry
     }
 
     /// Articles grouped by day, newest day first.
@@ -564,6 +632,47 @@ impl Views {
         }
         Value::Array(editions)
     }
+}
+
+/// The articles of a feed: the newest `feed_limit` of the site or of one term.
+fn feed_ids(site: &Site, scope: Option<(TaxonomyKind, usize)>) -> Vec<usize> {
+    let limit = site.config.feed_limit;
+    match scope {
+        None => (0..site.articles.len().min(limit)).collect(),
+        Some((k, i)) => site.taxonomy(k).terms[i]
+            .articles
+            .iter()
+            .take(limit)
+            .copied()
+            .collect(),
+    }
+}
+
+/// An article's date as Atom wants it: RFC 3339 with a time (midnight UTC for a day).
+fn atom_date(a: &Article) -> String {
+    if a.front.date.has_time {
+        a.front.date.rfc3339()
+    } else {
+        format!("{}T00:00:00Z", a.front.date.day())
+    }
+}
+
+/// When a page last changed, for the sitemap: its newest article's date.
+fn lastmod(site: &Site, kind: PageKind) -> Option<String> {
+    let newest = match kind {
+        PageKind::Article(i) => Some(i),
+        PageKind::Term(k, i) => site.taxonomy(k).terms[i].articles.first().copied(),
+        _ if site.articles.is_empty() => None,
+        _ => Some(0),
+    };
+    newest.map(|i| {
+        let a = &site.articles[i];
+        if a.front.date.has_time {
+            a.front.date.rfc3339()
+        } else {
+            a.front.date.day().to_string()
+        }
+    })
 }
 
 /// The actors an article's body links to that its front matter does not name.

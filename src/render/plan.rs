@@ -23,6 +23,14 @@ pub enum PageKind {
     Taxonomy(TaxonomyKind),
     /// One term's page, by index into its taxonomy's terms.
     Term(TaxonomyKind, usize),
+    /// An Atom feed: the site's (`None`), or one term's.
+    Feed(Option<(TaxonomyKind, usize)>),
+    /// `sitemap.xml`.
+    Sitemap,
+    /// `robots.txt`.
+    Robots,
+    /// `404.html`.
+    NotFound,
 }
 
 impl PageKind {
@@ -32,10 +40,34 @@ impl PageKind {
             PageKind::Home => String::new(),
             PageKind::Article(i) => format!("articles/{}/", site.articles[i].slug),
             PageKind::Taxonomy(kind) => format!("{}/", kind.key()),
-            PageKind::Term(kind, i) => {
+            PageKind::Term(kind, i) | PageKind::Feed(Some((kind, i))) => {
                 format!("{}/{}/", kind.key(), site.taxonomy(kind).terms[i].slug)
             }
+            PageKind::Feed(None) | PageKind::Sitemap | PageKind::Robots | PageKind::NotFound => {
+                String::new()
+            }
         }
+    }
+
+    /// The output file, relative to the output folder.
+    pub fn path(self, site: &Site) -> String {
+        let file = match self {
+            PageKind::Feed(_) => "atom.xml",
+            PageKind::Sitemap => "sitemap.xml",
+            PageKind::Robots => "robots.txt",
+            PageKind::NotFound => "404.html",
+            _ => "index.html",
+        };
+        format!("{}{file}", self.url(site))
+    }
+
+    /// Whether a file of `static/` or `content/` with its path replaces it silently
+    /// (a hand-written `robots.txt`), rather than being an error.
+    pub fn yields_to_files(self) -> bool {
+        matches!(
+            self,
+            PageKind::Sitemap | PageKind::Robots | PageKind::NotFound
+        )
     }
 
     /// The template that renders it.
@@ -45,6 +77,10 @@ impl PageKind {
             PageKind::Article(_) => "article.html",
             PageKind::Taxonomy(_) => "taxonomy.html",
             PageKind::Term(..) => "term.html",
+            PageKind::Feed(_) => "atom.xml",
+            PageKind::Sitemap => "sitemap.xml",
+            PageKind::Robots => "robots.txt",
+            PageKind::NotFound => "404.html",
         }
     }
 
@@ -55,6 +91,10 @@ impl PageKind {
             PageKind::Article(_) => "article",
             PageKind::Taxonomy(_) => "taxonomy",
             PageKind::Term(..) => "term",
+            PageKind::Feed(_) => "feed",
+            PageKind::Sitemap => "sitemap",
+            PageKind::Robots => "robots",
+            PageKind::NotFound => "not_found",
         }
     }
 }
@@ -79,6 +119,18 @@ pub struct Entry {
     pub output: Output,
     /// What wants it, for messages: a file, or a description.
     pub origin: String,
+}
+
+/// Every HTML page a reader can reach, for the sitemap: the same pages as the plan,
+/// less the not-found page and the files that are not HTML.
+pub fn html_pages(site: &Site) -> Vec<PageKind> {
+    let mut pages = vec![PageKind::Home];
+    pages.extend((0..site.articles.len()).map(PageKind::Article));
+    for kind in TaxonomyKind::ALL {
+        pages.push(PageKind::Taxonomy(kind));
+        pages.extend((0..site.taxonomy(kind).terms.len()).map(|i| PageKind::Term(kind, i)));
+    }
+    pages
 }
 
 /// Every file of the output.
@@ -107,6 +159,9 @@ pub fn plan(site: &Site) -> (Plan, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut add = |entry: Entry, file: Option<PathBuf>| {
         if let Some(&i) = at.get(&entry.path) {
+            if matches!(entry.output, Output::Page(kind) if kind.yields_to_files()) {
+                return;
+            }
             let existing: &mut Entry = &mut entries[i];
             if matches!(existing.output, Output::Theme(_)) {
                 *existing = entry;
@@ -174,9 +229,10 @@ pub fn plan(site: &Site) -> (Plan, Vec<Diagnostic>) {
         );
     }
     let mut page = |kind: PageKind, origin: String, file: Option<PathBuf>| {
+        let path = kind.path(site);
         add(
             Entry {
-                path: format!("{}index.html", kind.url(site)),
+                path,
                 output: Output::Page(kind),
                 origin,
             },
@@ -198,17 +254,19 @@ pub fn plan(site: &Site) -> (Plan, Vec<Diagnostic>) {
             None,
         );
         for (i, term) in site.taxonomy(kind).terms.iter().enumerate() {
+            let what = format!("{} {:?}", kind.singular().to_lowercase(), term.name);
+            page(PageKind::Term(kind, i), format!("the page of {what}"), None);
             page(
-                PageKind::Term(kind, i),
-                format!(
-                    "the page of {} {:?}",
-                    kind.singular().to_lowercase(),
-                    term.name
-                ),
+                PageKind::Feed(Some((kind, i))),
+                format!("the feed of {what}"),
                 None,
             );
         }
     }
+    page(PageKind::Feed(None), "the site's feed".into(), None);
+    page(PageKind::Sitemap, "the sitemap".into(), None);
+    page(PageKind::Robots, "robots.txt".into(), None);
+    page(PageKind::NotFound, "the not-found page".into(), None);
     // `content/articles` as a file would stop `articles/x/index.html` being written.
     let files: HashMap<&str, &Entry> = entries.iter().map(|e| (e.path.as_str(), e)).collect();
     let mut reported = HashSet::default();

@@ -27,6 +27,16 @@ pub const THEME: &[(&str, &str)] = &[
         "partials/article_item.html",
         include_str!("../../theme/templates/partials/article_item.html"),
     ),
+    ("404.html", include_str!("../../theme/templates/404.html")),
+    ("atom.xml", include_str!("../../theme/templates/atom.xml")),
+    (
+        "sitemap.xml",
+        include_str!("../../theme/templates/sitemap.xml"),
+    ),
+    (
+        "robots.txt",
+        include_str!("../../theme/templates/robots.txt"),
+    ),
 ];
 
 /// The default theme's static files, written at the output root unless `static/`
@@ -45,7 +55,7 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// Loads the theme, then every `*.html` under `<root>/templates/`, reporting every
+    /// Loads the theme, then every `*.html`, `*.xml` and `*.txt` under `<root>/templates/`, reporting every
     /// template that does not parse.
     pub fn load(root: &Path) -> Result<Templates, Vec<Diagnostic>> {
         let mut sources: BTreeMap<String, (PathBuf, String)> = THEME
@@ -75,7 +85,7 @@ impl Templates {
                 let path = entry.path();
                 let name = entry.file_name().to_string_lossy();
                 if !entry.file_type().is_file()
-                    || !name.ends_with(".html")
+                    || ![".html", ".xml", ".txt"].iter().any(|e| name.ends_with(e))
                     || crate::content::walk::is_ignored_name(&name)
                 {
                     continue;

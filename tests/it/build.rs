@@ -11,7 +11,7 @@ fn builds_every_page_of_the_basic_fixture() {
     assert_eq!(code, 0, "{stderr}");
     assert!(
         stdout.starts_with(
-            "built 16 pages (4 articles, 1 home, 3 term lists, 8 term pages) and 8 files into "
+            "built 27 pages (4 articles, 1 home, 3 term lists, 8 term pages, 9 feeds, 2 site files) and 8 files into "
         ),
         "{stdout}"
     );
@@ -44,10 +44,19 @@ fn builds_every_page_of_the_basic_fixture() {
     ];
     let empty_tag = files
         .iter()
-        .find(|f| f.starts_with("tags/term-"))
+        .find(|f| f.starts_with("tags/term-") && f.ends_with("/index.html"))
         .expect("a page for the tag whose slug is empty");
     expected.push(empty_tag);
+    // `static/robots.txt` replaces the generated one.
+    expected.extend(["404.html", "atom.xml", "sitemap.xml"]);
     let mut expected: Vec<String> = expected.into_iter().map(String::from).collect();
+    // Every term page has its feed beside it.
+    let feeds: Vec<String> = expected
+        .iter()
+        .filter(|f| f.matches('/').count() == 2 && !f.starts_with("articles/"))
+        .map(|f| f.replace("index.html", "atom.xml"))
+        .collect();
+    expected.extend(feeds);
     expected.sort();
     assert_eq!(files, expected);
 }
@@ -171,7 +180,7 @@ fn the_library_builds_the_same_site_as_the_binary() {
         ..Default::default()
     })
     .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
-    assert_eq!(report.pages.values().sum::<usize>(), 16);
+    assert_eq!(report.pages.values().sum::<usize>(), 27);
     assert_eq!(build(&fixture("basic"), &bin_out, &[]).0, 0);
     assert_eq!(tree(&lib_out), tree(&bin_out));
 }

@@ -1,6 +1,7 @@
 //! Every internal link of a built site resolves: each relative `href` and `src` names a
 //! file of the output (a folder means its `index.html`), and each `#fragment` an `id`
-//! in the page it points to.
+//! in the page it points to. A root-absolute link (the not-found page's) must start
+//! with the path of the fixtures' `base_url`, `/briefings/`.
 
 use crate::support::{build, fixture, tree};
 use std::collections::BTreeMap;
@@ -56,6 +57,14 @@ fn broken_links(files: &BTreeMap<String, Vec<u8>>) -> (usize, Vec<String>) {
                 .map_or((link.as_str(), None), |(t, f)| (t, Some(f)));
             let target_path = if target.is_empty() {
                 path.clone()
+            } else if let Some(absolute) = target.strip_prefix('/') {
+                match absolute.strip_prefix("briefings/") {
+                    Some(rest) => resolve("index.html", rest),
+                    None => {
+                        broken.push(format!("{path}: {link} is outside the site's path"));
+                        continue;
+                    }
+                }
             } else {
                 resolve(path, target)
             };

@@ -6,5 +6,6 @@ mod diagnostics;
 mod incremental;
 mod links;
 mod output;
+mod publishing;
 mod serve;
 mod support;

@@ -1,0 +1,178 @@
+//! Publishing outputs: Atom feeds, the sitemap, robots.txt and the not-found page,
+//! checked as XML with a strict parser and against their required elements.
+
+use crate::support::{build, copy_fixture, fixture, read, tree};
+
+const ATOM: &str = "http://www.w3.org/2005/Atom";
+
+fn child<'a>(node: roxmltree::Node<'a, 'a>, name: &str) -> Option<roxmltree::Node<'a, 'a>> {
+    node.children().find(|c| c.has_tag_name((ATOM, name)))
+}
+
+/// Asserts RFC 4287's required elements; returns the entries' ids, in order.
+fn check_feed(path: &str, xml: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(xml).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let feed = doc.root_element();
+    assert!(feed.has_tag_name((ATOM, "feed")), "{path}");
+    for name in ["id", "title", "updated", "author"] {
+        assert!(child(feed, name).is_some(), "{path}: feed has no {name}");
+    }
+    let links: Vec<_> = feed
+        .children()
+        .filter(|c| c.has_tag_name((ATOM, "link")))
+        .collect();
+    assert!(
+        links.iter().any(|l| l.attribute("rel") == Some("self")
+            && l.attribute("href").is_some_and(|h| h.ends_with(path))),
+        "{path}: no self link"
+    );
+    let updated = child(feed, "updated").unwrap().text().unwrap();
+    chrono::DateTime::parse_from_rfc3339(updated)
+        .unwrap_or_else(|e| panic!("{path}: {updated}: {e}"));
+    feed.children()
+        .filter(|c| c.has_tag_name((ATOM, "entry")))
+        .map(|entry| {
+            for name in ["id", "title", "updated", "published", "summary", "content"] {
+                assert!(
+                    child(entry, name).is_some(),
+                    "{path}: an entry has no {name}"
+                );
+            }
+            let date = child(entry, "updated").unwrap().text().unwrap();
+            chrono::DateTime::parse_from_rfc3339(date)
+                .unwrap_or_else(|e| panic!("{path}: {date}: {e}"));
+            let alternate = entry
+                .children()
+                .find(|c| c.has_tag_name((ATOM, "link")) && c.attribute("rel") == Some("alternate"))
+                .unwrap_or_else(|| panic!("{path}: an entry has no alternate link"));
+            let id = child(entry, "id").unwrap().text().unwrap().to_string();
+            assert_eq!(alternate.attribute("href"), Some(id.as_str()));
+            let content = child(entry, "content").unwrap();
+            assert_eq!(content.attribute("type"), Some("html"));
+            assert_eq!(
+                content.attribute(("http://www.w3.org/XML/1998/namespace", "base")),
+                Some(id.as_str())
+            );
+            id
+        })
+        .collect()
+}
+
+#[test]
+fn every_feed_is_valid_atom_and_lists_the_newest_articles() {
+    let site = copy_fixture("annotations");
+    let config = site.path().join("site.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replace("[annotations]", "feed_limit = 2\n\n[annotations]"),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = build(site.path(), out.path(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let files = tree(out.path());
+    let feeds: Vec<&String> = files.keys().filter(|p| p.ends_with("atom.xml")).collect();
+    // The site's, and one per tag (2), actor (3) and source (2).
+    assert_eq!(feeds.len(), 8, "{feeds:?}");
+    for path in &feeds {
+        check_feed(path, &String::from_utf8_lossy(&files[*path]));
+    }
+    let site_feed = check_feed("atom.xml", &read(out.path(), "atom.xml"));
+    assert_eq!(
+        site_feed,
+        vec![
+            "https://example.org/desk/articles/later/",
+            "https://example.org/desk/articles/meeting/"
+        ],
+        "newest first, feed_limit of them"
+    );
+    let putin = check_feed(
+        "actors/vladimir-putin/atom.xml",
+        &read(out.path(), "actors/vladimir-putin/atom.xml"),
+    );
+    assert_eq!(
+        putin,
+        vec![
+            "https://example.org/desk/articles/meeting/",
+            "https://example.org/desk/articles/offer/"
+        ]
+    );
+    let offer_feed = read(out.path(), "tags/syria/atom.xml");
+    assert!(
+        offer_feed.contains(r#"<link rel="related" type="text/html" href="https://www.rferl.org/a/offer.html" title="RFE/RL"/>"#),
+        "{offer_feed}"
+    );
+    // Every page says where its feeds are.
+    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        assert!(
+            html.contains(r#"<link rel="alternate" type="application/atom+xml""#),
+            "{path}"
+        );
+    }
+    let term = read(out.path(), "actors/vladimir-putin/index.html");
+    assert!(
+        term.contains(r#"href="../../actors/vladimir-putin/atom.xml""#),
+        "{term}"
+    );
+}
+
+#[test]
+fn the_sitemap_lists_every_page_and_robots_points_at_it() {
+    let out = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = build(&fixture("annotations"), out.path(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let xml = read(out.path(), "sitemap.xml");
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let ns = "http://www.sitemaps.org/schemas/sitemap/0.9";
+    assert!(doc.root_element().has_tag_name((ns, "urlset")));
+    let mut listed: Vec<String> = Vec::new();
+    for url in doc.root_element().children().filter(|c| c.is_element()) {
+        assert!(url.has_tag_name((ns, "url")));
+        let loc = url
+            .children()
+            .find(|c| c.has_tag_name((ns, "loc")))
+            .unwrap()
+            .text()
+            .unwrap();
+        let lastmod = url
+            .children()
+            .find(|c| c.has_tag_name((ns, "lastmod")))
+            .expect("lastmod");
+        assert_eq!(lastmod.text().unwrap().len(), 10, "{loc}");
+        listed.push(
+            loc.strip_prefix("https://example.org/desk/")
+                .expect(loc)
+                .to_string(),
+        );
+    }
+    let mut pages: Vec<String> = tree(out.path())
+        .into_keys()
+        .filter_map(|p| p.strip_suffix("index.html").map(str::to_string))
+        .collect();
+    pages.sort();
+    listed.sort();
+    assert_eq!(listed, pages, "every page, and nothing else");
+    assert_eq!(
+        read(out.path(), "robots.txt"),
+        "User-agent: *\nAllow: /\n\nSitemap: https://example.org/desk/sitemap.xml\n"
+    );
+}
+
+#[test]
+fn the_not_found_page_links_from_the_sites_path() {
+    let out = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = build(&fixture("annotations"), out.path(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let page = read(out.path(), "404.html");
+    assert!(
+        page.contains(r#"<link rel="stylesheet" href="/desk/style.css">"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<a href="/desk/">Go to the latest briefings</a>"#),
+        "{page}"
+    );
+    assert!(!page.contains("../"), "{page}");
+}
