@@ -383,12 +383,8 @@ pub fn parse_article(path: &Path, text: &str, split: &Split<'_>) -> Parsed<Front
                 .map(|u| u.trim().to_string())
                 .filter(|u| !u.is_empty());
             if let Some(u) = &url {
-                // Only web links: `javascript:` and the like would run in readers' browsers.
-                if !matches!(url::Url::parse(u), Ok(p) if matches!(p.scheme(), "http" | "https")) {
-                    error(
-                        "source.url",
-                        format!("expected an http or https URL, found {u:?}"),
-                    );
+                if let Err(message) = web_url(u) {
+                    error("source.url", message);
                 }
             }
             Some(Source {
@@ -423,13 +419,10 @@ pub fn parse_article(path: &Path, text: &str, split: &Split<'_>) -> Parsed<Front
         }
         None => None,
     };
-    let extra = match raw.extra.map(serde_json::to_value).transpose() {
-        Ok(v) => v.unwrap_or_else(|| serde_json::Value::Object(Default::default())),
-        Err(e) => {
-            error("extra", format!("cannot be passed to templates: {e}"));
-            serde_json::Value::Null
-        }
-    };
+    let extra = template_value(raw.extra).unwrap_or_else(|message| {
+        error("extra", message);
+        serde_json::Value::Null
+    });
     let clean = |v: Option<Vec<String>>| -> Vec<String> {
         v.unwrap_or_default()
             .into_iter()
@@ -458,6 +451,25 @@ pub fn parse_article(path: &Path, text: &str, split: &Split<'_>) -> Parsed<Front
         _ => None,
     };
     Parsed { value, diagnostics }
+}
+
+/// Checks a link written in front matter: only web links, since a `javascript:` URL
+/// would run in readers' browsers. The error is the message.
+pub(crate) fn web_url(u: &str) -> Result<(), String> {
+    match url::Url::parse(u) {
+        Ok(p) if matches!(p.scheme(), "http" | "https") => Ok(()),
+        _ => Err(format!("expected an http or https URL, found {u:?}")),
+    }
+}
+
+/// `extra:` as templates get it: an empty mapping when absent. The error is the message.
+pub(crate) fn template_value(
+    extra: Option<serde_yaml::Value>,
+) -> Result<serde_json::Value, String> {
+    match extra.map(serde_json::to_value).transpose() {
+        Ok(v) => Ok(v.unwrap_or_else(|| serde_json::Value::Object(Default::default()))),
+        Err(e) => Err(format!("cannot be passed to templates: {e}")),
+    }
 }
 
 /// Turns a yaml_serde error into a diagnostic at the right place in the file.

@@ -211,10 +211,8 @@ fn parse(
         .url
         .map(|u| u.trim().to_string())
         .filter(|u| !u.is_empty());
-    if let Some(u) = &url {
-        if !matches!(url::Url::parse(u), Ok(p) if matches!(p.scheme(), "http" | "https")) {
-            error("url", format!("expected an http or https URL, found {u:?}"));
-        }
+    if let Some(Err(message)) = url.as_deref().map(front_matter::web_url) {
+        error("url", message);
     }
     let schema_type = raw.schema_type.map(|t| t.trim().to_string());
     if let Some(t) = &schema_type {
@@ -225,13 +223,10 @@ fn parse(
             );
         }
     }
-    let extra = match raw.extra.map(serde_json::to_value).transpose() {
-        Ok(v) => v.unwrap_or_else(|| serde_json::Value::Object(Default::default())),
-        Err(e) => {
-            error("extra", format!("cannot be passed to templates: {e}"));
-            serde_json::Value::Null
-        }
-    };
+    let extra = front_matter::template_value(raw.extra).unwrap_or_else(|message| {
+        error("extra", message);
+        serde_json::Value::Null
+    });
     let name_at = index.value("name").unwrap_or(fence);
     let has_errors = !errors.is_empty();
     diagnostics.append(&mut errors);

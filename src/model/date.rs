@@ -90,6 +90,25 @@ impl Date {
     pub fn rfc3339(&self) -> String {
         self.at.to_rfc3339()
     }
+
+    /// As precise as written: the day (`2017-07-06`) when no time was given, else
+    /// RFC 3339. For `<time datetime>`, the sitemap and structured data.
+    pub fn as_written(&self) -> String {
+        if self.has_time {
+            self.rfc3339()
+        } else {
+            self.day().to_string()
+        }
+    }
+
+    /// RFC 3339 with a time, as Atom requires: midnight UTC for a day.
+    pub fn with_time(&self) -> String {
+        if self.has_time {
+            self.rfc3339()
+        } else {
+            format!("{}T00:00:00Z", self.day())
+        }
+    }
 }
 
 #[cfg(test)]

@@ -151,7 +151,8 @@ impl Site {
         for kind in TaxonomyKind::ALL {
             connect(&mut taxonomies[kind as usize], &actor_ids);
         }
-        let related = related(&articles, &taxonomies);
+        let tag_ids = term_ids(&articles, &taxonomies[TaxonomyKind::Tags as usize]);
+        let related = related(&taxonomies, [&actor_ids, &tag_ids]);
         let by_content_path = articles
             .iter()
             .enumerate()
@@ -415,13 +416,10 @@ fn connect(taxonomy: &mut Taxonomy, actor_ids: &[Vec<usize>]) {
 /// Each article's related briefings: those sharing the most actors and tags with it
 /// (ties to the nearer in time), at most [`RELATED`], newest first. Candidates are
 /// the [`RELATED_WINDOW`] neighbours in time on each side in every shared term.
-fn related(articles: &[Article], taxonomies: &[Taxonomy; 3]) -> Vec<Vec<usize>> {
+/// `ids` are each article's actor and tag terms ([`term_ids`]).
+fn related(taxonomies: &[Taxonomy; 3], ids: [&[Vec<usize>]; 2]) -> Vec<Vec<usize>> {
     let kinds = [TaxonomyKind::Actors, TaxonomyKind::Tags];
-    let ids: Vec<Vec<Vec<usize>>> = kinds
-        .iter()
-        .map(|&k| term_ids(articles, &taxonomies[k as usize]))
-        .collect();
-    (0..articles.len())
+    (0..ids[0].len())
         .into_par_iter()
         .map(|me| {
             let mut scores: HashMap<usize, usize> = HashMap::default();

@@ -126,10 +126,12 @@ impl Taxonomy {
                 }
             }
         }
+        let by_slug: FxHashMap<&str, &(usize, String, String)> =
+            profiled.owned.iter().map(|p| (p.1.as_str(), p)).collect();
         let mut terms: Vec<Term> = acc
             .into_iter()
             .map(|(slug, a)| {
-                let profile = profiled.owned.iter().find(|(_, s, _)| s == slug);
+                let profile = by_slug.get(slug).copied();
                 let name = match profile {
                     Some((_, _, name)) => name.to_string(),
                     None => a

@@ -211,11 +211,7 @@ fn item<'a>(site: &'a Site, article: &'a Article) -> ArticleItem<'a> {
         permalink: site.config.permalink(&url),
         url,
         date: article.front.date.day().to_string(),
-        datetime: if article.front.date.has_time {
-            article.front.date.rfc3339()
-        } else {
-            article.front.date.day().to_string()
-        },
+        datetime: article.front.date.as_written(),
         source: SourceLink {
             name,
             slug,
@@ -571,7 +567,7 @@ impl Views {
                 let entries: Vec<Value> = ids.iter().map(|&i| self.feed_entry(site, i)).collect();
                 let updated = ids
                     .iter()
-                    .map(|&i| atom_date(&site.articles[i]))
+                    .map(|&i| site.articles[i].front.date.with_time())
                     .max()
                     .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
                 ctx.insert(
@@ -606,8 +602,8 @@ impl Views {
         let a = &site.articles[i];
         let mut entry = (*self.items[i]).clone();
         if let Value::Object(map) = &mut entry {
-            map.insert("updated".into(), json!(atom_date(a)));
-            map.insert("published".into(), json!(atom_date(a)));
+            map.insert("updated".into(), json!(a.front.date.with_time()));
+            map.insert("published".into(), json!(a.front.date.with_time()));
             map.insert("content".into(), json!(a.html));
         }
         entry
@@ -648,15 +644,6 @@ fn feed_ids(site: &Site, scope: Option<(TaxonomyKind, usize)>) -> Vec<usize> {
     }
 }
 
-/// An article's date as Atom wants it: RFC 3339 with a time (midnight UTC for a day).
-fn atom_date(a: &Article) -> String {
-    if a.front.date.has_time {
-        a.front.date.rfc3339()
-    } else {
-        format!("{}T00:00:00Z", a.front.date.day())
-    }
-}
-
 /// When a page last changed, for the sitemap: its newest article's date.
 fn lastmod(site: &Site, kind: PageKind) -> Option<String> {
     let newest = match kind {
@@ -665,14 +652,7 @@ fn lastmod(site: &Site, kind: PageKind) -> Option<String> {
         _ if site.articles.is_empty() => None,
         _ => Some(0),
     };
-    newest.map(|i| {
-        let a = &site.articles[i];
-        if a.front.date.has_time {
-            a.front.date.rfc3339()
-        } else {
-            a.front.date.day().to_string()
-        }
-    })
+    newest.map(|i| site.articles[i].front.date.as_written())
 }
 
 /// The actors an article's body links to that its front matter does not name.

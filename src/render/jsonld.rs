@@ -15,11 +15,7 @@ pub fn article(site: &Site, i: usize) -> String {
     let a = &site.articles[i];
     let config = &site.config;
     let url = config.permalink(&format!("articles/{}/", a.slug));
-    let datetime = if a.front.date.has_time {
-        a.front.date.rfc3339()
-    } else {
-        a.front.date.day().to_string()
-    };
+    let datetime = a.front.date.as_written();
     let publisher =
         json!({ "@type": "Organization", "name": config.title, "url": config.permalink("") });
     let mut data = Map::new();
