@@ -327,7 +327,7 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) {
     }
 }
 
-/// `built 79 pages (11 articles, 1 home, 3 term lists, 30 term pages, 31 feeds, 3 site files) and 2 files into public in 29 ms`
+/// `built 85 pages (11 articles, 1 home page, 3 term lists, 30 term pages, 4 archive pages, 31 feeds, 5 site files) and 3 files into public in 29 ms`
 fn summary(verb: &str, report: &BuildReport) -> String {
     let total: usize = report.pages.values().sum();
     let count = |names: &[&str]| -> Option<usize> {
@@ -335,14 +335,19 @@ fn summary(verb: &str, report: &BuildReport) -> String {
         let n = names.iter().filter_map(|n| report.pages.get(*n)).sum();
         (verb != "updated" || present).then_some(n)
     };
-    let groups: [(&[&str], &str, &str); 6] = [
+    let groups: [(&[&str], &str, &str); 7] = [
         (&["article"], "article", "articles"),
-        (&["home"], "home", "home"),
+        (&["home"], "home page", "home pages"),
         (&["taxonomy"], "term list", "term lists"),
         (&["term"], "term page", "term pages"),
+        (
+            &["archive", "year", "month"],
+            "archive page",
+            "archive pages",
+        ),
         (&["feed"], "feed", "feeds"),
         (
-            &["sitemap", "robots", "not_found"],
+            &["search", "search_index", "sitemap", "robots", "not_found"],
             "site file",
             "site files",
         ),

@@ -4,6 +4,7 @@
 //! [`Site::render_bodies`] nothing changes it, so every page can be rendered from it in
 //! parallel and any single page can be rendered again on its own.
 
+use super::archive::{self, Year};
 use super::slug::term_slug;
 use super::taxonomy::{Profiled, Taxonomy, TaxonomyKind};
 use crate::config::Config;
@@ -43,6 +44,8 @@ pub struct Site {
     pub profiles: Vec<Profile>,
     /// For each article, its related briefings (indexes, newest first).
     pub related: Vec<Vec<usize>>,
+    /// The articles by year and month, newest first.
+    pub archive: Vec<Year>,
     by_content_path: HashMap<String, usize>,
 }
 
@@ -158,8 +161,10 @@ impl Site {
             .enumerate()
             .map(|(i, a)| (a.content_path.clone(), i))
             .collect();
+        let archive = archive::years(&articles);
         let site = Site {
             config,
+            archive,
             articles,
             taxonomies,
             content_assets,

@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::content::article::Article;
 use crate::content::notes::NoteCounts;
 use crate::diagnostics::Diagnostic;
+use crate::model::archive::month_name;
 use crate::model::fingerprint;
 use crate::model::site::Site;
 use crate::model::taxonomy::{TaxonomyKind, Term};
@@ -391,9 +392,14 @@ impl Views {
             t.slug.hash(h);
             t.articles.len().hash(h);
         };
+        // A list's page: its articles, and how many pages its paginator counts.
+        for i in kind.articles(site) {
+            self.entry_hashes[i].hash(&mut h);
+        }
+        kind.pages(site).hash(&mut h);
         match kind {
             // The editions are grouped by each entry's `date`, which its hash covers.
-            PageKind::Home => self.entry_hashes.hash(&mut h),
+            PageKind::Home(_) | PageKind::Search => {}
             PageKind::Article(i) => {
                 self.item_hashes[i].hash(&mut h);
                 site.articles[i].page_hash.hash(&mut h);
@@ -415,7 +421,7 @@ impl Views {
                     term(&mut h, t);
                 }
             }
-            PageKind::Term(k, i) => {
+            PageKind::Term(k, i, _) => {
                 let t = &site.taxonomy(k).terms[i];
                 term(&mut h, t);
                 t.profile.hash(&mut h);
@@ -424,9 +430,13 @@ impl Views {
                     term(&mut h, &actors.terms[c]);
                     n.hash(&mut h);
                 }
-                for &a in &t.articles {
-                    self.entry_hashes[a].hash(&mut h);
-                }
+            }
+            // The archive's pages show the years and months around them, with counts.
+            PageKind::Archive | PageKind::Year(..) | PageKind::Month(..) => {
+                site.archive.hash(&mut h);
+            }
+            PageKind::SearchIndex => {
+                self.item_hashes.hash(&mut h);
             }
             PageKind::Feed(scope) => {
                 if let Some((k, i)) = scope {
@@ -478,10 +488,14 @@ impl Views {
         let depth = url.matches('/').count();
         let mut ctx = Map::new();
         let title = match kind {
-            PageKind::Home => site.config.title.clone(),
+            PageKind::Home(_) => site.config.title.clone(),
             PageKind::Article(i) => site.articles[i].front.title.clone(),
             PageKind::Taxonomy(k) => k.title().to_string(),
-            PageKind::Term(k, i) => site.taxonomy(k).terms[i].name.clone(),
+            PageKind::Term(k, i, _) => site.taxonomy(k).terms[i].name.clone(),
+            PageKind::Archive => "Archive".into(),
+            PageKind::Year(y, _) => period_label(site, y, None),
+            PageKind::Month(y, m, _) => period_label(site, y, Some(m)),
+            PageKind::Search | PageKind::SearchIndex => "Search".into(),
             PageKind::Feed(None) => site.config.title.clone(),
             PageKind::Feed(Some((k, i))) => {
                 format!("{}: {}", site.config.title, site.taxonomy(k).terms[i].name)
@@ -489,6 +503,11 @@ impl Views {
             PageKind::Sitemap => "Sitemap".into(),
             PageKind::Robots => "robots.txt".into(),
             PageKind::NotFound => "Page not found".into(),
+        };
+        // Each page of a list has a title of its own.
+        let title = match kind.number() {
+            0 => title,
+            n => format!("{title}, page {} of {}", n + 1, kind.pages(site)),
         };
         ctx.insert("site".into(), self.site.clone());
         let root = if kind == PageKind::NotFound {
@@ -508,9 +527,15 @@ impl Views {
             "taxonomies".into(),
             json!(TaxonomyKind::ALL.map(taxonomy_view)),
         );
+        if kind.listed(site).is_some() {
+            ctx.insert("paginator".into(), paginator(site, kind));
+        }
         match kind {
-            PageKind::Home => {
-                ctx.insert("editions".into(), self.editions(site, &root));
+            PageKind::Home(_) => {
+                ctx.insert(
+                    "editions".into(),
+                    self.editions(site, &kind.articles(site), &root),
+                );
                 ctx.insert("article_count".into(), json!(site.articles.len()));
             }
             PageKind::Article(i) => {
@@ -543,7 +568,7 @@ impl Views {
                 ctx.insert("taxonomy".into(), taxonomy_view(k));
                 ctx.insert("terms".into(), Value::Array(terms));
             }
-            PageKind::Term(k, i) => {
+            PageKind::Term(k, i, _) => {
                 let t = &site.taxonomy(k).terms[i];
                 let link = term_link(k, t);
                 let actors = site.taxonomy(TaxonomyKind::Actors);
@@ -558,8 +583,46 @@ impl Views {
                 let profile = site.profile(k, i).map(profile_view).unwrap_or(Value::Null);
                 ctx.insert("taxonomy".into(), taxonomy_view(k));
                 ctx.insert("term".into(), json!({ "name": link.name, "slug": link.slug, "url": link.url, "count": t.articles.len(), "profile": profile, "connections": connections }));
-                ctx.insert("articles".into(), self.items(&t.articles, &root));
+                ctx.insert("articles".into(), self.items(&kind.articles(site), &root));
                 ctx.insert("json_ld".into(), Value::String(jsonld::term(site, k, i)));
+            }
+            PageKind::Archive => {
+                let years: Vec<Value> = site
+                    .archive
+                    .iter()
+                    .enumerate()
+                    .map(|(y, year)| {
+                        let months: Vec<Value> = (0..year.months.len())
+                            .map(|m| period_view(site, y, Some(m)))
+                            .collect();
+                        let mut view = period_view(site, y, None);
+                        view["months"] = Value::Array(months);
+                        view
+                    })
+                    .collect();
+                ctx.insert("years".into(), Value::Array(years));
+                ctx.insert("article_count".into(), json!(site.articles.len()));
+            }
+            PageKind::Year(y, _) | PageKind::Month(y, _, _) => {
+                let month = match kind {
+                    PageKind::Month(_, m, _) => Some(m),
+                    _ => None,
+                };
+                let mut period = period_view(site, y, month);
+                let (newer, older) = neighbours(site, y, month);
+                period["newer"] = newer.map_or(Value::Null, |(y, m)| period_view(site, y, m));
+                period["older"] = older.map_or(Value::Null, |(y, m)| period_view(site, y, m));
+                if month.is_none() {
+                    let months = (0..site.archive[y].months.len())
+                        .map(|m| period_view(site, y, Some(m)))
+                        .collect();
+                    period["months"] = Value::Array(months);
+                }
+                ctx.insert("period".into(), period);
+                ctx.insert("articles".into(), self.items(&kind.articles(site), &root));
+            }
+            PageKind::Search | PageKind::SearchIndex => {
+                ctx.insert("search".into(), json!({ "index": "search.json" }));
             }
             PageKind::Feed(scope) => {
                 let ids = feed_ids(site, scope);
@@ -609,24 +672,66 @@ impl Views {
         entry
     }
 
-    /// Articles grouped by day, newest day first.
-    fn editions(&self, site: &Site, root: &str) -> Value {
-        let mut editions: Vec<Value> = Vec::new();
-        let mut start = 0;
-        for i in 1..=site.articles.len() {
-            let day = |j: usize| site.articles[j].front.date.day();
-            if i == site.articles.len() || day(i) != day(start) {
-                let d = day(start);
-                let ids: Vec<usize> = (start..i).collect();
-                editions.push(json!({
+    /// Articles `ids` (newest first) grouped by day.
+    fn editions(&self, site: &Site, ids: &[usize], root: &str) -> Value {
+        let day = |i: usize| site.articles[i].front.date.day();
+        let editions = ids
+            .chunk_by(|&a, &b| day(a) == day(b))
+            .map(|run| {
+                let d = day(run[0]);
+                json!({
                     "date": d.to_string(),
                     "label": d.format("%A %-d %B %Y").to_string(),
-                    "articles": self.items(&ids, root),
-                }));
-                start = i;
-            }
-        }
+                    "articles": self.items(run, root),
+                })
+            })
+            .collect();
         Value::Array(editions)
+    }
+
+    /// `search.json`: every article as the search page needs it, in one line.
+    /// Summaries are cut at [`SEARCH_SUMMARY`] characters to keep it light.
+    pub fn search_index(&self, site: &Site) -> String {
+        #[derive(Serialize)]
+        struct Entry<'a> {
+            title: &'a str,
+            url: String,
+            date: String,
+            summary: std::borrow::Cow<'a, str>,
+            actors: Vec<&'a str>,
+            tags: Vec<&'a str>,
+            source: &'a str,
+        }
+        fn names<'a>(site: &'a Site, a: &'a Article, k: TaxonomyKind) -> Vec<&'a str> {
+            terms(site, a, k).map(|t| t.name.as_str()).collect()
+        }
+        let articles: Vec<Entry> = site
+            .articles
+            .iter()
+            .map(|a| Entry {
+                title: &a.front.title,
+                url: format!("articles/{}/", a.slug),
+                date: a.front.date.day().to_string(),
+                summary: shorten(&a.summary, SEARCH_SUMMARY),
+                actors: names(site, a, TaxonomyKind::Actors),
+                tags: names(site, a, TaxonomyKind::Tags),
+                source: terms(site, a, TaxonomyKind::Sources)
+                    .next()
+                    .map_or(a.front.source.name.as_str(), |t| t.name.as_str()),
+            })
+            .collect();
+        #[derive(Serialize)]
+        struct Index<'a> {
+            version: u32,
+            articles: Vec<Entry<'a>>,
+        }
+        let index = Index {
+            version: 1,
+            articles,
+        };
+        let mut text = serde_json::to_string(&index).expect("the index serialises");
+        text.push('\n');
+        text
     }
 }
 
@@ -644,15 +749,110 @@ fn feed_ids(site: &Site, scope: Option<(TaxonomyKind, usize)>) -> Vec<usize> {
     }
 }
 
-/// When a page last changed, for the sitemap: its newest article's date.
+/// When a page last changed, for the sitemap: the date of the newest article of
+/// its list (any page of a list changes when an article is added to it).
 fn lastmod(site: &Site, kind: PageKind) -> Option<String> {
     let newest = match kind {
         PageKind::Article(i) => Some(i),
-        PageKind::Term(k, i) => site.taxonomy(k).terms[i].articles.first().copied(),
-        _ if site.articles.is_empty() => None,
-        _ => Some(0),
+        _ => match kind.listed(site) {
+            Some(listed) => listed.slice(0..listed.len().min(1)).first().copied(),
+            None if site.articles.is_empty() => None,
+            None => Some(0),
+        },
     };
     newest.map(|i| site.articles[i].front.date.as_written())
+}
+
+/// How long a summary in `search.json` may be, in characters.
+pub const SEARCH_SUMMARY: usize = 280;
+
+/// `text` cut to at most `max` characters at a word's end, with `…` when cut.
+fn shorten(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => text.into(),
+        Some((end, _)) => {
+            let cut = text[..end].rfind(char::is_whitespace).unwrap_or(end);
+            format!("{}…", text[..cut].trim_end()).into()
+        }
+    }
+}
+
+/// How many pages the paginator shows on each side of the current one.
+const NEARBY: u32 = 2;
+
+/// `paginator`: where a page of a list stands. URLs are site-relative, like every
+/// URL in a view.
+fn paginator(site: &Site, kind: PageKind) -> Value {
+    let total = kind.pages(site);
+    let n = kind.number();
+    let url = |n: u32| kind.with_number(n).url(site);
+    let nearby: Vec<Value> = (n.saturating_sub(NEARBY)..=(n + NEARBY).min(total - 1))
+        .map(|p| json!({ "number": p + 1, "url": url(p), "current": p == n }))
+        .collect();
+    json!({
+        "number": n + 1,
+        "total": total,
+        "per_page": site.config.paginate_by,
+        "articles": kind.listed(site).map_or(0, |l| l.len()),
+        "first": url(0),
+        "last": url(total - 1),
+        "previous": (n > 0).then(|| url(n - 1)),
+        "next": (n + 1 < total).then(|| url(n + 1)),
+        "nearby": nearby,
+    })
+}
+
+/// `2024` or `March 2024`.
+fn period_label(site: &Site, y: usize, m: Option<usize>) -> String {
+    let year = &site.archive[y];
+    match m {
+        None => year.year.to_string(),
+        Some(m) => format!("{} {}", month_name(year.months[m].month), year.year),
+    }
+}
+
+/// A year (`m` = `None`) or month of the archive, as templates see it.
+fn period_view(site: &Site, y: usize, m: Option<usize>) -> Value {
+    let year = &site.archive[y];
+    let label = period_label(site, y, m);
+    match m {
+        None => json!({
+            "kind": "year", "year": year.year, "month": null, "label": label,
+            "url": year.url(), "count": year.articles.len(),
+        }),
+        Some(m) => {
+            let month = &year.months[m];
+            json!({
+                "kind": "month", "year": year.year, "month": month.month,
+                "name": month_name(month.month), "label": label,
+                "url": month.url(year), "count": month.articles.len(),
+            })
+        }
+    }
+}
+
+/// The periods of the same kind just newer and just older than a year or month.
+type Period = (usize, Option<usize>);
+fn neighbours(site: &Site, y: usize, m: Option<usize>) -> (Option<Period>, Option<Period>) {
+    match m {
+        None => (
+            y.checked_sub(1).map(|y| (y, None)),
+            (y + 1 < site.archive.len()).then_some((y + 1, None)),
+        ),
+        Some(m) => {
+            let months: Vec<Period> = site
+                .archive
+                .iter()
+                .enumerate()
+                .flat_map(|(y, year)| (0..year.months.len()).map(move |m| (y, Some(m))))
+                .collect();
+            let at = months.iter().position(|&p| p == (y, Some(m))).unwrap_or(0);
+            (
+                at.checked_sub(1).map(|i| months[i]),
+                months.get(at + 1).copied(),
+            )
+        }
+    }
 }
 
 /// The actors an article's body links to that its front matter does not name.

@@ -16,14 +16,16 @@ use context::Views;
 use plan::PageKind;
 use templates::Templates;
 
-/// Renders one page to HTML.
+/// Renders one page (HTML, a feed, the search index).
 pub fn render_page(
     site: &Site,
     views: &Views,
     templates: &Templates,
     kind: PageKind,
 ) -> Result<String, Diagnostic> {
+    let Some(template) = kind.template() else {
+        return Ok(views.search_index(site));
+    };
     let context = views.context(site, kind);
-    let url = kind.url(site);
-    templates.render(kind.template(), &context, &format!("/{url}"))
+    templates.render(template, &context, &format!("/{}", kind.url(site)))
 }

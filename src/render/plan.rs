@@ -10,19 +10,32 @@ use crate::model::site::Site;
 use crate::model::taxonomy::TaxonomyKind;
 use crate::render::templates::THEME_STATIC;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::ops::Range;
 use std::path::PathBuf;
 
-/// A page the site has.
+/// A page the site has. A list that `paginate_by` splits carries its page's
+/// number, counted from 0: page 0 is at the list's own URL, page `n` at
+/// `…/page/<n+1>/`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PageKind {
     /// The front page: newest articles grouped by day.
-    Home,
+    Home(u32),
     /// One article, by index into `Site::articles`.
     Article(usize),
     /// A taxonomy's list of terms.
     Taxonomy(TaxonomyKind),
     /// One term's page, by index into its taxonomy's terms.
-    Term(TaxonomyKind, usize),
+    Term(TaxonomyKind, usize, u32),
+    /// The archive's index: every year and month, with counts.
+    Archive,
+    /// One year of the archive, by index into `Site::archive`.
+    Year(usize, u32),
+    /// One month of the archive: year index, month index in that year.
+    Month(usize, usize, u32),
+    /// The search page.
+    Search,
+    /// `search.json`, what the search page searches.
+    SearchIndex,
     /// An Atom feed: the site's (`None`), or one term's.
     Feed(Option<(TaxonomyKind, usize)>),
     /// `sitemap.xml`.
@@ -34,18 +47,57 @@ pub enum PageKind {
 }
 
 impl PageKind {
-    /// The page's URL relative to the site root, as a folder: `articles/x/` (`""` for home).
-    pub fn url(self, site: &Site) -> String {
+    /// The URL of the list the page belongs to (its first page's), relative to the
+    /// site root, as a folder: `articles/x/` (`""` for home).
+    pub fn list_url(self, site: &Site) -> String {
         match self {
-            PageKind::Home => String::new(),
+            PageKind::Home(_) => String::new(),
             PageKind::Article(i) => format!("articles/{}/", site.articles[i].slug),
             PageKind::Taxonomy(kind) => format!("{}/", kind.key()),
-            PageKind::Term(kind, i) | PageKind::Feed(Some((kind, i))) => {
+            PageKind::Term(kind, i, _) | PageKind::Feed(Some((kind, i))) => {
                 format!("{}/{}/", kind.key(), site.taxonomy(kind).terms[i].slug)
             }
-            PageKind::Feed(None) | PageKind::Sitemap | PageKind::Robots | PageKind::NotFound => {
-                String::new()
-            }
+            PageKind::Archive => "archive/".into(),
+            PageKind::Year(y, _) => site.archive[y].url(),
+            PageKind::Month(y, m, _) => site.archive[y].months[m].url(&site.archive[y]),
+            PageKind::Search => "search/".into(),
+            PageKind::Feed(None)
+            | PageKind::SearchIndex
+            | PageKind::Sitemap
+            | PageKind::Robots
+            | PageKind::NotFound => String::new(),
+        }
+    }
+
+    /// The page's number in its list, from 0 (0 for pages that are no list).
+    pub fn number(self) -> u32 {
+        match self {
+            PageKind::Home(n)
+            | PageKind::Term(_, _, n)
+            | PageKind::Year(_, n)
+            | PageKind::Month(_, _, n) => n,
+            _ => 0,
+        }
+    }
+
+    /// The same list's page `n`.
+    pub fn with_number(self, n: u32) -> PageKind {
+        match self {
+            PageKind::Home(_) => PageKind::Home(n),
+            PageKind::Term(k, i, _) => PageKind::Term(k, i, n),
+            PageKind::Year(y, _) => PageKind::Year(y, n),
+            PageKind::Month(y, m, _) => PageKind::Month(y, m, n),
+            other => other,
+        }
+    }
+
+    /// The page's URL relative to the site root, as a folder: `articles/x/` (`""` for
+    /// home), `tags/x/page/2/` for a list's second page.
+    pub fn url(self, site: &Site) -> String {
+        let list = self.list_url(site);
+        match self.number() {
+            0 => list,
+            n => format!("{list}page/{}/", n + 1),
         }
     }
 
@@ -53,6 +105,7 @@ impl PageKind {
     pub fn path(self, site: &Site) -> String {
         let file = match self {
             PageKind::Feed(_) => "atom.xml",
+            PageKind::SearchIndex => "search.json",
             PageKind::Sitemap => "sitemap.xml",
             PageKind::Robots => "robots.txt",
             PageKind::NotFound => "404.html",
@@ -62,40 +115,125 @@ impl PageKind {
     }
 
     /// Whether a file of `static/` or `content/` with its path replaces it silently
-    /// (a hand-written `robots.txt`), rather than being an error.
+    /// (a hand-written `robots.txt`, another search), rather than being an error.
     pub fn yields_to_files(self) -> bool {
         matches!(
             self,
-            PageKind::Sitemap | PageKind::Robots | PageKind::NotFound
+            PageKind::Sitemap
+                | PageKind::Robots
+                | PageKind::NotFound
+                | PageKind::Search
+                | PageKind::SearchIndex
         )
     }
 
-    /// The template that renders it.
-    pub fn template(self) -> &'static str {
-        match self {
-            PageKind::Home => "home.html",
+    /// The template that renders it; `None` for the search index, which is data
+    /// made in code.
+    pub fn template(self) -> Option<&'static str> {
+        Some(match self {
+            PageKind::Home(_) => "home.html",
             PageKind::Article(_) => "article.html",
             PageKind::Taxonomy(_) => "taxonomy.html",
             PageKind::Term(..) => "term.html",
+            PageKind::Archive => "archive.html",
+            PageKind::Year(..) | PageKind::Month(..) => "period.html",
+            PageKind::Search => "search.html",
+            PageKind::SearchIndex => return None,
             PageKind::Feed(_) => "atom.xml",
             PageKind::Sitemap => "sitemap.xml",
             PageKind::Robots => "robots.txt",
             PageKind::NotFound => "404.html",
-        }
+        })
     }
 
     /// The kind's name in templates (`page.kind`) and in the build summary.
     pub fn name(self) -> &'static str {
         match self {
-            PageKind::Home => "home",
+            PageKind::Home(_) => "home",
             PageKind::Article(_) => "article",
             PageKind::Taxonomy(_) => "taxonomy",
             PageKind::Term(..) => "term",
+            PageKind::Archive => "archive",
+            PageKind::Year(..) => "year",
+            PageKind::Month(..) => "month",
+            PageKind::Search => "search",
+            PageKind::SearchIndex => "search_index",
             PageKind::Feed(_) => "feed",
             PageKind::Sitemap => "sitemap",
             PageKind::Robots => "robots",
             PageKind::NotFound => "not_found",
         }
+    }
+
+    /// The articles of the list the page belongs to (all its pages), newest first;
+    /// `None` for pages that are no list of articles.
+    pub fn listed(self, site: &Site) -> Option<Listed<'_>> {
+        Some(match self {
+            PageKind::Home(_) => Listed::Run(0..site.articles.len()),
+            PageKind::Term(k, i, _) => Listed::Ids(&site.taxonomy(k).terms[i].articles),
+            PageKind::Year(y, _) => Listed::Run(site.archive[y].articles.clone()),
+            PageKind::Month(y, m, _) => Listed::Run(site.archive[y].months[m].articles.clone()),
+            _ => return None,
+        })
+    }
+
+    /// How many pages the page's list has (1 for pages that are no list).
+    pub fn pages(self, site: &Site) -> u32 {
+        self.listed(site)
+            .map_or(1, |l| page_count(l.len(), site.config.paginate_by))
+    }
+
+    /// The articles on this page: its list's share, by `paginate_by`.
+    pub fn articles(self, site: &Site) -> Vec<usize> {
+        let Some(listed) = self.listed(site) else {
+            return Vec::new();
+        };
+        let per = site.config.paginate_by.unwrap_or(usize::MAX);
+        let start = (self.number() as usize)
+            .saturating_mul(per)
+            .min(listed.len());
+        let end = start.saturating_add(per).min(listed.len());
+        listed.slice(start..end)
+    }
+}
+
+/// The articles of a list: a run of `Site::articles` or a term's own list.
+pub enum Listed<'a> {
+    /// Consecutive articles.
+    Run(Range<usize>),
+    /// Articles by index.
+    Ids(&'a [usize]),
+}
+
+impl Listed<'_> {
+    /// How many.
+    pub fn len(&self) -> usize {
+        match self {
+            Listed::Run(r) => r.len(),
+            Listed::Ids(ids) => ids.len(),
+        }
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The indexes of the articles at positions `range`.
+    pub fn slice(&self, range: Range<usize>) -> Vec<usize> {
+        match self {
+            Listed::Run(r) => (r.start + range.start..r.start + range.end).collect(),
+            Listed::Ids(ids) => ids[range].to_vec(),
+        }
+    }
+}
+
+/// The pages a list of `len` articles takes, `per_page` to a page (all on one when
+/// `None`). An empty list still has its first page.
+pub fn page_count(len: usize, per_page: Option<usize>) -> u32 {
+    match per_page {
+        Some(per) if per > 0 => u32::try_from(len.div_ceil(per).max(1)).unwrap_or(u32::MAX),
+        _ => 1,
     }
 }
 
@@ -121,15 +259,25 @@ pub struct Entry {
     pub origin: String,
 }
 
-/// Every HTML page a reader can reach, for the sitemap: the same pages as the plan,
-/// less the not-found page and the files that are not HTML.
+/// Every HTML page a reader can reach, in the plan's order, for the sitemap: the
+/// plan's pages less the not-found page and the files that are not HTML.
 pub fn html_pages(site: &Site) -> Vec<PageKind> {
-    let mut pages = vec![PageKind::Home];
-    pages.extend((0..site.articles.len()).map(PageKind::Article));
+    let mut pages = Vec::new();
+    let mut add = |kind: PageKind| {
+        pages.extend((0..kind.pages(site)).map(|n| kind.with_number(n)));
+    };
+    add(PageKind::Home(0));
+    (0..site.articles.len()).for_each(|i| add(PageKind::Article(i)));
     for kind in TaxonomyKind::ALL {
-        pages.push(PageKind::Taxonomy(kind));
-        pages.extend((0..site.taxonomy(kind).terms.len()).map(|i| PageKind::Term(kind, i)));
+        add(PageKind::Taxonomy(kind));
+        (0..site.taxonomy(kind).terms.len()).for_each(|i| add(PageKind::Term(kind, i, 0)));
     }
+    add(PageKind::Archive);
+    for (y, year) in site.archive.iter().enumerate() {
+        add(PageKind::Year(y, 0));
+        (0..year.months.len()).for_each(|m| add(PageKind::Month(y, m, 0)));
+    }
+    add(PageKind::Search);
     pages
 }
 
@@ -228,18 +376,25 @@ pub fn plan(site: &Site) -> (Plan, Vec<Diagnostic>) {
             Some(origin.into()),
         );
     }
+    // Every page of a paginated list; the origin names the page after the first.
     let mut page = |kind: PageKind, origin: String, file: Option<PathBuf>| {
-        let path = kind.path(site);
-        add(
-            Entry {
-                path,
-                output: Output::Page(kind),
-                origin,
-            },
-            file,
-        );
+        for n in 0..kind.pages(site) {
+            let kind = kind.with_number(n);
+            let origin = match n {
+                0 => origin.clone(),
+                n => format!("page {} of {origin}", n + 1),
+            };
+            add(
+                Entry {
+                    path: kind.path(site),
+                    output: Output::Page(kind),
+                    origin,
+                },
+                file.clone(),
+            );
+        }
     };
-    page(PageKind::Home, "the home page".into(), None);
+    page(PageKind::Home(0), "the home page".into(), None);
     for (i, a) in site.articles.iter().enumerate() {
         page(
             PageKind::Article(i),
@@ -255,7 +410,11 @@ pub fn plan(site: &Site) -> (Plan, Vec<Diagnostic>) {
         );
         for (i, term) in site.taxonomy(kind).terms.iter().enumerate() {
             let what = format!("{} {:?}", kind.singular().to_lowercase(), term.name);
-            page(PageKind::Term(kind, i), format!("the page of {what}"), None);
+            page(
+                PageKind::Term(kind, i, 0),
+                format!("the page of {what}"),
+                None,
+            );
             page(
                 PageKind::Feed(Some((kind, i))),
                 format!("the feed of {what}"),
@@ -263,6 +422,24 @@ pub fn plan(site: &Site) -> (Plan, Vec<Diagnostic>) {
             );
         }
     }
+    page(PageKind::Archive, "the archive".into(), None);
+    for (y, year) in site.archive.iter().enumerate() {
+        page(
+            PageKind::Year(y, 0),
+            format!("the archive of {}", year.year),
+            None,
+        );
+        for (m, month) in year.months.iter().enumerate() {
+            let name = crate::model::archive::month_name(month.month);
+            page(
+                PageKind::Month(y, m, 0),
+                format!("the archive of {name} {}", year.year),
+                None,
+            );
+        }
+    }
+    page(PageKind::Search, "the search page".into(), None);
+    page(PageKind::SearchIndex, "the search index".into(), None);
     page(PageKind::Feed(None), "the site's feed".into(), None);
     page(PageKind::Sitemap, "the sitemap".into(), None);
     page(PageKind::Robots, "robots.txt".into(), None);

@@ -27,6 +27,22 @@ pub const THEME: &[(&str, &str)] = &[
         "partials/article_item.html",
         include_str!("../../theme/templates/partials/article_item.html"),
     ),
+    (
+        "partials/paginator.html",
+        include_str!("../../theme/templates/partials/paginator.html"),
+    ),
+    (
+        "archive.html",
+        include_str!("../../theme/templates/archive.html"),
+    ),
+    (
+        "period.html",
+        include_str!("../../theme/templates/period.html"),
+    ),
+    (
+        "search.html",
+        include_str!("../../theme/templates/search.html"),
+    ),
     ("404.html", include_str!("../../theme/templates/404.html")),
     ("atom.xml", include_str!("../../theme/templates/atom.xml")),
     (
@@ -41,8 +57,10 @@ pub const THEME: &[(&str, &str)] = &[
 
 /// The default theme's static files, written at the output root unless `static/`
 /// has a file of the same name.
-pub const THEME_STATIC: &[(&str, &[u8])] =
-    &[("style.css", include_bytes!("../../theme/static/style.css"))];
+pub const THEME_STATIC: &[(&str, &[u8])] = &[
+    ("style.css", include_bytes!("../../theme/static/style.css")),
+    ("search.js", include_bytes!("../../theme/static/search.js")),
+];
 
 /// The loaded templates, and which file each came from.
 pub struct Templates {

@@ -11,7 +11,7 @@ fn builds_every_page_of_the_basic_fixture() {
     assert_eq!(code, 0, "{stderr}");
     assert!(
         stdout.starts_with(
-            "built 27 pages (4 articles, 1 home, 3 term lists, 8 term pages, 9 feeds, 2 site files) and 8 files into "
+            "built 32 pages (4 articles, 1 home page, 3 term lists, 8 term pages, 3 archive pages, 9 feeds, 4 site files) and 9 files into "
         ),
         "{stdout}"
     );
@@ -25,6 +25,7 @@ fn builds_every_page_of_the_basic_fixture() {
         "sources/x/index.html",
         "index.html",
         "style.css",
+        "search.js",
         "robots.txt",
         "images/logo.png",
         "articles/first/index.html",
@@ -49,11 +50,18 @@ fn builds_every_page_of_the_basic_fixture() {
     expected.push(empty_tag);
     // `static/robots.txt` replaces the generated one.
     expected.extend(["404.html", "atom.xml", "sitemap.xml"]);
+    expected.extend(["search/index.html", "search.json"]);
+    expected.extend([
+        "archive/index.html",
+        "archive/2017/index.html",
+        "archive/2017/07/index.html",
+    ]);
     let mut expected: Vec<String> = expected.into_iter().map(String::from).collect();
     // Every term page has its feed beside it.
     let feeds: Vec<String> = expected
         .iter()
-        .filter(|f| f.matches('/').count() == 2 && !f.starts_with("articles/"))
+        .filter(|f| f.matches('/').count() == 2)
+        .filter(|f| !f.starts_with("articles/") && !f.starts_with("archive/"))
         .map(|f| f.replace("index.html", "atom.xml"))
         .collect();
     expected.extend(feeds);
@@ -180,7 +188,7 @@ fn the_library_builds_the_same_site_as_the_binary() {
         ..Default::default()
     })
     .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
-    assert_eq!(report.pages.values().sum::<usize>(), 27);
+    assert_eq!(report.pages.values().sum::<usize>(), 32);
     assert_eq!(build(&fixture("basic"), &bin_out, &[]).0, 0);
     assert_eq!(tree(&lib_out), tree(&bin_out));
 }
