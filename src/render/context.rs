@@ -770,8 +770,12 @@ pub const SEARCH_SUMMARY: usize = 280;
 fn shorten(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
     match text.char_indices().nth(max) {
         None => text.into(),
-        Some((end, _)) => {
-            let cut = text[..end].rfind(char::is_whitespace).unwrap_or(end);
+        Some((end, next)) => {
+            let cut = if next.is_whitespace() {
+                end
+            } else {
+                text[..end].rfind(char::is_whitespace).unwrap_or(end)
+            };
             format!("{}…", text[..cut].trim_end()).into()
         }
     }
@@ -884,4 +888,26 @@ fn profile_view(p: &crate::content::profile::Profile) -> Value {
 
 fn taxonomy_view(kind: TaxonomyKind) -> Value {
     json!({ "kind": kind.key(), "title": kind.title(), "singular": kind.singular(), "url": format!("{}/", kind.key()) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summaries_are_cut_at_a_word_end() {
+        assert_eq!(shorten("short enough", 12), "short enough");
+        assert_eq!(shorten("one two three", 9), "one two…");
+        assert_eq!(shorten("one two, three", 8), "one two,…");
+        // No space to cut at: cut at the limit, on a character boundary.
+        assert_eq!(shorten("ééééé", 3), "ééé…");
+    }
+
+    #[test]
+    fn page_counts_cover_every_article_and_an_empty_list() {
+        assert_eq!(plan::page_count(0, Some(20)), 1);
+        assert_eq!(plan::page_count(20, Some(20)), 1);
+        assert_eq!(plan::page_count(21, Some(20)), 2);
+        assert_eq!(plan::page_count(100_000, None), 1);
+    }
 }

@@ -187,6 +187,25 @@ fn every_edit_gives_what_a_full_build_gives() {
     let r = desk.step("a config edit", &[p]);
     assert_eq!(r.bodies, 0, "{r:?}");
 
+    // Paginated lists: an edit reaches only the pages that show the article, and a
+    // new or removed article moves every later one to another page.
+    let p = desk.edit("site.toml", "Night Desk\"", "Night Desk\"\npaginate_by = 2");
+    desk.step("pagination turned on", &[p]);
+    let p = desk.edit(
+        "content/2017-07-06-renamed.md",
+        "First, retitled",
+        "First, retitled again",
+    );
+    desk.step("a title edit on a later page", &[p]);
+    let p = desk.write(
+        "content/2017-07-12-top.md",
+        "---\ntitle: Top\ndate: 2017-07-12\nsource: AP\ntags: [syria]\n---\nNewest.\n",
+    );
+    desk.step("a new article shifts the pages", std::slice::from_ref(&p));
+    std::fs::remove_file(&p).unwrap();
+    let r = desk.step("and its removal", &[p]);
+    assert!(r.removed >= 1, "a page of a list goes: {r:?}");
+
     let p = desk.edit(
         "content/2017-07-11-new.md",
         "actors: [Bashar",

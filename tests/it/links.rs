@@ -39,7 +39,10 @@ fn resolve(from: &str, link: &str) -> String {
     path
 }
 
-fn broken_links(files: &BTreeMap<String, Vec<u8>>) -> (usize, Vec<String>) {
+/// Checks every link of every page of `files`; `base_path` (`/briefings/`) is where
+/// the site is served, which root-absolute links must start with. Returns the links
+/// checked and the broken ones.
+pub fn broken_links(files: &BTreeMap<String, Vec<u8>>, base_path: &str) -> (usize, Vec<String>) {
     let mut checked = 0;
     let mut broken = Vec::new();
     for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
@@ -58,7 +61,7 @@ fn broken_links(files: &BTreeMap<String, Vec<u8>>) -> (usize, Vec<String>) {
             let target_path = if target.is_empty() {
                 path.clone()
             } else if let Some(absolute) = target.strip_prefix('/') {
-                match absolute.strip_prefix("briefings/") {
+                match absolute.strip_prefix(base_path.trim_start_matches('/')) {
                     Some(rest) => resolve("index.html", rest),
                     None => {
                         broken.push(format!("{path}: {link} is outside the site's path"));
@@ -89,7 +92,7 @@ fn assert_links_resolve(root: &Path, extra: &[&str]) {
     let out = tempfile::tempdir().unwrap();
     let (code, _, stderr) = build(root, out.path(), extra);
     assert_eq!(code, 0, "{stderr}");
-    let (checked, broken) = broken_links(&tree(out.path()));
+    let (checked, broken) = broken_links(&tree(out.path()), "/briefings/");
     assert!(checked > 50, "only {checked} links checked");
     assert!(broken.is_empty(), "{}", broken.join("\n"));
 }
@@ -111,7 +114,7 @@ fn the_checker_catches_a_broken_link() {
         "a/index.html".to_string(),
         b"<a href=\"../b/\">b</a> <a href=\"#x\">x</a>".to_vec(),
     );
-    let (_, broken) = broken_links(&files);
+    let (_, broken) = broken_links(&files, "/briefings/");
     assert_eq!(
         broken,
         vec![
@@ -119,4 +122,41 @@ fn the_checker_catches_a_broken_link() {
             "a/index.html: #x → no id \"x\" in a/index.html"
         ]
     );
+}
+
+/// A deploy under another path: `--base-url` moves every permalink and the
+/// not-found page's root-absolute links, and every link still resolves when the
+/// site is served from `/news/briefings/`.
+#[test]
+fn a_site_built_for_another_path_links_within_it() {
+    let out = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = build(
+        &fixture("basic"),
+        out.path(),
+        &["--base-url", "https://cdn.example.net/news/briefings/"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let files = tree(out.path());
+    let (checked, broken) = broken_links(&files, "/news/briefings/");
+    assert!(checked > 50, "only {checked} links checked");
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+    for (path, bytes) in &files {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(
+            !text.contains("example.org/briefings"),
+            "{path} still names the base_url of site.toml"
+        );
+    }
+    let article = String::from_utf8_lossy(&files["articles/first/index.html"]).into_owned();
+    assert!(
+        article.contains(r#"<link rel="canonical" href="https://cdn.example.net/news/briefings/articles/first/">"#),
+        "{article}"
+    );
+    let not_found = String::from_utf8_lossy(&files["404.html"]).into_owned();
+    assert!(
+        not_found.contains(r#"<a href="/news/briefings/">Go to the latest briefings</a>"#),
+        "{not_found}"
+    );
+    let sitemap = String::from_utf8_lossy(&files["sitemap.xml"]).into_owned();
+    assert!(sitemap.contains("<loc>https://cdn.example.net/news/briefings/archive/</loc>"));
 }

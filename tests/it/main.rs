@@ -5,6 +5,7 @@ mod build;
 mod diagnostics;
 mod incremental;
 mod links;
+mod lists;
 mod output;
 mod publishing;
 mod serve;

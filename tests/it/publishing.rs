@@ -176,3 +176,56 @@ fn the_not_found_page_links_from_the_sites_path() {
     );
     assert!(!page.contains("../"), "{page}");
 }
+
+#[test]
+fn the_search_index_has_every_article_and_the_search_page_loads_it_from_the_site() {
+    let out = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = build(&fixture("annotations"), out.path(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let files = tree(out.path());
+    let index: serde_json::Value = serde_json::from_str(&read(out.path(), "search.json")).unwrap();
+    assert_eq!(index["version"], 1);
+    let articles = index["articles"].as_array().unwrap();
+    let pages = files
+        .keys()
+        .filter(|p| p.starts_with("articles/") && p.ends_with("/index.html"))
+        .count();
+    assert_eq!(articles.len(), pages);
+    for a in articles {
+        let keys: Vec<&String> = a.as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys,
+            // (in a `Value`, keys come sorted)
+            ["actors", "date", "source", "summary", "tags", "title", "url"],
+            "{a}"
+        );
+        let url = a["url"].as_str().unwrap();
+        assert!(files.contains_key(&format!("{url}index.html")), "{url}");
+    }
+    let meeting = articles
+        .iter()
+        .find(|a| a["url"] == "articles/meeting/")
+        .unwrap();
+    // Names as their pages show them: the alias `Putin` is Vladimir Putin.
+    assert_eq!(meeting["actors"][0], "Vladimir Putin", "{meeting}");
+    assert_eq!(meeting["source"], "Reuters", "{meeting}");
+    assert_eq!(meeting["date"], "2017-07-07", "{meeting}");
+
+    let page = read(out.path(), "search/index.html");
+    assert!(
+        page.contains(
+            r#"<script src="../search.js" data-index="../search.json" data-root="../"></script>"#
+        ),
+        "{page}"
+    );
+    assert!(page.contains("<noscript>"), "{page}");
+    assert!(page.contains("needs JavaScript, which is off."), "{page}");
+    assert!(files.contains_key("search.js"));
+    // Nothing is loaded from another host, on any page.
+    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        for needle in [" src=\"http", " src=\"//", "stylesheet\" href=\"http"] {
+            assert!(!html.contains(needle), "{path} loads from another host");
+        }
+    }
+}

@@ -80,3 +80,28 @@ pub fn built(name: &str, extra: &[&str]) -> tempfile::TempDir {
     assert_eq!(code, 0, "{stderr}");
     out
 }
+
+/// A site made on the spot: `site.toml` with `settings` added, and one article per
+/// date (`YYYY-MM-DD`), each titled `Article <n>` (n from 1, in the order given),
+/// tagged `t` and naming the actor `A`, at `content/<n>.md`.
+pub fn generated_site(settings: &str, dates: &[&str]) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("site.toml"),
+        format!(
+            "title = \"Generated\"\nbase_url = \"https://example.org/briefings/\"\n{settings}\n"
+        ),
+    )
+    .unwrap();
+    let content = tmp.path().join("content");
+    std::fs::create_dir(&content).unwrap();
+    for (i, date) in dates.iter().enumerate() {
+        let n = i + 1;
+        std::fs::write(
+            content.join(format!("{n}.md")),
+            format!("---\ntitle: Article {n}\ndate: {date}\nsource: Wire\nactors: [A]\ntags: [t]\n---\nBody {n}.\n"),
+        )
+        .unwrap();
+    }
+    tmp
+}
