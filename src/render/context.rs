@@ -764,7 +764,7 @@ fn lastmod(site: &Site, kind: PageKind) -> Option<String> {
 }
 
 /// How long a summary in `search.json` may be, in characters.
-pub const SEARCH_SUMMARY: usize = 280;
+pub const SEARCH_SUMMARY: usize = 200;
 
 /// `text` cut to at most `max` characters at a word's end, with `…` when cut.
 fn shorten(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
