@@ -580,7 +580,11 @@ impl Views {
                         json!({ "name": link.name, "slug": link.slug, "url": link.url, "count": count })
                     })
                     .collect();
-                let profile = site.profile(k, i).map(profile_view).unwrap_or(Value::Null);
+                let mut profile = site.profile(k, i).map(profile_view).unwrap_or(Value::Null);
+                // Its body's links are written for the term's first page.
+                if let (Some(html), true) = (site.profile(k, i), kind.number() > 0) {
+                    profile["content"] = Value::String(rebase(&html.html, "../../"));
+                }
                 ctx.insert("taxonomy".into(), taxonomy_view(k));
                 ctx.insert("term".into(), json!({ "name": link.name, "slug": link.slug, "url": link.url, "count": t.articles.len(), "profile": profile, "connections": connections }));
                 ctx.insert("articles".into(), self.items(&kind.articles(site), &root));
@@ -784,13 +788,29 @@ fn shorten(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
 /// How many pages the paginator shows on each side of the current one.
 const NEARBY: u32 = 2;
 
+/// The pages (from 0) the paginator lists around page `n` of `total`: [`NEARBY`]
+/// each side, widened by one where that one is all an ellipsis would hide (the
+/// first and last pages are linked on their own).
+pub fn nearby(n: u32, total: u32) -> std::ops::RangeInclusive<u32> {
+    let mut low = n.saturating_sub(NEARBY);
+    let mut high = (n + NEARBY).min(total.saturating_sub(1));
+    if low == 2 {
+        low = 1;
+    }
+    if high + 3 == total {
+        high += 1;
+    }
+    low..=high
+}
+
 /// `paginator`: where a page of a list stands. URLs are site-relative, like every
-/// URL in a view.
+/// URL in a view (the home page's is `""`), so `previous` and `next` are objects.
 fn paginator(site: &Site, kind: PageKind) -> Value {
     let total = kind.pages(site);
     let n = kind.number();
     let url = |n: u32| kind.with_number(n).url(site);
-    let nearby: Vec<Value> = (n.saturating_sub(NEARBY)..=(n + NEARBY).min(total - 1))
+    let link = |p: u32| json!({ "number": p + 1, "url": url(p) });
+    let nearby: Vec<Value> = nearby(n, total)
         .map(|p| json!({ "number": p + 1, "url": url(p), "current": p == n }))
         .collect();
     json!({
@@ -800,10 +820,38 @@ fn paginator(site: &Site, kind: PageKind) -> Value {
         "articles": kind.listed(site).map_or(0, |l| l.len()),
         "first": url(0),
         "last": url(total - 1),
-        "previous": (n > 0).then(|| url(n - 1)),
-        "next": (n + 1 < total).then(|| url(n + 1)),
+        "previous": (n > 0).then(|| link(n - 1)),
+        "next": (n + 1 < total).then(|| link(n + 1)),
         "nearby": nearby,
     })
+}
+
+/// Relative links in `html` (a profile's body, written for a term's first page) made
+/// to work `prefix` deeper (`../../`, from `…/page/2/`).
+fn rebase(html: &str, prefix: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find([' ', '\n']) {
+        let (before, after) = rest.split_at(at + 1);
+        out.push_str(before);
+        rest = after;
+        for attribute in ["href=\"", "src=\""] {
+            if let Some(value) = rest.strip_prefix(attribute) {
+                out.push_str(attribute);
+                rest = value;
+                let absolute = value.starts_with(['/', '#'])
+                    || value
+                        .split(['/', '"', '?', '#'])
+                        .next()
+                        .is_some_and(|first| first.contains(':'));
+                if !absolute {
+                    out.push_str(prefix);
+                }
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `2024` or `March 2024`.
@@ -901,6 +949,32 @@ mod tests {
         assert_eq!(shorten("one two, three", 8), "one two,…");
         // No space to cut at: cut at the limit, on a character boundary.
         assert_eq!(shorten("ééééé", 3), "ééé…");
+    }
+
+    #[test]
+    fn the_paginator_window_never_hides_a_single_page() {
+        let pages = |n, total| nearby(n, total).map(|p| p + 1).collect::<Vec<_>>();
+        assert_eq!(pages(0, 1), [1]);
+        assert_eq!(pages(0, 13), [1, 2, 3]);
+        // Page 5: pages 3–7, and page 2 rather than "1 … 3".
+        assert_eq!(pages(4, 13), [2, 3, 4, 5, 6, 7]);
+        assert_eq!(pages(5, 13), [4, 5, 6, 7, 8]);
+        assert_eq!(pages(8, 13), [7, 8, 9, 10, 11, 12]);
+        assert_eq!(pages(12, 13), [11, 12, 13]);
+        assert_eq!(pages(2, 5), [1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn profile_links_are_rebased_but_not_absolute_ones() {
+        let html = "<p><a href=\"../../actors/x/\">X</a> <a href=\"https://w.org/\">w</a> \
+                    <a href=\"#n\">n</a> <a href=\"/abs/\">a</a> <img src=\"map.svg\" alt=\"\"> \
+                    <a href=\"mailto:a@b.org\">m</a></p>";
+        assert_eq!(
+            rebase(html, "../../"),
+            "<p><a href=\"../../../../actors/x/\">X</a> <a href=\"https://w.org/\">w</a> \
+             <a href=\"#n\">n</a> <a href=\"/abs/\">a</a> <img src=\"../../map.svg\" alt=\"\"> \
+             <a href=\"mailto:a@b.org\">m</a></p>"
+        );
     }
 
     #[test]

@@ -160,3 +160,30 @@ fn a_site_built_for_another_path_links_within_it() {
     let sitemap = String::from_utf8_lossy(&files["sitemap.xml"]).into_owned();
     assert!(sitemap.contains("<loc>https://cdn.example.net/news/briefings/archive/</loc>"));
 }
+
+/// Split into pages of two, the example site has second pages of terms whose
+/// profiles link to other actors: those links must work from `…/page/2/` too.
+#[test]
+fn every_internal_link_of_the_example_site_resolves_when_paginated() {
+    let site = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (rel, bytes) in tree(&root.join("content")) {
+        let to = site.path().join("content").join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::write(to, bytes).unwrap();
+    }
+    let config = std::fs::read_to_string(root.join("site.toml")).unwrap();
+    std::fs::write(
+        site.path().join("site.toml"),
+        format!("paginate_by = 2\n{config}"),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = build(site.path(), out.path(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let files = tree(out.path());
+    assert!(files.contains_key("actors/vladimir-putin/page/2/index.html"));
+    let (checked, broken) = broken_links(&files, "/briefings/");
+    assert!(checked > 1000, "only {checked} links checked");
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
