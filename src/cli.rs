@@ -3,9 +3,17 @@
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
+/// The version, with the commit it was built from: `0.1.0 (3f2c1ab 2026-11-24)`.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("BRIEFING_COMMIT"),
+    ")"
+);
+
 /// briefing: a static site generator for annotated news briefings.
 #[derive(Debug, Parser)]
-#[command(name = "briefing", version, about, long_about = None)]
+#[command(name = "briefing", version = VERSION, about, long_about = None)]
 pub struct Cli {
     /// The site root: the folder that holds site.toml.
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]
@@ -18,6 +26,11 @@ pub struct Cli {
     /// Also print the time each stage took.
     #[arg(short, long, global = true)]
     pub verbose: bool,
+
+    /// Colour in diagnostics: auto (on a terminal, unless NO_COLOR is set), always or
+    /// never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
 
     /// What to do.
     #[command(subcommand)]
@@ -36,6 +49,66 @@ pub enum Command {
     Serve(ServeArgs),
     /// Build the site, then rebuild the output folder on every save.
     Watch(WatchArgs),
+    /// Start a new site in DIR: settings, an example article and profile, and empty
+    /// templates/ and static/ folders.
+    Init(InitArgs),
+    /// Start a new article: content/<date>-<slug>.md, as a draft.
+    New(NewArgs),
+    /// Print a shell completion script: `briefing completions bash > ~/.local/share/bash-completion/completions/briefing`.
+    Completions(CompletionsArgs),
+}
+
+/// When diagnostics are in colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Arguments of `init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create the site in (made if missing).
+    pub dir: PathBuf,
+
+    /// Also in a folder that holds files: only the missing files are written, none is
+    /// overwritten.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Arguments of `new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The headline; the file is named after it.
+    pub title: String,
+
+    /// The outlet the briefing is based on.
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
+
+    /// An actor named in it (repeat for more).
+    #[arg(long = "actor", value_name = "NAME")]
+    pub actors: Vec<String>,
+
+    /// A tag (repeat for more).
+    #[arg(long = "tag", value_name = "NAME")]
+    pub tags: Vec<String>,
+
+    /// Its date, YYYY-MM-DD or RFC 3339 (default: today).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+}
+
+/// Arguments of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    pub shell: clap_complete::Shell,
 }
 
 /// Arguments of `serve`.

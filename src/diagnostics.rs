@@ -108,21 +108,32 @@ pub fn display_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        write!(f, "{label}: ")?;
-        if let Some(file) = &self.file {
-            write!(f, "{}", file.display())?;
-            if let Some((line, column)) = self.position {
-                write!(f, ":{line}:{column}")?;
+impl Diagnostic {
+    /// The diagnostic as [`Display`](fmt::Display) prints it, in colour (ANSI) when
+    /// `color`: the label red or yellow, the place bold, the gutter blue, the caret in
+    /// the label's colour.
+    pub fn styled(&self, color: bool) -> String {
+        let paint = |code: &str, text: &str| {
+            if color {
+                format!("\x1b[{code}m{text}\x1b[0m")
+            } else {
+                text.to_string()
             }
-            write!(f, ": ")?;
+        };
+        let (label, tint) = match self.severity {
+            Severity::Error => ("error", "1;31"),
+            Severity::Warning => ("warning", "1;33"),
+        };
+        let mut out = format!("{}: ", paint(tint, label));
+        if let Some(file) = &self.file {
+            let mut place = file.display().to_string();
+            if let Some((line, column)) = self.position {
+                place.push_str(&format!(":{line}:{column}"));
+            }
+            out.push_str(&paint("1", &place));
+            out.push_str(": ");
         }
-        write!(f, "{}", self.message)?;
+        out.push_str(&self.message);
         if let (Some((line, column)), Some(source)) = (self.position, &self.source_line) {
             let number = line.to_string();
             let gutter = " ".repeat(number.len());
@@ -133,12 +144,23 @@ impl fmt::Display for Diagnostic {
                 .take(column - 1)
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
-            write!(f, "\n{gutter} |\n{number} | {source}\n{gutter} | {pad}^")?;
+            let bar = paint("1;34", "|");
+            out.push_str(&format!(
+                "\n{gutter} {bar}\n{} {source}\n{gutter} {bar} {pad}{}",
+                paint("1;34", &format!("{number} |")),
+                paint(tint, "^")
+            ));
         }
         for cause in &self.causes {
-            write!(f, "\n  caused by: {cause}")?;
+            out.push_str(&format!("\n  caused by: {cause}"));
         }
-        Ok(())
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.styled(false))
     }
 }
 
@@ -205,6 +227,16 @@ mod tests {
             d.to_string(),
             "error: content/a.md:3:7: date: expected YYYY-MM-DD\n  |\n3 | date: July 6\n  |       ^"
         );
+    }
+
+    #[test]
+    fn colour_marks_the_label_place_gutter_and_caret() {
+        let d = Diagnostic::warning("a.md", "odd").at(1, 2, "ab");
+        assert_eq!(
+            d.styled(true),
+            "\x1b[1;33mwarning\x1b[0m: \x1b[1ma.md:1:2\x1b[0m: odd\n  \x1b[1;34m|\x1b[0m\n\x1b[1;34m1 |\x1b[0m ab\n  \x1b[1;34m|\x1b[0m  \x1b[1;33m^\x1b[0m"
+        );
+        assert_eq!(d.styled(false), d.to_string());
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub mod diagnostics;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod session;
 pub mod watch;
@@ -53,6 +54,34 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// `false` checks everything and writes nothing (`briefing check`).
     pub write: bool,
+    /// Also check every internal link and anchor of the rendered pages (`briefing
+    /// check`).
+    pub check_links: bool,
+    /// Where the build says how far it is, for a progress bar.
+    pub progress: Option<std::sync::Arc<Progress>>,
+}
+
+/// How far a build is: shared with whatever shows it. `total` is 0 until the pages
+/// are planned (reading and Markdown come first), then the number of output files;
+/// `done` counts those rendered.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Output files rendered or copied so far.
+    pub done: std::sync::atomic::AtomicUsize,
+    /// Output files to render or copy, once known.
+    pub total: std::sync::atomic::AtomicUsize,
+}
+
+impl Progress {
+    fn start(&self, total: usize) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.done.store(0, Relaxed);
+        self.total.store(total, Relaxed);
+    }
+
+    fn tick(&self) {
+        self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 /// What a successful build did.

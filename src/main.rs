@@ -8,13 +8,18 @@ use briefing::diagnostics::Diagnostic;
 use briefing::serve::Server;
 use briefing::session::Session;
 use briefing::watch::{Event, Watcher};
+use briefing::Progress;
 use briefing::{BuildFailure, BuildOptions, BuildReport};
 use clap::Parser;
-use cli::{Cli, Command, ServeArgs};
+use cli::{Cli, ColorChoice, Command, InitArgs, NewArgs, ServeArgs};
+use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::HashSet;
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::sync::mpsc;
+use std::sync::atomic::Ordering;
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -27,6 +32,7 @@ fn main() -> ExitCode {
                 base_url: args.base_url.clone(),
                 drafts: args.drafts,
                 write: true,
+                ..Default::default()
             },
             "built",
         ),
@@ -36,10 +42,18 @@ fn main() -> ExitCode {
                 root: cli.root.clone(),
                 drafts: args.drafts,
                 write: false,
+                check_links: true,
                 ..Default::default()
             },
             "checked",
         ),
+        Command::Init(args) => init(&cli, args),
+        Command::New(args) => new(&cli, args),
+        Command::Completions(args) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(args.shell, &mut command, "briefing", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
         Command::Watch(args) => {
             let options = BuildOptions {
                 root: cli.root.clone(),
@@ -54,11 +68,143 @@ fn main() -> ExitCode {
     }
 }
 
+/// Whether diagnostics on stderr are in colour.
+fn color(cli: &Cli) -> bool {
+    match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").map_or(true, |v| v.is_empty())
+                && std::io::stderr().is_terminal()
+        }
+    }
+}
+
+/// Today, in the local time zone, `YYYY-MM-DD`.
+fn today() -> String {
+    chrono::Local::now().date_naive().to_string()
+}
+
+/// `init DIR`.
+fn init(cli: &Cli, args: &InitArgs) -> ExitCode {
+    match briefing::scaffold::init(&args.dir, args.force, &today()) {
+        Ok(done) => {
+            for kept in &done.kept {
+                eprintln!(
+                    "warning: {} already exists; left as it is",
+                    args.dir.join(kept).display()
+                );
+            }
+            if !cli.quiet {
+                let dir = args.dir.display();
+                println!(
+                    "created a briefing site in {dir} ({} files)",
+                    done.written.len()
+                );
+                println!(
+                    "next:\n  cd {}\n  briefing serve",
+                    shell_word(&dir.to_string())
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fatal(&e.to_string()),
+    }
+}
+
+/// `new "Title"`.
+fn new(cli: &Cli, args: &NewArgs) -> ExitCode {
+    let article = briefing::scaffold::NewArticle {
+        title: args.title.clone(),
+        source: args.source.clone(),
+        actors: args.actors.clone(),
+        tags: args.tags.clone(),
+        date: args.date.clone(),
+    };
+    match briefing::scaffold::new_article(&cli.root, &article, &today()) {
+        Ok(rel) => {
+            // The path alone on stdout, so that `$EDITOR "$(briefing new …)"` works.
+            let path = if cli.root == std::path::Path::new(".") {
+                rel
+            } else {
+                cli.root.join(rel)
+            };
+            println!("{}", path.display());
+            if args.source.is_none() && !cli.quiet {
+                eprintln!("note: its source is TODO; fill in `source:` before it is published");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fatal(&e.to_string()),
+    }
+}
+
+/// `dir` as one word for a shell, quoted when it needs to be.
+fn shell_word(dir: &str) -> String {
+    if dir
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_./~".contains(c))
+    {
+        dir.to_string()
+    } else {
+        format!("'{}'", dir.replace('\'', "'\\''"))
+    }
+}
+
+/// A progress bar on stderr while a build that takes more than a moment runs; none
+/// when stderr is not a terminal or with `--quiet`. Returns what stops it.
+fn progress_bar(cli: &Cli, progress: &Arc<Progress>) -> Option<impl FnOnce()> {
+    if cli.quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let (stop, stopped) = mpsc::channel::<()>();
+    let progress = Arc::clone(progress);
+    let drawer = std::thread::spawn(move || {
+        // Quick builds show nothing: the bar appears after half a second.
+        if stopped.recv_timeout(Duration::from_millis(500)).is_ok() {
+            return;
+        }
+        let bar = ProgressBar::new_spinner();
+        loop {
+            let total = progress.total.load(Ordering::Relaxed);
+            if total == 0 {
+                bar.set_message("reading the site");
+                bar.tick();
+            } else {
+                if bar.length() != Some(total as u64) {
+                    bar.set_length(total as u64);
+                    bar.set_style(
+                        ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}")
+                            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                    );
+                }
+                bar.set_position(progress.done.load(Ordering::Relaxed) as u64);
+            }
+            if stopped.recv_timeout(Duration::from_millis(100)).is_ok() {
+                break;
+            }
+        }
+        bar.finish_and_clear();
+    });
+    Some(move || {
+        let _ = stop.send(());
+        let _ = drawer.join();
+    })
+}
+
 /// `build` and `check`.
-fn once(cli: &Cli, options: BuildOptions, verb: &str) -> ExitCode {
-    match briefing::build(&options) {
+fn once(cli: &Cli, mut options: BuildOptions, verb: &str) -> ExitCode {
+    let progress = Arc::new(Progress::default());
+    options.progress = Some(Arc::clone(&progress));
+    let bar = progress_bar(cli, &progress);
+    let result = briefing::build(&options);
+    if let Some(stop) = bar {
+        stop();
+    }
+    let color = color(cli);
+    match result {
         Ok(report) => {
-            print_diagnostics(&report.warnings);
+            print_diagnostics(&report.warnings, color);
             if !cli.quiet {
                 println!("{}", summary(verb, &report));
             }
@@ -68,7 +214,7 @@ fn once(cli: &Cli, options: BuildOptions, verb: &str) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(failure) => {
-            print_diagnostics(&failure.diagnostics);
+            print_diagnostics(&failure.diagnostics, color);
             eprintln!("{}", failed(verb, &failure));
             ExitCode::from(1)
         }
@@ -105,6 +251,7 @@ fn serve(cli: &Cli, args: &ServeArgs) -> ExitCode {
         base_url: Some(url.clone()),
         drafts: args.drafts,
         write: true,
+        ..Default::default()
     };
     let session = Session::open(options, true);
     let server = match Server::start(listener, &dir) {
@@ -242,7 +389,7 @@ fn report(
             for d in &report.warnings {
                 let text = d.to_string();
                 if !shown_warnings.contains(&text) {
-                    eprintln!("{text}");
+                    eprintln!("{}", d.styled(color(cli)));
                 }
                 now.insert(text);
             }
@@ -261,17 +408,19 @@ fn report(
             }
         }
         Err(failure) => {
-            let mut text: Vec<String> = failure
+            let mut tail = vec![failed(verb, failure)];
+            if server.is_some() {
+                tail.push("still serving the last good build".into());
+            }
+            print_diagnostics(&failure.diagnostics, color(cli));
+            eprintln!("{}", tail.join("\n"));
+            let text: Vec<String> = failure
                 .diagnostics
                 .iter()
                 .map(ToString::to_string)
+                .chain(tail)
                 .collect();
-            text.push(failed(verb, failure));
-            if server.is_some() {
-                text.push("still serving the last good build".into());
-            }
             let text = text.join("\n");
-            eprintln!("{text}");
             if let Some(server) = server {
                 server.problem(text);
             }
@@ -321,9 +470,9 @@ fn print_stages(report: &BuildReport) {
     }
 }
 
-fn print_diagnostics(diagnostics: &[Diagnostic]) {
+fn print_diagnostics(diagnostics: &[Diagnostic], color: bool) {
     for d in diagnostics {
-        eprintln!("{d}");
+        eprintln!("{}", d.styled(color));
     }
 }
 

@@ -27,9 +27,10 @@ use crate::model::fingerprint;
 use crate::model::site::Site;
 use crate::output::{self, InPlace, Staging};
 use crate::render::context::{ViewCache, Views};
-use crate::render::plan::{self, Entry, Output, Plan};
+use crate::render::links::{self, PageLinks};
+use crate::render::plan::{self, Entry, Output, PageKind, Plan};
 use crate::render::templates::Templates;
-use crate::{BuildFailure, BuildOptions, BuildReport};
+use crate::{BuildFailure, BuildOptions, BuildReport, Progress};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::{BTreeMap, BTreeSet};
@@ -608,7 +609,17 @@ impl Session {
             let todo: Vec<usize> = (0..plan.entries.len())
                 .filter(|&i| built.get(&plan.entries[i].path) != Some(&fingerprints[i]))
                 .collect();
-            let rendered = render_entries(site, views, templates, plan, &todo);
+            if let Some(p) = &self.options.progress {
+                p.start(todo.len());
+            }
+            let rendered = render_entries(
+                site,
+                views,
+                templates,
+                plan,
+                &todo,
+                self.options.progress.as_deref(),
+            );
             laps.lap("render");
             diagnostics.extend(dedupe(
                 rendered
@@ -676,7 +687,26 @@ impl Session {
             } else {
                 None
             };
-            diagnostics.extend(render_all(site, views, templates, plan, staging.as_ref()));
+            if let Some(p) = &self.options.progress {
+                p.start(plan.entries.len());
+            }
+            let (problems, scanned) = render_all(
+                site,
+                views,
+                templates,
+                plan,
+                staging.as_ref(),
+                &self.options,
+            );
+            diagnostics.extend(problems);
+            if self.options.check_links {
+                let files: HashSet<&str> = plan.entries.iter().map(|e| e.path.as_str()).collect();
+                let base_path = site.config.base_path();
+                let root = &self.options.root;
+                let source = |file: &std::path::Path| std::fs::read_to_string(root.join(file)).ok();
+                diagnostics.extend(dedupe(links::check(&scanned, &files, &base_path, source)));
+                laps.lap("links");
+            }
             if has_errors(&diagnostics) {
                 return fail(diagnostics);
             }
@@ -766,9 +796,13 @@ fn render_entries(
     templates: &Templates,
     plan: &Plan,
     todo: &[usize],
+    progress: Option<&Progress>,
 ) -> Vec<(usize, Rendered)> {
     todo.par_iter()
         .map(|&i| {
+            if let Some(p) = progress {
+                p.tick();
+            }
             let result = match plan.entries[i].output {
                 Output::Page(kind) => crate::render::render_page(site, views, templates, kind)
                     .map(|html| Some(html.into_bytes())),
@@ -780,18 +814,23 @@ fn render_entries(
 }
 
 /// Renders (and writes, given a staging folder) every entry of the plan in parallel.
-/// Template errors repeated on many pages are reported once, with the count.
+/// Template errors repeated on many pages are reported once, with the count. With
+/// `check_links`, each HTML page's links and ids come back too.
 fn render_all(
     site: &Site,
     views: &Views,
     templates: &Templates,
     plan: &Plan,
     staging: Option<&Staging>,
-) -> Vec<Diagnostic> {
-    let results: Vec<Diagnostic> = plan
+    options: &BuildOptions,
+) -> (Vec<Diagnostic>, Vec<PageLinks>) {
+    let results: Vec<(Option<Diagnostic>, Option<PageLinks>)> = plan
         .entries
         .par_iter()
-        .filter_map(|entry| {
+        .map(|entry| {
+            if let Some(p) = &options.progress {
+                p.tick();
+            }
             let io = |r: std::io::Result<()>| {
                 r.err()
                     .map(|e| Diagnostic::general(format!("cannot write {}: {e}", entry.path)))
@@ -799,16 +838,35 @@ fn render_all(
             match &entry.output {
                 Output::Page(kind) => {
                     match crate::render::render_page(site, views, templates, *kind) {
-                        Ok(html) => staging.and_then(|s| io(s.write(&entry.path, html.as_bytes()))),
-                        Err(d) => Some(d),
+                        Ok(html) => {
+                            let scanned = (options.check_links && entry.path.ends_with(".html"))
+                                .then(|| {
+                                    let origin = matches!(kind, PageKind::Article(_))
+                                        .then(|| PathBuf::from(&entry.origin));
+                                    links::scan(&entry.path, origin, &html)
+                                });
+                            (
+                                staging.and_then(|s| io(s.write(&entry.path, html.as_bytes()))),
+                                scanned,
+                            )
+                        }
+                        Err(d) => (Some(d), None),
                     }
                 }
-                Output::Copy(src) => staging.and_then(|s| io(s.copy(&entry.path, src))),
-                Output::Theme(bytes) => staging.and_then(|s| io(s.write(&entry.path, bytes))),
+                Output::Copy(src) => (staging.and_then(|s| io(s.copy(&entry.path, src))), None),
+                Output::Theme(bytes) => {
+                    (staging.and_then(|s| io(s.write(&entry.path, bytes))), None)
+                }
             }
         })
         .collect();
-    dedupe(results)
+    let mut problems = Vec::new();
+    let mut scanned = Vec::new();
+    for (problem, links) in results {
+        problems.extend(problem);
+        scanned.extend(links);
+    }
+    (dedupe(problems), scanned)
 }
 
 /// Collapses identical template errors (the same message on many pages) into one.

@@ -7,6 +7,7 @@
 pub mod context;
 pub mod filters;
 pub mod jsonld;
+pub mod links;
 pub mod plan;
 pub mod templates;
 

@@ -2,6 +2,7 @@
 
 mod annotations;
 mod build;
+mod cli;
 mod diagnostics;
 mod incremental;
 mod links;

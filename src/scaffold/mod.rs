@@ -1,0 +1,223 @@
+//! New sites and new articles: `briefing init` and `briefing new`.
+//!
+//! Neither ever overwrites a file. `init` refuses a folder that holds anything unless
+//! forced, and even then writes only the files that are not there; `new` creates its
+//! file with `create_new`, so a file that appears meanwhile is not replaced either.
+
+use crate::model::date::Date;
+use crate::model::slug::slugify;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// The starter site's files: path, text. `{{DATE}}` is replaced by today's date.
+const STARTER: &[(&str, &str)] = &[
+    ("site.toml", include_str!("starter/site.toml")),
+    ("README.md", include_str!("starter/README.md")),
+    (
+        "content/welcome-to-your-briefing.md",
+        include_str!("starter/welcome.md"),
+    ),
+    (
+        "content/actors/jane-doe.md",
+        include_str!("starter/jane-doe.md"),
+    ),
+];
+
+/// The starter site's empty folders.
+const FOLDERS: &[&str] = &["templates", "static"];
+
+/// What `init` did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Initialised {
+    /// Files written, relative to the new site's folder.
+    pub written: Vec<String>,
+    /// Files left as they were because they were already there (`--force`).
+    pub kept: Vec<String>,
+}
+
+/// Why `init` or `new` did nothing.
+#[derive(Debug)]
+pub enum ScaffoldError {
+    /// The folder holds files and `--force` was not given.
+    NotEmpty(PathBuf),
+    /// The article's file is already there.
+    Exists(PathBuf),
+    /// There is no `site.toml` in the site root.
+    NoSite(PathBuf),
+    /// The title has no letter or digit to make a file name from.
+    NoSlug(String),
+    /// `--date` is not a date.
+    BadDate(String),
+    /// Reading or writing failed.
+    Io(PathBuf, io::Error),
+}
+
+impl std::fmt::Display for ScaffoldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ScaffoldError::NotEmpty(dir) => write!(
+                f,
+                "{} is not empty; choose an empty or new folder, or pass --force to add the missing files (none is overwritten)",
+                dir.display()
+            ),
+            ScaffoldError::Exists(path) => write!(
+                f,
+                "{} already exists and was left as it is; give another title or --date",
+                path.display()
+            ),
+            ScaffoldError::NoSite(root) => write!(
+                f,
+                "no site.toml in {}; run this in a site's folder, pass --root DIR, or start one with `briefing init DIR`",
+                root.display()
+            ),
+            ScaffoldError::NoSlug(title) => write!(
+                f,
+                "the title {title:?} has no letter or digit to name the file after"
+            ),
+            ScaffoldError::BadDate(found) => write!(
+                f,
+                "--date: expected YYYY-MM-DD or RFC 3339, found {found:?}"
+            ),
+            ScaffoldError::Io(path, e) => write!(f, "{}: {e}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for ScaffoldError {}
+
+/// Creates a new site in `dir` (made if missing), dated `today` (`YYYY-MM-DD`).
+pub fn init(dir: &Path, force: bool, today: &str) -> Result<Initialised, ScaffoldError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |e| ScaffoldError::Io(path, e)
+    };
+    match fs::read_dir(dir) {
+        Ok(mut entries) => {
+            if entries.next().is_some() && !force {
+                return Err(ScaffoldError::NotEmpty(dir.to_path_buf()));
+            }
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(ScaffoldError::Io(dir.to_path_buf(), e)),
+    }
+    let mut done = Initialised::default();
+    for folder in FOLDERS {
+        let path = dir.join(folder);
+        fs::create_dir_all(&path).map_err(io(&path))?;
+    }
+    for (rel, text) in STARTER {
+        let path = dir.join(rel);
+        fs::create_dir_all(path.parent().unwrap_or(dir)).map_err(io(&path))?;
+        match write_new(&path, &text.replace("{{DATE}}", today)) {
+            Ok(()) => done.written.push((*rel).to_string()),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                done.kept.push((*rel).to_string())
+            }
+            Err(e) => return Err(ScaffoldError::Io(path, e)),
+        }
+    }
+    Ok(done)
+}
+
+/// What `briefing new` writes.
+#[derive(Debug, Default, Clone)]
+pub struct NewArticle {
+    /// The headline.
+    pub title: String,
+    /// The outlet, if given.
+    pub source: Option<String>,
+    /// Actors named.
+    pub actors: Vec<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// `YYYY-MM-DD` or RFC 3339; today when `None`.
+    pub date: Option<String>,
+}
+
+/// Writes a draft article into `root`'s `content/`, named after its date and title;
+/// returns its path relative to `root`.
+pub fn new_article(
+    root: &Path,
+    article: &NewArticle,
+    today: &str,
+) -> Result<PathBuf, ScaffoldError> {
+    if !root.join("site.toml").is_file() {
+        return Err(ScaffoldError::NoSite(root.to_path_buf()));
+    }
+    let date_text = article.date.clone().unwrap_or_else(|| today.to_string());
+    let date = Date::parse(&date_text).map_err(|_| ScaffoldError::BadDate(date_text.clone()))?;
+    let slug = slugify(&article.title);
+    if slug.is_empty() {
+        return Err(ScaffoldError::NoSlug(article.title.clone()));
+    }
+    let rel = PathBuf::from("content").join(format!("{}-{slug}.md", date.day()));
+    let path = root.join(&rel);
+    let content = root.join("content");
+    fs::create_dir_all(&content).map_err(|e| ScaffoldError::Io(content, e))?;
+    match write_new(&path, &front_matter(article, &date_text)) {
+        Ok(()) => Ok(rel),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(ScaffoldError::Exists(rel)),
+        Err(e) => Err(ScaffoldError::Io(rel, e)),
+    }
+}
+
+/// The new article's text: front matter with every value quoted, and a body to
+/// replace.
+fn front_matter(article: &NewArticle, date: &str) -> String {
+    let list = |names: &[String]| {
+        let quoted: Vec<String> = names.iter().map(|n| quote(n)).collect();
+        format!("[{}]", quoted.join(", "))
+    };
+    let source = match &article.source {
+        Some(name) => quote(name),
+        // A draft is checked like any article: the placeholder is a valid name.
+        None => "TODO  # the outlet this briefing is based on".to_string(),
+    };
+    format!(
+        "---\ntitle: {}\ndate: {date}\nsource: {source}\nactors: {}\ntags: {}\ndraft: true\n---\nWrite the briefing here. A note goes in a footnote:[^context-1]\n\n[^context-1]: Context for the reader.\n",
+        quote(&article.title),
+        list(&article.actors),
+        list(&article.tags),
+    )
+}
+
+/// A YAML double-quoted string (JSON's escapes are YAML's).
+fn quote(s: &str) -> String {
+    serde_json::to_string(s).expect("a string serialises")
+}
+
+/// Writes `text` to a file that must not exist yet.
+fn write_new(path: &Path, text: &str) -> io::Result<()> {
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_quotes_what_yaml_would_misread() {
+        let text = front_matter(
+            &NewArticle {
+                title: "Yes: \"no\" # not a comment".into(),
+                source: Some("On".into()),
+                actors: vec!["O'Brien".into(), "[x]".into()],
+                tags: vec![],
+                date: None,
+            },
+            "2024-03-01",
+        );
+        let yaml = text.split("---\n").nth(1).unwrap();
+        let value: serde_json::Value = serde_yaml::from_str(yaml).unwrap();
+        assert_eq!(value["title"], "Yes: \"no\" # not a comment");
+        assert_eq!(value["source"], "On");
+        assert_eq!(value["actors"][1], "[x]");
+        assert_eq!(value["draft"], true);
+    }
+}

@@ -1,0 +1,315 @@
+//! The editor's command line, run as a user runs it: `init`, `new`, `check`,
+//! completions, `--version` and colour, with their exact output.
+
+use crate::support::{copy_fixture, fixture};
+use assert_cmd::Command;
+use std::path::Path;
+
+/// The binary, plain (no colour), in `dir`.
+fn briefing(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("briefing").unwrap();
+    c.current_dir(dir).env("NO_COLOR", "1");
+    c
+}
+
+fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let o = briefing(dir).args(args).output().unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+fn files(dir: &Path) -> Vec<String> {
+    let mut all: Vec<String> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.depth() > 0)
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            if e.file_type().is_dir() {
+                format!("{rel}/")
+            } else {
+                rel
+            }
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+#[test]
+fn init_makes_a_site_that_builds_and_checks_clean() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, stdout, stderr) = run(tmp.path(), &["init", "desk"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    assert_eq!(
+        stdout,
+        "created a briefing site in desk (4 files)\nnext:\n  cd desk\n  briefing serve\n"
+    );
+    let site = tmp.path().join("desk");
+    assert_eq!(
+        files(&site),
+        [
+            "README.md",
+            "content/",
+            "content/actors/",
+            "content/actors/jane-doe.md",
+            "content/welcome-to-your-briefing.md",
+            "site.toml",
+            "static/",
+            "templates/",
+        ]
+    );
+    let welcome =
+        std::fs::read_to_string(site.join("content/welcome-to-your-briefing.md")).unwrap();
+    for part in ["[^context-first]", "> [!NOTE]", "actors: [Jane Doe"] {
+        assert!(welcome.contains(part), "the example has {part}");
+    }
+    let (code, stdout, stderr) = run(&site, &["build"]);
+    assert_eq!((code, stderr.as_str()), (0, ""), "{stdout}");
+    assert!(stdout.starts_with("built 22 pages (1 article,"), "{stdout}");
+    let page =
+        std::fs::read_to_string(site.join("public/articles/welcome-to-your-briefing/index.html"))
+            .unwrap();
+    assert!(page.contains("class=\"note-body\""), "a margin note");
+    assert!(page.contains("callout callout-note"), "a callout");
+    assert!(
+        page.contains(">Editor of the example desk<")
+            || site.join("public/actors/jane-doe/index.html").is_file()
+    );
+    let (code, stdout, stderr) = run(&site, &["check"]);
+    assert_eq!((code, stderr.as_str()), (0, ""), "{stdout}");
+    assert!(stdout.starts_with("checked 22 pages"), "{stdout}");
+}
+
+#[test]
+fn init_refuses_a_folder_with_files_and_force_adds_only_what_is_missing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("desk");
+    std::fs::create_dir(&site).unwrap();
+    std::fs::write(site.join("site.toml"), "title = 'Mine'\n").unwrap();
+    let (code, stdout, stderr) = run(tmp.path(), &["init", "desk"]);
+    assert_eq!((code, stdout.as_str()), (1, ""));
+    assert_eq!(
+        stderr,
+        "error: desk is not empty; choose an empty or new folder, or pass --force to add the missing files (none is overwritten)\n"
+    );
+    assert_eq!(files(&site), ["site.toml"]);
+    let (code, stdout, stderr) = run(tmp.path(), &["init", "desk", "--force"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        stderr,
+        "warning: desk/site.toml already exists; left as it is\n"
+    );
+    assert!(
+        stdout.starts_with("created a briefing site in desk (3 files)\n"),
+        "{stdout}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.join("site.toml")).unwrap(),
+        "title = 'Mine'\n"
+    );
+    assert!(site.join("content/welcome-to-your-briefing.md").is_file());
+}
+
+#[test]
+fn new_writes_a_draft_once_and_never_overwrites() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("site.toml"),
+        "title = 'T'\nbase_url = 'https://e.org/'\n",
+    )
+    .unwrap();
+    let args = [
+        "new",
+        "Assad's forces: a \"new\" push",
+        "--source",
+        "Reuters",
+        "--actor",
+        "Bashar al-Assad",
+        "--actor",
+        "Vladimir Putin",
+        "--tag",
+        "syria",
+        "--date",
+        "2024-03-05",
+    ];
+    let (code, stdout, stderr) = run(tmp.path(), &args);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    assert_eq!(stdout, "content/2024-03-05-assads-forces-a-new-push.md\n");
+    let path = tmp
+        .path()
+        .join("content/2024-03-05-assads-forces-a-new-push.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        text,
+        "---\ntitle: \"Assad's forces: a \\\"new\\\" push\"\ndate: 2024-03-05\nsource: \"Reuters\"\nactors: [\"Bashar al-Assad\", \"Vladimir Putin\"]\ntags: [\"syria\"]\ndraft: true\n---\nWrite the briefing here. A note goes in a footnote:[^context-1]\n\n[^context-1]: Context for the reader.\n"
+    );
+    std::fs::write(&path, format!("{text}\nMy edits.\n")).unwrap();
+    let (code, stdout, stderr) = run(tmp.path(), &args);
+    assert_eq!((code, stdout.as_str()), (1, ""));
+    assert_eq!(
+        stderr,
+        "error: content/2024-03-05-assads-forces-a-new-push.md already exists and was left as it is; give another title or --date\n"
+    );
+    assert!(std::fs::read_to_string(&path)
+        .unwrap()
+        .ends_with("My edits.\n"));
+    // The draft is a valid article: the site builds with it.
+    let out = tmp.path().join("out");
+    let (code, _, stderr) = run(
+        tmp.path(),
+        &["build", "--drafts", "-o", out.to_str().unwrap()],
+    );
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    assert!(out
+        .join("articles/assads-forces-a-new-push/index.html")
+        .is_file());
+}
+
+#[test]
+fn new_without_a_source_still_writes_a_valid_draft() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("site.toml"),
+        "title = 'T'\nbase_url = 'https://e.org/'\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(tmp.path(), &["new", "Quiet day", "--date", "2024-03-06"]);
+    assert_eq!(code, 0);
+    assert_eq!(stdout, "content/2024-03-06-quiet-day.md\n");
+    assert_eq!(
+        stderr,
+        "note: its source is TODO; fill in `source:` before it is published\n"
+    );
+    let (code, _, stderr) = run(tmp.path(), &["check", "--drafts"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+}
+
+#[test]
+fn new_refuses_bad_input_in_one_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = run(tmp.path(), &["new", "Title"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr,
+        "error: no site.toml in .; run this in a site's folder, pass --root DIR, or start one with `briefing init DIR`\n"
+    );
+    std::fs::write(
+        tmp.path().join("site.toml"),
+        "title = 'T'\nbase_url = 'https://e.org/'\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run(tmp.path(), &["new", "Title", "--date", "July 6"]);
+    assert_eq!(
+        (code, stderr.as_str()),
+        (
+            1,
+            "error: --date: expected YYYY-MM-DD or RFC 3339, found \"July 6\"\n"
+        )
+    );
+    let (code, _, stderr) = run(tmp.path(), &["new", "!!!"]);
+    assert_eq!(
+        (code, stderr.as_str()),
+        (
+            1,
+            "error: the title \"!!!\" has no letter or digit to name the file after\n"
+        )
+    );
+    assert!(!tmp.path().join("content").exists() || files(&tmp.path().join("content")).is_empty());
+}
+
+#[test]
+fn check_lists_every_broken_link_and_anchor_and_writes_nothing() {
+    let site = copy_fixture("broken-links");
+    let (code, stdout, stderr) = run(site.path(), &["check"]);
+    assert_eq!((code, stdout.as_str()), (1, ""));
+    insta::assert_snapshot!(stderr);
+    assert!(!site.path().join("public").exists());
+    // build does not check links: it succeeds.
+    let out = tempfile::tempdir().unwrap();
+    let (code, _, _) = run(
+        site.path(),
+        &["build", "-o", out.path().join("s").to_str().unwrap()],
+    );
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn check_passes_on_the_example_site_and_the_fixtures() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (code, stdout, stderr) = run(root, &["check"]);
+    assert_eq!((code, stderr.as_str()), (0, ""), "{stdout}");
+    let (code, _, stderr) = run(&fixture("annotations"), &["check"]);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn completions_for_each_shell() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (shell, marker) in [
+        ("bash", "_briefing()"),
+        ("zsh", "#compdef briefing"),
+        ("fish", "complete -c briefing"),
+    ] {
+        let (code, stdout, stderr) = run(tmp.path(), &["completions", shell]);
+        assert_eq!((code, stderr.as_str()), (0, ""), "{shell}");
+        assert!(stdout.contains(marker), "{shell}: {stdout}");
+        assert!(
+            stdout.contains("init") && stdout.contains("actor"),
+            "{shell}"
+        );
+    }
+    let (code, _, stderr) = run(tmp.path(), &["completions", "tcsh"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("invalid value 'tcsh'"), "{stderr}");
+}
+
+#[test]
+fn version_names_the_commit() {
+    let (code, stdout, _) = run(Path::new("."), &["--version"]);
+    assert_eq!(code, 0);
+    let rest = stdout
+        .strip_prefix(concat!("briefing ", env!("CARGO_PKG_VERSION"), " ("))
+        .expect(&stdout);
+    let inside = rest.strip_suffix(")\n").expect(&stdout);
+    let commit_and_date = inside.split_once(' ').filter(|(hash, date)| {
+        hash.len() == 9 && hash.chars().all(|c| c.is_ascii_hexdigit()) && date.len() == 10
+    });
+    assert!(
+        commit_and_date.is_some() || inside == "commit unknown",
+        "{stdout}"
+    );
+}
+
+#[test]
+fn colour_is_on_when_asked_and_off_with_no_color() {
+    let site = fixture("warnings");
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path().join("s");
+    let o = o.to_str().unwrap();
+    let (_, _, plain) = run(&site, &["build", "-o", o]);
+    assert!(plain.starts_with("warning: "), "{plain}");
+    assert!(!plain.contains('\x1b'));
+    let (_, _, coloured) = run(&site, &["--color", "always", "build", "-o", o]);
+    assert!(
+        coloured.starts_with("\x1b[1;33mwarning\x1b[0m: "),
+        "{coloured}"
+    );
+    // Not a terminal: auto is plain, even without NO_COLOR.
+    let auto = Command::cargo_bin("briefing")
+        .unwrap()
+        .current_dir(&site)
+        .args(["build", "-o", o])
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&auto.stderr).contains('\x1b'));
+}
