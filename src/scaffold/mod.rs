@@ -51,6 +51,8 @@ pub enum ScaffoldError {
     BadDate(String),
     /// Reading or writing failed.
     Io(PathBuf, io::Error),
+    /// `init` was given a file.
+    NotAFolder(PathBuf),
 }
 
 impl std::fmt::Display for ScaffoldError {
@@ -79,7 +81,12 @@ impl std::fmt::Display for ScaffoldError {
                 f,
                 "--date: expected YYYY-MM-DD or RFC 3339, found {found:?}"
             ),
-            ScaffoldError::Io(path, e) => write!(f, "{}: {e}", path.display()),
+            ScaffoldError::Io(path, e) => write!(f, "cannot write {}: {e}", path.display()),
+            ScaffoldError::NotAFolder(path) => write!(
+                f,
+                "{} is a file; a site needs a folder of its own",
+                path.display()
+            ),
         }
     }
 }
@@ -92,6 +99,9 @@ pub fn init(dir: &Path, force: bool, today: &str) -> Result<Initialised, Scaffol
         let path = path.to_path_buf();
         move |e| ScaffoldError::Io(path, e)
     };
+    if dir.exists() && !dir.is_dir() {
+        return Err(ScaffoldError::NotAFolder(dir.to_path_buf()));
+    }
     match fs::read_dir(dir) {
         Ok(mut entries) => {
             if entries.next().is_some() && !force {
