@@ -47,6 +47,15 @@
     return total;
   }
 
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December"];
+
+  // "2017-07-07" as the theme writes dates: "7 July 2017".
+  function longDate(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
+    return m ? Number(m[3]) + " " + MONTHS[Number(m[2]) - 1] + " " + m[1] : iso;
+  }
+
   function element(tag, className, text) {
     var e = document.createElement(tag);
     if (className) e.className = className;
@@ -85,13 +94,22 @@
       title.appendChild(link);
       item.appendChild(title);
       var meta = element("p", "item-meta");
-      var time = element("time", null, a.date);
+      var time = element("time", null, longDate(a.date));
       time.setAttribute("datetime", a.date);
       meta.appendChild(time);
       if (a.source) meta.appendChild(document.createTextNode(" \u00b7 " + a.source));
       item.appendChild(meta);
       if (a.summary) item.appendChild(element("p", "item-summary", a.summary));
-      if (a.actors && a.actors.length) item.appendChild(element("p", "item-names", a.actors.join(", ")));
+      if (a.actors && a.actors.length) {
+        var chips = element("ul", "chips");
+        chips.setAttribute("aria-label", "Actors");
+        a.actors.forEach(function (name) {
+          var li = element("li");
+          li.appendChild(element("span", "chip", name));
+          chips.appendChild(li);
+        });
+        item.appendChild(chips);
+      }
       list.appendChild(item);
     });
   }
