@@ -235,3 +235,36 @@ fn edition_days(home: &str) -> Vec<&str> {
         .map(|(i, _)| &home[i + marker.len()..i + marker.len() + 10])
         .collect()
 }
+
+#[test]
+fn a_site_overrides_one_block_of_the_article_and_keeps_the_rest() {
+    let site = crate::support::copy_fixture("basic");
+    let templates = site.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("article.html"),
+        "{% extends \"theme/article.html\" %}{% block article_header %}<h1 class=\"mine\">{{ article.title }}</h1>{% endblock article_header %}",
+    )
+    .unwrap();
+    std::fs::write(
+        templates.join("base.html"),
+        "{% extends \"theme/base.html\" %}{% block nav %}<nav aria-label=\"Desk\">Desk</nav>{% endblock nav %}",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = build(site.path(), out.path(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let page = read(out.path(), "articles/first/index.html");
+    assert!(
+        page.contains("<h1 class=\"mine\">First &lt;b&gt;briefing&lt;&#x2F;b&gt;</h1>")
+            || page.contains("<h1 class=\"mine\">First &lt;b&gt;briefing&lt;/b&gt;</h1>"),
+        "{page}"
+    );
+    assert!(!page.contains("class=\"briefing-header\""), "{page}");
+    assert!(page.contains("class=\"briefing-body\""), "the rest stays");
+    assert!(
+        page.contains("<nav aria-label=\"Desk\">Desk</nav>"),
+        "{page}"
+    );
+    assert!(page.contains("class=\"site-title\""), "the masthead stays");
+}
