@@ -28,6 +28,10 @@ pub const THEME: &[(&str, &str)] = &[
         include_str!("../../theme/templates/partials/article_item.html"),
     ),
     (
+        "partials/article_list.html",
+        include_str!("../../theme/templates/partials/article_list.html"),
+    ),
+    (
         "partials/paginator.html",
         include_str!("../../theme/templates/partials/paginator.html"),
     ),
