@@ -126,6 +126,7 @@ pub fn render(
     let events = resolve_links(body, origin, links, &mut mentions, diagnostics);
     let events = join_text(events);
     let (events, definitions) = take_definitions(events);
+    let events = punctuation_before_notes(events);
 
     let mut walk = Walk {
         body,
@@ -274,6 +275,53 @@ fn join_text(events: Vec<Located<'_>>) -> Vec<Located<'_>> {
             continue;
         }
         out.push((event, range));
+    }
+    out
+}
+
+/// Punctuation written just after a note reference (`Damascus[^3].`) moves before it
+/// (`Damascus.³`): the marker then follows the punctuation, as footnote markers do,
+/// and a note opened in place on a narrow screen does not leave the full stop alone
+/// on the line below it.
+fn punctuation_before_notes(events: Vec<Located<'_>>) -> Vec<Located<'_>> {
+    const MOVES: &[char] = &[
+        '.', ',', ';', ':', '!', '?', ')', '\u{201D}', '\u{2019}', '"',
+    ];
+    let mut out: Vec<Located<'_>> = Vec::with_capacity(events.len());
+    for (event, range) in events {
+        let refs = out
+            .iter()
+            .rev()
+            .take_while(|(e, _)| matches!(e, Event::FootnoteReference(_)))
+            .count();
+        match &event {
+            Event::Text(text) if refs > 0 && text.starts_with(MOVES) => {
+                let cut = text
+                    .find(|c: char| !MOVES.contains(&c))
+                    .unwrap_or(text.len());
+                let at = out.len() - refs;
+                let moved = (
+                    Event::Text(CowStr::from(text[..cut].to_string())),
+                    range.start..range.start + cut,
+                );
+                // Joined to the text before the references, if there is one.
+                // (Its range stays the text's own: ranges are where `undefined`
+                // references are looked for, and must not take in the references.)
+                match at.checked_sub(1).map(|i| &mut out[i]) {
+                    Some((Event::Text(prev), _)) => {
+                        *prev = CowStr::from(format!("{prev}{}", &text[..cut]));
+                    }
+                    _ => out.insert(at, moved),
+                }
+                if cut < text.len() {
+                    out.push((
+                        Event::Text(CowStr::from(text[cut..].to_string())),
+                        range.start + cut..range.end,
+                    ));
+                }
+            }
+            _ => out.push((event, range)),
+        }
     }
     out
 }
@@ -940,6 +988,41 @@ mod tests {
                 "warning: a.md:4:5: note [^missing] is referenced but never defined: add a line `[^missing]: ...` below the text",
                 "warning: a.md:10:1: note [^unused] is defined but never referenced, so it is not shown",
             ]
+        );
+    }
+
+    #[test]
+    fn punctuation_after_a_marker_moves_before_it() {
+        let (r, d) = run("By Damascus[^a]. Then[^b][^c], \u{201C}badly\u{201D}[^d]). End[^a] again.\n\n[^a]: A.\n[^b]: B.\n[^c]: C.\n[^d]: D.\n");
+        assert_eq!(d, Vec::<String>::new());
+        let text = |html: &str| -> String {
+            // The text with each note's first reference as `^n` and later ones as `+n`.
+            let mut out = String::new();
+            let mut rest = html;
+            while let Some(at) = rest.find('<') {
+                out.push_str(&rest[..at]);
+                let tag_end = rest[at..].find('>').unwrap() + at;
+                let tag = &rest[at..=tag_end];
+                if tag.starts_with("<span class=\"note ") {
+                    let close = rest[at..].find("</span></span></span>").unwrap() + at;
+                    let n = &rest[at..close].split("id=\"ref-").nth(1).unwrap()[..1];
+                    out.push_str(&format!("^{n}"));
+                    rest = &rest[close + "</span></span></span>".len()..];
+                } else if tag.starts_with("<sup class=\"note-ref note-again\">") {
+                    let close = rest[at..].find("</sup>").unwrap() + at;
+                    out.push_str("+again");
+                    rest = &rest[close + "</sup>".len()..];
+                } else {
+                    rest = &rest[tag_end + 1..];
+                }
+            }
+            out.push_str(rest);
+            out
+        };
+        let body = r.html.split("<section class=\"notes\"").next().unwrap();
+        assert_eq!(
+            text(body).trim(),
+            "By Damascus.^1 Then,^2^3 \u{201C}badly\u{201D}).^4 End+again again."
         );
     }
 
