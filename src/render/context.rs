@@ -759,7 +759,7 @@ fn lastmod(site: &Site, kind: PageKind) -> Option<String> {
     let newest = match kind {
         PageKind::Article(i) => Some(i),
         _ => match kind.listed(site) {
-            Some(listed) => listed.slice(0..listed.len().min(1)).first().copied(),
+            Some(listed) => listed.first(),
             None if site.articles.is_empty() => None,
             None => Some(0),
         },

@@ -219,6 +219,14 @@ impl Listed<'_> {
         self.len() == 0
     }
 
+    /// The first (newest) article, if any.
+    pub fn first(&self) -> Option<usize> {
+        match self {
+            Listed::Run(r) => (!r.is_empty()).then_some(r.start),
+            Listed::Ids(ids) => ids.first().copied(),
+        }
+    }
+
     /// The indexes of the articles at positions `range`.
     pub fn slice(&self, range: Range<usize>) -> Vec<usize> {
         match self {
@@ -259,26 +267,82 @@ pub struct Entry {
     pub origin: String,
 }
 
-/// Every HTML page a reader can reach, in the plan's order, for the sitemap: the
-/// plan's pages less the not-found page and the files that are not HTML.
-pub fn html_pages(site: &Site) -> Vec<PageKind> {
-    let mut pages = Vec::new();
-    let mut add = |kind: PageKind| {
-        pages.extend((0..kind.pages(site)).map(|n| kind.with_number(n)));
-    };
-    add(PageKind::Home(0));
-    (0..site.articles.len()).for_each(|i| add(PageKind::Article(i)));
+/// Every page of the site, each list at its first page, in the plan's order.
+fn first_pages(site: &Site) -> Vec<PageKind> {
+    let mut pages = vec![PageKind::Home(0)];
+    pages.extend((0..site.articles.len()).map(PageKind::Article));
     for kind in TaxonomyKind::ALL {
-        add(PageKind::Taxonomy(kind));
-        (0..site.taxonomy(kind).terms.len()).for_each(|i| add(PageKind::Term(kind, i, 0)));
+        pages.push(PageKind::Taxonomy(kind));
+        for i in 0..site.taxonomy(kind).terms.len() {
+            pages.extend([PageKind::Term(kind, i, 0), PageKind::Feed(Some((kind, i)))]);
+        }
     }
-    add(PageKind::Archive);
+    pages.push(PageKind::Archive);
     for (y, year) in site.archive.iter().enumerate() {
-        add(PageKind::Year(y, 0));
-        (0..year.months.len()).for_each(|m| add(PageKind::Month(y, m, 0)));
+        pages.push(PageKind::Year(y, 0));
+        pages.extend((0..year.months.len()).map(|m| PageKind::Month(y, m, 0)));
     }
-    add(PageKind::Search);
+    pages.extend([
+        PageKind::Search,
+        PageKind::SearchIndex,
+        PageKind::Feed(None),
+        PageKind::Sitemap,
+        PageKind::Robots,
+        PageKind::NotFound,
+    ]);
     pages
+}
+
+/// What wants a page, for messages, and its source file if it has one.
+fn origin(site: &Site, kind: PageKind) -> (String, Option<PathBuf>) {
+    let term = |k: TaxonomyKind, i: usize| {
+        let name = &site.taxonomy(k).terms[i].name;
+        format!("{} {name:?}", k.singular().to_lowercase())
+    };
+    let what = match kind {
+        PageKind::Article(i) => {
+            let file = &site.articles[i].file;
+            return (file.display().to_string(), Some(file.clone()));
+        }
+        PageKind::Home(_) => "the home page".into(),
+        PageKind::Taxonomy(k) => format!("the {} list", k.key()),
+        PageKind::Term(k, i, _) => format!("the page of {}", term(k, i)),
+        PageKind::Feed(Some((k, i))) => format!("the feed of {}", term(k, i)),
+        PageKind::Archive => "the archive".into(),
+        PageKind::Year(y, _) => format!("the archive of {}", site.archive[y].year),
+        PageKind::Month(y, m, _) => {
+            let year = &site.archive[y];
+            let name = crate::model::archive::month_name(year.months[m].month);
+            format!("the archive of {name} {}", year.year)
+        }
+        PageKind::Search => "the search page".into(),
+        PageKind::SearchIndex => "the search index".into(),
+        PageKind::Feed(None) => "the site's feed".into(),
+        PageKind::Sitemap => "the sitemap".into(),
+        PageKind::Robots => "robots.txt".into(),
+        PageKind::NotFound => "the not-found page".into(),
+    };
+    (what, None)
+}
+
+/// Every HTML page a reader can reach, every page of each list, in the plan's order,
+/// for the sitemap: the plan's pages less the not-found page and the files that are
+/// not HTML.
+pub fn html_pages(site: &Site) -> Vec<PageKind> {
+    first_pages(site)
+        .into_iter()
+        .filter(|k| {
+            !matches!(
+                k,
+                PageKind::Feed(_)
+                    | PageKind::SearchIndex
+                    | PageKind::Sitemap
+                    | PageKind::Robots
+                    | PageKind::NotFound
+            )
+        })
+        .flat_map(|k| (0..k.pages(site)).map(move |n| k.with_number(n)))
+        .collect()
 }
 
 /// Every file of the output.
@@ -376,8 +440,9 @@ pub fn plan(site: &Site) -> (Plan, Vec<Diagnostic>) {
             Some(origin.into()),
         );
     }
-    // Every page of a paginated list; the origin names the page after the first.
-    let mut page = |kind: PageKind, origin: String, file: Option<PathBuf>| {
+    // Every page of each list; the origin names the page after the first.
+    for kind in first_pages(site) {
+        let (origin, file) = origin(site, kind);
         for n in 0..kind.pages(site) {
             let kind = kind.with_number(n);
             let origin = match n {
@@ -393,57 +458,7 @@ pub fn plan(site: &Site) -> (Plan, Vec<Diagnostic>) {
                 file.clone(),
             );
         }
-    };
-    page(PageKind::Home(0), "the home page".into(), None);
-    for (i, a) in site.articles.iter().enumerate() {
-        page(
-            PageKind::Article(i),
-            a.file.display().to_string(),
-            Some(a.file.clone()),
-        );
     }
-    for kind in TaxonomyKind::ALL {
-        page(
-            PageKind::Taxonomy(kind),
-            format!("the {} list", kind.key()),
-            None,
-        );
-        for (i, term) in site.taxonomy(kind).terms.iter().enumerate() {
-            let what = format!("{} {:?}", kind.singular().to_lowercase(), term.name);
-            page(
-                PageKind::Term(kind, i, 0),
-                format!("the page of {what}"),
-                None,
-            );
-            page(
-                PageKind::Feed(Some((kind, i))),
-                format!("the feed of {what}"),
-                None,
-            );
-        }
-    }
-    page(PageKind::Archive, "the archive".into(), None);
-    for (y, year) in site.archive.iter().enumerate() {
-        page(
-            PageKind::Year(y, 0),
-            format!("the archive of {}", year.year),
-            None,
-        );
-        for (m, month) in year.months.iter().enumerate() {
-            let name = crate::model::archive::month_name(month.month);
-            page(
-                PageKind::Month(y, m, 0),
-                format!("the archive of {name} {}", year.year),
-                None,
-            );
-        }
-    }
-    page(PageKind::Search, "the search page".into(), None);
-    page(PageKind::SearchIndex, "the search index".into(), None);
-    page(PageKind::Feed(None), "the site's feed".into(), None);
-    page(PageKind::Sitemap, "the sitemap".into(), None);
-    page(PageKind::Robots, "robots.txt".into(), None);
-    page(PageKind::NotFound, "the not-found page".into(), None);
     // `content/articles` as a file would stop `articles/x/index.html` being written.
     let files: HashMap<&str, &Entry> = entries.iter().map(|e| (e.path.as_str(), e)).collect();
     let mut reported = HashSet::default();

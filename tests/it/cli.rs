@@ -1,24 +1,17 @@
 //! The editor's command line, run as a user runs it: `init`, `new`, `check`,
 //! completions, `--version` and colour, with their exact output.
 
-use crate::support::{copy_fixture, fixture};
+use crate::support::{copy_fixture, fixture, rel, run_in};
 use assert_cmd::Command;
 use std::path::Path;
 
-/// The binary, plain (no colour), in `dir`.
-fn briefing(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("briefing").unwrap();
-    c.current_dir(dir).env("NO_COLOR", "1");
-    c
-}
-
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let o = briefing(dir).args(args).output().unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
+/// A `site.toml` with only the required keys, and nothing else.
+fn minimal_site(dir: &Path) {
+    std::fs::write(
+        dir.join("site.toml"),
+        "title = 'T'\nbase_url = 'https://e.org/'\n",
     )
+    .unwrap();
 }
 
 fn files(dir: &Path) -> Vec<String> {
@@ -27,12 +20,7 @@ fn files(dir: &Path) -> Vec<String> {
         .map(Result::unwrap)
         .filter(|e| e.depth() > 0)
         .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
+            let rel = rel(dir, e.path());
             if e.file_type().is_dir() {
                 format!("{rel}/")
             } else {
@@ -47,7 +35,7 @@ fn files(dir: &Path) -> Vec<String> {
 #[test]
 fn init_makes_a_site_that_builds_and_checks_clean() {
     let tmp = tempfile::tempdir().unwrap();
-    let (code, stdout, stderr) = run(tmp.path(), &["init", "desk"]);
+    let (code, stdout, stderr) = run_in(tmp.path(), &["init", "desk"]);
     assert_eq!((code, stderr.as_str()), (0, ""));
     assert_eq!(
         stdout,
@@ -72,7 +60,7 @@ fn init_makes_a_site_that_builds_and_checks_clean() {
     for part in ["[^context-first]", "> [!NOTE]", "actors: [Jane Doe"] {
         assert!(welcome.contains(part), "the example has {part}");
     }
-    let (code, stdout, stderr) = run(&site, &["build"]);
+    let (code, stdout, stderr) = run_in(&site, &["build"]);
     assert_eq!((code, stderr.as_str()), (0, ""), "{stdout}");
     assert!(stdout.starts_with("built 22 pages (1 article,"), "{stdout}");
     let page =
@@ -84,7 +72,7 @@ fn init_makes_a_site_that_builds_and_checks_clean() {
         page.contains(">Editor of the example desk<")
             || site.join("public/actors/jane-doe/index.html").is_file()
     );
-    let (code, stdout, stderr) = run(&site, &["check"]);
+    let (code, stdout, stderr) = run_in(&site, &["check"]);
     assert_eq!((code, stderr.as_str()), (0, ""), "{stdout}");
     assert!(stdout.starts_with("checked 22 pages"), "{stdout}");
 }
@@ -95,14 +83,14 @@ fn init_refuses_a_folder_with_files_and_force_adds_only_what_is_missing() {
     let site = tmp.path().join("desk");
     std::fs::create_dir(&site).unwrap();
     std::fs::write(site.join("site.toml"), "title = 'Mine'\n").unwrap();
-    let (code, stdout, stderr) = run(tmp.path(), &["init", "desk"]);
+    let (code, stdout, stderr) = run_in(tmp.path(), &["init", "desk"]);
     assert_eq!((code, stdout.as_str()), (1, ""));
     assert_eq!(
         stderr,
         "error: desk is not empty; choose an empty or new folder, or pass --force to add the missing files (none is overwritten)\n"
     );
     assert_eq!(files(&site), ["site.toml"]);
-    let (code, stdout, stderr) = run(tmp.path(), &["init", "desk", "--force"]);
+    let (code, stdout, stderr) = run_in(tmp.path(), &["init", "desk", "--force"]);
     assert_eq!(code, 0);
     assert_eq!(
         stderr,
@@ -122,11 +110,7 @@ fn init_refuses_a_folder_with_files_and_force_adds_only_what_is_missing() {
 #[test]
 fn new_writes_a_draft_once_and_never_overwrites() {
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(
-        tmp.path().join("site.toml"),
-        "title = 'T'\nbase_url = 'https://e.org/'\n",
-    )
-    .unwrap();
+    minimal_site(tmp.path());
     let args = [
         "new",
         "Assad's forces: a \"new\" push",
@@ -141,7 +125,7 @@ fn new_writes_a_draft_once_and_never_overwrites() {
         "--date",
         "2024-03-05",
     ];
-    let (code, stdout, stderr) = run(tmp.path(), &args);
+    let (code, stdout, stderr) = run_in(tmp.path(), &args);
     assert_eq!((code, stderr.as_str()), (0, ""));
     assert_eq!(stdout, "content/2024-03-05-assads-forces-a-new-push.md\n");
     let path = tmp
@@ -153,7 +137,7 @@ fn new_writes_a_draft_once_and_never_overwrites() {
         "---\ntitle: \"Assad's forces: a \\\"new\\\" push\"\ndate: 2024-03-05\nsource: \"Reuters\"\nactors: [\"Bashar al-Assad\", \"Vladimir Putin\"]\ntags: [\"syria\"]\ndraft: true\n---\nWrite the briefing here. A note goes in a footnote:[^context-1]\n\n[^context-1]: Context for the reader.\n"
     );
     std::fs::write(&path, format!("{text}\nMy edits.\n")).unwrap();
-    let (code, stdout, stderr) = run(tmp.path(), &args);
+    let (code, stdout, stderr) = run_in(tmp.path(), &args);
     assert_eq!((code, stdout.as_str()), (1, ""));
     assert_eq!(
         stderr,
@@ -164,7 +148,7 @@ fn new_writes_a_draft_once_and_never_overwrites() {
         .ends_with("My edits.\n"));
     // The draft is a valid article: the site builds with it.
     let out = tmp.path().join("out");
-    let (code, _, stderr) = run(
+    let (code, _, stderr) = run_in(
         tmp.path(),
         &["build", "--drafts", "-o", out.to_str().unwrap()],
     );
@@ -177,37 +161,29 @@ fn new_writes_a_draft_once_and_never_overwrites() {
 #[test]
 fn new_without_a_source_still_writes_a_valid_draft() {
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(
-        tmp.path().join("site.toml"),
-        "title = 'T'\nbase_url = 'https://e.org/'\n",
-    )
-    .unwrap();
-    let (code, stdout, stderr) = run(tmp.path(), &["new", "Quiet day", "--date", "2024-03-06"]);
+    minimal_site(tmp.path());
+    let (code, stdout, stderr) = run_in(tmp.path(), &["new", "Quiet day", "--date", "2024-03-06"]);
     assert_eq!(code, 0);
     assert_eq!(stdout, "content/2024-03-06-quiet-day.md\n");
     assert_eq!(
         stderr,
         "note: its source is TODO; fill in `source:` before it is published\n"
     );
-    let (code, _, stderr) = run(tmp.path(), &["check", "--drafts"]);
+    let (code, _, stderr) = run_in(tmp.path(), &["check", "--drafts"]);
     assert_eq!((code, stderr.as_str()), (0, ""));
 }
 
 #[test]
 fn new_refuses_bad_input_in_one_line() {
     let tmp = tempfile::tempdir().unwrap();
-    let (code, _, stderr) = run(tmp.path(), &["new", "Title"]);
+    let (code, _, stderr) = run_in(tmp.path(), &["new", "Title"]);
     assert_eq!(code, 1);
     assert_eq!(
         stderr,
         "error: no site.toml in .; run this in a site's folder, pass --root DIR, or start one with `briefing init DIR`\n"
     );
-    std::fs::write(
-        tmp.path().join("site.toml"),
-        "title = 'T'\nbase_url = 'https://e.org/'\n",
-    )
-    .unwrap();
-    let (code, _, stderr) = run(tmp.path(), &["new", "Title", "--date", "July 6"]);
+    minimal_site(tmp.path());
+    let (code, _, stderr) = run_in(tmp.path(), &["new", "Title", "--date", "July 6"]);
     assert_eq!(
         (code, stderr.as_str()),
         (
@@ -215,7 +191,7 @@ fn new_refuses_bad_input_in_one_line() {
             "error: --date: expected YYYY-MM-DD or RFC 3339, found \"July 6\"\n"
         )
     );
-    let (code, _, stderr) = run(tmp.path(), &["new", "!!!"]);
+    let (code, _, stderr) = run_in(tmp.path(), &["new", "!!!"]);
     assert_eq!(
         (code, stderr.as_str()),
         (
@@ -229,13 +205,13 @@ fn new_refuses_bad_input_in_one_line() {
 #[test]
 fn check_lists_every_broken_link_and_anchor_and_writes_nothing() {
     let site = copy_fixture("broken-links");
-    let (code, stdout, stderr) = run(site.path(), &["check"]);
+    let (code, stdout, stderr) = run_in(site.path(), &["check"]);
     assert_eq!((code, stdout.as_str()), (1, ""));
     insta::assert_snapshot!(stderr);
     assert!(!site.path().join("public").exists());
     // build does not check links: it succeeds.
     let out = tempfile::tempdir().unwrap();
-    let (code, _, _) = run(
+    let (code, _, _) = run_in(
         site.path(),
         &["build", "-o", out.path().join("s").to_str().unwrap()],
     );
@@ -245,9 +221,9 @@ fn check_lists_every_broken_link_and_anchor_and_writes_nothing() {
 #[test]
 fn check_passes_on_the_example_site_and_the_fixtures() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let (code, stdout, stderr) = run(root, &["check"]);
+    let (code, stdout, stderr) = run_in(root, &["check"]);
     assert_eq!((code, stderr.as_str()), (0, ""), "{stdout}");
-    let (code, _, stderr) = run(&fixture("annotations"), &["check"]);
+    let (code, _, stderr) = run_in(&fixture("annotations"), &["check"]);
     assert_eq!(code, 0, "{stderr}");
 }
 
@@ -259,7 +235,7 @@ fn completions_for_each_shell() {
         ("zsh", "#compdef briefing"),
         ("fish", "complete -c briefing"),
     ] {
-        let (code, stdout, stderr) = run(tmp.path(), &["completions", shell]);
+        let (code, stdout, stderr) = run_in(tmp.path(), &["completions", shell]);
         assert_eq!((code, stderr.as_str()), (0, ""), "{shell}");
         assert!(stdout.contains(marker), "{shell}: {stdout}");
         assert!(
@@ -267,14 +243,14 @@ fn completions_for_each_shell() {
             "{shell}"
         );
     }
-    let (code, _, stderr) = run(tmp.path(), &["completions", "tcsh"]);
+    let (code, _, stderr) = run_in(tmp.path(), &["completions", "tcsh"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("invalid value 'tcsh'"), "{stderr}");
 }
 
 #[test]
 fn version_names_the_commit() {
-    let (code, stdout, _) = run(Path::new("."), &["--version"]);
+    let (code, stdout, _) = run_in(Path::new("."), &["--version"]);
     assert_eq!(code, 0);
     let rest = stdout
         .strip_prefix(concat!("briefing ", env!("CARGO_PKG_VERSION"), " ("))
@@ -295,10 +271,10 @@ fn colour_is_on_when_asked_and_off_with_no_color() {
     let out = tempfile::tempdir().unwrap();
     let o = out.path().join("s");
     let o = o.to_str().unwrap();
-    let (_, _, plain) = run(&site, &["build", "-o", o]);
+    let (_, _, plain) = run_in(&site, &["build", "-o", o]);
     assert!(plain.starts_with("warning: "), "{plain}");
     assert!(!plain.contains('\x1b'));
-    let (_, _, coloured) = run(&site, &["--color", "always", "build", "-o", o]);
+    let (_, _, coloured) = run_in(&site, &["--color", "always", "build", "-o", o]);
     assert!(
         coloured.starts_with("\x1b[1;33mwarning\x1b[0m: "),
         "{coloured}"

@@ -1,22 +1,7 @@
 //! Bad input: every case under `tests/fixtures/invalid/` fails with exit status 1 and
 //! exactly the diagnostics in its `expected.stderr`; warnings do not fail a build.
 
-use crate::support::{briefing, fixture};
-use std::process::Command;
-
-fn run_in(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_briefing"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
-}
+use crate::support::{briefing, fixture, run_in};
 
 #[test]
 fn every_invalid_fixture_fails_with_its_exact_diagnostics() {

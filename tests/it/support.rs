@@ -20,6 +20,31 @@ pub fn briefing(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
+/// Runs the real binary (through assert_cmd) with `args` in `dir`, plain (no colour);
+/// returns (exit code, stdout, stderr).
+pub fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let o = assert_cmd::Command::cargo_bin("briefing")
+        .expect("the binary is built")
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs");
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// `path` relative to `dir`, `/`-separated.
+pub fn rel(dir: &Path, path: &Path) -> String {
+    path.strip_prefix(dir)
+        .unwrap()
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
 /// Builds `root` into `out` with the binary; returns (exit code, stdout, stderr).
 pub fn build(root: &Path, out: &Path, extra: &[&str]) -> (i32, String, String) {
     let mut args = vec![
@@ -44,15 +69,7 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .into_iter()
         .map(Result::unwrap)
         .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            (rel, std::fs::read(e.path()).unwrap())
-        })
+        .map(|e| (rel(dir, e.path()), std::fs::read(e.path()).unwrap()))
         .collect()
 }
 
