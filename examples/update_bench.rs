@@ -53,7 +53,7 @@ fn main() {
         let stages: Vec<String> = report
             .stages
             .iter()
-            .map(|(s, d)| format!("{s} {}", d.as_millis()))
+            .map(|(s, d, _)| format!("{s} {}", d.as_millis()))
             .collect();
         println!(
             "update {i}: {} ms, {} pages ({})",

@@ -101,8 +101,9 @@ pub struct BuildReport {
     pub output: Option<PathBuf>,
     /// Wall time of the whole build.
     pub elapsed: Duration,
-    /// Time per stage, for `--verbose`.
-    pub stages: Vec<(&'static str, Duration)>,
+    /// Time per stage, for `--verbose`, with the process's peak memory (resident
+    /// set, KiB) at its end where the system says it.
+    pub stages: Vec<(&'static str, Duration, Option<u64>)>,
     /// Non-fatal problems.
     pub warnings: Vec<Diagnostic>,
 }

@@ -465,8 +465,15 @@ fn open_browser(url: &str) {
 }
 
 fn print_stages(report: &BuildReport) {
-    for (stage, time) in &report.stages {
-        println!("  {stage}: {} ms", time.as_millis());
+    for (stage, time, peak) in &report.stages {
+        match peak {
+            Some(kib) => println!(
+                "  {stage}: {} ms (peak memory {} MiB)",
+                time.as_millis(),
+                kib / 1024
+            ),
+            None => println!("  {stage}: {} ms", time.as_millis()),
+        }
     }
 }
 

@@ -66,7 +66,7 @@ pub struct Session {
     kept: Option<Kept>,
     /// How long [`Session::open`] took to read the site, until the first build
     /// reports it.
-    opening: Option<std::time::Duration>,
+    opening: Option<(std::time::Duration, Option<u64>)>,
 }
 
 /// A built site model with its views and plan.
@@ -129,7 +129,7 @@ impl Session {
         session.walk_content();
         let all = session.content.markdown.clone();
         session.load_articles(&all);
-        session.opening = Some(start.elapsed());
+        session.opening = Some((start.elapsed(), peak_memory()));
         session
     }
 
@@ -150,8 +150,8 @@ impl Session {
     pub fn build(&mut self) -> Result<BuildReport, BuildFailure> {
         let read = self.opening.take();
         self.run(false).map(|mut report| {
-            if let Some(read) = read {
-                report.stages.insert(0, ("read", read));
+            if let Some((read, peak)) = read {
+                report.stages.insert(0, ("read", read, peak));
                 report.elapsed += read;
             }
             report
@@ -260,7 +260,7 @@ impl Session {
             && self.output_dir().join(output::MARKER).is_file();
         let read = start.elapsed();
         self.run(in_place).map(|mut report| {
-            report.stages.insert(0, ("read", read));
+            report.stages.insert(0, ("read", read, peak_memory()));
             report.elapsed += read;
             report
         })
@@ -746,7 +746,14 @@ impl Session {
 /// Time per stage, for `--verbose`.
 struct Laps {
     last: Instant,
-    laps: Vec<(&'static str, std::time::Duration)>,
+    laps: Vec<(&'static str, std::time::Duration, Option<u64>)>,
+}
+
+/// The process's peak resident memory so far, in KiB (`VmHWM`; Linux only).
+pub fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 impl Laps {
@@ -759,7 +766,7 @@ impl Laps {
 
     fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
-        self.laps.push((stage, now - self.last));
+        self.laps.push((stage, now - self.last, peak_memory()));
         self.last = now;
     }
 }

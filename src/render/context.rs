@@ -106,9 +106,55 @@ pub struct SourceLink<'a> {
 }
 
 /// Stands for the page's `root` in a card, which is rendered once for every page
-/// it appears on; each page puts its own `root` in its place. (A private-use
-/// character: no text has it.)
-pub const ROOT_MARK: &str = "\u{E000}";
+/// it appears on; each page puts its own `root` in its place.
+///
+/// This and the marks of cards' places are Unicode noncharacters: reading a file
+/// replaces any it has ([`normalize`](crate::content::front_matter::normalize)),
+/// front matter refuses them, and Markdown's HTML has them as references
+/// ([`neutralise_marks`]), so only the renderer puts them on a page.
+pub const ROOT_MARK: &str = "\u{FDD2}";
+
+/// [`ROOT_MARK`] as a `char`: searched for as one, with `memchr`.
+const ROOT_CHAR: char = '\u{FDD2}';
+
+/// Opens a card's place on a page: `CARD_OPEN`, the article's index in decimal,
+/// [`CARD_CLOSE`]. A list's template renders these few bytes instead of thousands
+/// of cards; [`Views::splice_cards`] writes the cards in their places once, so
+/// neither the context nor the template's output ever holds a copy of every card.
+pub const CARD_OPEN: char = '\u{FDD0}';
+/// Closes a card's place; see [`CARD_OPEN`].
+pub const CARD_CLOSE: char = '\u{FDD1}';
+
+/// HTML written from a user's Markdown, with any noncharacter in it (which a
+/// character reference such as `&#xFDD0;` in the Markdown gives) written as a
+/// reference again, so that it is never taken for one of the renderer's marks.
+pub fn neutralise_marks(html: String) -> String {
+    use crate::content::front_matter::is_noncharacter;
+    if !html.contains(is_noncharacter) {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len() + 16);
+    for c in html.chars() {
+        if is_noncharacter(c) {
+            out.push_str(&format!("&#x{:X};", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A page's `root`: the way from it to the site's top, for relative links.
+pub fn root(site: &Site, kind: PageKind) -> String {
+    if kind == PageKind::NotFound {
+        // Served for any missing URL, at any depth: links from the site's own path.
+        return site.config.base_path();
+    }
+    match kind.url(site).matches('/').count() {
+        0 => "./".to_string(),
+        depth => "../".repeat(depth),
+    }
+}
 
 /// The template every article's card is rendered from.
 pub const CARD_TEMPLATE: &str = "partials/article_item.html";
@@ -123,10 +169,14 @@ pub struct ViewCache {
     entries: rustc_hash::FxHashMap<u64, Cached>,
 }
 
-/// One article's item, its card, and their hashes.
+/// An article's item as its page and its feed entries see it.
+fn item_value(site: &Site, a: &Article) -> Value {
+    serde_json::to_value(item(site, a)).expect("views serialise")
+}
+
+/// One article's card and the hashes of its item and list entry.
 #[derive(Clone)]
 struct Cached {
-    item: Arc<Value>,
     /// The item's hash: what its article page depends on.
     hash: u64,
     card: Arc<str>,
@@ -140,7 +190,6 @@ impl Cached {
     /// Stands in for an article whose card failed to render (the build fails).
     fn failed() -> Cached {
         Cached {
-            item: Arc::new(Value::Null),
             hash: 0,
             card: Arc::from(""),
             entry_hash: 0,
@@ -151,7 +200,6 @@ impl Cached {
 /// Values shared by every page of one build.
 pub struct Views {
     site: Value,
-    items: Vec<Arc<Value>>,
     /// Each article's card: [`CARD_TEMPLATE`] rendered with its item, `root` being
     /// [`ROOT_MARK`].
     cards: Vec<Arc<str>>,
@@ -276,7 +324,6 @@ impl Views {
             .collect();
         let mut views = Views {
             site: site_value,
-            items: Vec::new(),
             cards: Vec::new(),
             site_hash,
             item_hashes: Vec::new(),
@@ -301,7 +348,6 @@ impl Views {
                 errors.push(e);
                 Cached::failed()
             });
-            views.items.push(Arc::clone(&cached.item));
             views.cards.push(Arc::clone(&cached.card));
             views.item_hashes.push(cached.hash);
             views.entry_hashes.push(cached.entry_hash);
@@ -326,7 +372,6 @@ impl Views {
                 errors.push(e);
                 Cached::failed()
             });
-            self.items[i] = Arc::clone(&cached.item);
             self.cards[i] = Arc::clone(&cached.card);
             self.item_hashes[i] = cached.hash;
             self.entry_hashes[i] = cached.entry_hash;
@@ -354,14 +399,15 @@ impl Views {
 
     /// Serialises an article's item and renders its card.
     fn make(&self, site: &Site, templates: &Templates, a: &Article) -> Result<Cached, Diagnostic> {
-        let value = serde_json::to_value(item(site, a)).expect("views serialise");
+        let value = item_value(site, a);
         let mut h = fingerprint::hasher();
         fingerprint::json(&mut h, &value);
         let context = json!({ "article": value, "root": ROOT_MARK, "site": self.site });
         let context = tera::Context::from_value(context).expect("a map is a valid context");
         let page = format!("/articles/{}/ (its card)", a.slug);
         let card = templates.render(CARD_TEMPLATE, &context, &page)?;
-        // The item goes in and comes back out of the context, not copied.
+        // The item goes in and comes back out of the context, not copied. It is not
+        // kept: an article's page makes it again, which costs what a copy would.
         let value = match context.into_json() {
             Value::Object(mut map) => map.remove("article").unwrap_or_default(),
             _ => Value::Null,
@@ -372,7 +418,6 @@ impl Views {
             fingerprint::json(&mut e, &value.get(field));
         }
         Ok(Cached {
-            item: Arc::new(value),
             hash: h.finish(),
             card: Arc::from(card),
             entry_hash: e.finish(),
@@ -456,25 +501,28 @@ impl Views {
         h.finish()
     }
 
-    /// The list entries of articles `ids` for a page whose root is `root`: each its
-    /// `card` (the article's item rendered through [`CARD_TEMPLATE`]) and the few
-    /// fields a list needs around it. The full item stays in the card's template, so
-    /// a list of 10,000 articles costs 10,000 small values, not 10,000 deep copies.
-    fn items(&self, ids: &[usize], root: &str) -> Value {
+    /// The list entries of articles `ids`: each the place of its `card` (the
+    /// article's item rendered through [`CARD_TEMPLATE`], written in by
+    /// [`Views::splice_cards`]) and the few fields a list needs around it. A list of
+    /// 10,000 articles costs 10,000 small values, not 10,000 cards or deep copies.
+    fn items(&self, site: &Site, ids: &[usize]) -> Value {
         Value::Array(
             ids.iter()
                 .map(|&i| {
                     let mut entry = Map::new();
                     entry.insert(
                         "card".into(),
-                        Value::String(self.cards[i].replace(ROOT_MARK, root)),
+                        Value::String(format!("{CARD_OPEN}{i}{CARD_CLOSE}")),
                     );
-                    if let Value::Object(item) = &*self.items[i] {
-                        for key in LIST_FIELDS {
-                            if let Some(v) = item.get(*key) {
-                                entry.insert((*key).into(), v.clone());
-                            }
-                        }
+                    let a = &site.articles[i];
+                    let fields = [
+                        a.front.title.clone(),
+                        format!("articles/{}/", a.slug),
+                        a.front.date.day().to_string(),
+                        a.front.date.as_written(),
+                    ];
+                    for (key, value) in LIST_FIELDS.iter().zip(fields) {
+                        entry.insert((*key).into(), Value::String(value));
                     }
                     Value::Object(entry)
                 })
@@ -482,10 +530,55 @@ impl Views {
         )
     }
 
+    /// Writes each card in its place in a rendered page (see [`CARD_OPEN`]), with
+    /// `root` for its links. A page without cards comes back as it was.
+    pub fn splice_cards(&self, page: String, root: &str) -> String {
+        let open = CARD_OPEN.len_utf8();
+        if !page.contains(CARD_OPEN) {
+            return page;
+        }
+        let mut places = Vec::new();
+        let mut from = 0;
+        let mut size = page.len();
+        while let Some(at) = page[from..].find(CARD_OPEN).map(|i| from + i) {
+            let digits = &page[at + open..];
+            let end = digits
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(digits.len());
+            let card = digits[..end]
+                .parse::<usize>()
+                .ok()
+                .filter(|_| digits[end..].starts_with(CARD_CLOSE))
+                .and_then(|i| self.cards.get(i));
+            let Some(card) = card else {
+                // Not a place (a template cut it); left as it is.
+                from = at + open;
+                continue;
+            };
+            let len = open + end + CARD_CLOSE.len_utf8();
+            size = size - len + card.len() + card.matches(ROOT_CHAR).count() * root.len();
+            places.push((at, len, card));
+            from = at + len;
+        }
+        let mut out = String::with_capacity(size);
+        let mut last = 0;
+        for (at, len, card) in places {
+            out.push_str(&page[last..at]);
+            let mut parts = card.split(ROOT_CHAR);
+            out.push_str(parts.next().unwrap_or_default());
+            for part in parts {
+                out.push_str(root);
+                out.push_str(part);
+            }
+            last = at + len;
+        }
+        out.push_str(&page[last..]);
+        out
+    }
+
     /// The whole context of one page.
     pub fn context(&self, site: &Site, kind: PageKind) -> tera::Context {
         let url = kind.url(site);
-        let depth = url.matches('/').count();
         let mut ctx = Map::new();
         let title = match kind {
             PageKind::Home(_) => site.config.title.clone(),
@@ -510,14 +603,7 @@ impl Views {
             n => format!("{title}, page {} of {}", n + 1, kind.pages(site)),
         };
         ctx.insert("site".into(), self.site.clone());
-        let root = if kind == PageKind::NotFound {
-            // Served for any missing URL, at any depth: links from the site's own path.
-            site.config.base_path()
-        } else if depth == 0 {
-            "./".to_string()
-        } else {
-            "../".repeat(depth)
-        };
+        let root = root(site, kind);
         ctx.insert("root".into(), Value::String(root.clone()));
         ctx.insert(
             "page".into(),
@@ -532,21 +618,18 @@ impl Views {
         }
         match kind {
             PageKind::Home(_) => {
-                ctx.insert(
-                    "editions".into(),
-                    self.editions(site, &kind.articles(site), &root),
-                );
+                ctx.insert("editions".into(), self.editions(site, &kind.articles(site)));
                 ctx.insert("article_count".into(), json!(site.articles.len()));
             }
             PageKind::Article(i) => {
                 let a = &site.articles[i];
-                let mut article = (*self.items[i]).clone();
+                let mut article = item_value(site, a);
                 if let Value::Object(map) = &mut article {
                     map.insert("content".into(), Value::String(a.html.clone()));
                     map.insert("key_points".into(), json!(a.front.key_points));
                     map.insert("headings".into(), json!(a.headings));
                     map.insert("extra".into(), a.front.extra.clone());
-                    map.insert("related".into(), self.items(&site.related[i], &root));
+                    map.insert("related".into(), self.items(site, &site.related[i]));
                     let mentioned: Vec<Value> = mentioned(site, a)
                         .map(|t| json!(term_link(TaxonomyKind::Actors, t)))
                         .collect();
@@ -587,7 +670,7 @@ impl Views {
                 }
                 ctx.insert("taxonomy".into(), taxonomy_view(k));
                 ctx.insert("term".into(), json!({ "name": link.name, "slug": link.slug, "url": link.url, "count": t.articles.len(), "profile": profile, "connections": connections }));
-                ctx.insert("articles".into(), self.items(&kind.articles(site), &root));
+                ctx.insert("articles".into(), self.items(site, &kind.articles(site)));
                 ctx.insert("json_ld".into(), Value::String(jsonld::term(site, k, i)));
             }
             PageKind::Archive => {
@@ -623,7 +706,7 @@ impl Views {
                     period["months"] = Value::Array(months);
                 }
                 ctx.insert("period".into(), period);
-                ctx.insert("articles".into(), self.items(&kind.articles(site), &root));
+                ctx.insert("articles".into(), self.items(site, &kind.articles(site)));
             }
             PageKind::Search | PageKind::SearchIndex => {
                 ctx.insert("search".into(), json!({ "index": "search.json" }));
@@ -667,7 +750,7 @@ impl Views {
     /// its whole body.
     fn feed_entry(&self, site: &Site, i: usize) -> Value {
         let a = &site.articles[i];
-        let mut entry = (*self.items[i]).clone();
+        let mut entry = item_value(site, a);
         if let Value::Object(map) = &mut entry {
             map.insert("updated".into(), json!(a.front.date.with_time()));
             map.insert("published".into(), json!(a.front.date.with_time()));
@@ -677,7 +760,7 @@ impl Views {
     }
 
     /// Articles `ids` (newest first) grouped by day.
-    fn editions(&self, site: &Site, ids: &[usize], root: &str) -> Value {
+    fn editions(&self, site: &Site, ids: &[usize]) -> Value {
         let day = |i: usize| site.articles[i].front.date.day();
         let editions = ids
             .chunk_by(|&a, &b| day(a) == day(b))
@@ -686,7 +769,7 @@ impl Views {
                 json!({
                     "date": d.to_string(),
                     "label": d.format("%A %-d %B %Y").to_string(),
-                    "articles": self.items(run, root),
+                    "articles": self.items(site, run),
                 })
             })
             .collect();

@@ -6,6 +6,21 @@ use tera::{Tera, Value};
 /// Registers our filters on `tera`.
 pub fn register(tera: &mut Tera) {
     tera.register_filter("date", date);
+    tera.register_filter("cdata", cdata);
+}
+
+/// `{{ entry.content | cdata | safe }}`: the text as an XML CDATA section, for
+/// markup in a feed. Much cheaper than escaping every `<` of a whole article, and
+/// what feed readers expect; a `]]>` inside is split across two sections.
+fn cdata(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    let text = value
+        .as_str()
+        .ok_or_else(|| tera::Error::msg("cdata: expected a string"))?;
+    let mut out = String::with_capacity(text.len() + 12);
+    out.push_str("<![CDATA[");
+    out.push_str(&text.replace("]]>", "]]]]><![CDATA[>"));
+    out.push_str("]]>");
+    Ok(Value::String(out))
 }
 
 /// `{{ article.datetime | date(format="%-d %B %Y") }}`: formats a `YYYY-MM-DD` or

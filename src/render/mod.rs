@@ -28,5 +28,6 @@ pub fn render_page(
         return Ok(views.search_index(site));
     };
     let context = views.context(site, kind);
-    templates.render(template, &context, &format!("/{}", kind.url(site)))
+    let page = templates.render(template, &context, &format!("/{}", kind.url(site)))?;
+    Ok(views.splice_cards(page, &context::root(site, kind)))
 }

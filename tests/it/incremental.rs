@@ -102,7 +102,7 @@ fn every_edit_gives_what_a_full_build_gives() {
     let r = desk.step("a body edit", &[p]);
     assert_eq!((r.bodies, r.pages.get("article")), (1, Some(&1)), "{r:?}");
     assert_eq!(r.files, 0, "{r:?}");
-    let stages: Vec<&str> = r.stages.iter().map(|(s, _)| *s).collect();
+    let stages: Vec<&str> = r.stages.iter().map(|(s, ..)| *s).collect();
     assert!(
         !stages.contains(&"model"),
         "a body edit is applied to the kept model: {stages:?}"

@@ -9,5 +9,6 @@ mod links;
 mod lists;
 mod output;
 mod publishing;
+mod random_sites;
 mod serve;
 mod support;
