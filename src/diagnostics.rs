@@ -50,6 +50,11 @@ impl Diagnostic {
         Self::new(Severity::Error, None, message.into())
     }
 
+    /// A warning about no one file.
+    pub fn general_warning(message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, None, message.into())
+    }
+
     fn new(severity: Severity, file: Option<PathBuf>, message: String) -> Self {
         Diagnostic {
             severity,

@@ -136,5 +136,8 @@ impl BuildFailure {
 /// is off) swaps the result into the output folder. Any error leaves the previous
 /// output untouched.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
-    session::Session::open(options.clone(), false).build()
+    let mut session = session::Session::open(options.clone(), false);
+    let result = session.build();
+    session::drop_later(session);
+    result
 }

@@ -550,3 +550,6 @@ fn summary(verb: &str, report: &BuildReport) -> String {
         report.elapsed.as_millis()
     )
 }
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -526,6 +526,7 @@ impl Session {
                     for a in site.into_articles().chain(aside) {
                         self.articles.insert(a.content_path.clone(), a);
                     }
+                    drop_later((views, plan));
                 }
                 result
             }
@@ -711,12 +712,23 @@ impl Session {
                 return fail(diagnostics);
             }
             if let Some(s) = staging {
-                if let Err(e) = s.commit() {
-                    diagnostics.push(Diagnostic::general(format!(
-                        "cannot replace {}: {e}",
-                        output_dir.display()
-                    )));
-                    return fail(diagnostics);
+                match s.commit() {
+                    Ok(committed) => {
+                        if let Some((old, e)) = committed.leftover {
+                            diagnostics.push(Diagnostic::general_warning(format!(
+                                "the new site is in {}, but the previous one, moved to {}, could not be removed ({e}): remove it by hand",
+                                output_dir.display(),
+                                old.display()
+                            )));
+                        }
+                    }
+                    Err(e) => {
+                        diagnostics.push(Diagnostic::general(format!(
+                            "cannot replace {}: {e}",
+                            output_dir.display()
+                        )));
+                        return fail(diagnostics);
+                    }
                 }
                 report.output = Some(output_dir);
             }
@@ -741,6 +753,14 @@ impl Session {
         report.warnings = diagnostics;
         Ok(report)
     }
+}
+
+/// Frees `value` on a thread of its own. Freeing every card and list of a large site
+/// one allocation at a time takes tens of milliseconds that a build's caller need not
+/// wait for (a one-off build prints its summary and exits meanwhile).
+pub fn drop_later<T: Send + 'static>(value: T) {
+    // With no thread to be had, the closure and `value` are freed here after all.
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
 }
 
 /// Time per stage, for `--verbose`.

@@ -7,6 +7,56 @@ use tera::{Tera, Value};
 pub fn register(tera: &mut Tera) {
     tera.register_filter("date", date);
     tera.register_filter("cdata", cdata);
+    tera.register_function("range", range);
+}
+
+/// The most numbers the `range` calls of one page may make together: a loop
+/// nested in a loop over big ranges would otherwise run for hours and fill the
+/// memory, and one page of a briefing needs far fewer.
+pub const RANGE_BUDGET: usize = 100_000;
+
+thread_local! {
+    /// What is left of [`RANGE_BUDGET`] for the page being rendered on this thread.
+    static RANGE_LEFT: std::cell::Cell<usize> = const { std::cell::Cell::new(RANGE_BUDGET) };
+}
+
+/// Gives the page about to render on this thread the whole [`RANGE_BUDGET`].
+pub fn reset_budget() {
+    RANGE_LEFT.with(|left| left.set(RANGE_BUDGET));
+}
+
+/// Tera's `range(end, start=0, step_by=1)`, within [`RANGE_BUDGET`].
+fn range(args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let number = |key: &str, default: Option<u64>| -> tera::Result<u64> {
+        match args.get(key) {
+            Some(v) => v.as_u64().ok_or_else(|| {
+                tera::Error::msg(format!(
+                    "range: `{key}` must be a whole number ≥ 0, found {v}"
+                ))
+            }),
+            None => default.ok_or_else(|| tera::Error::msg(format!("range: `{key}` is required"))),
+        }
+    };
+    let start = number("start", Some(0))?;
+    let end = number("end", None)?;
+    let step = number("step_by", Some(1))?;
+    if step == 0 {
+        return Err(tera::Error::msg("range: `step_by` must be at least 1"));
+    }
+    let count = end.saturating_sub(start).div_ceil(step);
+    let left = RANGE_LEFT.with(|left| left.get());
+    if count > left as u64 {
+        return Err(tera::Error::msg(format!(
+            "range: {count} numbers asked for, but a page's ranges may make {RANGE_BUDGET} in all"
+        )));
+    }
+    RANGE_LEFT.with(|l| l.set(left - count as usize));
+    Ok(Value::Array(
+        (start..end)
+            .step_by(step as usize)
+            .map(Value::from)
+            .collect(),
+    ))
 }
 
 /// `{{ entry.content | cdata | safe }}`: the text as an XML CDATA section, for

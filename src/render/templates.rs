@@ -129,13 +129,28 @@ impl Templates {
             }
         }
         // Parse each on its own first, so every syntax error is reported with its file.
+        let mut parsed = BTreeMap::new();
         for (name, (file, text)) in &sources {
-            if let Err(e) = tera::Template::new(name, None, text) {
-                errors.push(parse_error(file, text, &e));
+            match tera::Template::new(name, None, text) {
+                Ok(t) => {
+                    parsed.insert(name.clone(), t);
+                }
+                Err(e) => errors.push(parse_error(file, text, &e)),
             }
         }
-        // Tera follows includes without a depth limit: a loop would overflow the stack.
+        // Tera follows includes and macro calls without a depth limit: a loop would
+        // overflow the stack.
         errors.extend(include_loops(&sources));
+        errors.extend(macro_loops(&sources, &parsed));
+        errors.extend(extend_loops(&sources, &parsed));
+        for (file, text) in sources.values() {
+            for at in divisions_by_zero(text) {
+                errors.push(
+                    Diagnostic::error(file, "division by zero: Tera would write `NaN` on the page")
+                        .at_offset(at, text),
+                );
+            }
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -166,6 +181,7 @@ impl Templates {
         context: &tera::Context,
         page: &str,
     ) -> Result<String, Diagnostic> {
+        super::filters::reset_budget();
         self.tera.render(name, context).map_err(|e| {
             let mut causes = chain(&e);
             let message = causes.pop().unwrap_or_else(|| e.to_string());
@@ -179,7 +195,9 @@ impl Templates {
             let d = Diagnostic::error(file, format!("cannot render {page}: {message}"));
             // Tera 1 gives no position for render errors; the first use of the
             // variable it names is where to look.
-            match between(&message, "`", "`").and_then(|var| find_in_tags(text, var)) {
+            let used = between(&message, "`", "`")
+                .or_else(|| message.starts_with("range:").then_some("range"));
+            match used.and_then(|var| find_in_tags(text, var)) {
                 Some(offset) => d.at_offset(offset, text),
                 None => d,
             }
@@ -236,29 +254,147 @@ fn includes(text: &str) -> Vec<(usize, &str)> {
 
 /// Every include loop among `sources`, reported once, at the include that closes it.
 fn include_loops(sources: &BTreeMap<String, (PathBuf, String)>) -> Vec<Diagnostic> {
-    let graph: BTreeMap<&str, Vec<(usize, &str)>> = sources
+    let graph: BTreeMap<String, Vec<(usize, String)>> = sources
         .iter()
-        .map(|(n, (_, t))| (n.as_str(), includes(t)))
+        .map(|(n, (_, t))| {
+            let edges = includes(t)
+                .into_iter()
+                .map(|(at, name)| (at, name.to_string()))
+                .collect();
+            (n.clone(), edges)
+        })
         .collect();
-    let mut reported = std::collections::BTreeSet::new();
-    let mut errors = Vec::new();
-    // Depth-first from each template; `path` is the chain of includes being followed.
+    cycles(&graph)
+        .into_iter()
+        .map(|(cycle, offset)| {
+            let (file, text) = &sources[&cycle[cycle.len() - 2]];
+            let message = format!("template include loop: {}; a template cannot include itself, directly or through others", cycle.join(" → "));
+            Diagnostic::error(file, message).at_offset(offset, text)
+        })
+        .collect()
+}
+
+/// Every template that extends itself, directly or through others, with the
+/// `{% extends %}` that closes the loop.
+fn extend_loops(
+    sources: &BTreeMap<String, (PathBuf, String)>,
+    parsed: &BTreeMap<String, tera::Template>,
+) -> Vec<Diagnostic> {
+    let graph: BTreeMap<String, Vec<(usize, String)>> = parsed
+        .iter()
+        .map(|(name, t)| {
+            let at = find_tag(&sources[name].1, "extends").unwrap_or(0);
+            (
+                name.clone(),
+                t.parent.iter().map(|p| (at, p.clone())).collect(),
+            )
+        })
+        .collect();
+    cycles(&graph)
+        .into_iter()
+        .map(|(cycle, offset)| {
+            let (file, text) = &sources[&cycle[cycle.len() - 2]];
+            let message = format!("template extends loop: {}; a template cannot extend itself, directly or through others", cycle.join(" → "));
+            Diagnostic::error(file, message).at_offset(offset, text)
+        })
+        .collect()
+}
+
+/// Every macro that calls itself, directly or through others, reported once at the
+/// call that closes the loop. Tera has no limit on how deep macro calls go, so an
+/// endless recursion would overflow the stack and abort the process; macros here
+/// cannot recurse at all.
+fn macro_loops(
+    sources: &BTreeMap<String, (PathBuf, String)>,
+    parsed: &BTreeMap<String, tera::Template>,
+) -> Vec<Diagnostic> {
+    let mut graph: BTreeMap<String, Vec<(usize, String)>> = BTreeMap::new();
+    for (name, template) in parsed {
+        let text = &sources[name].1;
+        for (macro_name, definition) in &template.macros {
+            let node = format!("{name}::{macro_name}");
+            // Where the definition starts, so a call is found inside it.
+            let from = find_tag(text, &format!("macro {macro_name}")).unwrap_or(0);
+            let mut edges = Vec::new();
+            for (namespace, called) in macro_calls(&definition.body) {
+                let file = if namespace == "self" {
+                    Some(name.as_str())
+                } else {
+                    template
+                        .imported_macro_files
+                        .iter()
+                        .find(|(_, ns)| *ns == namespace)
+                        .map(|(file, _)| file.as_str())
+                };
+                if let Some(file) = file {
+                    let call = format!("{namespace}::{called}");
+                    let at = text[from..].find(&call).map_or(from, |i| from + i);
+                    edges.push((at, format!("{file}::{called}")));
+                }
+            }
+            graph.insert(node, edges);
+        }
+    }
+    cycles(&graph)
+        .into_iter()
+        .map(|(cycle, offset)| {
+            let closer = &cycle[cycle.len() - 2];
+            let template = closer.rsplit_once("::").map_or(closer.as_str(), |(t, _)| t);
+            let (file, text) = &sources[template];
+            let message = format!("macro recursion: {}; a macro cannot call itself, directly or through others (there is no limit on how deep it would go)", cycle.join(" → "));
+            Diagnostic::error(file, message).at_offset(offset, text)
+        })
+        .collect()
+}
+
+/// The macros a macro's body calls: (namespace, name), read from the parsed
+/// template's debug form, which spells out every `MacroCall` wherever it sits
+/// (filters, conditions, loops, arguments).
+fn macro_calls(body: &[tera::ast::Node]) -> Vec<(String, String)> {
+    let text = format!("{body:?}");
+    let field = |rest: &str, key: &str| -> Option<String> {
+        let rest = rest.trim_start().strip_prefix(key)?.strip_prefix(": \"")?;
+        Some(rest[..rest.find('"')?].to_string())
+    };
+    text.split("MacroCall { ")
+        .skip(1)
+        .filter_map(|rest| {
+            let namespace = field(rest, "namespace")?;
+            let after = &rest[rest.find(',')? + 1..];
+            Some((namespace, field(after, "name")?))
+        })
+        .collect()
+}
+
+/// The offset of the first `{% <start>` tag in `text` (whitespace control allowed).
+fn find_tag(text: &str, start: &str) -> Option<usize> {
+    text.match_indices("{%").find_map(|(at, _)| {
+        let rest = text[at + 2..].trim_start_matches('-').trim_start();
+        rest.starts_with(start).then_some(at)
+    })
+}
+
+/// Every cycle in a graph of named nodes whose edges carry a byte offset: each
+/// cycle (the path, its first node repeated at the end) once, with the offset of
+/// the edge that closes it.
+fn cycles(graph: &BTreeMap<String, Vec<(usize, String)>>) -> Vec<(Vec<String>, usize)> {
+    // Depth-first from each node; `path` is the chain being followed.
     fn visit<'a>(
         name: &'a str,
-        graph: &BTreeMap<&'a str, Vec<(usize, &'a str)>>,
+        graph: &'a BTreeMap<String, Vec<(usize, String)>>,
         path: &mut Vec<&'a str>,
         done: &mut std::collections::BTreeSet<&'a str>,
-        found: &mut Vec<(Vec<&'a str>, usize)>,
+        found: &mut Vec<(Vec<String>, usize)>,
     ) {
         if done.contains(name) {
             return;
         }
         path.push(name);
-        for &(offset, next) in graph.get(name).into_iter().flatten() {
-            if let Some(i) = path.iter().position(|p| *p == next) {
-                let mut cycle = path[i..].to_vec();
-                cycle.push(next);
-                found.push((cycle, offset));
+        for (offset, next) in graph.get(name).into_iter().flatten() {
+            if let Some(i) = path.iter().position(|p| p == next) {
+                let mut cycle: Vec<String> = path[i..].iter().map(|s| s.to_string()).collect();
+                cycle.push(next.clone());
+                found.push((cycle, *offset));
             } else {
                 visit(next, graph, path, done, found);
             }
@@ -269,20 +405,53 @@ fn include_loops(sources: &BTreeMap<String, (PathBuf, String)>) -> Vec<Diagnosti
     let mut done = std::collections::BTreeSet::new();
     let mut found = Vec::new();
     for name in graph.keys() {
-        visit(name, &graph, &mut Vec::new(), &mut done, &mut found);
+        visit(name, graph, &mut Vec::new(), &mut done, &mut found);
     }
-    for (cycle, offset) in found {
-        let closer = cycle[cycle.len() - 2];
-        let mut key: Vec<&str> = cycle[..cycle.len() - 1].to_vec();
-        key.sort();
-        if !reported.insert(key) {
-            continue;
+    let mut reported = std::collections::BTreeSet::new();
+    found
+        .into_iter()
+        .filter(|(cycle, _)| {
+            let mut key: Vec<String> = cycle[..cycle.len() - 1].to_vec();
+            key.sort();
+            reported.insert(key)
+        })
+        .collect()
+}
+
+/// Each `/ 0` or `% 0` (a literal zero divisor) inside `{{ }}` or `{% %}`, outside
+/// strings. A divisor that is a variable, and zero only when a page renders,
+/// cannot be seen here: Tera writes `NaN` for it.
+fn divisions_by_zero(text: &str) -> Vec<usize> {
+    let mut found = Vec::new();
+    for (open, close) in [("{{", "}}"), ("{%", "%}")] {
+        for (start, _) in text.match_indices(open) {
+            let body_start = start + 2;
+            let Some(len) = text[body_start..].find(close) else {
+                continue;
+            };
+            let body = &text[body_start..body_start + len];
+            let mut quote: Option<char> = None;
+            for (i, c) in body.char_indices() {
+                match (quote, c) {
+                    (Some(q), c) if c == q => quote = None,
+                    (Some(_), _) => {}
+                    (None, '"' | '\'' | '`') => quote = Some(c),
+                    (None, '/' | '%') => {
+                        let rest = body[i + 1..].trim_start();
+                        let digits = rest.trim_start_matches(['0', '.']);
+                        let zero = rest.starts_with('0')
+                            && !digits.starts_with(|c: char| c.is_ascii_digit());
+                        if zero {
+                            found.push(body_start + i);
+                        }
+                    }
+                    _ => {}
+                }
+            }
         }
-        let (file, text) = &sources[closer];
-        let message = format!("template include loop: {}; a template cannot include itself, directly or through others", cycle.join(" → "));
-        errors.push(Diagnostic::error(file, message).at_offset(offset, text));
     }
-    errors
+    found.sort_unstable();
+    found
 }
 
 /// The first use of the identifier `var` inside `{{ }}` or `{% %}` (not in a comment,
@@ -423,5 +592,106 @@ mod tests {
             "{first}"
         );
         assert!(first.contains("template syntax: expected"), "{first}");
+    }
+
+    /// Loads a site's templates from `files` (name, text) and returns the first line
+    /// of each error.
+    fn load_errors(files: &[(&str, &str)]) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            let path = dir.path().join("templates").join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        match Templates::load(dir.path()) {
+            Ok(_) => Vec::new(),
+            Err(e) => e
+                .iter()
+                .map(|d| d.to_string().lines().next().unwrap().to_string())
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn recursive_macros_are_refused_at_the_call() {
+        let errors = load_errors(&[
+            ("m.html", "{% macro f(n) %}\n  {{ self::g(n=n) }}{% endmacro f %}\n{% macro g(n) %}{% if n %}{{ self::f(n=n - 1) }}{% endif %}{% endmacro g %}"),
+            ("ok.html", "{% import \"m.html\" as m %}{% macro h() %}{{ m::f(n=1) }}{% endmacro h %}"),
+        ]);
+        assert_eq!(
+            errors,
+            ["error: templates/m.html:3:30: macro recursion: m.html::f → m.html::g → m.html::f; a macro cannot call itself, directly or through others (there is no limit on how deep it would go)"]
+        );
+        // Through an import, and a macro that calls another without a loop is fine.
+        let errors = load_errors(&[
+            (
+                "a.html",
+                "{% import \"b.html\" as b %}{% macro x() %}{{ b::y() }}{% endmacro x %}",
+            ),
+            (
+                "b.html",
+                "{% import \"a.html\" as a %}{% macro y() %}{{ a::x() }}{% endmacro y %}",
+            ),
+        ]);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].contains("a.html::x → b.html::y → a.html::x"),
+            "{errors:?}"
+        );
+        assert!(load_errors(&[(
+            "m.html",
+            "{% macro f() %}{{ self::g() }}{% endmacro f %}{% macro g() %}x{% endmacro g %}"
+        )])
+        .is_empty());
+    }
+
+    #[test]
+    fn extends_loops_are_refused_at_the_extends() {
+        assert_eq!(
+            load_errors(&[("home.html", "{% extends \"article.html\" %}"), ("article.html", "\n{% extends \"home.html\" %}")]),
+            ["error: templates/home.html:1:1: template extends loop: article.html → home.html → article.html; a template cannot extend itself, directly or through others"]
+        );
+    }
+
+    #[test]
+    fn literal_zero_divisors_are_refused() {
+        assert_eq!(
+            load_errors(&[("x.html", "{{ a / 2 }}{{ a / 0.5 }}{{ '1/0' }}\n{{ a / 0 }}{% set b = a % 0.0 %}")]),
+            [
+                "error: templates/x.html:2:6: division by zero: Tera would write `NaN` on the page",
+                "error: templates/x.html:2:25: division by zero: Tera would write `NaN` on the page",
+            ]
+        );
+    }
+
+    #[test]
+    fn ranges_share_a_budget_per_page() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+        let loops =
+            "{% for i in range(end=400) %}{% for j in range(end=400) %}{% endfor %}{% endfor %}";
+        std::fs::write(
+            dir.path().join("templates/x.html"),
+            format!("{{{{ range(end=3) | join(sep=',') }}}}\n{loops}"),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("templates/y.html"),
+            "{{ range(start=2, end=9, step_by=3) | join(sep=',') }}",
+        )
+        .unwrap();
+        let t = Templates::load(dir.path()).unwrap();
+        let e = t
+            .render("x.html", &tera::Context::new(), "/x/")
+            .unwrap_err();
+        assert_eq!(
+            e.to_string().lines().next().unwrap(),
+            "error: templates/x.html:1:4: cannot render /x/: range: 400 numbers asked for, but a page's ranges may make 100000 in all"
+        );
+        // Each page starts with the whole budget.
+        assert_eq!(
+            t.render("y.html", &tera::Context::new(), "/y/").unwrap(),
+            "2,5,8"
+        );
     }
 }
