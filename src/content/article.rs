@@ -203,8 +203,12 @@ pub fn load(root: &Path, md: &Asset) -> (Option<Article>, Vec<Diagnostic>) {
             return (None, vec![d]);
         }
     };
-    if let Some(offset) = text.find('\0') {
-        let d = Diagnostic::error(file, "expected text, found a NUL byte").at_offset(offset, &text);
+    if let Some((offset, c)) = front_matter::forbidden_char(&text) {
+        let message = format!(
+            "expected text, found {}",
+            front_matter::describe_forbidden(c)
+        );
+        let d = Diagnostic::error(file, message).at_offset(offset, &text);
         return (None, vec![d]);
     }
     let split = match front_matter::split(&file, &text) {
@@ -224,6 +228,17 @@ pub fn load(root: &Path, md: &Asset) -> (Option<Article>, Vec<Diagnostic>) {
         diagnostics.push(Diagnostic::error(
             &file,
             "cannot make a URL from this file's name: add `slug:` to its front matter",
+        ));
+        return (None, diagnostics);
+    }
+    if slug.len() > front_matter::MAX_SLUG {
+        diagnostics.push(Diagnostic::error(
+            &file,
+            format!(
+                "this file's name makes a URL of {} characters (at most {}): rename the file or add a shorter `slug:`",
+                slug.len(),
+                front_matter::MAX_SLUG
+            ),
         ));
         return (None, diagnostics);
     }

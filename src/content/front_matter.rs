@@ -64,6 +64,52 @@ pub fn normalize(text: String) -> String {
     }
 }
 
+/// The longest slug a page's URL may have: each slug is a folder name, and file
+/// systems allow 255 bytes.
+pub const MAX_SLUG: usize = 200;
+
+/// The first character of `s` that no page can hold: the control characters but
+/// tab and line feed (C0, DEL and C1, which HTML forbids and XML mostly does too),
+/// and the noncharacters.
+pub fn forbidden_char(s: &str) -> Option<(usize, char)> {
+    s.char_indices().find(|&(_, c)| {
+        (c < ' ' && c != '\t' && c != '\n')
+            || ('\u{7f}'..='\u{9f}').contains(&c)
+            || is_noncharacter(c)
+            || c == '\u{FFFE}'
+            || c == '\u{FFFF}'
+    })
+}
+
+/// Every string in a YAML value, keys included.
+fn yaml_strings(value: &serde_yaml::Value, out: &mut Vec<String>) {
+    match value {
+        serde_yaml::Value::String(s) => out.push(s.clone()),
+        serde_yaml::Value::Sequence(items) => items.iter().for_each(|v| yaml_strings(v, out)),
+        serde_yaml::Value::Mapping(map) => {
+            for (k, v) in map {
+                yaml_strings(k, out);
+                yaml_strings(v, out);
+            }
+        }
+        serde_yaml::Value::Tagged(t) => yaml_strings(&t.value, out),
+        _ => {}
+    }
+}
+
+/// How a diagnostic names a character [`forbidden_char`] found.
+pub fn describe_forbidden(c: char) -> String {
+    match c {
+        '\0' => "a NUL byte".to_string(),
+        '\u{80}'..='\u{9f}' => format!(
+            "the control character U+{:04X} (text decoded from Windows-1252 as Latin-1?)",
+            c as u32
+        ),
+        c if c < ' ' || c == '\u{7f}' => format!("the control character U+{:04X}", c as u32),
+        c => format!("the noncharacter U+{:04X}", c as u32),
+    }
+}
+
 /// Unicode's noncharacters U+FDD0 to U+FDEF, which no text exchanged between
 /// programs has: the renderer marks places in a page with them.
 pub fn is_noncharacter(c: char) -> bool {
@@ -323,7 +369,14 @@ pub fn parse_article(path: &Path, text: &str, split: &Split<'_>) -> Parsed<Front
     {
         Ok(raw) => raw,
         Err(e) => {
-            diagnostics.push(yaml_error(path, text, split, &index, &e));
+            // serde stops at the first value of a wrong type; each key is tried on
+            // its own to report them all.
+            let each = field_errors(path, text, split, &index);
+            if each.len() > 1 {
+                diagnostics.extend(each);
+            } else {
+                diagnostics.push(yaml_error(path, text, split, &index, &e));
+            }
             return Parsed {
                 value: None,
                 diagnostics,
@@ -364,6 +417,87 @@ pub fn parse_article(path: &Path, text: &str, split: &Split<'_>) -> Parsed<Front
         let (line, col) = at(key);
         errors.push(Diagnostic::error(path, format!("{key}: {message}")).at(line, col, text));
     };
+    // What a YAML escape (`"\x01"`) can put in a string, and names too long for a URL.
+    {
+        let mut strings: Vec<(&str, &str)> = Vec::new();
+        for (key, value) in [
+            ("title", &raw.title),
+            ("date", &raw.date),
+            ("summary", &raw.summary),
+            ("slug", &raw.slug),
+        ] {
+            strings.extend(value.as_deref().map(|v| (key, v)));
+        }
+        for (key, values) in [
+            ("actors", &raw.actors),
+            ("tags", &raw.tags),
+            ("key_points", &raw.key_points),
+        ] {
+            strings.extend(values.iter().flatten().map(|v| (key, v.as_str())));
+        }
+        match &raw.source {
+            Some(RawSource::Name(name)) => strings.push(("source", name)),
+            Some(RawSource::Full(map)) => {
+                strings.push(("source.name", &map.name));
+                for (key, value) in [
+                    ("source.url", &map.url),
+                    ("source.author", &map.author),
+                    ("source.published", &map.published),
+                ] {
+                    strings.extend(value.as_deref().map(|v| (key, v)));
+                }
+            }
+            None => {}
+        }
+        let mut extra = Vec::new();
+        if let Some(v) = &raw.extra {
+            yaml_strings(v, &mut extra);
+        }
+        strings.extend(extra.iter().map(|v| ("extra", v.as_str())));
+        let mut reported = std::collections::BTreeSet::new();
+        for (key, value) in &strings {
+            if let Some((_, c)) = forbidden_char(value) {
+                if reported.insert(*key) {
+                    error(
+                        key,
+                        format!("expected text, found {}", describe_forbidden(c)),
+                    );
+                }
+            }
+        }
+        let names = [("actors", &raw.actors), ("tags", &raw.tags)];
+        let source_name = match &raw.source {
+            Some(RawSource::Name(n)) => Some(("source", n)),
+            Some(RawSource::Full(map)) => Some(("source.name", &map.name)),
+            None => None,
+        };
+        let long = names
+            .iter()
+            .flat_map(|(key, values)| values.iter().flatten().map(move |v| (*key, v)))
+            .chain(source_name)
+            .chain(raw.slug.as_ref().map(|s| ("slug", s)));
+        for (key, name) in long {
+            let slug = crate::model::slug::term_slug(name);
+            if slug.len() > MAX_SLUG && reported.insert(key) {
+                error(
+                    key,
+                    format!(
+                        "a name of {} characters makes a URL of {} (at most {MAX_SLUG}): shorten it",
+                        name.chars().count(),
+                        slug.len()
+                    ),
+                );
+            }
+        }
+        if let Some(s) = &raw.slug {
+            if s.contains(['/', '\\']) {
+                error(
+                    "slug",
+                    format!("expected one part of a URL (letters, digits, `-`), found {s:?}"),
+                );
+            }
+        }
+    }
     let title = raw.title.unwrap_or_default().trim().to_string();
     if title.is_empty() && index.value("title").is_some() {
         error("title", "expected a headline, found an empty string".into());
@@ -485,6 +619,46 @@ pub(crate) fn template_value(
 }
 
 /// Turns a yaml_serde error into a diagnostic at the right place in the file.
+/// The type error of each key of an article's front matter, found by reading each
+/// on its own: `actors: "Putin"` and `tags: 5` both, where serde stops at the first.
+fn field_errors(path: &Path, text: &str, split: &Split<'_>, index: &KeyIndex) -> Vec<Diagnostic> {
+    use serde_yaml::{from_value, Value};
+    let Ok(Value::Mapping(map)) = serde_yaml::from_str::<Value>(split.yaml) else {
+        return Vec::new();
+    };
+    let mut errors = Vec::new();
+    for (key, value) in map {
+        let Some(key) = key.as_str() else { continue };
+        let checked = match key {
+            "date" => match from_value::<String>(value) {
+                Ok(d) => match Date::parse(&d) {
+                    Ok(_) => Ok(()),
+                    Err(e) => {
+                        let (line, col) = index.value(key).unwrap_or((split.yaml_line - 1, 1));
+                        errors.push(
+                            Diagnostic::error(path, format!("date: {e}")).at(line, col, text),
+                        );
+                        Ok(())
+                    }
+                },
+                Err(e) => Err(e),
+            },
+            "title" | "summary" | "slug" => from_value::<String>(value).map(drop),
+            "actors" | "tags" | "key_points" => from_value::<Vec<String>>(value).map(drop),
+            "draft" => from_value::<bool>(value).map(drop),
+            "source" => from_value::<RawSource>(value).map(drop),
+            _ => Ok(()),
+        };
+        if let Err(e) = checked {
+            let message = e.to_string();
+            let message = message.split(" at line ").next().unwrap_or(&message);
+            let (line, col) = index.value(key).unwrap_or((split.yaml_line - 1, 1));
+            errors.push(Diagnostic::error(path, format!("{key}: {message}")).at(line, col, text));
+        }
+    }
+    errors
+}
+
 pub(crate) fn yaml_error(
     path: &Path,
     text: &str,
@@ -531,8 +705,34 @@ pub(crate) fn yaml_error(
             });
         (fence, format!("expected front matter to be a mapping of keys to values (`title: ...`), found {found}"))
     } else {
-        let pos = location.map_or(fence, |(line, col)| (split.yaml_line + line - 1, col));
-        let message = if message.contains("repetition limit exceeded") {
+        let mut pos = location.map_or(fence, |(line, col)| (split.yaml_line + line - 1, col));
+        // The scanner's own position, repeated inside its message.
+        let message = match (message.find(" at line "), message.find(", while")) {
+            (Some(a), Some(b)) if a < b => format!("{}{}", &message[..a], &message[b..]),
+            _ => message,
+        };
+        let at_tab = location.is_some_and(|(line, col)| {
+            split
+                .yaml
+                .lines()
+                .nth(line.saturating_sub(1))
+                .and_then(|l| l.chars().nth(col.saturating_sub(1)))
+                == Some('\t')
+        });
+        let message = if at_tab {
+            "found a tab: YAML indents with spaces only".to_string()
+        } else if message.contains("repetition limit exceeded") {
+            // No position comes with it: the first alias is where to look.
+            let alias = [": *", "[*", ",*", "- *"]
+                .iter()
+                .filter_map(|p| split.yaml.find(p).map(|at| at + p.len() - 1))
+                .min();
+            if let Some(alias) = alias {
+                let before = &split.yaml[..alias];
+                let line = before.matches('\n').count();
+                let col = alias - before.rfind('\n').map_or(0, |n| n + 1) + 1;
+                pos = (split.yaml_line + line, col);
+            }
             "YAML anchors and aliases expand to too much data (repetition limit exceeded)"
                 .to_string()
         } else if message.contains("recursion limit exceeded") {

@@ -130,8 +130,11 @@ pub fn load(root: &Path, file: &Asset) -> (Option<Profile>, Vec<Diagnostic>) {
     };
     let text = match std::fs::read(&file.src).map(String::from_utf8) {
         Ok(Ok(t)) => front_matter::normalize(t),
-        Ok(Err(_)) => {
-            let d = Diagnostic::error(path, "expected UTF-8 text, found bytes that are not UTF-8");
+        Ok(Err(e)) => {
+            let offset = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let d = Diagnostic::error(path, "expected UTF-8 text, found bytes that are not UTF-8")
+                .at_offset(offset, &lossy);
             return (None, vec![d]);
         }
         Err(e) => {
@@ -141,6 +144,16 @@ pub fn load(root: &Path, file: &Asset) -> (Option<Profile>, Vec<Diagnostic>) {
             )
         }
     };
+    if let Some((offset, c)) = front_matter::forbidden_char(&text) {
+        let message = format!(
+            "expected text, found {}",
+            front_matter::describe_forbidden(c)
+        );
+        return (
+            None,
+            vec![Diagnostic::error(path, message).at_offset(offset, &text)],
+        );
+    }
     let split = match front_matter::split(&path, &text) {
         Ok(s) => s,
         Err(d) => return (None, vec![d]),
