@@ -8,14 +8,20 @@
 //!
 //! Only files inside the site folder are ever served: the URL path is decoded, a
 //! `..` segment is refused, and the file found must resolve inside the folder.
+//!
+//! HTTP/1.1 with keep-alive, one thread per connection, and bounds everywhere: at
+//! most [`MAX_CONNECTIONS`] connections (more are told 503 and closed), a request
+//! head must arrive within [`READ_TIMEOUT`] and be at most [`MAX_HEAD`] bytes, and a
+//! client that takes longer than [`WRITE_TIMEOUT`] to accept a response is dropped.
+//! A failed `accept` (no file descriptors left) waits and tries again: the server
+//! never stops listening while the process runs.
 
-use std::io::{Read, Write};
-use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
-use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 /// Where the live-reload script is served.
 pub const SCRIPT_PATH: &str = "/__briefing/live.js";
@@ -25,10 +31,17 @@ pub const EVENTS_PATH: &str = "/__briefing/events";
 pub const SCRIPT_TAG: &str = "<script src=\"/__briefing/live.js\"></script>";
 const SCRIPT: &str = include_str!("serve/live.js");
 
-/// Threads answering ordinary requests; event streams get a thread each.
-const WORKERS: usize = 4;
+/// Connections open at once; more are answered 503 and closed.
+pub const MAX_CONNECTIONS: usize = 256;
 /// Event streams open at once (browser tabs); more get 503.
 const MAX_STREAMS: usize = 64;
+/// How long a connection may take to send a request head, or sit idle between
+/// requests.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a client may take to accept each part of a response.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// The largest request head read (request line and headers).
+pub const MAX_HEAD: usize = 16 * 1024;
 /// A comment sent on idle event streams, so dead clients are noticed.
 const KEEPALIVE: Duration = Duration::from_secs(15);
 
@@ -46,11 +59,12 @@ struct Shared {
     live: Mutex<Live>,
     changed: Condvar,
     streams: AtomicUsize,
+    connections: AtomicUsize,
+    stopping: AtomicBool,
 }
 
 /// A running server.
 pub struct Server {
-    http: Arc<tiny_http::Server>,
     shared: Arc<Shared>,
     /// The address it listens on (the real port when 0 was asked for).
     pub addr: SocketAddr,
@@ -75,24 +89,20 @@ impl Server {
     /// Starts serving the files of `dir` on `listener`.
     pub fn start(listener: TcpListener, dir: &Path) -> Result<Server, String> {
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
-        let http = tiny_http::Server::from_listener(listener, None)
-            .map_err(|e| format!("cannot serve on {addr}: {e}"))?;
-        let http = Arc::new(http);
         let shared = Arc::new(Shared {
             dir: dir.to_path_buf(),
             live: Mutex::new(Live::default()),
             changed: Condvar::new(),
             streams: AtomicUsize::new(0),
+            connections: AtomicUsize::new(0),
+            stopping: AtomicBool::new(false),
         });
-        for _ in 0..WORKERS {
-            let (http, shared) = (Arc::clone(&http), Arc::clone(&shared));
-            std::thread::spawn(move || {
-                while let Ok(request) = http.recv() {
-                    handle(&shared, request);
-                }
-            });
-        }
-        Ok(Server { http, shared, addr })
+        let accepting = Arc::clone(&shared);
+        std::thread::Builder::new()
+            .name("accept".into())
+            .spawn(move || accept(&listener, &accepting))
+            .map_err(|e| format!("cannot serve on {addr}: {e}"))?;
+        Ok(Server { shared, addr })
     }
 
     /// Tells every open page to reload (after a rebuild completed).
@@ -120,51 +130,233 @@ impl Server {
 
     /// Stops accepting requests.
     pub fn stop(&self) {
-        for _ in 0..WORKERS {
-            self.http.unblock();
+        self.shared.stopping.store(true, Ordering::SeqCst);
+        // Wakes the accept loop, which then sees `stopping`.
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+        self.shared.changed.notify_all();
+    }
+}
+
+/// Accepts connections until the server stops, each on a thread of its own.
+fn accept(listener: &TcpListener, shared: &Arc<Shared>) {
+    let mut failing = false;
+    loop {
+        let stream = match listener.accept() {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                // Out of file descriptors, most likely: wait for connections to close.
+                if !failing {
+                    eprintln!(
+                        "warning: the preview server cannot accept a connection: {e}; trying again"
+                    );
+                }
+                failing = true;
+                std::thread::sleep(Duration::from_millis(100));
+                continue;
+            }
+        };
+        failing = false;
+        if shared.stopping.load(Ordering::SeqCst) {
+            return;
+        }
+        let _ = stream.set_nodelay(true);
+        let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
+        let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+        if shared.connections.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            shared.connections.fetch_sub(1, Ordering::SeqCst);
+            let _ = stream.set_write_timeout(Some(Duration::from_millis(200)));
+            let _ = respond(
+                &stream,
+                503,
+                &[
+                    ("Content-Type", "text/plain; charset=utf-8"),
+                    ("Connection", "close"),
+                ],
+                b"too many connections\n",
+                true,
+            );
+            continue;
+        }
+        let conn = Arc::clone(shared);
+        let spawned = std::thread::Builder::new().spawn(move || {
+            connection(&conn, stream);
+            conn.connections.fetch_sub(1, Ordering::SeqCst);
+        });
+        if spawned.is_err() {
+            shared.connections.fetch_sub(1, Ordering::SeqCst);
         }
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .expect("header names and values are ASCII")
+/// One request: its method, path (with the query) and whether the client keeps
+/// the connection open after it.
+struct Request {
+    method: String,
+    target: String,
+    keep_alive: bool,
 }
 
-fn handle(shared: &Arc<Shared>, request: Request) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let response = Response::from_string("only GET and HEAD are served\n")
-            .with_status_code(405)
-            .with_header(header("Allow", "GET, HEAD"));
-        let _ = request.respond(response);
-        return;
+/// Reads one request head; `None` at the end of the connection, a timeout, or a
+/// head that is malformed or too large (answered 400 or 431 first).
+fn read_request(reader: &mut BufReader<&TcpStream>, stream: &TcpStream) -> Option<Request> {
+    let mut head = Vec::new();
+    loop {
+        let before = head.len();
+        let n = reader
+            .by_ref()
+            .take((MAX_HEAD + 1 - head.len()) as u64)
+            .read_until(b'\n', &mut head)
+            .ok()?;
+        if n == 0 {
+            return None;
+        }
+        if head.len() > MAX_HEAD {
+            let _ = respond(
+                stream,
+                431,
+                &[("Connection", "close")],
+                b"request head too large\n",
+                true,
+            );
+            return None;
+        }
+        let line = &head[before..];
+        // A blank line ends the head (blank lines before the request line are skipped).
+        if (line == b"\r\n" || line == b"\n") && before > 0 {
+            break;
+        }
+        if (line == b"\r\n" || line == b"\n") && before == 0 {
+            head.clear();
+        }
     }
-    let url = request.url().to_string();
-    let (path, query) = match url.split_once('?') {
+    let text = String::from_utf8_lossy(&head);
+    let mut lines = text.lines();
+    let mut parts = lines.next()?.split_whitespace();
+    let (Some(method), Some(target), Some(version)) = (parts.next(), parts.next(), parts.next())
+    else {
+        let _ = respond(
+            stream,
+            400,
+            &[("Connection", "close")],
+            b"bad request\n",
+            true,
+        );
+        return None;
+    };
+    let mut keep_alive = version == "HTTP/1.1";
+    for line in lines {
+        if let Some((name, value)) = line.split_once(':') {
+            if name.trim().eq_ignore_ascii_case("connection") {
+                let value = value.trim().to_ascii_lowercase();
+                if value.contains("close") {
+                    keep_alive = false;
+                } else if value.contains("keep-alive") {
+                    keep_alive = true;
+                }
+            }
+        }
+    }
+    Some(Request {
+        method: method.to_string(),
+        target: target.to_string(),
+        keep_alive,
+    })
+}
+
+/// Answers the requests of one connection until it closes, fails or times out.
+fn connection(shared: &Arc<Shared>, stream: TcpStream) {
+    let mut reader = BufReader::new(&stream);
+    while let Some(request) = read_request(&mut reader, &stream) {
+        if shared.stopping.load(Ordering::SeqCst) {
+            break;
+        }
+        if !handle(shared, &stream, &request) || !request.keep_alive {
+            break;
+        }
+    }
+    // Closing with unread input makes the system reset the connection, which can
+    // destroy a response (a 431) before the client reads it: the end of our side is
+    // sent first, and a little of what the client still sends is read and dropped.
+    let _ = stream.shutdown(Shutdown::Write);
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(100)));
+    let _ = std::io::copy(&mut reader.take(64 * 1024), &mut std::io::sink());
+}
+
+/// Writes a response: the head and the body in one write, so nothing waits on
+/// the network's small-packet delay. Returns whether it was all written.
+fn respond(
+    mut stream: &TcpStream,
+    status: u16,
+    headers: &[(&str, &str)],
+    body: &[u8],
+    send_body: bool,
+) -> bool {
+    let reason = match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        _ => "Service Unavailable",
+    };
+    let mut out = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        out.push_str(&format!("{name}: {value}\r\n"));
+    }
+    out.push_str("\r\n");
+    let mut bytes = out.into_bytes();
+    if send_body {
+        bytes.extend_from_slice(body);
+    }
+    stream
+        .write_all(&bytes)
+        .and_then(|()| stream.flush())
+        .is_ok()
+}
+
+/// Answers one request; returns whether the connection can serve another.
+fn handle(shared: &Arc<Shared>, stream: &TcpStream, request: &Request) -> bool {
+    let head_only = request.method == "HEAD";
+    if request.method != "GET" && !head_only {
+        respond(
+            stream,
+            405,
+            &[("Allow", "GET, HEAD"), ("Connection", "close")],
+            b"only GET and HEAD are served\n",
+            true,
+        );
+        return false;
+    }
+    let (path, query) = match request.target.split_once('?') {
         Some((p, q)) => (p, Some(q)),
-        None => (url.as_str(), None),
+        None => (request.target.as_str(), None),
     };
     match path {
-        SCRIPT_PATH => {
-            let response = Response::from_string(SCRIPT)
-                .with_header(header("Content-Type", "text/javascript; charset=utf-8"))
-                .with_header(header("Cache-Control", "no-store"));
-            let _ = request.respond(response);
-        }
+        SCRIPT_PATH => respond(
+            stream,
+            200,
+            &[
+                ("Content-Type", "text/javascript; charset=utf-8"),
+                ("Cache-Control", "no-store"),
+            ],
+            SCRIPT.as_bytes(),
+            !head_only,
+        ),
         EVENTS_PATH => {
             if shared.streams.fetch_add(1, Ordering::SeqCst) >= MAX_STREAMS {
                 shared.streams.fetch_sub(1, Ordering::SeqCst);
-                let _ = request
-                    .respond(Response::from_string("too many open pages\n").with_status_code(503));
-                return;
+                return respond(stream, 503, &[], b"too many open pages\n", !head_only);
             }
-            let shared = Arc::clone(shared);
-            std::thread::spawn(move || {
-                stream_events(&shared, request);
-                shared.streams.fetch_sub(1, Ordering::SeqCst);
-            });
+            stream_events(shared, stream);
+            shared.streams.fetch_sub(1, Ordering::SeqCst);
+            false
         }
-        _ => serve_file(shared, request, path, query),
+        _ => serve_file(shared, stream, path, query, head_only),
     }
 }
 
@@ -263,52 +455,71 @@ pub fn inject(mut html: String) -> String {
 
 const FALLBACK_404: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head><body><h1>Not found</h1><p>No page at this address.</p></body></html>";
 
-fn serve_file(shared: &Shared, request: Request, path: &str, query: Option<&str>) {
-    let response = match locate(&shared.dir, path) {
-        Located::File(file) => file_response(&file, 200),
+fn serve_file(
+    shared: &Shared,
+    stream: &TcpStream,
+    path: &str,
+    query: Option<&str>,
+    head_only: bool,
+) -> bool {
+    let no_store = ("Cache-Control", "no-store");
+    let file = |file: &Path, status: u16| match read_file(file) {
+        Ok((kind, bytes)) => respond(
+            stream,
+            status,
+            &[("Content-Type", kind), no_store],
+            &bytes,
+            !head_only,
+        ),
+        Err(e) => respond(
+            stream,
+            500,
+            &[no_store],
+            format!("cannot read the file: {e}\n").as_bytes(),
+            !head_only,
+        ),
+    };
+    match locate(&shared.dir, path) {
+        Located::File(found) => file(&found, 200),
         Located::Folder => {
             let to = match query {
                 Some(q) => format!("{path}/?{q}"),
                 None => format!("{path}/"),
             };
-            Ok(Response::from_string(format!("moved to {to}\n"))
-                .with_status_code(301)
-                .with_header(header("Location", &to)))
+            let body = format!("moved to {to}\n");
+            respond(
+                stream,
+                301,
+                &[("Location", &to), no_store],
+                body.as_bytes(),
+                !head_only,
+            )
         }
         Located::NotFound => {
             let page = shared.dir.join("404.html");
             if page.is_file() {
-                file_response(&page, 404)
+                file(&page, 404)
             } else {
-                Ok(html_response(inject(FALLBACK_404.to_string()), 404))
+                let html = inject(FALLBACK_404.to_string());
+                let kind = ("Content-Type", "text/html; charset=utf-8");
+                respond(stream, 404, &[kind, no_store], html.as_bytes(), !head_only)
             }
         }
-        Located::Refused => Ok(Response::from_string("bad path\n").with_status_code(400)),
-    };
-    let response = response.unwrap_or_else(|e| {
-        Response::from_string(format!("cannot read the file: {e}\n")).with_status_code(500)
-    });
-    let _ = request.respond(response.with_header(header("Cache-Control", "no-store")));
+        Located::Refused => respond(stream, 400, &[no_store], b"bad path\n", !head_only),
+    }
 }
 
-fn html_response(html: String, status: u16) -> Response<std::io::Cursor<Vec<u8>>> {
-    Response::from_string(html)
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", "text/html; charset=utf-8"))
-}
-
-fn file_response(file: &Path, status: u16) -> std::io::Result<Response<std::io::Cursor<Vec<u8>>>> {
+/// A file's Content-Type and bytes, HTML with the live-reload script in it.
+fn read_file(file: &Path) -> std::io::Result<(&'static str, Vec<u8>)> {
     let kind = content_type(file);
     let mut bytes = Vec::new();
     std::fs::File::open(file)?.read_to_end(&mut bytes)?;
     if kind.starts_with("text/html") {
         let html = String::from_utf8(bytes)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-        return Ok(html_response(inject(html), status));
+        return Ok((kind, inject(html).into_bytes()));
     }
-    Ok(Response::from_data(bytes)
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", kind)))
+    Ok((kind, bytes))
 }
 
 /// One event in the text/event-stream format: each line of `data` on its own
@@ -325,8 +536,7 @@ pub fn event(name: &str, data: &str) -> String {
 }
 
 /// Holds an event stream open, sending `reload` and `problem` as builds finish.
-fn stream_events(shared: &Shared, request: Request) {
-    let mut out = request.into_writer();
+fn stream_events(shared: &Shared, mut out: &TcpStream) {
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n";
     let Ok(mut live) = shared.live.lock() else {
         return;
@@ -351,12 +561,14 @@ fn stream_events(shared: &Shared, request: Request) {
         let Ok(guard) = shared.live.lock() else {
             return;
         };
-        let Ok((guard, _)) = shared
-            .changed
-            .wait_timeout_while(guard, KEEPALIVE, |l| l.generation == seen)
-        else {
+        let Ok((guard, _)) = shared.changed.wait_timeout_while(guard, KEEPALIVE, |l| {
+            l.generation == seen && !shared.stopping.load(Ordering::SeqCst)
+        }) else {
             return;
         };
+        if shared.stopping.load(Ordering::SeqCst) {
+            return;
+        }
         live = guard;
         let message = if live.generation == seen {
             ": still here\n\n".to_string()

@@ -457,3 +457,78 @@ fn watch_updates_the_output_folder() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(tree(&target), tree(full.path()));
 }
+
+/// Reads one response (head and `Content-Length` body) from a kept-alive connection.
+fn read_response(reader: &mut BufReader<TcpStream>) -> (u16, Vec<u8>) {
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        assert!(reader.read_line(&mut line).unwrap() > 0, "connection closed");
+        if line == "\r\n" {
+            break;
+        }
+        head.push_str(&line);
+    }
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Content-Length: "))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).unwrap();
+    (status, body)
+}
+
+#[test]
+fn the_server_is_bounded_and_survives_bad_clients() {
+    let site = copy_fixture("basic");
+    let server = Running::start(site.path(), &["serve", "--port", "0"]);
+    let host = server.url.trim_start_matches("http://").to_string();
+    let connect = || {
+        let s = TcpStream::connect(&host).unwrap();
+        s.set_read_timeout(Some(PATIENCE)).unwrap();
+        s
+    };
+    // Keep-alive: three requests on one connection, each answered in full.
+    let stream = connect();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    for path in ["/", "/style.css", "/no/such/page/"] {
+        write!(&stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
+        let (status, body) = read_response(&mut reader);
+        assert_eq!(status, if path.starts_with("/no") { 404 } else { 200 });
+        assert!(!body.is_empty());
+    }
+    // A head larger than the limit is refused, not read forever.
+    let mut big = connect();
+    let filler = "x".repeat(20 * 1024);
+    write!(big, "GET / HTTP/1.1\r\nX-Filler: {filler}\r\n\r\n").unwrap();
+    let (status, _) = read_response(&mut BufReader::new(big));
+    assert_eq!(status, 431);
+    // Clients that close in the middle of a response, or right after asking.
+    for _ in 0..20 {
+        let mut s = connect();
+        write!(s, "GET / HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
+        let mut first = [0; 16];
+        s.read_exact(&mut first).unwrap();
+        drop(s);
+        let mut s = connect();
+        write!(s, "GET /articles/first/ HTTP/1.1\r\n").unwrap();
+        drop(s);
+    }
+    // Past the connection limit, a connection is told 503 at once and closed;
+    // the others are still served.
+    let held: Vec<TcpStream> = (0..300).map(|_| connect()).collect();
+    let mut over = held.last().unwrap().try_clone().unwrap();
+    let mut text = String::new();
+    over.read_to_string(&mut text).unwrap();
+    assert!(text.starts_with("HTTP/1.1 503 "), "{text}");
+    write!(&held[0], "GET / HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
+    let (status, _) = read_response(&mut BufReader::new(held[0].try_clone().unwrap()));
+    assert_eq!(status, 200);
+    drop(held);
+    // Once they are gone, new connections are served again.
+    server.until("/", "after the flood", |r| r.status == 200);
+}
