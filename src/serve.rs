@@ -139,23 +139,13 @@ impl Server {
 
 /// Accepts connections until the server stops, each on a thread of its own.
 fn accept(listener: &TcpListener, shared: &Arc<Shared>) {
-    let mut failing = false;
     loop {
-        let stream = match listener.accept() {
-            Ok((stream, _)) => stream,
-            Err(e) => {
-                // Out of file descriptors, most likely: wait for connections to close.
-                if !failing {
-                    eprintln!(
-                        "warning: the preview server cannot accept a connection: {e}; trying again"
-                    );
-                }
-                failing = true;
-                std::thread::sleep(Duration::from_millis(100));
-                continue;
-            }
+        let Ok((stream, _)) = listener.accept() else {
+            // Out of file descriptors, most likely: connections close within the
+            // timeouts, and then accepting works again.
+            std::thread::sleep(Duration::from_millis(100));
+            continue;
         };
-        failing = false;
         if shared.stopping.load(Ordering::SeqCst) {
             return;
         }
