@@ -154,6 +154,26 @@ pub fn load(root: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     parse(&text)
 }
 
+/// Every string in a TOML value, with its dotted key (the key of the array for an
+/// array's strings).
+fn toml_strings(key: &str, value: &toml::Value, out: &mut Vec<(String, String)>) {
+    match value {
+        toml::Value::String(s) => out.push((key.to_string(), s.clone())),
+        toml::Value::Array(items) => items.iter().for_each(|v| toml_strings(key, v, out)),
+        toml::Value::Table(table) => {
+            for (k, v) in table {
+                let key = if key.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{key}.{k}")
+                };
+                toml_strings(&key, v, out);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Parses the text of a `site.toml`.
 pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     let file = Path::new(CONFIG_FILE);
@@ -186,6 +206,17 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
         let (line, col) = locate_value(key);
         errors.push(Diagnostic::error(file, format!("{key}: {message}")).at(line, col, text));
     };
+    // Escapes (`"\u000B"`) can put in a string what no page can hold.
+    if let Ok(table) = text.parse::<toml::Table>() {
+        let mut strings = Vec::new();
+        toml_strings("", &toml::Value::Table(table), &mut strings);
+        for (key, value) in strings {
+            if let Some((_, c)) = crate::content::front_matter::forbidden_char(&value) {
+                let found = crate::content::front_matter::describe_forbidden(c);
+                error(&key, format!("expected text, found {found}"));
+            }
+        }
+    }
     let title = raw.title.trim().to_string();
     if title.is_empty() {
         error(

@@ -152,6 +152,18 @@ impl Staging {
         std::fs::write(self.dir.join(rel), bytes)
     }
 
+    /// Writes one file through `write` (buffered); its folder must exist.
+    pub fn write_with(
+        &self,
+        rel: &str,
+        write: impl FnOnce(&mut io::BufWriter<std::fs::File>) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let file = std::fs::File::create(self.dir.join(rel))?;
+        let mut out = io::BufWriter::with_capacity(64 * 1024, file);
+        write(&mut out)?;
+        io::Write::flush(&mut out)
+    }
+
     /// Copies one file in; its folder must exist.
     pub fn copy(&self, rel: &str, src: &Path) -> io::Result<()> {
         std::fs::copy(src, self.dir.join(rel)).map(|_| ())

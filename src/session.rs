@@ -357,7 +357,7 @@ impl Session {
         let mut swaps = Vec::new();
         for (md, loaded) in files
             .iter()
-            .zip(article::load_all(&self.options.root, &files))
+            .zip(article::load_all(&self.options.root, &files, true))
         {
             let new = loaded.ok()?;
             let i = kept.site.index_of_path(&md.rel)?;
@@ -456,7 +456,8 @@ impl Session {
     }
 
     fn load_articles(&mut self, files: &[Asset]) {
-        let loaded = article::load_all(&self.options.root, files);
+        let loaded = article::load_all(&self.options.root, files, self.incremental);
+        self.articles.reserve(loaded.len());
         for (md, result) in files.iter().zip(loaded) {
             match result {
                 Ok(a) => {
@@ -490,6 +491,8 @@ impl Session {
                 included.push(a);
             }
         }
+        // Empty now, but still the size of every article (800 bytes each): freed.
+        self.articles.shrink_to_fit();
         let assets: Vec<Asset> = self
             .content
             .assets
@@ -863,15 +866,29 @@ fn render_all(
                     .map(|e| Diagnostic::general(format!("cannot write {}: {e}", entry.path)))
             };
             match &entry.output {
+                Output::Page(kind) if !options.check_links => {
+                    // Written as it is spliced: a list's cards are never all in memory.
+                    match crate::render::render_unspliced(site, views, templates, *kind) {
+                        Ok(page) => {
+                            let root = crate::render::context::root(site, *kind);
+                            let written = staging.map(|s| {
+                                s.write_with(&entry.path, |out| {
+                                    views.write_spliced(&page, &root, out)
+                                })
+                            });
+                            (written.and_then(io), None)
+                        }
+                        Err(d) => (Some(d), None),
+                    }
+                }
                 Output::Page(kind) => {
                     match crate::render::render_page(site, views, templates, *kind) {
                         Ok(html) => {
-                            let scanned = (options.check_links && entry.path.ends_with(".html"))
-                                .then(|| {
-                                    let origin = matches!(kind, PageKind::Article(_))
-                                        .then(|| PathBuf::from(&entry.origin));
-                                    links::scan(&entry.path, origin, &html)
-                                });
+                            let scanned = entry.path.ends_with(".html").then(|| {
+                                let origin = matches!(kind, PageKind::Article(_))
+                                    .then(|| PathBuf::from(&entry.origin));
+                                links::scan(&entry.path, origin, &html)
+                            });
                             (
                                 staging.and_then(|s| io(s.write(&entry.path, html.as_bytes()))),
                                 scanned,

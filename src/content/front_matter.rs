@@ -916,7 +916,7 @@ mod tests {
     #[test]
     fn syntax_errors_count_lines_from_the_top_of_the_file() {
         let (_, diags) = parse("---\ntitle: \"x\ndate: 2017-07-06\n---\n");
-        assert_eq!(diags, vec!["error: a.md:4:1: found unexpected end of stream at line 4 column 1, while scanning a quoted scalar at line 2 column 8"]);
+        assert_eq!(diags, vec!["error: a.md:4:1: found unexpected end of stream, while scanning a quoted scalar at line 2 column 8"]);
     }
 
     #[test]

@@ -169,7 +169,9 @@ pub fn render(
     let mut out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     out.push_str(&notes::end_notes(&notes));
-    let out = crate::render::context::neutralise_marks(out);
+    let mut out = crate::render::context::neutralise_marks(out);
+    // Kept until the pages are written: no spare capacity.
+    out.shrink_to_fit();
     let shown: Vec<Option<&str>> = notes.iter().map(|n| n.kind.as_deref()).collect();
     let mut seen = HashSet::new();
     mentions.retain(|m| seen.insert(m.clone()));

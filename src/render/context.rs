@@ -533,13 +533,27 @@ impl Views {
     /// Writes each card in its place in a rendered page (see [`CARD_OPEN`]), with
     /// `root` for its links. A page without cards comes back as it was.
     pub fn splice_cards(&self, page: String, root: &str) -> String {
-        let open = CARD_OPEN.len_utf8();
         if !page.contains(CARD_OPEN) {
             return page;
         }
-        let mut places = Vec::new();
+        let mut out = Vec::with_capacity(page.len() * 4);
+        self.write_spliced(&page, root, &mut out)
+            .expect("writing to memory does not fail");
+        String::from_utf8(out).expect("pieces of strings cut at char boundaries")
+    }
+
+    /// Writes `page` to `out` with each card in its place (see [`CARD_OPEN`]), with
+    /// `root` for its links: a list of 100,000 cards goes to its file without ever
+    /// being whole in memory.
+    pub fn write_spliced(
+        &self,
+        page: &str,
+        root: &str,
+        out: &mut impl std::io::Write,
+    ) -> std::io::Result<()> {
+        let open = CARD_OPEN.len_utf8();
         let mut from = 0;
-        let mut size = page.len();
+        let mut last = 0;
         while let Some(at) = page[from..].find(CARD_OPEN).map(|i| from + i) {
             let digits = &page[at + open..];
             let end = digits
@@ -555,25 +569,17 @@ impl Views {
                 from = at + open;
                 continue;
             };
-            let len = open + end + CARD_CLOSE.len_utf8();
-            size = size - len + card.len() + card.matches(ROOT_CHAR).count() * root.len();
-            places.push((at, len, card));
-            from = at + len;
-        }
-        let mut out = String::with_capacity(size);
-        let mut last = 0;
-        for (at, len, card) in places {
-            out.push_str(&page[last..at]);
+            out.write_all(&page.as_bytes()[last..at])?;
             let mut parts = card.split(ROOT_CHAR);
-            out.push_str(parts.next().unwrap_or_default());
+            out.write_all(parts.next().unwrap_or_default().as_bytes())?;
             for part in parts {
-                out.push_str(root);
-                out.push_str(part);
+                out.write_all(root.as_bytes())?;
+                out.write_all(part.as_bytes())?;
             }
-            last = at + len;
+            last = at + open + end + CARD_CLOSE.len_utf8();
+            from = last;
         }
-        out.push_str(&page[last..]);
-        out
+        out.write_all(&page.as_bytes()[last..])
     }
 
     /// The whole context of one page.

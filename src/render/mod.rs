@@ -24,10 +24,21 @@ pub fn render_page(
     templates: &Templates,
     kind: PageKind,
 ) -> Result<String, Diagnostic> {
+    let page = render_unspliced(site, views, templates, kind)?;
+    Ok(views.splice_cards(page, &context::root(site, kind)))
+}
+
+/// Renders one page with the places of its cards still marked: what
+/// [`Views::write_spliced`] writes out, cards and all.
+pub fn render_unspliced(
+    site: &Site,
+    views: &Views,
+    templates: &Templates,
+    kind: PageKind,
+) -> Result<String, Diagnostic> {
     let Some(template) = kind.template() else {
         return Ok(views.search_index(site));
     };
     let context = views.context(site, kind);
-    let page = templates.render(template, &context, &format!("/{}", kind.url(site)))?;
-    Ok(views.splice_cards(page, &context::root(site, kind)))
+    templates.render(template, &context, &format!("/{}", kind.url(site)))
 }
