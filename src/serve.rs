@@ -190,16 +190,25 @@ struct Request {
 /// head that is malformed or too large (answered 400 or 431 first).
 fn read_request(reader: &mut BufReader<&TcpStream>, stream: &TcpStream) -> Option<Request> {
     let mut head = Vec::new();
+    // The whole head within READ_TIMEOUT, not each read: a client sending a byte a
+    // second would otherwise hold its connection for hours.
+    let deadline = std::time::Instant::now() + READ_TIMEOUT;
+    let mut line_start = 0;
     loop {
-        let before = head.len();
-        let n = reader
-            .by_ref()
-            .take((MAX_HEAD + 1 - head.len()) as u64)
-            .read_until(b'\n', &mut head)
-            .ok()?;
-        if n == 0 {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
             return None;
         }
+        let buf = reader.fill_buf().ok()?;
+        if buf.is_empty() {
+            return None;
+        }
+        let (take, line_end) = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (buf.len(), false),
+        };
+        head.extend_from_slice(&buf[..take]);
+        reader.consume(take);
         if head.len() > MAX_HEAD {
             let _ = respond(
                 stream,
@@ -210,14 +219,19 @@ fn read_request(reader: &mut BufReader<&TcpStream>, stream: &TcpStream) -> Optio
             );
             return None;
         }
-        let line = &head[before..];
+        if !line_end {
+            continue;
+        }
+        let line = &head[line_start..];
+        let blank = line == b"\r\n" || line == b"\n";
         // A blank line ends the head (blank lines before the request line are skipped).
-        if (line == b"\r\n" || line == b"\n") && before > 0 {
+        if blank && line_start > 0 {
             break;
         }
-        if (line == b"\r\n" || line == b"\n") && before == 0 {
+        if blank {
             head.clear();
         }
+        line_start = head.len();
     }
     let text = String::from_utf8_lossy(&head);
     let mut lines = text.lines();
