@@ -57,7 +57,10 @@ pub fn normalize(text: String) -> String {
     } else {
         text
     };
-    if text.contains(is_noncharacter) {
+    // U+FDD0 to U+FDEF are EF B7 90 to EF B7 AF: looked for as bytes first.
+    if memchr::memmem::find(text.as_bytes(), b"\xEF\xB7").is_some()
+        && text.contains(is_noncharacter)
+    {
         text.replace(is_noncharacter, "\u{FFFD}")
     } else {
         text
@@ -72,12 +75,20 @@ pub const MAX_SLUG: usize = 200;
 /// tab and line feed (C0, DEL and C1, which HTML forbids and XML mostly does too),
 /// and the noncharacters.
 pub fn forbidden_char(s: &str) -> Option<(usize, char)> {
-    s.char_indices().find(|&(_, c)| {
-        (c < ' ' && c != '\t' && c != '\n')
+    // Bytes first (every file is scanned): only a control byte, or the lead byte of
+    // a C1 control (0xC2) or of a noncharacter (0xEF), needs a closer look.
+    s.bytes().enumerate().find_map(|(i, b)| {
+        let suspect = (b < b' ' && b != b'\t' && b != b'\n') || b == 0x7f || b == 0xc2 || b == 0xef;
+        if !suspect {
+            return None;
+        }
+        let c = s[i..].chars().next()?;
+        let bad = (c < ' ' && c != '\t' && c != '\n')
             || ('\u{7f}'..='\u{9f}').contains(&c)
             || is_noncharacter(c)
             || c == '\u{FFFE}'
-            || c == '\u{FFFF}'
+            || c == '\u{FFFF}';
+        bad.then_some((i, c))
     })
 }
 

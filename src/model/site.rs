@@ -62,17 +62,20 @@ impl Site {
         // Newest day first (the day as written, in its own offset, so the home page's
         // editions are contiguous), then newest instant, then slug.
         // The day and instant of each, made once rather than in every comparison.
-        let mut keyed: Vec<(chrono::NaiveDate, Article)> = articles
-            .into_iter()
-            .map(|a| (a.front.date.day(), a))
-            .collect();
-        keyed.sort_unstable_by(|(da, a), (db, b)| {
-            db.cmp(da)
+        // Indexes are sorted, not the articles (800 bytes each), which then move once.
+        let days: Vec<chrono::NaiveDate> = articles.iter().map(|a| a.front.date.day()).collect();
+        let mut order: Vec<usize> = (0..articles.len()).collect();
+        order.sort_unstable_by(|&i, &j| {
+            let (a, b) = (&articles[i], &articles[j]);
+            days[j]
+                .cmp(&days[i])
                 .then_with(|| b.front.date.at.cmp(&a.front.date.at))
                 .then_with(|| a.slug.cmp(&b.slug))
                 .then_with(|| a.file.cmp(&b.file))
         });
-        let mut articles: Vec<Article> = keyed.into_iter().map(|(_, a)| a).collect();
+        let mut slots: Vec<Option<Article>> = articles.into_iter().map(Some).collect();
+        let mut articles: Vec<Article> = order.iter().filter_map(|&i| slots[i].take()).collect();
+        drop(slots);
         let mut diagnostics = Vec::new();
         let mut first_by_slug: HashMap<&str, &Article> = HashMap::default();
         let mut duplicates = Vec::new();
