@@ -480,8 +480,15 @@ impl Views {
             PageKind::Archive | PageKind::Year(..) | PageKind::Month(..) => {
                 site.archive.hash(&mut h);
             }
+            // What `search_index` writes of each article, and no more: a body edit that
+            // leaves the summary as it was does not write 5 MB again.
             PageKind::SearchIndex => {
-                self.item_hashes.hash(&mut h);
+                // Names as shown: which terms (slugs) and what each is called.
+                self.name_hashes.hash(&mut h);
+                for a in &site.articles {
+                    (&a.front.title, &a.slug, a.front.date.day(), &a.summary).hash(&mut h);
+                    (&a.term_slugs, &a.front.source.name).hash(&mut h);
+                }
             }
             PageKind::Feed(scope) => {
                 if let Some((k, i)) = scope {
