@@ -270,6 +270,12 @@ pub fn load(root: &Path, md: &Asset) -> (Option<Article>, Vec<Diagnostic>) {
         ));
         return (None, diagnostics);
     }
+    if crate::model::slug::is_windows_reserved(&slug) {
+        diagnostics.push(Diagnostic::warning(
+            &file,
+            format!("articles/{slug}/ cannot be copied to Windows, where `{slug}` is a reserved name: add another `slug:` if the site may go there"),
+        ));
+    }
     let bundle = md.rel.strip_suffix("/index.md").map(str::to_string);
     let body_offset = split.body_offset;
     let article = Article {

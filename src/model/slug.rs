@@ -30,6 +30,17 @@ pub fn slugify(name: &str) -> String {
     out
 }
 
+/// Whether a folder named `slug` cannot exist on Windows (`con`, `nul`, `com1`…),
+/// whatever its extension: a site with one cannot be copied there.
+pub fn is_windows_reserved(slug: &str) -> bool {
+    let stem = slug.split('.').next().unwrap_or(slug);
+    matches!(stem, "con" | "prn" | "aux" | "nul")
+        || ((stem.starts_with("com") || stem.starts_with("lpt"))
+            && stem.len() == 4
+            && stem.as_bytes()[3].is_ascii_digit()
+            && stem.as_bytes()[3] != b'0')
+}
+
 /// The slug of a taxonomy term: [`slugify`], or a stable `term-<hash>` when that is empty.
 pub fn term_slug(name: &str) -> String {
     let slug = slugify(name);
@@ -50,6 +61,16 @@ pub fn fnv1a(s: &str) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn windows_reserved_names_are_known() {
+        for reserved in ["con", "nul", "aux", "prn", "com1", "lpt9", "nul.txt"] {
+            assert!(is_windows_reserved(reserved), "{reserved}");
+        }
+        for fine in ["console", "com", "com0", "com10", "nulls", "lpt", "icon"] {
+            assert!(!is_windows_reserved(fine), "{fine}");
+        }
+    }
 
     #[test]
     fn lowercases_and_joins_words_with_dashes() {
