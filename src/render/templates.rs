@@ -264,14 +264,7 @@ fn include_loops(sources: &BTreeMap<String, (PathBuf, String)>) -> Vec<Diagnosti
             (n.clone(), edges)
         })
         .collect();
-    cycles(&graph)
-        .into_iter()
-        .map(|(cycle, offset)| {
-            let (file, text) = &sources[&cycle[cycle.len() - 2]];
-            let message = format!("template include loop: {}; a template cannot include itself, directly or through others", cycle.join(" → "));
-            Diagnostic::error(file, message).at_offset(offset, text)
-        })
-        .collect()
+    template_loops(sources, &graph, ("include", "include"))
 }
 
 /// Every template that extends itself, directly or through others, with the
@@ -290,11 +283,21 @@ fn extend_loops(
             )
         })
         .collect();
-    cycles(&graph)
+    template_loops(sources, &graph, ("extends", "extend"))
+}
+
+/// Each loop of a graph of templates, reported at the tag that closes it: `tag` is
+/// the tag's name and the verb for it (`extends`, `extend`).
+fn template_loops(
+    sources: &BTreeMap<String, (PathBuf, String)>,
+    graph: &BTreeMap<String, Vec<(usize, String)>>,
+    (tag, verb): (&str, &str),
+) -> Vec<Diagnostic> {
+    cycles(graph)
         .into_iter()
         .map(|(cycle, offset)| {
             let (file, text) = &sources[&cycle[cycle.len() - 2]];
-            let message = format!("template extends loop: {}; a template cannot extend itself, directly or through others", cycle.join(" → "));
+            let message = format!("template {tag} loop: {}; a template cannot {verb} itself, directly or through others", cycle.join(" → "));
             Diagnostic::error(file, message).at_offset(offset, text)
         })
         .collect()
