@@ -866,33 +866,26 @@ fn render_all(
                     .map(|e| Diagnostic::general(format!("cannot write {}: {e}", entry.path)))
             };
             match &entry.output {
-                Output::Page(kind) if !options.check_links => {
-                    // Written as it is spliced: a list's cards are never all in memory.
+                Output::Page(kind) => {
                     match crate::render::render_unspliced(site, views, templates, *kind) {
                         Ok(page) => {
                             let root = crate::render::context::root(site, *kind);
-                            let written = staging.map(|s| {
-                                s.write_with(&entry.path, |out| {
+                            // `check` reads the links of the finished page; a build writes
+                            // the page as its cards are spliced in, so a list's cards are
+                            // never all in memory.
+                            let scanned = (options.check_links && entry.path.ends_with(".html"))
+                                .then(|| {
+                                    let html = views.splice_cards(page.clone(), &root);
+                                    let origin = matches!(kind, PageKind::Article(_))
+                                        .then(|| PathBuf::from(&entry.origin));
+                                    links::scan(&entry.path, origin, &html)
+                                });
+                            let written = staging.and_then(|s| {
+                                io(s.write_with(&entry.path, |out| {
                                     views.write_spliced(&page, &root, out)
-                                })
+                                }))
                             });
-                            (written.and_then(io), None)
-                        }
-                        Err(d) => (Some(d), None),
-                    }
-                }
-                Output::Page(kind) => {
-                    match crate::render::render_page(site, views, templates, *kind) {
-                        Ok(html) => {
-                            let scanned = entry.path.ends_with(".html").then(|| {
-                                let origin = matches!(kind, PageKind::Article(_))
-                                    .then(|| PathBuf::from(&entry.origin));
-                                links::scan(&entry.path, origin, &html)
-                            });
-                            (
-                                staging.and_then(|s| io(s.write(&entry.path, html.as_bytes()))),
-                                scanned,
-                            )
+                            (written, scanned)
                         }
                         Err(d) => (Some(d), None),
                     }

@@ -465,39 +465,28 @@ pub fn parse_article(path: &Path, text: &str, split: &Split<'_>) -> Parsed<Front
             yaml_strings(v, &mut extra);
         }
         strings.extend(extra.iter().map(|v| ("extra", v.as_str())));
+        // One error per key: a bad character, or a name too long for a URL.
         let mut reported = std::collections::BTreeSet::new();
+        let named = ["actors", "tags", "source", "source.name", "slug"];
         for (key, value) in &strings {
-            if let Some((_, c)) = forbidden_char(value) {
-                if reported.insert(*key) {
-                    error(
-                        key,
-                        format!("expected text, found {}", describe_forbidden(c)),
-                    );
+            let problem = match forbidden_char(value) {
+                Some((_, c)) => Some(format!("expected text, found {}", describe_forbidden(c))),
+                None if named.contains(key) => {
+                    let slug = crate::model::slug::term_slug(value);
+                    (slug.len() > MAX_SLUG).then(|| {
+                        format!(
+                            "a name of {} characters makes a URL of {} (at most {MAX_SLUG}): shorten it",
+                            value.chars().count(),
+                            slug.len()
+                        )
+                    })
                 }
-            }
-        }
-        let names = [("actors", &raw.actors), ("tags", &raw.tags)];
-        let source_name = match &raw.source {
-            Some(RawSource::Name(n)) => Some(("source", n)),
-            Some(RawSource::Full(map)) => Some(("source.name", &map.name)),
-            None => None,
-        };
-        let long = names
-            .iter()
-            .flat_map(|(key, values)| values.iter().flatten().map(move |v| (*key, v)))
-            .chain(source_name)
-            .chain(raw.slug.as_ref().map(|s| ("slug", s)));
-        for (key, name) in long {
-            let slug = crate::model::slug::term_slug(name);
-            if slug.len() > MAX_SLUG && reported.insert(key) {
-                error(
-                    key,
-                    format!(
-                        "a name of {} characters makes a URL of {} (at most {MAX_SLUG}): shorten it",
-                        name.chars().count(),
-                        slug.len()
-                    ),
-                );
+                None => None,
+            };
+            if let Some(message) = problem {
+                if reported.insert(*key) {
+                    error(key, message);
+                }
             }
         }
         if let Some(s) = &raw.slug {
@@ -637,32 +626,29 @@ fn field_errors(path: &Path, text: &str, split: &Split<'_>, index: &KeyIndex) ->
     let Ok(Value::Mapping(map)) = serde_yaml::from_str::<Value>(split.yaml) else {
         return Vec::new();
     };
+    let serde = |e: serde_yaml::Error| {
+        let message = e.to_string();
+        message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_string()
+    };
     let mut errors = Vec::new();
     for (key, value) in map {
         let Some(key) = key.as_str() else { continue };
-        let checked = match key {
+        let problem = match key {
             "date" => match from_value::<String>(value) {
-                Ok(d) => match Date::parse(&d) {
-                    Ok(_) => Ok(()),
-                    Err(e) => {
-                        let (line, col) = index.value(key).unwrap_or((split.yaml_line - 1, 1));
-                        errors.push(
-                            Diagnostic::error(path, format!("date: {e}")).at(line, col, text),
-                        );
-                        Ok(())
-                    }
-                },
-                Err(e) => Err(e),
+                Ok(d) => Date::parse(&d).err().map(|e| e.to_string()),
+                Err(e) => Some(serde(e)),
             },
-            "title" | "summary" | "slug" => from_value::<String>(value).map(drop),
-            "actors" | "tags" | "key_points" => from_value::<Vec<String>>(value).map(drop),
-            "draft" => from_value::<bool>(value).map(drop),
-            "source" => from_value::<RawSource>(value).map(drop),
-            _ => Ok(()),
+            "title" | "summary" | "slug" => from_value::<String>(value).err().map(serde),
+            "actors" | "tags" | "key_points" => from_value::<Vec<String>>(value).err().map(serde),
+            "draft" => from_value::<bool>(value).err().map(serde),
+            "source" => from_value::<RawSource>(value).err().map(serde),
+            _ => None,
         };
-        if let Err(e) = checked {
-            let message = e.to_string();
-            let message = message.split(" at line ").next().unwrap_or(&message);
+        if let Some(message) = problem {
             let (line, col) = index.value(key).unwrap_or((split.yaml_line - 1, 1));
             errors.push(Diagnostic::error(path, format!("{key}: {message}")).at(line, col, text));
         }

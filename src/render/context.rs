@@ -112,10 +112,7 @@ pub struct SourceLink<'a> {
 /// replaces any it has ([`normalize`](crate::content::front_matter::normalize)),
 /// front matter refuses them, and Markdown's HTML has them as references
 /// ([`neutralise_marks`]), so only the renderer puts them on a page.
-pub const ROOT_MARK: &str = "\u{FDD2}";
-
-/// [`ROOT_MARK`] as a `char`: searched for as one, with `memchr`.
-const ROOT_CHAR: char = '\u{FDD2}';
+pub const ROOT_MARK: char = '\u{FDD2}';
 
 /// Opens a card's place on a page: `CARD_OPEN`, the article's index in decimal,
 /// [`CARD_CLOSE`]. A list's template renders these few bytes instead of thousands
@@ -161,6 +158,16 @@ pub const CARD_TEMPLATE: &str = "partials/article_item.html";
 
 /// The fields of an article's item that list pages get beside its card.
 pub const LIST_FIELDS: &[&str] = &["title", "url", "date", "datetime"];
+
+/// An article's [`LIST_FIELDS`], in that order, as its item has them.
+fn list_fields(a: &Article) -> [String; 4] {
+    [
+        a.front.title.clone(),
+        format!("articles/{}/", a.slug),
+        a.front.date.day().to_string(),
+        a.front.date.as_written(),
+    ]
+}
 
 /// Items and cards of one build, kept by a session so that an update serialises and
 /// renders again only those of articles that changed.
@@ -253,14 +260,14 @@ fn item<'a>(site: &'a Site, article: &'a Article) -> ArticleItem<'a> {
     let (name, slug) = source_term.map_or((article.front.source.name.as_str(), ""), |t| {
         (t.name.as_str(), t.slug.as_str())
     });
-    let url = format!("articles/{}/", article.slug);
+    let [_, url, date, datetime] = list_fields(article);
     ArticleItem {
         title: &article.front.title,
         slug: &article.slug,
         permalink: site.config.permalink(&url),
         url,
-        date: article.front.date.day().to_string(),
-        datetime: article.front.date.as_written(),
+        date,
+        datetime,
         source: SourceLink {
             name,
             slug,
@@ -402,7 +409,7 @@ impl Views {
         let value = item_value(site, a);
         let mut h = fingerprint::hasher();
         fingerprint::json(&mut h, &value);
-        let context = json!({ "article": value, "root": ROOT_MARK, "site": self.site });
+        let context = json!({ "article": value, "root": ROOT_MARK.to_string(), "site": self.site });
         let context = tera::Context::from_value(context).expect("a map is a valid context");
         let page = format!("/articles/{}/ (its card)", a.slug);
         let card = templates.render(CARD_TEMPLATE, &context, &page)?;
@@ -521,13 +528,7 @@ impl Views {
                         "card".into(),
                         Value::String(format!("{CARD_OPEN}{i}{CARD_CLOSE}")),
                     );
-                    let a = &site.articles[i];
-                    let fields = [
-                        a.front.title.clone(),
-                        format!("articles/{}/", a.slug),
-                        a.front.date.day().to_string(),
-                        a.front.date.as_written(),
-                    ];
+                    let fields = list_fields(&site.articles[i]);
                     for (key, value) in LIST_FIELDS.iter().zip(fields) {
                         entry.insert((*key).into(), Value::String(value));
                     }
@@ -577,7 +578,7 @@ impl Views {
                 continue;
             };
             out.write_all(&page.as_bytes()[last..at])?;
-            let mut parts = card.split(ROOT_CHAR);
+            let mut parts = card.split(ROOT_MARK);
             out.write_all(parts.next().unwrap_or_default().as_bytes())?;
             for part in parts {
                 out.write_all(root.as_bytes())?;
