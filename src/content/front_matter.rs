@@ -642,7 +642,11 @@ fn field_errors(path: &Path, text: &str, split: &Split<'_>, index: &KeyIndex) ->
                 Ok(d) => Date::parse(&d).err().map(|e| e.to_string()),
                 Err(e) => Some(serde(e)),
             },
-            "title" | "summary" | "slug" => from_value::<String>(value).err().map(serde),
+            "title" | "summary" | "slug" => match from_value::<String>(value) {
+                Ok(text) => forbidden_char(&text)
+                    .map(|(_, c)| format!("expected text, found {}", describe_forbidden(c))),
+                Err(e) => Some(serde(e)),
+            },
             "actors" | "tags" | "key_points" => from_value::<Vec<String>>(value).err().map(serde),
             "draft" => from_value::<bool>(value).err().map(serde),
             "source" => from_value::<RawSource>(value).err().map(serde),
