@@ -322,7 +322,7 @@ impl Config {
 
     /// The absolute URL of a site-relative path (`articles/x/`).
     pub fn permalink(&self, path: &str) -> String {
-        format!("{}/{}", self.base_url, path)
+        [&self.base_url, "/", path].concat()
     }
 }
 

@@ -76,20 +76,37 @@ pub const MAX_SLUG: usize = 200;
 /// and the noncharacters.
 pub fn forbidden_char(s: &str) -> Option<(usize, char)> {
     // Bytes first (every file is scanned): only a control byte, or the lead byte of
-    // a C1 control (0xC2) or of a noncharacter (0xEF), needs a closer look.
-    s.bytes().enumerate().find_map(|(i, b)| {
-        let suspect = (b < b' ' && b != b'\t' && b != b'\n') || b == 0x7f || b == 0xc2 || b == 0xef;
-        if !suspect {
-            return None;
+    // a C1 control (0xC2) or of a noncharacter (0xEF), needs a closer look. Blocks
+    // with none are passed over whole (the test has no branch, so it runs wide).
+    const BLOCK: usize = 64;
+    let suspect = |b: u8| (b < b' ' && b != b'\t' && b != b'\n') | (b == 0x7f) | (b == 0xc2) | (b == 0xef);
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = (start + BLOCK).min(bytes.len());
+        if bytes[start..end].iter().fold(false, |any, &b| any | suspect(b)) {
+            for (i, &b) in bytes.iter().enumerate().take(end).skip(start) {
+                if !suspect(b) {
+                    continue;
+                }
+                // A lead byte starts a character; a suspect byte inside one (never
+                // a control byte, never 0xC2 or 0xEF) is not at a boundary.
+                let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()) else {
+                    continue;
+                };
+                let bad = (c < ' ' && c != '\t' && c != '\n')
+                    || ('\u{7f}'..='\u{9f}').contains(&c)
+                    || is_noncharacter(c)
+                    || c == '\u{FFFE}'
+                    || c == '\u{FFFF}';
+                if bad {
+                    return Some((i, c));
+                }
+            }
         }
-        let c = s[i..].chars().next()?;
-        let bad = (c < ' ' && c != '\t' && c != '\n')
-            || ('\u{7f}'..='\u{9f}').contains(&c)
-            || is_noncharacter(c)
-            || c == '\u{FFFE}'
-            || c == '\u{FFFF}';
-        bad.then_some((i, c))
-    })
+        start = end;
+    }
+    None
 }
 
 /// Every string in a YAML value, keys included.

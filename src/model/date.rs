@@ -97,7 +97,7 @@ impl Date {
         if self.has_time {
             self.rfc3339()
         } else {
-            self.day().to_string()
+            iso_day(self.day())
         }
     }
 
@@ -106,14 +106,46 @@ impl Date {
         if self.has_time {
             self.rfc3339()
         } else {
-            format!("{}T00:00:00Z", self.day())
+            let mut s = iso_day(self.day());
+            s.push_str("T00:00:00Z");
+            s
         }
     }
+}
+
+/// `YYYY-MM-DD`, as `NaiveDate`'s `Display` writes it, without the formatting
+/// machinery: every item, card and feed entry writes one or two.
+pub fn iso_day(day: NaiveDate) -> String {
+    use chrono::Datelike;
+    let year = day.year();
+    if !(0..=9999).contains(&year) {
+        return day.to_string();
+    }
+    let mut s = String::with_capacity(20);
+    let digits = |s: &mut String, n: u32, width: u32| {
+        for place in (0..width).rev() {
+            s.push(char::from(b'0' + (n / 10u32.pow(place) % 10) as u8));
+        }
+    };
+    digits(&mut s, year as u32, 4);
+    s.push('-');
+    digits(&mut s, day.month(), 2);
+    s.push('-');
+    digits(&mut s, day.day(), 2);
+    s
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iso_days_are_written_as_chrono_writes_them() {
+        for (y, m, d) in [(2017, 7, 6), (1, 1, 1), (999, 12, 31), (9999, 10, 9), (-5, 3, 4), (12345, 1, 2)] {
+            let day = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(iso_day(day), day.to_string());
+        }
+    }
 
     #[test]
     fn parses_a_day() {

@@ -127,7 +127,9 @@ pub const CARD_CLOSE: char = '\u{FDD1}';
 /// reference again, so that it is never taken for one of the renderer's marks.
 pub fn neutralise_marks(html: String) -> String {
     use crate::content::front_matter::is_noncharacter;
-    if !html.contains(is_noncharacter) {
+    // Every noncharacter starts with the byte 0xEF (U+FDD0…U+FDEF): most pages have
+    // none, and a byte search over the page says so.
+    if memchr::memchr(0xef, html.as_bytes()).is_none() || !html.contains(is_noncharacter) {
         return html;
     }
     let mut out = String::with_capacity(html.len() + 16);
@@ -163,8 +165,8 @@ pub const LIST_FIELDS: &[&str] = &["title", "url", "date", "datetime"];
 fn list_fields(a: &Article) -> [String; 4] {
     [
         a.front.title.clone(),
-        format!("articles/{}/", a.slug),
-        a.front.date.day().to_string(),
+        ["articles/", &a.slug, "/"].concat(),
+        crate::model::date::iso_day(a.front.date.day()),
         a.front.date.as_written(),
     ]
 }
@@ -251,7 +253,7 @@ fn term_link(kind: TaxonomyKind, t: &Term) -> TermLink<'_> {
     TermLink {
         name: &t.name,
         slug: &t.slug,
-        url: format!("{}/{}/", kind.key(), t.slug),
+        url: [kind.key(), "/", &t.slug, "/"].concat(),
     }
 }
 
@@ -271,10 +273,10 @@ fn item<'a>(site: &'a Site, article: &'a Article) -> ArticleItem<'a> {
         source: SourceLink {
             name,
             slug,
-            url: format!("sources/{slug}/"),
+            url: ["sources/", slug, "/"].concat(),
             link: article.front.source.url.as_deref(),
             author: article.front.source.author.as_deref(),
-            published: article.front.source.published.map(|d| d.day().to_string()),
+            published: article.front.source.published.map(|d| crate::model::date::iso_day(d.day())),
         },
         actors: term_links(site, article, TaxonomyKind::Actors),
         tags: term_links(site, article, TaxonomyKind::Tags),
@@ -812,7 +814,7 @@ impl Views {
             .map(|a| Entry {
                 title: &a.front.title,
                 url: format!("articles/{}/", a.slug),
-                date: a.front.date.day().to_string(),
+                date: crate::model::date::iso_day(a.front.date.day()),
                 summary: shorten(&a.summary, SEARCH_SUMMARY),
                 actors: names(site, a, TaxonomyKind::Actors),
                 tags: names(site, a, TaxonomyKind::Tags),

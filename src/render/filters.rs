@@ -68,7 +68,13 @@ fn cdata(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
         .ok_or_else(|| tera::Error::msg("cdata: expected a string"))?;
     let mut out = String::with_capacity(text.len() + 12);
     out.push_str("<![CDATA[");
-    out.push_str(&text.replace("]]>", "]]]]><![CDATA[>"));
+    let mut rest = text;
+    while let Some(at) = memchr::memmem::find(rest.as_bytes(), b"]]>") {
+        out.push_str(&rest[..at]);
+        out.push_str("]]]]><![CDATA[>");
+        rest = &rest[at + 3..];
+    }
+    out.push_str(rest);
     out.push_str("]]>");
     Ok(Value::String(out))
 }
@@ -83,11 +89,33 @@ fn date(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
         .get("format")
         .and_then(Value::as_str)
         .unwrap_or("%Y-%m-%d");
+    // A site has a few thousand days and a few formats, and a page shows a dozen
+    // dates: each is parsed and formatted once per thread, then looked up.
+    let key = (text.to_string(), format.to_string());
+    if let Some(out) = DATES.with(|d| d.borrow().get(&key).cloned()) {
+        return Ok(Value::String(out));
+    }
     let date = crate::model::date::Date::parse(text)
         .map_err(|e| tera::Error::msg(format!("date: {e}")))?;
     let mut out = String::new();
     use std::fmt::Write;
     write!(out, "{}", date.at.format(format))
         .map_err(|_| tera::Error::msg(format!("date: bad format {format:?}")))?;
+    DATES.with(|d| {
+        let mut d = d.borrow_mut();
+        if d.len() >= DATES_KEPT {
+            d.clear();
+        }
+        d.insert(key, out.clone());
+    });
     Ok(Value::String(out))
+}
+
+/// How many formatted dates a thread keeps.
+const DATES_KEPT: usize = 20_000;
+
+thread_local! {
+    /// Dates formatted on this thread: (text, format) → output.
+    static DATES: std::cell::RefCell<rustc_hash::FxHashMap<(String, String), String>> =
+        std::cell::RefCell::new(rustc_hash::FxHashMap::default());
 }

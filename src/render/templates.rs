@@ -6,6 +6,8 @@
 //! can override one block or one partial without copying the theme.
 
 use crate::diagnostics::{between, display_path, Diagnostic};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tera::Tera;
@@ -128,14 +130,28 @@ impl Templates {
                 }
             }
         }
-        // Parse each on its own first, so every syntax error is reported with its file.
+        // Parse each on its own, so every syntax error is reported with its file; each
+        // text once (the theme's are here twice, as `x` and `theme/x`), in parallel.
+        // Tera is then given these, not the texts to parse again.
+        let texts: Vec<&str> = {
+            let mut t: Vec<&str> = sources.values().map(|(_, text)| text.as_str()).collect();
+            t.sort_unstable();
+            t.dedup();
+            t
+        };
+        let trees: HashMap<&str, tera::Result<tera::Template>> = texts
+            .par_iter()
+            .map(|text| (*text, tera::Template::new("", None, text)))
+            .collect();
         let mut parsed = BTreeMap::new();
         for (name, (file, text)) in &sources {
-            match tera::Template::new(name, None, text) {
+            match &trees[text.as_str()] {
                 Ok(t) => {
+                    let mut t = t.clone();
+                    t.name = name.clone();
                     parsed.insert(name.clone(), t);
                 }
-                Err(e) => errors.push(parse_error(file, text, &e)),
+                Err(e) => errors.push(parse_error(file, text, e)),
             }
         }
         // Tera follows includes and macro calls without a depth limit: a loop would
@@ -158,10 +174,11 @@ impl Templates {
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape_html);
         super::filters::register(&mut tera);
-        let all = sources
-            .iter()
-            .map(|(name, (_, text))| (name.as_str(), text.as_str()));
-        if let Err(e) = tera.add_raw_templates(all) {
+        tera.templates.extend(parsed);
+        if let Err(e) = tera
+            .build_inheritance_chains()
+            .and_then(|()| tera.check_macro_files())
+        {
             return Err(vec![Diagnostic::general(format!(
                 "templates: {}",
                 chain(&e).join(": ")
