@@ -512,8 +512,16 @@ impl Session {
         let bodies = site.render_bodies(self.incremental);
         laps.lap("bodies");
         let diagnostics = self.diagnostics(&site, &aside, site_diagnostics);
+        // A one-off build hands the bodies to the views, which free each as soon as
+        // its page is written; a session keeps them for the next update.
+        let adopted: Option<Vec<String>> = (!self.incremental).then(|| {
+            site.articles
+                .iter_mut()
+                .map(|a| std::mem::take(&mut a.html))
+                .collect()
+        });
 
-        let result = match self.prepare(&site, diagnostics, in_place, &mut laps) {
+        let result = match self.prepare(&site, diagnostics, in_place, adopted, &mut laps) {
             Ok((views, plan, diagnostics)) => {
                 let result = self.write_out(&site, &views, &plan, diagnostics, in_place, &mut laps);
                 // Only a model that built cleanly is kept: the quick path does not
@@ -554,6 +562,7 @@ impl Session {
         site: &Site,
         mut diagnostics: Vec<Diagnostic>,
         in_place: bool,
+        adopted: Option<Vec<String>>,
         laps: &mut Laps,
     ) -> Result<(Views, Plan, Vec<Diagnostic>), BuildFailure> {
         let (Some(templates), true) = (&self.templates, self.config.is_some()) else {
@@ -569,7 +578,10 @@ impl Session {
         diagnostics.extend(plan_diagnostics);
 
         laps.lap("plan");
-        let (views, cards, card_errors) = Views::new(site, templates, &self.cards);
+        let (mut views, cards, card_errors) = Views::new(site, templates, &self.cards);
+        if let Some(bodies) = adopted {
+            views.adopt_bodies(site, bodies);
+        }
         diagnostics.extend(dedupe(card_errors));
         if self.incremental {
             self.cards = cards;
@@ -885,6 +897,9 @@ fn render_all(
                                     views.write_spliced(&page, &root, out)
                                 }))
                             });
+                            if let PageKind::Article(i) = kind {
+                                views.release_body(*i);
+                            }
                             (written, scanned)
                         }
                         Err(d) => (Some(d), None),
