@@ -123,9 +123,7 @@ pub fn render(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Rendered {
     let mut mentions = Vec::new();
-    let events = resolve_links(body, origin, links, &mut mentions, diagnostics);
-    let events = join_text(events);
-    let (events, definitions) = take_definitions(events);
+    let (events, definitions) = resolve_links(body, origin, links, &mut mentions, diagnostics);
     let events = punctuation_before_notes(events);
 
     let mut walk = Walk {
@@ -186,15 +184,21 @@ pub fn render(
 }
 
 /// Parses `body`, resolving wikilinks to actor pages and relative `.md` links to
-/// article pages. A wikilink that resolves nowhere becomes its text.
+/// article pages (a wikilink that resolves nowhere becomes its text), joining runs
+/// of text ([`Joined`]) and taking the note definitions out ([`Definitions`]), in
+/// one pass over the events.
 fn resolve_links<'a>(
     body: &'a str,
     origin: &Origin<'_>,
     links: &dyn Links,
     mentions: &mut Vec<String>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Located<'a>> {
-    let mut events = Vec::new();
+) -> (Vec<Located<'a>>, Vec<Definition<'a>>) {
+    let mut events = Joined {
+        rest: Vec::with_capacity(body.len() / 16),
+        definitions: Definitions::default(),
+        after_text: false,
+    };
     // Links dropped because they resolve nowhere: their End events are dropped too.
     let mut dropped_links = Vec::<bool>::new();
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
@@ -260,26 +264,72 @@ fn resolve_links<'a>(
             }
             other => other,
         };
-        events.push((event, range));
+        events.push(event, range);
     }
-    events
+    (events.rest, events.definitions.done)
 }
 
-/// Joins runs of text events (smart punctuation splits `Putin's` in three) so a name
-/// can be found across them.
-fn join_text(events: Vec<Located<'_>>) -> Vec<Located<'_>> {
-    let mut out: Vec<Located<'_>> = Vec::with_capacity(events.len());
-    for (event, range) in events {
-        if let (Event::Text(t), Some((Event::Text(prev), prev_range))) = (&event, out.last_mut()) {
-            let mut joined = prev.to_string();
-            joined.push_str(t);
-            *prev = CowStr::from(joined);
-            prev_range.end = range.end;
-            continue;
+/// The events past link resolution: runs of text joined (smart punctuation splits
+/// `Putin's` in three, and a name must be found across them), and the note
+/// definitions taken out of the stream, in the order written.
+struct Joined<'a> {
+    rest: Vec<Located<'a>>,
+    definitions: Definitions<'a>,
+    /// Whether the last event was text (in the stream as parsed, wherever it went).
+    after_text: bool,
+}
+
+/// The note definitions read so far, and the one being read. A label defined twice
+/// keeps its first definition (pulldown-cmark's rule).
+#[derive(Default)]
+struct Definitions<'a> {
+    done: Vec<Definition<'a>>,
+    current: Option<Definition<'a>>,
+}
+
+impl<'a> Joined<'a> {
+    fn push(&mut self, event: Event<'a>, range: std::ops::Range<usize>) {
+        let is_text = matches!(event, Event::Text(_));
+        let after_text = std::mem::replace(&mut self.after_text, is_text);
+        match event {
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                self.definitions.current = Some((label.to_string(), Vec::new(), range.start));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                let Definitions { done, current } = &mut self.definitions;
+                if let Some(d) = current.take() {
+                    if !done.iter().any(|(l, ..)| *l == d.0) {
+                        done.push(d);
+                    }
+                }
+            }
+            Event::Text(t) if after_text => match self.definitions.current.as_mut() {
+                Some((_, events, _)) => match events.last_mut() {
+                    Some(Event::Text(prev)) => *prev = joined(prev, &t),
+                    _ => events.push(Event::Text(t)),
+                },
+                None => match self.rest.last_mut() {
+                    Some((Event::Text(prev), prev_range)) => {
+                        *prev = joined(prev, &t);
+                        prev_range.end = range.end;
+                    }
+                    _ => self.rest.push((Event::Text(t), range)),
+                },
+            },
+            event => match self.definitions.current.as_mut() {
+                Some((_, events, _)) => events.push(event),
+                None => self.rest.push((event, range)),
+            },
         }
-        out.push((event, range));
     }
-    out
+}
+
+/// `a` and `b` as one text.
+fn joined<'a>(a: &CowStr<'a>, b: &str) -> CowStr<'a> {
+    let mut joined = String::with_capacity(a.len() + b.len());
+    joined.push_str(a);
+    joined.push_str(b);
+    CowStr::from(joined)
 }
 
 /// Punctuation written just after a note reference (`Damascus[^3].`) moves before it
@@ -331,33 +381,6 @@ fn punctuation_before_notes(events: Vec<Located<'_>>) -> Vec<Located<'_>> {
 
 /// A note definition: its label, its content, and where it starts.
 type Definition<'a> = (String, Vec<Event<'a>>, usize);
-
-/// Takes the note definitions out of the stream, in the order written. A label
-/// defined twice keeps its first definition (pulldown-cmark's rule).
-fn take_definitions(events: Vec<Located<'_>>) -> (Vec<Located<'_>>, Vec<Definition<'_>>) {
-    let mut rest = Vec::with_capacity(events.len());
-    let mut definitions: Vec<Definition<'_>> = Vec::new();
-    let mut current: Option<Definition<'_>> = None;
-    for (event, range) in events {
-        match event {
-            Event::Start(Tag::FootnoteDefinition(label)) => {
-                current = Some((label.to_string(), Vec::new(), range.start));
-            }
-            Event::End(TagEnd::FootnoteDefinition) => {
-                if let Some(d) = current.take() {
-                    if !definitions.iter().any(|(l, ..)| *l == d.0) {
-                        definitions.push(d);
-                    }
-                }
-            }
-            event => match current.as_mut() {
-                Some((_, body, _)) => body.push(event),
-                None => rest.push((event, range)),
-            },
-        }
-    }
-    (rest, definitions)
-}
 
 /// An actor to link at its first plain mention.
 struct Pending {
@@ -716,7 +739,7 @@ fn summary_and_words(events: &[Event<'_>]) -> (String, usize) {
             Event::Html(h) if h.starts_with("<div class=\"callout") => depth += 1,
             Event::Html(h) if h.as_ref() == "</div>\n" => depth = depth.saturating_sub(1),
             Event::Text(t) | Event::Code(t) => {
-                word_count += t.split_whitespace().count();
+                word_count += count_words(t);
                 if let Some(p) = paragraph.as_mut() {
                     p.push_str(t);
                 }
@@ -730,6 +753,33 @@ fn summary_and_words(events: &[Event<'_>]) -> (String, usize) {
         }
     }
     (first_paragraph.unwrap_or_default(), word_count)
+}
+
+/// The words of `text`, as `split_whitespace().count()` counts them, without
+/// decoding every character: only a lead byte that can start a Unicode space
+/// (U+0085, U+00A0, U+1680, U+2000…U+3000) is decoded.
+fn count_words(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut words, mut in_word, mut i) = (0, false, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (space, len) = match b {
+            0..=0x7f => (matches!(b, b' ' | b'\t'..=b'\r'), 1),
+            0xc2 | 0xe1 | 0xe2 | 0xe3 => match text[i..].chars().next() {
+                Some(c) => (c.is_whitespace(), c.len_utf8()),
+                None => (false, 1),
+            },
+            0xc0..=0xdf => (false, 2),
+            0xe0..=0xef => (false, 3),
+            _ => (false, 4),
+        };
+        if !space && !in_word {
+            words += 1;
+        }
+        in_word = !space;
+        i += len;
+    }
+    words
 }
 
 /// Ids the page around an article body already uses (the theme's skip-link target).
@@ -891,6 +941,23 @@ mod tests {
 
     fn run(body: &str) -> (Rendered, Vec<String>) {
         run_with(body, &[], false)
+    }
+
+    #[test]
+    fn words_are_counted_as_split_whitespace_counts_them() {
+        for text in [
+            "",
+            "  ",
+            "one",
+            " two  words ",
+            "Putin\u{2019}s \u{201C}quoted\u{201D}\tand\nmore\r\x0bend",
+            "a\u{a0}b\u{2003}c\u{3000}d\u{85}e\u{1680}f\u{2028}g",
+            "\u{e9}t\u{e9} \u{1F600} \u{2014} \u{3042}\u{3044}",
+            "\u{2000}\u{200a}x\u{202f}\u{205f}y\u{2029}",
+            "\x1c\x1f are not spaces",
+        ] {
+            assert_eq!(count_words(text), text.split_whitespace().count(), "{text:?}");
+        }
     }
 
     #[test]
