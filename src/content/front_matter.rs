@@ -79,12 +79,16 @@ pub fn forbidden_char(s: &str) -> Option<(usize, char)> {
     // a C1 control (0xC2) or of a noncharacter (0xEF), needs a closer look. Blocks
     // with none are passed over whole (the test has no branch, so it runs wide).
     const BLOCK: usize = 64;
-    let suspect = |b: u8| (b < b' ' && b != b'\t' && b != b'\n') | (b == 0x7f) | (b == 0xc2) | (b == 0xef);
+    let suspect =
+        |b: u8| (b < b' ' && b != b'\t' && b != b'\n') | (b == 0x7f) | (b == 0xc2) | (b == 0xef);
     let bytes = s.as_bytes();
     let mut start = 0;
     while start < bytes.len() {
         let end = (start + BLOCK).min(bytes.len());
-        if bytes[start..end].iter().fold(false, |any, &b| any | suspect(b)) {
+        if bytes[start..end]
+            .iter()
+            .fold(false, |any, &b| any | suspect(b))
+        {
             for (i, &b) in bytes.iter().enumerate().take(end).skip(start) {
                 if !suspect(b) {
                     continue;

@@ -956,7 +956,11 @@ mod tests {
             "\u{2000}\u{200a}x\u{202f}\u{205f}y\u{2029}",
             "\x1c\x1f are not spaces",
         ] {
-            assert_eq!(count_words(text), text.split_whitespace().count(), "{text:?}");
+            assert_eq!(
+                count_words(text),
+                text.split_whitespace().count(),
+                "{text:?}"
+            );
         }
     }
 

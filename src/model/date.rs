@@ -141,7 +141,14 @@ mod tests {
 
     #[test]
     fn iso_days_are_written_as_chrono_writes_them() {
-        for (y, m, d) in [(2017, 7, 6), (1, 1, 1), (999, 12, 31), (9999, 10, 9), (-5, 3, 4), (12345, 1, 2)] {
+        for (y, m, d) in [
+            (2017, 7, 6),
+            (1, 1, 1),
+            (999, 12, 31),
+            (9999, 10, 9),
+            (-5, 3, 4),
+            (12345, 1, 2),
+        ] {
             let day = NaiveDate::from_ymd_opt(y, m, d).unwrap();
             assert_eq!(iso_day(day), day.to_string());
         }

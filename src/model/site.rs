@@ -433,46 +433,52 @@ fn connect(taxonomy: &mut Taxonomy, actor_ids: &[Vec<usize>], actors: usize) {
 /// `ids` are each article's actor and tag terms ([`term_ids`]).
 fn related(taxonomies: &[Taxonomy; 3], ids: [&[Vec<usize>]; 2]) -> Vec<Vec<usize>> {
     let kinds = [TaxonomyKind::Actors, TaxonomyKind::Tags];
-    (0..ids[0].len())
+    let n = ids[0].len();
+    (0..n)
         .into_par_iter()
-        .map(|me| {
-            // Every candidate once per shared term, then counted in runs: a few
-            // hundred integers sort faster than a hash map counts them.
-            let mut seen: Vec<usize> = Vec::new();
-            for (k, kind) in kinds.iter().enumerate() {
-                let taxonomy = &taxonomies[*kind as usize];
-                for &t in &ids[k][me] {
-                    let list = &taxonomy.terms[t].articles;
-                    let Ok(at) = list.binary_search(&me) else {
-                        continue;
-                    };
-                    let from = at.saturating_sub(RELATED_WINDOW);
-                    let to = (at + RELATED_WINDOW + 1).min(list.len());
-                    seen.extend(list[from..to].iter().filter(|&&other| other != me));
+        .map_init(
+            // Per thread: a count for every article, and those counted so far, so
+            // counting costs one step per candidate and clearing one per counted.
+            || (vec![0u32; n], Vec::new()),
+            |(counts, seen), me| {
+                for (k, kind) in kinds.iter().enumerate() {
+                    let taxonomy = &taxonomies[*kind as usize];
+                    for &t in &ids[k][me] {
+                        let list = &taxonomy.terms[t].articles;
+                        let Ok(at) = list.binary_search(&me) else {
+                            continue;
+                        };
+                        let from = at.saturating_sub(RELATED_WINDOW);
+                        let to = (at + RELATED_WINDOW + 1).min(list.len());
+                        for &other in &list[from..to] {
+                            if other != me {
+                                if counts[other] == 0 {
+                                    seen.push(other);
+                                }
+                                counts[other] += 1;
+                            }
+                        }
+                    }
                 }
-            }
-            seen.sort_unstable();
-            let mut ranked: Vec<(usize, usize)> = Vec::new();
-            for other in seen {
-                match ranked.last_mut() {
-                    Some((last, n)) if *last == other => *n += 1,
-                    _ => ranked.push((other, 1)),
+                let mut ranked: Vec<(usize, usize)> = seen
+                    .drain(..)
+                    .map(|other| (other, std::mem::take(&mut counts[other]) as usize))
+                    .collect();
+                let order = |a: &(usize, usize), b: &(usize, usize)| {
+                    b.1.cmp(&a.1)
+                        .then(a.0.abs_diff(me).cmp(&b.0.abs_diff(me)))
+                        .then(a.0.cmp(&b.0))
+                };
+                if ranked.len() > RELATED {
+                    ranked.select_nth_unstable_by(RELATED, order);
+                    ranked.truncate(RELATED);
                 }
-            }
-            let order = |a: &(usize, usize), b: &(usize, usize)| {
-                b.1.cmp(&a.1)
-                    .then(a.0.abs_diff(me).cmp(&b.0.abs_diff(me)))
-                    .then(a.0.cmp(&b.0))
-            };
-            if ranked.len() > RELATED {
-                ranked.select_nth_unstable_by(RELATED, order);
-                ranked.truncate(RELATED);
-            }
-            // A fresh vector, not `ranked`'s buffer reused: 10,000 articles kept
-            // 75 MB of unused capacity that way.
-            let mut chosen: Vec<usize> = ranked.iter().map(|&(i, _)| i).collect();
-            chosen.sort_unstable();
-            chosen
-        })
+                // A fresh vector, not `ranked`'s buffer reused: 10,000 articles kept
+                // 75 MB of unused capacity that way.
+                let mut chosen: Vec<usize> = ranked.iter().map(|&(i, _)| i).collect();
+                chosen.sort_unstable();
+                chosen
+            },
+        )
         .collect()
 }

@@ -226,6 +226,9 @@ pub struct Views {
     bodies: Vec<Mutex<String>>,
     /// Which of `bodies` a feed shows, and so must outlive the article's page.
     in_feeds: Vec<bool>,
+    /// Whether items and cards are hashed and cached, for the next build of a
+    /// session; a one-off build has no next.
+    hashing: bool,
 }
 
 /// The terms an article names in one taxonomy, each once, in the order named.
@@ -282,7 +285,11 @@ fn item<'a>(site: &'a Site, article: &'a Article) -> ArticleItem<'a> {
             url: ["sources/", slug, "/"].concat(),
             link: article.front.source.url.as_deref(),
             author: article.front.source.author.as_deref(),
-            published: article.front.source.published.map(|d| crate::model::date::iso_day(d.day())),
+            published: article
+                .front
+                .source
+                .published
+                .map(|d| crate::model::date::iso_day(d.day())),
         },
         actors: term_links(site, article, TaxonomyKind::Actors),
         tags: term_links(site, article, TaxonomyKind::Tags),
@@ -302,6 +309,7 @@ impl Views {
         site: &Site,
         templates: &Templates,
         cache: &ViewCache,
+        hashing: bool,
     ) -> (Views, ViewCache, Vec<Diagnostic>) {
         let base = templates.fingerprint;
         let config: &Config = &site.config;
@@ -346,13 +354,14 @@ impl Views {
             name_hashes,
             bodies: Vec::new(),
             in_feeds: Vec::new(),
+            hashing,
         };
         let made: Vec<(u64, Result<Cached, Diagnostic>)> = site
             .articles
             .par_iter()
             .map(|a| {
-                let key = views.key(site, a);
-                match cache.entries.get(&key) {
+                let key = if hashing { views.key(site, a) } else { 0 };
+                match cache.entries.get(&key).filter(|_| hashing) {
                     Some(cached) => (key, Ok(cached.clone())),
                     None => (key, views.make(site, templates, a)),
                 }
@@ -368,7 +377,9 @@ impl Views {
             views.cards.push(Arc::clone(&cached.card));
             views.item_hashes.push(cached.hash);
             views.entry_hashes.push(cached.entry_hash);
-            next.entries.insert(key, cached);
+            if hashing {
+                next.entries.insert(key, cached);
+            }
         }
         (views, next, errors)
     }
@@ -378,9 +389,11 @@ impl Views {
     /// 100,000 articles they are 650 MB, the largest part of a build's memory.
     pub fn adopt_bodies(&mut self, site: &Site, bodies: Vec<String>) {
         let mut in_feeds = vec![false; bodies.len()];
-        let scopes = std::iter::once(None).chain(TaxonomyKind::ALL.into_iter().flat_map(|k| {
-            (0..site.taxonomy(k).terms.len()).map(move |t| Some((k, t)))
-        }));
+        let scopes = std::iter::once(None).chain(
+            TaxonomyKind::ALL
+                .into_iter()
+                .flat_map(|k| (0..site.taxonomy(k).terms.len()).map(move |t| Some((k, t)))),
+        );
         for scope in scopes {
             for i in feed_ids(site, scope) {
                 in_feeds[i] = true;
@@ -451,21 +464,26 @@ impl Views {
     fn make(&self, site: &Site, templates: &Templates, a: &Article) -> Result<Cached, Diagnostic> {
         let value = item_value(site, a);
         let mut h = fingerprint::hasher();
-        fingerprint::json(&mut h, &value);
+        if self.hashing {
+            fingerprint::json(&mut h, &value);
+        }
         let context = json!({ "article": value, "root": ROOT_MARK.to_string(), "site": self.site });
         let context = tera::Context::from_value(context).expect("a map is a valid context");
         let page = format!("/articles/{}/ (its card)", a.slug);
         let card = templates.render(CARD_TEMPLATE, &context, &page)?;
-        // The item goes in and comes back out of the context, not copied. It is not
-        // kept: an article's page makes it again, which costs what a copy would.
-        let value = match context.into_json() {
-            Value::Object(mut map) => map.remove("article").unwrap_or_default(),
-            _ => Value::Null,
-        };
         let mut e = fingerprint::hasher();
-        card.hash(&mut e);
-        for field in LIST_FIELDS {
-            fingerprint::json(&mut e, &value.get(field));
+        if self.hashing {
+            // The item goes in and comes back out of the context, not copied. It is
+            // not kept: an article's page makes it again, which costs what a copy
+            // would.
+            let value = match context.into_json() {
+                Value::Object(mut map) => map.remove("article").unwrap_or_default(),
+                _ => Value::Null,
+            };
+            card.hash(&mut e);
+            for field in LIST_FIELDS {
+                fingerprint::json(&mut e, &value.get(field));
+            }
         }
         Ok(Cached {
             hash: h.finish(),
