@@ -578,7 +578,8 @@ impl Session {
         diagnostics.extend(plan_diagnostics);
 
         laps.lap("plan");
-        let (mut views, cards, card_errors) = Views::new(site, templates, &self.cards, self.incremental);
+        let (mut views, cards, card_errors) =
+            Views::new(site, templates, &self.cards, self.incremental);
         if let Some(bodies) = adopted {
             views.adopt_bodies(site, bodies);
         }
