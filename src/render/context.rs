@@ -356,12 +356,12 @@ impl Views {
             in_feeds: Vec::new(),
             hashing,
         };
-        let made: Vec<(u64, Result<Cached, Diagnostic>)> = site
+        let made: Vec<(Option<u64>, Result<Cached, Diagnostic>)> = site
             .articles
             .par_iter()
             .map(|a| {
-                let key = if hashing { views.key(site, a) } else { 0 };
-                match cache.entries.get(&key).filter(|_| hashing) {
+                let key = hashing.then(|| views.key(site, a));
+                match key.and_then(|k| cache.entries.get(&k)) {
                     Some(cached) => (key, Ok(cached.clone())),
                     None => (key, views.make(site, templates, a)),
                 }
@@ -377,7 +377,7 @@ impl Views {
             views.cards.push(Arc::clone(&cached.card));
             views.item_hashes.push(cached.hash);
             views.entry_hashes.push(cached.entry_hash);
-            if hashing {
+            if let Some(key) = key {
                 next.entries.insert(key, cached);
             }
         }

@@ -132,7 +132,8 @@ impl Templates {
         }
         // Parse each on its own, so every syntax error is reported with its file; each
         // text once (the theme's are here twice, as `x` and `theme/x`), in parallel.
-        // Tera is then given these, not the texts to parse again.
+        // Tera is then given these trees (its `templates` map is public, though
+        // undocumented), not the texts: `add_raw_templates` would parse them again.
         let texts: Vec<&str> = {
             let mut t: Vec<&str> = sources.values().map(|(_, text)| text.as_str()).collect();
             t.sort_unstable();
