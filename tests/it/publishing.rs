@@ -229,3 +229,67 @@ fn the_search_index_has_every_article_and_the_search_page_loads_it_from_the_site
         }
     }
 }
+
+/// A one-off build frees each body once its article page is written, unless a feed
+/// shows it: with one entry per feed, some articles are in no feed, and their pages
+/// and every feed must still be what a build keeping every body writes.
+#[test]
+fn bodies_freed_after_their_page_leave_pages_and_feeds_whole() {
+    let build_with = |limit: usize| {
+        let site = copy_fixture("annotations");
+        let config = site.path().join("site.toml");
+        let text = std::fs::read_to_string(&config).unwrap();
+        std::fs::write(
+            &config,
+            text.replace(
+                "[annotations]",
+                &format!("feed_limit = {limit}\n\n[annotations]"),
+            ),
+        )
+        .unwrap();
+        // Older than `later`, and named only where `later` is: with one entry per
+        // feed, in none.
+        std::fs::write(
+            site.path().join("content/2017-07-01-earlier.md"),
+            "---\ntitle: Earlier\ndate: 2017-07-01\nsource: Reuters\nactors: [Donald Trump]\ntags: [ceasefire]\n---\nTrump spoke earlier, at length.\n",
+        )
+        .unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let (code, _, stderr) = build(site.path(), out.path(), &[]);
+        assert_eq!(code, 0, "{stderr}");
+        tree(out.path())
+    };
+    let (one, all) = (build_with(1), build_with(1000));
+    let pages: Vec<&String> = one.keys().filter(|p| p.starts_with("articles/")).collect();
+    let in_feeds = |files: &std::collections::BTreeMap<String, Vec<u8>>, page: &str| {
+        let url = format!(
+            "https://example.org/desk/{}",
+            page.trim_end_matches("index.html")
+        );
+        files
+            .iter()
+            .filter(|(p, _)| p.ends_with("atom.xml"))
+            .any(|(_, xml)| String::from_utf8_lossy(xml).contains(&format!("<id>{url}</id>")))
+    };
+    assert!(
+        pages.iter().any(|p| !in_feeds(&one, p)),
+        "some article is in no feed: {pages:?}"
+    );
+    for page in pages {
+        assert_eq!(one[page], all[page], "{page}");
+        assert!(
+            String::from_utf8_lossy(&one[page]).contains("<p>"),
+            "{page} has its body"
+        );
+    }
+    // Every entry of the one-entry feeds is the same entry the full feeds start with.
+    for (path, xml) in one.iter().filter(|(p, _)| p.ends_with("atom.xml")) {
+        let entry = |xml: &[u8]| {
+            let xml = String::from_utf8_lossy(xml).into_owned();
+            xml.split_once("<entry>")
+                .and_then(|(_, rest)| rest.split_once("</entry>"))
+                .map(|(entry, _)| entry.to_string())
+        };
+        assert_eq!(entry(xml), entry(&all[path]), "{path}");
+    }
+}
