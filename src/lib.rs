@@ -27,6 +27,7 @@
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod memory;
 pub mod model;
 pub mod output;
 pub mod render;

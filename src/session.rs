@@ -123,6 +123,7 @@ impl Session {
             opening: None,
         };
         let start = Instant::now();
+        crate::memory::hold();
         session.load_config();
         session.load_templates();
         session.walk_static();
@@ -205,6 +206,7 @@ impl Session {
     /// build whose output is still there, else in full.
     pub fn update(&mut self, changes: &Changes) -> Result<BuildReport, BuildFailure> {
         let start = Instant::now();
+        crate::memory::hold();
         if let Some(result) = self.quick(changes) {
             return result.map(|mut report| {
                 report.elapsed = start.elapsed();
@@ -476,6 +478,7 @@ impl Session {
     /// model apart again so the next update can reuse the articles.
     fn run(&mut self, in_place: bool) -> Result<BuildReport, BuildFailure> {
         let start = Instant::now();
+        crate::memory::hold();
         let mut laps = Laps::new();
         self.disassemble();
 
@@ -841,6 +844,7 @@ fn render_entries(
     todo: &[usize],
     progress: Option<&Progress>,
 ) -> Vec<(usize, Rendered)> {
+    crate::memory::let_go();
     todo.par_iter()
         .map(|&i| {
             if let Some(p) = progress {
@@ -867,6 +871,7 @@ fn render_all(
     staging: Option<&Staging>,
     options: &BuildOptions,
 ) -> (Vec<Diagnostic>, Vec<PageLinks>) {
+    crate::memory::let_go();
     let results: Vec<(Option<Diagnostic>, Option<PageLinks>)> = plan
         .entries
         .par_iter()
