@@ -756,28 +756,48 @@ fn summary_and_words(events: &[Event<'_>]) -> (String, usize) {
 }
 
 /// The words of `text`, as `split_whitespace().count()` counts them, without
-/// decoding every character: only a lead byte that can start a Unicode space
-/// (U+0085, U+00A0, U+1680, U+2000…U+3000) is decoded.
+/// decoding every character. Blocks of 64 bytes with no byte that can start a
+/// Unicode space (U+0085, U+00A0, U+1680, U+2000…U+3000) are counted as bit masks;
+/// elsewhere only those lead bytes are decoded.
 fn count_words(text: &str) -> usize {
+    const BLOCK: usize = 64;
     let bytes = text.as_bytes();
     let (mut words, mut in_word, mut i) = (0, false, 0);
     while i < bytes.len() {
-        let b = bytes[i];
-        let (space, len) = match b {
-            0..=0x7f => (matches!(b, b' ' | b'\t'..=b'\r'), 1),
-            0xc2 | 0xe1 | 0xe2 | 0xe3 => match text[i..].chars().next() {
-                Some(c) => (c.is_whitespace(), c.len_utf8()),
-                None => (false, 1),
-            },
-            0xc0..=0xdf => (false, 2),
-            0xe0..=0xef => (false, 3),
-            _ => (false, 4),
-        };
-        if !space && !in_word {
-            words += 1;
+        if let Some(block) = bytes.get(i..i + BLOCK) {
+            let (mut spaces, mut special) = (0u64, false);
+            for (k, &b) in block.iter().enumerate() {
+                spaces |= u64::from(b == b' ' || (b'\t'..=b'\r').contains(&b)) << k;
+                special |= matches!(b, 0xc2 | 0xe1 | 0xe2 | 0xe3);
+            }
+            if !special {
+                // A word starts at each byte that is not a space after one that is.
+                let after_space = (spaces << 1) | u64::from(!in_word);
+                words += (!spaces & after_space).count_ones() as usize;
+                in_word = spaces >> (BLOCK - 1) == 0;
+                i += BLOCK;
+                continue;
+            }
         }
-        in_word = !space;
-        i += len;
+        // One character at a time to the end of this block (or of the text): any
+        // byte but those leads is part of a word, a continuation byte included.
+        let end = (i + BLOCK).min(bytes.len());
+        while i < end {
+            let b = bytes[i];
+            let (space, len) = match b {
+                b' ' | b'\t'..=b'\r' => (true, 1),
+                0xc2 | 0xe1 | 0xe2 | 0xe3 => match text[i..].chars().next() {
+                    Some(c) => (c.is_whitespace(), c.len_utf8()),
+                    None => (false, 1),
+                },
+                _ => (false, 1),
+            };
+            if !space && !in_word {
+                words += 1;
+            }
+            in_word = !space;
+            i += len;
+        }
     }
     words
 }
@@ -961,6 +981,30 @@ mod tests {
                 text.split_whitespace().count(),
                 "{text:?}"
             );
+        }
+    }
+
+    proptest::proptest! {
+        /// Long texts too, so that both the blocks counted as masks and those
+        /// decoded are checked, with characters cut at every block boundary.
+        #[test]
+        fn words_in_long_texts_are_counted_as_split_whitespace_counts_them(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    // Mostly text with no Unicode space, so most blocks are masks.
+                    12 => proptest::sample::select(vec![
+                        "a", "word", " ", "  ", "\n", "\t", "\r\n", "\u{e9}", "\u{1F600}",
+                    ]),
+                    1 => proptest::sample::select(vec![
+                        "\u{2019}", "\u{a0}", "\u{2003}", "\u{3000}", "\u{85}", "\u{2014}",
+                        "\u{3042}",
+                    ]),
+                ],
+                0..400,
+            )
+        ) {
+            let text = pieces.concat();
+            proptest::prop_assert_eq!(count_words(&text), text.split_whitespace().count());
         }
     }
 

@@ -17,11 +17,12 @@ use crate::model::archive::month_name;
 use crate::model::fingerprint;
 use crate::model::site::Site;
 use crate::model::taxonomy::{TaxonomyKind, Term};
+use memchr::memmem;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 
 /// `site` in every template.
 #[derive(Serialize)]
@@ -121,6 +122,13 @@ pub const ROOT_MARK: char = '\u{FDD2}';
 pub const CARD_OPEN: char = '\u{FDD0}';
 /// Closes a card's place; see [`CARD_OPEN`].
 pub const CARD_CLOSE: char = '\u{FDD1}';
+
+/// Searchers for the marks' bytes. A `str` search for a `char` runs `memchr` on its
+/// last byte, which HTML has often; these look for the rare first byte.
+static CARD_OPEN_FINDER: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new("\u{FDD0}".as_bytes()));
+static ROOT_MARK_FINDER: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new("\u{FDD2}".as_bytes()));
 
 /// HTML written from a user's Markdown, with any noncharacter in it (which a
 /// character reference such as `&#xFDD0;` in the Markdown gives) written as a
@@ -602,7 +610,7 @@ impl Views {
     /// Writes each card in its place in a rendered page (see [`CARD_OPEN`]), with
     /// `root` for its links. A page without cards comes back as it was.
     pub fn splice_cards(&self, page: String, root: &str) -> String {
-        if !page.contains(CARD_OPEN) {
+        if CARD_OPEN_FINDER.find(page.as_bytes()).is_none() {
             return page;
         }
         let mut out = Vec::with_capacity(page.len() * 4);
@@ -623,7 +631,10 @@ impl Views {
         let open = CARD_OPEN.len_utf8();
         let mut from = 0;
         let mut last = 0;
-        while let Some(at) = page[from..].find(CARD_OPEN).map(|i| from + i) {
+        while let Some(at) = CARD_OPEN_FINDER
+            .find(&page.as_bytes()[from..])
+            .map(|i| from + i)
+        {
             let digits = &page[at + open..];
             let end = digits
                 .find(|c: char| !c.is_ascii_digit())
@@ -639,12 +650,14 @@ impl Views {
                 continue;
             };
             out.write_all(&page.as_bytes()[last..at])?;
-            let mut parts = card.split(ROOT_MARK);
-            out.write_all(parts.next().unwrap_or_default().as_bytes())?;
-            for part in parts {
+            let card = card.as_bytes();
+            let mut start = 0;
+            for mark in ROOT_MARK_FINDER.find_iter(card) {
+                out.write_all(&card[start..mark])?;
                 out.write_all(root.as_bytes())?;
-                out.write_all(part.as_bytes())?;
+                start = mark + ROOT_MARK.len_utf8();
             }
+            out.write_all(&card[start..])?;
             last = at + open + end + CARD_CLOSE.len_utf8();
             from = last;
         }
