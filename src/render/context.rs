@@ -419,6 +419,18 @@ impl Views {
         }
     }
 
+    /// Article `i`'s body for its own page. An adopted body no feed shows is taken
+    /// rather than copied: a one-off build renders each article's page once, and
+    /// nothing else needs the body after it.
+    fn page_body(&self, site: &Site, i: usize) -> String {
+        match (self.bodies.get(i), self.in_feeds.get(i)) {
+            (Some(body), Some(false)) => {
+                std::mem::take(&mut *body.lock().unwrap_or_else(|e| e.into_inner()))
+            }
+            _ => self.body(site, i),
+        }
+    }
+
     /// Frees article `i`'s adopted body once its page is written, unless a feed
     /// shows it too.
     pub fn release_body(&self, i: usize) {
@@ -713,7 +725,7 @@ impl Views {
                 let a = &site.articles[i];
                 let mut article = item_value(site, a);
                 if let Value::Object(map) = &mut article {
-                    map.insert("content".into(), Value::String(self.body(site, i)));
+                    map.insert("content".into(), Value::String(self.page_body(site, i)));
                     map.insert("key_points".into(), json!(a.front.key_points));
                     map.insert("headings".into(), json!(a.headings));
                     map.insert("extra".into(), a.front.extra.clone());
