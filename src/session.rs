@@ -872,55 +872,61 @@ fn render_all(
     options: &BuildOptions,
 ) -> (Vec<Diagnostic>, Vec<PageLinks>) {
     crate::memory::let_go();
-    let results: Vec<(Option<Diagnostic>, Option<PageLinks>)> = plan
-        .entries
-        .par_iter()
-        .map(|entry| {
-            if let Some(p) = &options.progress {
-                p.tick();
-            }
-            let io = |r: std::io::Result<()>| {
-                r.err()
-                    .map(|e| Diagnostic::general(format!("cannot write {}: {e}", entry.path)))
-            };
-            match &entry.output {
-                Output::Page(kind) => {
-                    match crate::render::render_unspliced(site, views, templates, *kind) {
-                        Ok(page) => {
-                            let root = crate::render::context::root(site, *kind);
-                            // `check` reads the links of the finished page; a build writes
-                            // the page as its cards are spliced in, so a list's cards are
-                            // never all in memory.
-                            let scanned = (options.check_links && entry.path.ends_with(".html"))
-                                .then(|| {
-                                    let html = views.splice_cards(page.clone(), &root);
-                                    let origin = matches!(kind, PageKind::Article(_))
-                                        .then(|| PathBuf::from(&entry.origin));
-                                    links::scan(&entry.path, origin, &html)
-                                });
-                            let written = staging.and_then(|s| {
-                                io(s.write_with(&entry.path, |out| {
-                                    views.write_spliced(&page, &root, out)
-                                }))
+    let one = |entry: &Entry| -> (Option<Diagnostic>, Option<PageLinks>) {
+        if let Some(p) = &options.progress {
+            p.tick();
+        }
+        let io = |r: std::io::Result<()>| {
+            r.err()
+                .map(|e| Diagnostic::general(format!("cannot write {}: {e}", entry.path)))
+        };
+        match &entry.output {
+            Output::Page(kind) => {
+                match crate::render::render_unspliced(site, views, templates, *kind) {
+                    Ok(page) => {
+                        let root = crate::render::context::root(site, *kind);
+                        // `check` reads the links of the finished page; a build writes
+                        // the page as its cards are spliced in, so a list's cards are
+                        // never all in memory.
+                        let scanned =
+                            (options.check_links && entry.path.ends_with(".html")).then(|| {
+                                let html = views.splice_cards(page.clone(), &root);
+                                let origin = matches!(kind, PageKind::Article(_))
+                                    .then(|| PathBuf::from(&entry.origin));
+                                links::scan(&entry.path, origin, &html)
                             });
-                            if let PageKind::Article(i) = kind {
-                                views.release_body(*i);
-                            }
-                            (written, scanned)
+                        let written = staging.and_then(|s| {
+                            io(s.write_with(&entry.path, |out| {
+                                views.write_spliced(&page, &root, out)
+                            }))
+                        });
+                        if let PageKind::Article(i) = kind {
+                            views.release_body(*i);
                         }
-                        Err(d) => (Some(d), None),
+                        (written, scanned)
                     }
-                }
-                Output::Copy(src) => (staging.and_then(|s| io(s.copy(&entry.path, src))), None),
-                Output::Theme(bytes) => {
-                    (staging.and_then(|s| io(s.write(&entry.path, bytes))), None)
+                    Err(d) => (Some(d), None),
                 }
             }
-        })
+            Output::Copy(src) => (staging.and_then(|s| io(s.copy(&entry.path, src))), None),
+            Output::Theme(bytes) => (staging.and_then(|s| io(s.write(&entry.path, bytes))), None),
+        }
+    };
+    // Article pages first: each frees its body once written, so the lists rendered
+    // after them (a home page of 100,000 entries) reuse that memory rather than
+    // adding to the peak.
+    // Reported in the plan's order all the same.
+    let (articles, rest): (Vec<usize>, Vec<usize>) = (0..plan.entries.len())
+        .partition(|&i| matches!(plan.entries[i].output, Output::Page(PageKind::Article(_))));
+    let mut results: Vec<(usize, (Option<Diagnostic>, Option<PageLinks>))> = articles
+        .into_par_iter()
+        .map(|i| (i, one(&plan.entries[i])))
         .collect();
+    results.par_extend(rest.into_par_iter().map(|i| (i, one(&plan.entries[i]))));
+    results.sort_unstable_by_key(|(i, _)| *i);
     let mut problems = Vec::new();
     let mut scanned = Vec::new();
-    for (problem, links) in results {
+    for (_, (problem, links)) in results {
         problems.extend(problem);
         scanned.extend(links);
     }
