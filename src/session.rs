@@ -860,6 +860,10 @@ fn render_entries(
         .collect()
 }
 
+/// What writing one entry of the plan found: a problem, and with `check_links` the
+/// page's links and ids.
+type Outcome = (Option<Diagnostic>, Option<PageLinks>);
+
 /// Renders (and writes, given a staging folder) every entry of the plan in parallel.
 /// Template errors repeated on many pages are reported once, with the count. With
 /// `check_links`, each HTML page's links and ids come back too.
@@ -872,7 +876,7 @@ fn render_all(
     options: &BuildOptions,
 ) -> (Vec<Diagnostic>, Vec<PageLinks>) {
     crate::memory::let_go();
-    let one = |entry: &Entry| -> (Option<Diagnostic>, Option<PageLinks>) {
+    let one = |entry: &Entry| -> Outcome {
         if let Some(p) = &options.progress {
             p.tick();
         }
@@ -918,7 +922,7 @@ fn render_all(
     // Reported in the plan's order all the same.
     let (articles, rest): (Vec<usize>, Vec<usize>) = (0..plan.entries.len())
         .partition(|&i| matches!(plan.entries[i].output, Output::Page(PageKind::Article(_))));
-    let mut results: Vec<(usize, (Option<Diagnostic>, Option<PageLinks>))> = articles
+    let mut results: Vec<(usize, Outcome)> = articles
         .into_par_iter()
         .map(|i| (i, one(&plan.entries[i])))
         .collect();
