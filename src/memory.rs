@@ -29,6 +29,7 @@ fn default_delay() -> std::os::raw::c_long {
 
 /// Keeps memory freed from now on for reuse rather than returning it to the system.
 pub fn hold() {
+    // The delay to go back to is read before it is first overwritten.
     default_delay();
     // SAFETY: options may be set at any time; mimalloc reads this one when it frees.
     unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, -1) }

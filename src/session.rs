@@ -918,8 +918,7 @@ fn render_all(
     };
     // Article pages first: each frees its body once written, so the lists rendered
     // after them (a home page of 100,000 entries) reuse that memory rather than
-    // adding to the peak.
-    // Reported in the plan's order all the same.
+    // adding to the peak. Problems are still reported in the plan's order.
     let (articles, rest): (Vec<usize>, Vec<usize>) = (0..plan.entries.len())
         .partition(|&i| matches!(plan.entries[i].output, Output::Page(PageKind::Article(_))));
     let mut results: Vec<(usize, Outcome)> = articles

@@ -125,10 +125,12 @@ pub const CARD_CLOSE: char = '\u{FDD1}';
 
 /// Searchers for the marks' bytes. A `str` search for a `char` runs `memchr` on its
 /// last byte, which HTML has often; these look for the rare first byte.
-static CARD_OPEN_FINDER: LazyLock<memmem::Finder<'static>> =
-    LazyLock::new(|| memmem::Finder::new("\u{FDD0}".as_bytes()));
-static ROOT_MARK_FINDER: LazyLock<memmem::Finder<'static>> =
-    LazyLock::new(|| memmem::Finder::new("\u{FDD2}".as_bytes()));
+static CARD_OPEN_FINDER: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| finder(CARD_OPEN));
+static ROOT_MARK_FINDER: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| finder(ROOT_MARK));
+
+fn finder(mark: char) -> memmem::Finder<'static> {
+    memmem::Finder::new(mark.encode_utf8(&mut [0; 4]).as_bytes()).into_owned()
+}
 
 /// HTML written from a user's Markdown, with any noncharacter in it (which a
 /// character reference such as `&#xFDD0;` in the Markdown gives) written as a
