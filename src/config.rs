@@ -211,8 +211,8 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
         let mut strings = Vec::new();
         toml_strings("", &toml::Value::Table(table), &mut strings);
         for (key, value) in strings {
-            if let Some((_, c)) = crate::content::front_matter::forbidden_char(&value) {
-                let found = crate::content::front_matter::describe_forbidden(c);
+            if let Some((_, c)) = crate::text::forbidden_char(&value) {
+                let found = crate::text::describe_forbidden(c);
                 error(&key, format!("expected text, found {found}"));
             }
         }

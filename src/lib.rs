@@ -34,6 +34,7 @@ pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod session;
+pub mod text;
 pub mod watch;
 
 use diagnostics::Diagnostic;

@@ -19,11 +19,13 @@
 //! A build with errors changes nothing on disk: the last good site stays.
 
 use crate::config::{self, Config};
-use crate::content::article::{self, Article};
-use crate::content::profile::{self, Profile};
-use crate::content::walk::{self, Asset, Found};
+use crate::content::walk::{self, Found};
+use crate::content::{article, bodies, profile};
 use crate::diagnostics::Diagnostic;
+use crate::model::article::Article;
+use crate::model::asset::Asset;
 use crate::model::fingerprint;
+use crate::model::profile::Profile;
 use crate::model::site::Site;
 use crate::output::{self, InPlace, Staging};
 use crate::render::context::{ViewCache, Views};
@@ -376,9 +378,11 @@ impl Session {
         let mut kept = self.kept.take()?;
         let indexes: Vec<usize> = swaps.iter().map(|(i, _)| *i).collect();
         for (i, new) in swaps {
-            kept.site.articles[i] = new;
+            kept.site.replace_article(i, new);
         }
-        let bodies = kept.site.render_bodies(true);
+        let rendered = bodies::render(&kept.site, true);
+        let bodies = rendered.len();
+        kept.site.attach(rendered);
         laps.lap("bodies");
         let card_errors = match &self.templates {
             Some(templates) => kept
@@ -512,17 +516,14 @@ impl Session {
             self.statics.assets.clone(),
         );
         laps.lap("model");
-        let bodies = site.render_bodies(self.incremental);
+        let rendered = bodies::render(&site, self.incremental);
+        let bodies = rendered.len();
+        site.attach(rendered);
         laps.lap("bodies");
         let diagnostics = self.diagnostics(&site, &aside, site_diagnostics);
         // A one-off build hands the bodies to the views, which free each as soon as
         // its page is written; a session keeps them for the next update.
-        let adopted: Option<Vec<String>> = (!self.incremental).then(|| {
-            site.articles
-                .iter_mut()
-                .map(|a| std::mem::take(&mut a.html))
-                .collect()
-        });
+        let adopted: Option<Vec<String>> = (!self.incremental).then(|| site.take_bodies());
 
         let result = match self.prepare(&site, diagnostics, in_place, adopted, &mut laps) {
             Ok((views, plan, diagnostics)) => {

@@ -7,8 +7,10 @@
 //! position for those, so a small [`KeyIndex`] of `key:` lines finds it again.
 
 use crate::diagnostics::{between, unknown_key_message, Diagnostic};
+pub use crate::model::article::{FrontMatter, Source};
 use crate::model::date::Date;
 use crate::model::slug::slugify;
+use crate::text::{describe_forbidden, forbidden_char};
 use serde::de::{self, MapAccess, Visitor};
 use serde::Deserialize;
 use std::fmt;
@@ -44,74 +46,9 @@ pub struct Split<'a> {
     pub body_offset: usize,
 }
 
-/// Normalises what editors save: drops a UTF-8 byte-order mark, turns CRLF into LF
-/// and a noncharacter into U+FFFD (three bytes for three), which keeps every line
-/// and column where it was.
-pub fn normalize(text: String) -> String {
-    let text = match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
-    };
-    let text = if text.contains('\r') {
-        text.replace("\r\n", "\n")
-    } else {
-        text
-    };
-    // U+FDD0 to U+FDEF are EF B7 90 to EF B7 AF: looked for as bytes first.
-    if memchr::memmem::find(text.as_bytes(), b"\xEF\xB7").is_some()
-        && text.contains(is_noncharacter)
-    {
-        text.replace(is_noncharacter, "\u{FFFD}")
-    } else {
-        text
-    }
-}
-
 /// The longest slug a page's URL may have: each slug is a folder name, and file
 /// systems allow 255 bytes.
 pub const MAX_SLUG: usize = 200;
-
-/// The first character of `s` that no page can hold: the control characters but
-/// tab and line feed (C0, DEL and C1, which HTML forbids and XML mostly does too),
-/// and the noncharacters.
-pub fn forbidden_char(s: &str) -> Option<(usize, char)> {
-    // Bytes first (every file is scanned): only a control byte, or the lead byte of
-    // a C1 control (0xC2) or of a noncharacter (0xEF), needs a closer look. Blocks
-    // with none are passed over whole (the test has no branch, so it runs wide).
-    const BLOCK: usize = 64;
-    let suspect =
-        |b: u8| (b < b' ' && b != b'\t' && b != b'\n') | (b == 0x7f) | (b == 0xc2) | (b == 0xef);
-    let bytes = s.as_bytes();
-    let mut start = 0;
-    while start < bytes.len() {
-        let end = (start + BLOCK).min(bytes.len());
-        if bytes[start..end]
-            .iter()
-            .fold(false, |any, &b| any | suspect(b))
-        {
-            for (i, &b) in bytes.iter().enumerate().take(end).skip(start) {
-                if !suspect(b) {
-                    continue;
-                }
-                // A lead byte starts a character; a suspect byte inside one (never
-                // a control byte, never 0xC2 or 0xEF) is not at a boundary.
-                let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()) else {
-                    continue;
-                };
-                let bad = (c < ' ' && c != '\t' && c != '\n')
-                    || ('\u{7f}'..='\u{9f}').contains(&c)
-                    || is_noncharacter(c)
-                    || c == '\u{FFFE}'
-                    || c == '\u{FFFF}';
-                if bad {
-                    return Some((i, c));
-                }
-            }
-        }
-        start = end;
-    }
-    None
-}
 
 /// Every string in a YAML value, keys included.
 fn yaml_strings(value: &serde_yaml::Value, out: &mut Vec<String>) {
@@ -127,25 +64,6 @@ fn yaml_strings(value: &serde_yaml::Value, out: &mut Vec<String>) {
         serde_yaml::Value::Tagged(t) => yaml_strings(&t.value, out),
         _ => {}
     }
-}
-
-/// How a diagnostic names a character [`forbidden_char`] found.
-pub fn describe_forbidden(c: char) -> String {
-    match c {
-        '\0' => "a NUL byte".to_string(),
-        '\u{80}'..='\u{9f}' => format!(
-            "the control character U+{:04X} (text decoded from Windows-1252 as Latin-1?)",
-            c as u32
-        ),
-        c if c < ' ' || c == '\u{7f}' => format!("the control character U+{:04X}", c as u32),
-        c => format!("the noncharacter U+{:04X}", c as u32),
-    }
-}
-
-/// Unicode's noncharacters U+FDD0 to U+FDEF, which no text exchanged between
-/// programs has: the renderer marks places in a page with them.
-pub fn is_noncharacter(c: char) -> bool {
-    ('\u{FDD0}'..='\u{FDEF}').contains(&c)
 }
 
 fn is_fence(line: &str) -> bool {
@@ -343,44 +261,6 @@ impl<'de> Deserialize<'de> for RawSource {
         }
         d.deserialize_any(SourceVisitor)
     }
-}
-
-/// Where an article's story came from.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Source {
-    /// The outlet: `RFE/RL`.
-    pub name: String,
-    /// The original story.
-    pub url: Option<String>,
-    /// The original story's author.
-    pub author: Option<String>,
-    /// When the outlet published it.
-    pub published: Option<Date>,
-}
-
-/// An article's front matter, checked and typed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FrontMatter {
-    /// The headline.
-    pub title: String,
-    /// When the briefing is dated.
-    pub date: Date,
-    /// The story it is based on.
-    pub source: Source,
-    /// People and organisations named, as written.
-    pub actors: Vec<String>,
-    /// Topics, as written.
-    pub tags: Vec<String>,
-    /// An explicit summary.
-    pub summary: Option<String>,
-    /// Built only with `--drafts`.
-    pub draft: bool,
-    /// Shown as a list at the top of the article.
-    pub key_points: Vec<String>,
-    /// An explicit slug, already slugified.
-    pub slug: Option<String>,
-    /// Free-form values for templates.
-    pub extra: serde_json::Value,
 }
 
 /// What parsing one file's front matter gave: the value, or every error; warnings either way.
@@ -842,11 +722,6 @@ mod tests {
             .contains("TOML front matter (`+++`) is not supported"));
         let e = split(Path::new("a.md"), "# Title\n").unwrap_err();
         assert!(e.message.starts_with("expected front matter"));
-    }
-
-    #[test]
-    fn normalize_drops_bom_and_crlf() {
-        assert_eq!(normalize("\u{feff}---\r\na: 1\r\n".into()), "---\na: 1\n");
     }
 
     #[test]

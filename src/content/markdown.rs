@@ -7,9 +7,11 @@
 //! other `.md` files to those articles' pages. A link that resolves nowhere is a
 //! warning with the file, line and column.
 
-use super::notes::{self, Note, NoteCounts};
+use super::notes::{self, Note};
 use crate::config::Callouts;
 use crate::diagnostics::Diagnostic;
+use crate::model::article::{Heading, NoteCounts};
+use crate::model::links::Links;
 use crate::model::slug::slugify;
 use pulldown_cmark::{html, BlockQuoteKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::HashSet;
@@ -27,26 +29,6 @@ pub fn options() -> Options {
         | Options::ENABLE_TASKLISTS
 }
 
-/// An actor a link can point at.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ActorRef {
-    /// The href, relative to an article's or a term's page (both two folders deep).
-    pub href: String,
-    /// The actor's slug.
-    pub slug: String,
-    /// Every name the actor goes by: display name, profile name, aliases.
-    pub names: Vec<String>,
-}
-
-/// Answers the links a body cannot resolve by itself.
-pub trait Links {
-    /// The actor called `name` (a name or an alias).
-    fn actor(&self, name: &str) -> Option<ActorRef>;
-    /// The href, relative to a page two folders deep, of the article whose file is
-    /// `content_path` (relative to `content/`, normalised).
-    fn article(&self, content_path: &str) -> Option<String>;
-}
-
 /// How bodies are annotated: `[annotations]` of site.toml, and the article's actors.
 pub struct Settings<'a> {
     /// Note kinds.
@@ -57,17 +39,6 @@ pub struct Settings<'a> {
     pub autolink: bool,
     /// The actors the front matter names, as written.
     pub actors: &'a [String],
-}
-
-/// A heading of the article, for a table of contents.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
-pub struct Heading {
-    /// 1 to 6.
-    pub level: u8,
-    /// The `id` attribute, unique on the page.
-    pub id: String,
-    /// The heading's text.
-    pub title: String,
 }
 
 /// A rendered body.
@@ -167,7 +138,7 @@ pub fn render(
     let mut out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     out.push_str(&notes::end_notes(&notes));
-    let mut out = crate::render::context::neutralise_marks(out);
+    let mut out = crate::text::neutralise_marks(out);
     // Kept until the pages are written: no spare capacity.
     out.shrink_to_fit();
     let shown: Vec<Option<&str>> = notes.iter().map(|n| n.kind.as_deref()).collect();
@@ -518,7 +489,7 @@ impl<'a> Walk<'a, '_> {
                 };
                 let html = format!(
                     "<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{}</p>\n",
-                    crate::render::templates::escape_html(title)
+                    crate::text::escape_html(title)
                 );
                 self.out.push(Event::Html(CowStr::from(html)));
                 return;
@@ -902,6 +873,7 @@ fn join(dir: &str, rel: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::links::ActorRef;
 
     struct NoLinks;
     impl Links for NoLinks {

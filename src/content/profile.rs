@@ -5,13 +5,15 @@
 //! counts for `Vladimir Putin` when `Putin` is one of the profile's aliases.
 
 use super::front_matter::{self, KeyIndex, Split};
-use super::walk::Asset;
 use crate::diagnostics::{display_path, unknown_key_message, Diagnostic};
+use crate::model::asset::Asset;
+pub use crate::model::profile::Profile;
 use crate::model::slug::term_slug;
 use crate::model::taxonomy::TaxonomyKind;
+use crate::text;
 use rayon::prelude::*;
 use serde::Deserialize;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The keys a profile may have.
 pub const PROFILE_KEYS: &[&str] = &[
@@ -48,58 +50,6 @@ struct RawProfile {
     extra: Option<serde_yaml::Value>,
 }
 
-/// One actor's or source's profile.
-#[derive(Debug, Clone)]
-pub struct Profile {
-    /// Actors or sources.
-    pub kind: TaxonomyKind,
-    /// The file, relative to the site root.
-    pub file: PathBuf,
-    /// The name, as it should be shown.
-    pub name: String,
-    /// The slug of `name`: the term it describes.
-    pub slug: String,
-    /// Other names it goes by.
-    pub aliases: Vec<String>,
-    /// What the actor does: `President of Russia`.
-    pub role: Option<String>,
-    /// Where the actor is from or based.
-    pub country: Option<String>,
-    /// The schema.org type for structured data: `Person`, `Organization`, `Country`…
-    pub schema_type: Option<String>,
-    /// The Wikidata item: `Q7747`.
-    pub wikidata: Option<String>,
-    /// The outlet's (or actor's) own website.
-    pub url: Option<String>,
-    /// One line about it.
-    pub description: Option<String>,
-    /// Free-form values for templates.
-    pub extra: serde_json::Value,
-    /// The body, as Markdown.
-    pub body: String,
-    /// The line the body starts on, and its offset, for diagnostics.
-    pub body_offset: usize,
-    /// The whole file, for diagnostics.
-    pub text: String,
-    /// Where `name:` is, for messages about it.
-    pub name_at: (usize, usize),
-    /// The body as HTML, once rendered.
-    pub html: String,
-    /// What rendering the body found.
-    pub render_diagnostics: Vec<Diagnostic>,
-    /// Whether `html` is up to date.
-    pub rendered: bool,
-}
-
-impl Profile {
-    /// `https://www.wikidata.org/wiki/Q7747`, when a Wikidata item is given.
-    pub fn wikidata_url(&self) -> Option<String> {
-        self.wikidata
-            .as_ref()
-            .map(|q| format!("https://www.wikidata.org/wiki/{q}"))
-    }
-}
-
 /// The folder name under `content/` of a kind's profiles.
 pub fn kind_of_folder(folder: &str) -> Option<TaxonomyKind> {
     match folder {
@@ -129,7 +79,7 @@ pub fn load(root: &Path, file: &Asset) -> (Option<Profile>, Vec<Diagnostic>) {
         return (None, Vec::new());
     };
     let text = match std::fs::read(&file.src).map(String::from_utf8) {
-        Ok(Ok(t)) => front_matter::normalize(t),
+        Ok(Ok(t)) => text::normalize(t),
         Ok(Err(e)) => {
             let offset = e.utf8_error().valid_up_to();
             let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
@@ -144,11 +94,8 @@ pub fn load(root: &Path, file: &Asset) -> (Option<Profile>, Vec<Diagnostic>) {
             )
         }
     };
-    if let Some((offset, c)) = front_matter::forbidden_char(&text) {
-        let message = format!(
-            "expected text, found {}",
-            front_matter::describe_forbidden(c)
-        );
+    if let Some((offset, c)) = text::forbidden_char(&text) {
+        let message = format!("expected text, found {}", text::describe_forbidden(c));
         return (
             None,
             vec![Diagnostic::error(path, message).at_offset(offset, &text)],

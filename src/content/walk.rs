@@ -6,20 +6,12 @@
 //! reads or publishes a file the site does not own. Links to folders are not followed.
 
 use crate::diagnostics::{display_path, Diagnostic};
-use std::path::{Path, PathBuf};
+pub use crate::model::asset::Asset;
+use std::path::Path;
 use walkdir::WalkDir;
 
 /// Folders under `content/` whose Markdown files are profiles, not articles.
 pub const PROFILE_DIRS: &[&str] = &["actors", "sources"];
-
-/// A file copied to the output as it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Asset {
-    /// Where it is on disk.
-    pub src: PathBuf,
-    /// Its path relative to the folder walked, with `/` separators.
-    pub rel: String,
-}
 
 /// What a walk found.
 #[derive(Debug, Default)]

@@ -3,7 +3,7 @@
 //! Articles are sorted newest day first, so each year and each month is a run of
 //! consecutive articles: the archive is a list of ranges, not a copy of any index.
 
-use crate::content::article::Article;
+use super::article::Article;
 use chrono::Datelike;
 use std::ops::Range;
 

@@ -1,17 +1,17 @@
 //! The site: all articles, newest first, and the indexes built over them.
 //!
 //! Built once per build from loaded articles; after [`Site::new`] and
-//! [`Site::render_bodies`] nothing changes it, so every page can be rendered from it in
+//! [`Site::attach`] (the bodies stage's result) nothing changes it, so every page can be rendered from it in
 //! parallel and any single page can be rendered again on its own.
 
 use super::archive::{self, Year};
+use super::article::{Article, Body};
+use super::asset::Asset;
+use super::links::{ActorRef, Links};
+use super::profile::Profile;
 use super::slug::term_slug;
 use super::taxonomy::{Profiled, Taxonomy, TaxonomyKind};
 use crate::config::Config;
-use crate::content::article::{self, Article};
-use crate::content::markdown::{self, ActorRef, Links, Origin, Settings};
-use crate::content::profile::Profile;
-use crate::content::walk::Asset;
 use crate::diagnostics::Diagnostic;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -205,65 +205,42 @@ impl Site {
         &self.taxonomies[kind as usize]
     }
 
-    /// Renders the Markdown of every article that needs it: those not rendered yet,
-    /// and those whose links would now resolve differently (an actor or an article they
-    /// link to appeared, went or moved). Returns how many were rendered. With
-    /// `keep_text` the sources stay, for the next incremental build.
-    pub fn render_bodies(&mut self, keep_text: bool) -> usize {
-        let Site {
-            config,
-            articles,
-            taxonomies,
-            by_content_path,
-            profiles,
-            ..
-        } = self;
-        let slugs: Vec<String> = articles.iter().map(|a| a.slug.clone()).collect();
-        let mut rendered_profiles = std::mem::take(profiles);
-        let links = SiteLinks {
-            actors: &taxonomies[TaxonomyKind::Actors as usize],
-            profiles: &rendered_profiles,
-            by_content_path,
-            slugs: &slugs,
-        };
-        let count = article::render_bodies(
-            articles,
-            |a| !a.rendered || a.links.iter().any(|u| u.target.resolve(&links) != u.answer),
-            keep_text,
-            &links,
-            &config.annotations,
-        );
-        // Profiles are few: each build renders those not rendered yet.
-        let rendered: Vec<(String, Vec<Diagnostic>)> = rendered_profiles
-            .par_iter()
-            .map(|p| {
-                if p.rendered {
-                    return (p.html.clone(), p.render_diagnostics.clone());
-                }
-                let origin = Origin {
-                    path: &p.file,
-                    text: &p.text,
-                    body_offset: p.body_offset,
-                    content_dir: p.kind.key(),
-                };
-                let settings = Settings {
-                    kinds: &config.annotations.kinds,
-                    callouts: &config.annotations.callouts,
-                    autolink: false,
-                    actors: &[],
-                };
-                let mut diagnostics = Vec::new();
-                let r = markdown::render(&p.body, &origin, &links, &settings, &mut diagnostics);
-                (r.html, diagnostics)
-            })
-            .collect();
-        for (p, (html, diagnostics)) in rendered_profiles.iter_mut().zip(rendered) {
-            p.html = html;
-            p.render_diagnostics = diagnostics;
-            p.rendered = true;
+    /// Gives each article and profile what the bodies stage rendered of it.
+    pub fn attach(&mut self, bodies: Bodies) {
+        for (i, body) in bodies.articles {
+            match body {
+                Ok(body) => self.articles[i].attach(body),
+                Err(problem) => self.articles[i].attach_failure(problem),
+            }
         }
-        *profiles = rendered_profiles;
-        count
+        for (i, html, diagnostics) in bodies.profiles {
+            self.profiles[i].attach(html, diagnostics);
+        }
+    }
+
+    /// Swaps in a new reading of article `i` whose front matter, and so every index,
+    /// is unchanged: the quick path of a session's update. Its body is rendered again.
+    pub fn replace_article(&mut self, i: usize, article: Article) {
+        self.articles[i] = article;
+    }
+
+    /// Takes every article's HTML out of the site (each article's, in order), for
+    /// views that free each body once its page is written.
+    pub fn take_bodies(&mut self) -> Vec<String> {
+        self.articles
+            .iter_mut()
+            .map(|a| std::mem::take(&mut a.html))
+            .collect()
+    }
+
+    /// How the site answers a body's links, from a page two folders deep.
+    pub fn links(&self) -> SiteLinks<'_> {
+        SiteLinks {
+            actors: &self.taxonomies[TaxonomyKind::Actors as usize],
+            profiles: &self.profiles,
+            by_content_path: &self.by_content_path,
+            articles: &self.articles,
+        }
     }
 
     /// Takes the site apart again: every article it was given, the duplicates too.
@@ -272,13 +249,33 @@ impl Site {
     }
 }
 
+/// What the bodies stage (`content::bodies`) rendered, for [`Site::attach`].
+pub struct Bodies {
+    /// By article index: a body, or why it could not be rendered.
+    pub articles: Vec<(usize, Result<Body, Diagnostic>)>,
+    /// By profile index: its HTML and what rendering it found.
+    pub profiles: Vec<(usize, String, Vec<Diagnostic>)>,
+}
+
+impl Bodies {
+    /// How many article bodies were rendered.
+    pub fn len(&self) -> usize {
+        self.articles.len()
+    }
+
+    /// Whether no article body was rendered.
+    pub fn is_empty(&self) -> bool {
+        self.articles.is_empty()
+    }
+}
+
 /// Resolves links from a page two folders deep (`articles/<slug>/`,
 /// `actors/<slug>/`) to other pages.
-struct SiteLinks<'a> {
+pub struct SiteLinks<'a> {
     actors: &'a Taxonomy,
     profiles: &'a [Profile],
     by_content_path: &'a HashMap<String, usize>,
-    slugs: &'a [String],
+    articles: &'a [Article],
 }
 
 impl Links for SiteLinks<'_> {
@@ -300,7 +297,7 @@ impl Links for SiteLinks<'_> {
     fn article(&self, content_path: &str) -> Option<String> {
         self.by_content_path
             .get(content_path)
-            .map(|&i| format!("../../articles/{}/", self.slugs[i]))
+            .map(|&i| format!("../../articles/{}/", self.articles[i].slug))
     }
 }
 

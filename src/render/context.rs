@@ -10,19 +10,18 @@ use super::jsonld;
 use super::plan::{self, PageKind};
 use super::templates::Templates;
 use crate::config::Config;
-use crate::content::article::Article;
-use crate::content::notes::NoteCounts;
 use crate::diagnostics::Diagnostic;
 use crate::model::archive::month_name;
+use crate::model::article::{Article, NoteCounts};
 use crate::model::fingerprint;
 use crate::model::site::Site;
 use crate::model::taxonomy::{TaxonomyKind, Term};
-use memchr::memmem;
+use crate::text::{CARD_CLOSE, CARD_OPEN, CARD_OPEN_FINDER, ROOT_MARK, ROOT_MARK_FINDER};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, Mutex};
 
 /// `site` in every template.
 #[derive(Serialize)]
@@ -104,53 +103,6 @@ pub struct SourceLink<'a> {
     pub author: Option<&'a str>,
     /// When the outlet published it, `YYYY-MM-DD`, or null.
     pub published: Option<String>,
-}
-
-/// Stands for the page's `root` in a card, which is rendered once for every page
-/// it appears on; each page puts its own `root` in its place.
-///
-/// This and the marks of cards' places are Unicode noncharacters: reading a file
-/// replaces any it has ([`normalize`](crate::content::front_matter::normalize)),
-/// front matter refuses them, and Markdown's HTML has them as references
-/// ([`neutralise_marks`]), so only the renderer puts them on a page.
-pub const ROOT_MARK: char = '\u{FDD2}';
-
-/// Opens a card's place on a page: `CARD_OPEN`, the article's index in decimal,
-/// [`CARD_CLOSE`]. A list's template renders these few bytes instead of thousands
-/// of cards; [`Views::splice_cards`] writes the cards in their places once, so
-/// neither the context nor the template's output ever holds a copy of every card.
-pub const CARD_OPEN: char = '\u{FDD0}';
-/// Closes a card's place; see [`CARD_OPEN`].
-pub const CARD_CLOSE: char = '\u{FDD1}';
-
-/// Searchers for the marks' bytes. A `str` search for a `char` runs `memchr` on its
-/// last byte, which HTML has often; these look for the rare first byte.
-static CARD_OPEN_FINDER: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| finder(CARD_OPEN));
-static ROOT_MARK_FINDER: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| finder(ROOT_MARK));
-
-fn finder(mark: char) -> memmem::Finder<'static> {
-    memmem::Finder::new(mark.encode_utf8(&mut [0; 4]).as_bytes()).into_owned()
-}
-
-/// HTML written from a user's Markdown, with any noncharacter in it (which a
-/// character reference such as `&#xFDD0;` in the Markdown gives) written as a
-/// reference again, so that it is never taken for one of the renderer's marks.
-pub fn neutralise_marks(html: String) -> String {
-    use crate::content::front_matter::is_noncharacter;
-    // Every noncharacter starts with the byte 0xEF (U+FDD0…U+FDEF): most pages have
-    // none, and a byte search over the page says so.
-    if memchr::memchr(0xef, html.as_bytes()).is_none() || !html.contains(is_noncharacter) {
-        return html;
-    }
-    let mut out = String::with_capacity(html.len() + 16);
-    for c in html.chars() {
-        if is_noncharacter(c) {
-            out.push_str(&format!("&#x{:X};", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// A page's `root`: the way from it to the site's top, for relative links.
@@ -1103,7 +1055,7 @@ pub fn mentioned<'a>(site: &'a Site, a: &'a Article) -> impl Iterator<Item = &'a
 }
 
 /// A profile as templates see it.
-fn profile_view(p: &crate::content::profile::Profile) -> Value {
+fn profile_view(p: &crate::model::profile::Profile) -> Value {
     json!({
         "name": p.name,
         "aliases": p.aliases,

@@ -6,6 +6,7 @@
 //! can override one block or one partial without copying the theme.
 
 use crate::diagnostics::{between, display_path, Diagnostic};
+use crate::text::escape_html;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
@@ -221,30 +222,6 @@ impl Templates {
             }
         })
     }
-}
-
-/// Escapes text for HTML content and quoted attributes. Tera's default also escapes
-/// `/`, which turns every URL into `&#x2F;` soup; that is not needed for safety.
-pub fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + input.len() / 16 + 8);
-    let mut start = 0;
-    // Copies the runs between special bytes whole: they are all ASCII, so a byte
-    // index is always a char boundary.
-    for (i, b) in input.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&input[start..i]);
-        out.push_str(entity);
-        start = i + 1;
-    }
-    out.push_str(&input[start..]);
-    out
 }
 
 /// The `{% include "x" %}` tags of a template: (byte offset of the tag, included name).

@@ -1,0 +1,184 @@
+//! The bodies stage: every article's and profile's Markdown rendered against the
+//! built site model, in parallel.
+//!
+//! It comes after the model's indexes because a body's links are resolved through
+//! them (`[[Putin]]` needs the actor's page, a link to `other.md` that article's
+//! slug). It reads the model and returns what it rendered, which
+//! [`Site::attach`] hands to each article and profile: the one change the model
+//! takes once its indexes are built.
+
+use super::markdown::{self, Origin, Settings};
+use super::text_of;
+use crate::diagnostics::Diagnostic;
+use crate::model::article::{Article, Body};
+use crate::model::links::{ActorRef, Answer, LinkTarget, LinkUse, Links};
+use crate::model::site::{Bodies, Site};
+use rayon::prelude::*;
+use std::borrow::Cow;
+
+/// Renders the body of every article that needs it (not rendered yet, or whose links
+/// would now resolve differently: an actor or an article it links to appeared, went
+/// or moved) and of every profile not rendered yet. With `keep_links` each body's
+/// questions and answers are kept, for a session's next update.
+pub fn render(site: &Site, keep_links: bool) -> Bodies {
+    let links = site.links();
+    let stale =
+        |a: &Article| !a.rendered || a.links.iter().any(|u| u.target.resolve(&links) != u.answer);
+    let articles = site
+        .articles
+        .par_iter()
+        .enumerate()
+        .filter(|(_, a)| stale(a))
+        .map(|(i, a)| (i, render_article(site, a, &links, keep_links)))
+        .collect();
+    let annotations = &site.config.annotations;
+    // Profiles are few: each build renders those not rendered yet.
+    let profiles = site
+        .profiles
+        .par_iter()
+        .enumerate()
+        .filter(|(_, p)| !p.rendered)
+        .map(|(i, p)| {
+            let origin = Origin {
+                path: &p.file,
+                text: &p.text,
+                body_offset: p.body_offset,
+                content_dir: p.kind.key(),
+            };
+            let settings = Settings {
+                kinds: &annotations.kinds,
+                callouts: &annotations.callouts,
+                autolink: false,
+                actors: &[],
+            };
+            let mut diagnostics = Vec::new();
+            let r = markdown::render(&p.body, &origin, &links, &settings, &mut diagnostics);
+            (i, r.html, diagnostics)
+        })
+        .collect();
+    Bodies { articles, profiles }
+}
+
+fn render_article<L: Links>(
+    site: &Site,
+    article: &Article,
+    links: &L,
+    keep_links: bool,
+) -> Result<Body, Diagnostic> {
+    let text = source(article)?;
+    let recording = Recording {
+        inner: links,
+        uses: Default::default(),
+    };
+    let origin = Origin {
+        path: &article.file,
+        text: &text,
+        body_offset: article.body_offset,
+        content_dir: article.content_dir(),
+    };
+    let annotations = &site.config.annotations;
+    let settings = Settings {
+        kinds: &annotations.kinds,
+        callouts: &annotations.callouts,
+        autolink: annotations.autolink,
+        actors: &article.front.actors,
+    };
+    let mut diagnostics = Vec::new();
+    let rendered = markdown::render(
+        &text[article.body_offset..],
+        &origin,
+        &recording,
+        &settings,
+        &mut diagnostics,
+    );
+    let mut body = Body {
+        summary: article
+            .front
+            .summary
+            .clone()
+            .unwrap_or(rendered.first_paragraph),
+        html: rendered.html,
+        headings: rendered.headings,
+        word_count: rendered.word_count,
+        notes: rendered.notes,
+        mentions: rendered.mentions,
+        diagnostics,
+        // What an update needs to know to render it again; a one-off build renders
+        // each body once.
+        links: if keep_links {
+            recording.uses.into_inner()
+        } else {
+            Vec::new()
+        },
+        page_hash: 0,
+    };
+    body.page_hash = page_hash(article, &body);
+    Ok(body)
+}
+
+/// The article's source text: kept in it (a session), or read again (a one-off
+/// build drops each source once its front matter is read). An error if the file
+/// changed since its front matter was read.
+fn source(article: &Article) -> Result<Cow<'_, str>, Diagnostic> {
+    if !article.text.is_empty() || article.text_len == 0 {
+        return Ok(Cow::Borrowed(&article.text));
+    }
+    let changed = || {
+        Diagnostic::error(
+            &article.file,
+            "the file changed while the site was being built: build again",
+        )
+    };
+    let bytes = std::fs::read(&article.src)
+        .map_err(|e| Diagnostic::error(&article.file, format!("cannot read again: {e}")))?;
+    let text = text_of(bytes).map_err(|_| changed())?;
+    if text.len() != article.text_len {
+        return Err(changed());
+    }
+    Ok(Cow::Owned(text))
+}
+
+/// Hashes what an article's page shows beyond its list item.
+fn page_hash(article: &Article, body: &Body) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = crate::model::fingerprint::hasher();
+    body.html.hash(&mut h);
+    body.headings.hash(&mut h);
+    body.mentions.hash(&mut h);
+    article.front.key_points.hash(&mut h);
+    crate::model::fingerprint::json(&mut h, &article.front.extra);
+    h.finish()
+}
+
+/// Answers through `inner` and writes down every question and answer.
+struct Recording<'a, L> {
+    inner: &'a L,
+    uses: std::cell::RefCell<Vec<LinkUse>>,
+}
+
+impl<L: Links> Recording<'_, L> {
+    fn ask(&self, target: LinkTarget) -> Answer {
+        let answer = target.resolve(self.inner);
+        self.uses.borrow_mut().push(LinkUse {
+            target,
+            answer: answer.clone(),
+        });
+        answer
+    }
+}
+
+impl<L: Links> Links for Recording<'_, L> {
+    fn actor(&self, name: &str) -> Option<ActorRef> {
+        match self.ask(LinkTarget::Actor(name.to_string())) {
+            Answer::Actor(a) => a,
+            Answer::Article(_) => None,
+        }
+    }
+
+    fn article(&self, content_path: &str) -> Option<String> {
+        match self.ask(LinkTarget::Article(content_path.to_string())) {
+            Answer::Article(a) => a,
+            Answer::Actor(_) => None,
+        }
+    }
+}

@@ -1,0 +1,269 @@
+//! An article of the site model: its front matter, typed, and what its body gave.
+//!
+//! `content::article` reads an [`Article`] from its file; `content::bodies` renders
+//! its body against the built site and attaches the [`Body`]. Nothing else changes it.
+
+use super::date::Date;
+use super::links::LinkUse;
+use super::taxonomy::TaxonomyKind;
+use crate::diagnostics::Diagnostic;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// One briefing.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// The file, relative to the site root (`content/2017-07-06-x.md`).
+    pub file: PathBuf,
+    /// The file relative to `content/`, `/`-separated: how links name it.
+    pub content_path: String,
+    /// The URL slug: `/articles/<slug>/`.
+    pub slug: String,
+    /// Front matter, typed.
+    pub front: FrontMatter,
+    /// The bundle folder relative to `content/` for `<dir>/index.md` articles.
+    pub bundle: Option<String>,
+    /// The body's HTML, once rendered.
+    pub html: String,
+    /// Summary: front matter `summary`, else the first paragraph.
+    pub summary: String,
+    /// Headings with their ids.
+    pub headings: Vec<Heading>,
+    /// Words in the body.
+    pub word_count: usize,
+    /// The notes shown, counted by kind.
+    pub notes: NoteCounts,
+    /// Slugs of the actors the body links to.
+    pub mentions: Vec<String>,
+    /// What reading the file and its front matter found (warnings only: an article
+    /// with errors is not loaded).
+    pub load_diagnostics: Vec<Diagnostic>,
+    /// What rendering the body found (unresolved links).
+    pub render_diagnostics: Vec<Diagnostic>,
+    /// Every link the body asked the site to resolve, with the answer it got. When
+    /// any answer would now differ, the body must be rendered again.
+    pub links: Vec<LinkUse>,
+    /// A hash of what the article's own page shows beyond its list item (body,
+    /// headings, key points, extra), set when the body is rendered.
+    pub page_hash: u64,
+    /// Whether `html` is up to date with the source.
+    pub rendered: bool,
+    /// The slug of each name in `names(kind)`, by [`TaxonomyKind`] order, made once
+    /// when the file is read.
+    pub term_slugs: [Vec<String>; 3],
+    /// Changes whenever anything of the article does (it is read or rendered again):
+    /// what a session's caches know it by.
+    pub generation: u64,
+    /// Source text: kept until the body is rendered, or for the whole session when
+    /// bodies may be rendered again. A one-off build drops it once the front matter
+    /// is read and reads the file again for the body ([`load_all`]): at 100,000
+    /// articles the sources are half a gigabyte.
+    pub text: String,
+    /// The length of `text`, to know the file is unchanged when it is read again.
+    pub text_len: usize,
+    /// Where the file is, to read it again.
+    pub src: PathBuf,
+    /// Where the body starts in the file.
+    pub body_offset: usize,
+}
+
+/// What rendering an article's body gave, attached to it by [`Article::attach`].
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    /// The body's HTML.
+    pub html: String,
+    /// Summary: front matter `summary`, else the first paragraph.
+    pub summary: String,
+    /// Headings with their ids.
+    pub headings: Vec<Heading>,
+    /// Words in the body.
+    pub word_count: usize,
+    /// The notes shown, counted by kind.
+    pub notes: NoteCounts,
+    /// Slugs of the actors the body links to.
+    pub mentions: Vec<String>,
+    /// What rendering found (unresolved links).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every link the body asked the site to resolve, with its answer (kept only by
+    /// a session, for its next update).
+    pub links: Vec<LinkUse>,
+    /// A hash of what the article's own page shows beyond its list item.
+    pub page_hash: u64,
+}
+
+/// A number no article had before.
+pub fn next_generation() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+impl Article {
+    /// The names it gives in one taxonomy: its tags, its actors, or its source.
+    pub fn names(&self, kind: TaxonomyKind) -> Vec<&str> {
+        match kind {
+            TaxonomyKind::Tags => self.front.tags.iter().map(String::as_str).collect(),
+            TaxonomyKind::Actors => self.front.actors.iter().map(String::as_str).collect(),
+            TaxonomyKind::Sources => vec![self.front.source.name.as_str()],
+        }
+    }
+
+    /// The article's folder relative to `content/` (`""` at the top).
+    pub fn content_dir(&self) -> &str {
+        self.content_path
+            .rsplit_once('/')
+            .map_or("", |(dir, _)| dir)
+    }
+}
+
+impl Article {
+    /// Takes in what rendering its body gave: the article is now up to date.
+    pub fn attach(&mut self, body: Body) {
+        self.html = body.html;
+        self.summary = body.summary;
+        self.headings = body.headings;
+        self.word_count = body.word_count;
+        self.notes = body.notes;
+        self.mentions = body.mentions;
+        self.render_diagnostics = body.diagnostics;
+        self.links = body.links;
+        self.page_hash = body.page_hash;
+        self.rendered = true;
+        self.generation = next_generation();
+    }
+
+    /// A body that could not be rendered at all (its file went away): the article
+    /// keeps no HTML and reports why.
+    pub fn attach_failure(&mut self, problem: Diagnostic) {
+        self.render_diagnostics = vec![problem];
+        self.html.clear();
+    }
+}
+
+/// Where an article's story came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    /// The outlet: `RFE/RL`.
+    pub name: String,
+    /// The original story.
+    pub url: Option<String>,
+    /// The original story's author.
+    pub author: Option<String>,
+    /// When the outlet published it.
+    pub published: Option<Date>,
+}
+
+/// An article's front matter, checked and typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FrontMatter {
+    /// The headline.
+    pub title: String,
+    /// When the briefing is dated.
+    pub date: Date,
+    /// The story it is based on.
+    pub source: Source,
+    /// People and organisations named, as written.
+    pub actors: Vec<String>,
+    /// Topics, as written.
+    pub tags: Vec<String>,
+    /// An explicit summary.
+    pub summary: Option<String>,
+    /// Built only with `--drafts`.
+    pub draft: bool,
+    /// Shown as a list at the top of the article.
+    pub key_points: Vec<String>,
+    /// An explicit slug, already slugified.
+    pub slug: Option<String>,
+    /// Free-form values for templates.
+    pub extra: serde_json::Value,
+}
+
+/// A heading of the article, for a table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// The `id` attribute, unique on the page.
+    pub id: String,
+    /// The heading's text.
+    pub title: String,
+}
+
+/// One kind's count in an article.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct KindCount {
+    /// The kind as configured (`fact-check`), or `note` for notes of no kind.
+    pub kind: String,
+    /// As shown: `Fact-check`.
+    pub label: String,
+    /// Notes of this kind.
+    pub count: usize,
+}
+
+/// An article's notes, counted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct NoteCounts {
+    /// All notes shown.
+    pub count: usize,
+    /// Per kind, in the configured order, then notes of no kind; only kinds present.
+    pub kinds: Vec<KindCount>,
+    /// `3 notes: 2 context, 1 fact-check`, or `""` for none.
+    pub summary: String,
+}
+
+impl NoteCounts {
+    /// Counts the kinds of the notes shown (`None`: no kind), in `kinds` order.
+    pub fn new(shown: &[Option<&str>], kinds: &[String]) -> NoteCounts {
+        let count = shown.len();
+        let plain = (!kinds.iter().any(|k| k == PLAIN)).then_some(PLAIN);
+        let mut counted: Vec<KindCount> = kinds
+            .iter()
+            .map(String::as_str)
+            .chain(plain)
+            .map(|kind| KindCount {
+                kind: kind.to_string(),
+                label: label(kind),
+                count: shown.iter().filter(|k| k.unwrap_or(PLAIN) == kind).count(),
+            })
+            .filter(|k| k.count > 0)
+            .collect();
+        counted.dedup_by(|a, b| a.kind == b.kind);
+        let summary = match count {
+            0 => String::new(),
+            _ => {
+                let total = format!("{count} note{}", if count == 1 { "" } else { "s" });
+                let plural = if count == 1 { "" } else { "s" };
+                if counted.iter().all(|k| k.kind == PLAIN) {
+                    total
+                } else if counted.len() == 1 {
+                    format!("{count} {} note{plural}", counted[0].kind)
+                } else {
+                    let parts: Vec<String> = counted
+                        .iter()
+                        .map(|k| match k.kind.as_str() {
+                            PLAIN => format!("{} other", k.count),
+                            kind => format!("{} {kind}", k.count),
+                        })
+                        .collect();
+                    format!("{total}: {}", parts.join(", "))
+                }
+            }
+        };
+        NoteCounts {
+            count,
+            kinds: counted,
+            summary,
+        }
+    }
+}
+
+/// The kind of notes whose label names no configured kind.
+pub const PLAIN: &str = "note";
+
+/// A kind as shown: its first letter in capitals (`fact-check` → `Fact-check`).
+pub fn label(kind: &str) -> String {
+    let mut chars = kind.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,200 @@
+//! Text rules every stage shares: the leaf of the pipeline, importing nothing of it.
+//!
+//! What a file may hold (no control characters, no noncharacters), how what editors
+//! save is normalised, how text is escaped for HTML, and the renderer's marks: the
+//! noncharacters that stand for a card's place and a page's `root` in rendered
+//! output. The marks' rule lives here whole: reading a file replaces any noncharacter
+//! ([`normalize`]), front matter refuses them ([`forbidden_char`]), Markdown's HTML
+//! writes them as references ([`neutralise_marks`]), so only the renderer's own
+//! marks ([`CARD_OPEN`], [`CARD_CLOSE`], [`ROOT_MARK`]) ever reach a page before its
+//! cards are spliced in.
+
+use memchr::memmem;
+use std::sync::LazyLock;
+
+/// Normalises what editors save: drops a UTF-8 byte-order mark, turns CRLF into LF
+/// and a noncharacter into U+FFFD (three bytes for three), which keeps every line
+/// and column where it was.
+pub fn normalize(text: String) -> String {
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    };
+    // U+FDD0 to U+FDEF are EF B7 90 to EF B7 AF: looked for as bytes first.
+    if memchr::memmem::find(text.as_bytes(), b"\xEF\xB7").is_some()
+        && text.contains(is_noncharacter)
+    {
+        text.replace(is_noncharacter, "\u{FFFD}")
+    } else {
+        text
+    }
+}
+
+/// The first character of `s` that no page can hold: the control characters but
+/// tab and line feed (C0, DEL and C1, which HTML forbids and XML mostly does too),
+/// and the noncharacters.
+pub fn forbidden_char(s: &str) -> Option<(usize, char)> {
+    // Bytes first (every file is scanned): only a control byte, or the lead byte of
+    // a C1 control (0xC2) or of a noncharacter (0xEF), needs a closer look. Blocks
+    // with none are passed over whole (the test has no branch, so it runs wide).
+    const BLOCK: usize = 64;
+    let suspect =
+        |b: u8| (b < b' ' && b != b'\t' && b != b'\n') | (b == 0x7f) | (b == 0xc2) | (b == 0xef);
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = (start + BLOCK).min(bytes.len());
+        if bytes[start..end]
+            .iter()
+            .fold(false, |any, &b| any | suspect(b))
+        {
+            for (i, &b) in bytes.iter().enumerate().take(end).skip(start) {
+                if !suspect(b) {
+                    continue;
+                }
+                // A lead byte starts a character; a suspect byte inside one (never
+                // a control byte, never 0xC2 or 0xEF) is not at a boundary.
+                let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()) else {
+                    continue;
+                };
+                let bad = (c < ' ' && c != '\t' && c != '\n')
+                    || ('\u{7f}'..='\u{9f}').contains(&c)
+                    || is_noncharacter(c)
+                    || c == '\u{FFFE}'
+                    || c == '\u{FFFF}';
+                if bad {
+                    return Some((i, c));
+                }
+            }
+        }
+        start = end;
+    }
+    None
+}
+
+/// How a diagnostic names a character [`forbidden_char`] found.
+pub fn describe_forbidden(c: char) -> String {
+    match c {
+        '\0' => "a NUL byte".to_string(),
+        '\u{80}'..='\u{9f}' => format!(
+            "the control character U+{:04X} (text decoded from Windows-1252 as Latin-1?)",
+            c as u32
+        ),
+        c if c < ' ' || c == '\u{7f}' => format!("the control character U+{:04X}", c as u32),
+        c => format!("the noncharacter U+{:04X}", c as u32),
+    }
+}
+
+/// Unicode's noncharacters U+FDD0 to U+FDEF, which no text exchanged between
+/// programs has: the renderer marks places in a page with them.
+pub fn is_noncharacter(c: char) -> bool {
+    ('\u{FDD0}'..='\u{FDEF}').contains(&c)
+}
+
+/// Stands for the page's `root` in a card, which is rendered once for every page
+/// it appears on; each page puts its own `root` in its place.
+///
+/// This and the marks of cards' places are Unicode noncharacters: reading a file
+/// replaces any it has ([`normalize`]),
+/// front matter refuses them, and Markdown's HTML has them as references
+/// ([`neutralise_marks`]), so only the renderer puts them on a page.
+pub const ROOT_MARK: char = '\u{FDD2}';
+
+/// Opens a card's place on a page: `CARD_OPEN`, the article's index in decimal,
+/// [`CARD_CLOSE`]. A list's template renders these few bytes instead of thousands
+/// of cards; [`Views::splice_cards`] writes the cards in their places once, so
+/// neither the context nor the template's output ever holds a copy of every card.
+pub const CARD_OPEN: char = '\u{FDD0}';
+/// Closes a card's place; see [`CARD_OPEN`].
+pub const CARD_CLOSE: char = '\u{FDD1}';
+
+/// Searchers for the marks' bytes. A `str` search for a `char` runs `memchr` on its
+/// last byte, which HTML has often; these look for the rare first byte.
+/// This one finds [`CARD_OPEN`].
+pub static CARD_OPEN_FINDER: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| finder(CARD_OPEN));
+/// Finds [`ROOT_MARK`]; see [`CARD_OPEN_FINDER`].
+pub static ROOT_MARK_FINDER: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| finder(ROOT_MARK));
+
+fn finder(mark: char) -> memmem::Finder<'static> {
+    memmem::Finder::new(mark.encode_utf8(&mut [0; 4]).as_bytes()).into_owned()
+}
+
+/// HTML written from a user's Markdown, with any noncharacter in it (which a
+/// character reference such as `&#xFDD0;` in the Markdown gives) written as a
+/// reference again, so that it is never taken for one of the renderer's marks.
+pub fn neutralise_marks(html: String) -> String {
+    // Every noncharacter starts with the byte 0xEF (U+FDD0…U+FDEF): most pages have
+    // none, and a byte search over the page says so.
+    if memchr::memchr(0xef, html.as_bytes()).is_none() || !html.contains(is_noncharacter) {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len() + 16);
+    for c in html.chars() {
+        if is_noncharacter(c) {
+            out.push_str(&format!("&#x{:X};", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Escapes text for HTML content and quoted attributes. Tera's default also escapes
+/// `/`, which turns every URL into `&#x2F;` soup; that is not needed for safety.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 16 + 8);
+    let mut start = 0;
+    // Copies the runs between special bytes whole: they are all ASCII, so a byte
+    // index is always a char boundary.
+    for (i, b) in input.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&input[start..i]);
+        out.push_str(entity);
+        start = i + 1;
+    }
+    out.push_str(&input[start..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_drops_bom_and_crlf() {
+        assert_eq!(normalize("\u{feff}---\r\na: 1\r\n".into()), "---\na: 1\n");
+    }
+
+    #[test]
+    fn marks_are_noncharacters_that_normalising_replaces() {
+        for mark in [CARD_OPEN, CARD_CLOSE, ROOT_MARK] {
+            assert!(is_noncharacter(mark));
+            let text = format!("a{mark}b");
+            assert_eq!(normalize(text.clone()), "a\u{FFFD}b");
+            assert_eq!(forbidden_char(&text), Some((1, mark)));
+            assert_eq!(neutralise_marks(text), format!("a&#x{:X};b", mark as u32));
+        }
+    }
+
+    #[test]
+    fn escaping_leaves_slashes_and_copies_runs() {
+        assert_eq!(
+            escape_html("<a href=\"x/y\">Tom & Jerry's</a>"),
+            "&lt;a href=&quot;x/y&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
+        );
+    }
+}
