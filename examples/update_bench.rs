@@ -6,7 +6,7 @@
 //! Appends a sentence to a different article each time, updates, and prints each
 //! update's stages, then the median.
 
-use briefing::session::Session;
+use briefing::build::Session;
 use briefing::BuildOptions;
 use std::path::PathBuf;
 

@@ -2,26 +2,25 @@
 //! diagnostics and summary, and exit 0 (success), 1 (the site has errors) or 2 (bad
 //! usage, from clap).
 
+mod allocator;
 mod cli;
+mod console;
 
-use briefing::diagnostics::Diagnostic;
-use briefing::serve::Server;
-use briefing::session::Session;
-use briefing::watch::{Event, Watcher};
-use briefing::Progress;
-use briefing::{BuildFailure, BuildOptions, BuildReport};
+use briefing::build::Session;
+use briefing::dev::server::Server;
+use briefing::dev::watch::Event;
+use briefing::{BuildOptions, Progress};
 use clap::Parser;
-use cli::{Cli, ColorChoice, Command, InitArgs, NewArgs, ServeArgs};
-use indicatif::{ProgressBar, ProgressStyle};
-use std::collections::HashSet;
-use std::io::IsTerminal;
+use cli::{Cli, Command, InitArgs, NewArgs, ServeArgs};
+use console::{
+    color, failed, fatal, print_diagnostics, print_stages, progress_bar, summary, DevConsole,
+};
 use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::sync::atomic::Ordering;
 use std::sync::{mpsc, Arc};
-use std::time::Duration;
 
 fn main() -> ExitCode {
+    allocator::configure();
     let cli = Cli::parse();
     match &cli.command {
         Command::Build(args) => once(
@@ -65,18 +64,6 @@ fn main() -> ExitCode {
             live(&cli, Session::open(options, true), None)
         }
         Command::Serve(args) => serve(&cli, args),
-    }
-}
-
-/// Whether diagnostics on stderr are in colour.
-fn color(cli: &Cli) -> bool {
-    match cli.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").map_or(true, |v| v.is_empty())
-                && std::io::stderr().is_terminal()
-        }
     }
 }
 
@@ -151,47 +138,6 @@ fn shell_word(dir: &str) -> String {
     }
 }
 
-/// A progress bar on stderr while a build that takes more than a moment runs; none
-/// when stderr is not a terminal or with `--quiet`. Returns what stops it.
-fn progress_bar(cli: &Cli, progress: &Arc<Progress>) -> Option<impl FnOnce()> {
-    if cli.quiet || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let (stop, stopped) = mpsc::channel::<()>();
-    let progress = Arc::clone(progress);
-    let drawer = std::thread::spawn(move || {
-        // Quick builds show nothing: the bar appears after half a second.
-        if stopped.recv_timeout(Duration::from_millis(500)).is_ok() {
-            return;
-        }
-        let bar = ProgressBar::new_spinner();
-        loop {
-            let total = progress.total.load(Ordering::Relaxed);
-            if total == 0 {
-                bar.set_message("reading the site");
-                bar.tick();
-            } else {
-                if bar.length() != Some(total as u64) {
-                    bar.set_length(total as u64);
-                    bar.set_style(
-                        ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}")
-                            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-                    );
-                }
-                bar.set_position(progress.done.load(Ordering::Relaxed) as u64);
-            }
-            if stopped.recv_timeout(Duration::from_millis(100)).is_ok() {
-                break;
-            }
-        }
-        bar.finish_and_clear();
-    });
-    Some(move || {
-        let _ = stop.send(());
-        let _ = drawer.join();
-    })
-}
-
 /// `build` and `check`.
 fn once(cli: &Cli, mut options: BuildOptions, verb: &str) -> ExitCode {
     let progress = Arc::new(Progress::default());
@@ -224,7 +170,7 @@ fn once(cli: &Cli, mut options: BuildOptions, verb: &str) -> ExitCode {
 /// `serve`: bind first (the site's links are made for the address really bound),
 /// build into a temporary folder, serve it, and rebuild on every change.
 fn serve(cli: &Cli, args: &ServeArgs) -> ExitCode {
-    let listener = match briefing::serve::bind(args.bind, args.port) {
+    let listener = match briefing::dev::server::bind(args.bind, args.port) {
         Ok(l) => l,
         Err(e) => return fatal(&e),
     };
@@ -303,150 +249,23 @@ fn live(cli: &Cli, mut session: Session, server: Option<(&Server, &str, bool)>) 
     }) {
         return fatal(&format!("cannot handle Ctrl-C: {e}"));
     }
-    // Watch before the first build, so a save during it is not missed.
-    let mut watcher = match Watcher::start(&cli.root, tx) {
-        Ok(w) => w,
-        Err(e) => return fatal(&e),
-    };
-    let mut shown_warnings = HashSet::new();
-    let first = session.build();
-    report(
+    let mut console = DevConsole {
         cli,
-        &first,
-        "built",
-        &mut shown_warnings,
-        server.map(|s| s.0),
-    );
-    match server {
-        Some((_, url, open)) => {
-            if !cli.quiet {
-                println!("serving at {url} (Ctrl-C to stop)");
-            }
-            if open {
-                open_browser(url);
-            }
-        }
-        None => {
-            if !cli.quiet {
-                println!("watching for changes (Ctrl-C to stop)");
-            }
-        }
+        server: server.map(|(s, url, _)| (s, url)),
+        open: server.is_some_and(|(_, _, open)| open),
+        shown_warnings: Default::default(),
+    };
+    if let Err(e) = briefing::dev::run(&mut session, &cli.root, (tx, rx), &mut console) {
+        return fatal(&e);
     }
-    loop {
-        let mut paths = Vec::new();
-        let mut stopping = false;
-        let Ok(event) = rx.recv() else { break };
-        for event in std::iter::once(event).chain(rx.try_iter()) {
-            match event {
-                Event::Changed(p) => paths.extend(p),
-                Event::Failed(e) => eprintln!("warning: watching files: {e}"),
-                Event::Stop => stopping = true,
-            }
-        }
-        if stopping {
-            break;
-        }
-        if let Err(e) = watcher.refresh() {
-            eprintln!("warning: {e}");
-        }
-        if cli.verbose {
-            for path in &paths {
-                println!("changed: {}", path.display());
-            }
-        }
-        let changes = session.classify(&paths);
-        if changes.is_empty() {
-            continue;
-        }
-        let result = session.update(&changes);
-        report(
-            cli,
-            &result,
-            "updated",
-            &mut shown_warnings,
-            server.map(|s| s.0),
-        );
-    }
-    drop(watcher);
     if !cli.quiet {
         println!("stopped");
     }
     ExitCode::SUCCESS
 }
 
-/// Prints a build's outcome and tells the open pages. Warnings already printed by an
-/// earlier build of this session are not printed again.
-fn report(
-    cli: &Cli,
-    result: &Result<BuildReport, BuildFailure>,
-    verb: &str,
-    shown_warnings: &mut HashSet<String>,
-    server: Option<&Server>,
-) {
-    match result {
-        Ok(report) => {
-            let mut now = HashSet::new();
-            for d in &report.warnings {
-                let text = d.to_string();
-                if !shown_warnings.contains(&text) {
-                    eprintln!("{}", d.styled(color(cli)));
-                }
-                now.insert(text);
-            }
-            *shown_warnings = now;
-            if !cli.quiet {
-                println!("{}", summary(verb, report));
-            }
-            if cli.verbose {
-                print_stages(report);
-            }
-            if let Some(server) = server {
-                let changed = report.pages.values().sum::<usize>() + report.files + report.removed;
-                if changed > 0 || server.has_problem() {
-                    server.reload();
-                }
-            }
-        }
-        Err(failure) => {
-            let mut tail = vec![failed(verb, failure)];
-            if server.is_some() {
-                tail.push("still serving the last good build".into());
-            }
-            print_diagnostics(&failure.diagnostics, color(cli));
-            eprintln!("{}", tail.join("\n"));
-            let text: Vec<String> = failure
-                .diagnostics
-                .iter()
-                .map(ToString::to_string)
-                .chain(tail)
-                .collect();
-            let text = text.join("\n");
-            if let Some(server) = server {
-                server.problem(text);
-            }
-        }
-    }
-}
-
-fn failed(verb: &str, failure: &BuildFailure) -> String {
-    let n = failure.error_count();
-    let what = match verb {
-        "built" => "build failed",
-        "updated" => "rebuild failed",
-        _ => "check failed",
-    };
-    format!(
-        "error: {what} with {n} error{}",
-        if n == 1 { "" } else { "s" }
-    )
-}
-
-fn fatal(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::from(1)
-}
-
-fn open_browser(url: &str) {
+/// Opens `url` in the desktop's browser, or says why it cannot.
+pub fn open_browser(url: &str) {
     let opener = if cfg!(target_os = "macos") {
         "open"
     } else if cfg!(windows) {
@@ -463,93 +282,3 @@ fn open_browser(url: &str) {
         eprintln!("warning: cannot open a browser ({opener}: {e}); open {url} yourself");
     }
 }
-
-fn print_stages(report: &BuildReport) {
-    for (stage, time, peak) in &report.stages {
-        match peak {
-            Some(kib) => println!(
-                "  {stage}: {} ms (peak memory {} MiB)",
-                time.as_millis(),
-                kib / 1024
-            ),
-            None => println!("  {stage}: {} ms", time.as_millis()),
-        }
-    }
-}
-
-fn print_diagnostics(diagnostics: &[Diagnostic], color: bool) {
-    for d in diagnostics {
-        eprintln!("{}", d.styled(color));
-    }
-}
-
-/// `built 85 pages (11 articles, 1 home page, 3 term lists, 30 term pages, 4 archive pages, 31 feeds, 5 site files) and 3 files into public in 29 ms`
-fn summary(verb: &str, report: &BuildReport) -> String {
-    let total: usize = report.pages.values().sum();
-    let count = |names: &[&str]| -> Option<usize> {
-        let present = names.iter().any(|n| report.pages.contains_key(*n));
-        let n = names.iter().filter_map(|n| report.pages.get(*n)).sum();
-        (verb != "updated" || present).then_some(n)
-    };
-    let groups: [(&[&str], &str, &str); 7] = [
-        (&["article"], "article", "articles"),
-        (&["home"], "home page", "home pages"),
-        (&["taxonomy"], "term list", "term lists"),
-        (&["term"], "term page", "term pages"),
-        (
-            &["archive", "year", "month"],
-            "archive page",
-            "archive pages",
-        ),
-        (&["feed"], "feed", "feeds"),
-        (
-            &["search", "search_index", "sitemap", "robots", "not_found"],
-            "site file",
-            "site files",
-        ),
-    ];
-    let kinds: Vec<String> = groups
-        .iter()
-        .filter_map(|(names, one, many)| {
-            count(names).map(|n| format!("{n} {}", if n == 1 { one } else { many }))
-        })
-        .collect();
-    let target = report
-        .output
-        .as_ref()
-        .map(|p| format!(" into {}", p.strip_prefix(".").unwrap_or(p).display()))
-        .unwrap_or_default();
-    if verb == "updated" {
-        if total + report.files + report.removed == 0 {
-            return format!(
-                "no change to the output ({} files kept) in {} ms",
-                report.unchanged,
-                report.elapsed.as_millis()
-            );
-        }
-        let kinds = if kinds.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", kinds.join(", "))
-        };
-        return format!(
-            "updated {total} page{}{kinds}, {} file{}, removed {}, kept {} in {} ms",
-            if total == 1 { "" } else { "s" },
-            report.files,
-            if report.files == 1 { "" } else { "s" },
-            report.removed,
-            report.unchanged,
-            report.elapsed.as_millis()
-        );
-    }
-    format!(
-        "{verb} {total} pages ({}) and {} file{}{target} in {} ms",
-        kinds.join(", "),
-        report.files,
-        if report.files == 1 { "" } else { "s" },
-        report.elapsed.as_millis()
-    )
-}
-
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -2,7 +2,7 @@
 //! of a session's updates equals a clean full build, file for file.
 
 use crate::support::{copy_fixture, tree};
-use briefing::session::Session;
+use briefing::build::Session;
 use briefing::{BuildOptions, BuildReport};
 use std::path::{Path, PathBuf};
 

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 const PATIENCE: Duration = Duration::from_secs(30);
 /// The pause between two polls.
 const POLL: Duration = Duration::from_millis(20);
-const SCRIPT_TAG: &str = briefing::serve::SCRIPT_TAG;
+const SCRIPT_TAG: &str = briefing::dev::server::SCRIPT_TAG;
 
 /// A running `briefing serve` (or `watch`), killed when dropped.
 struct Running {

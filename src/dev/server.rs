@@ -29,7 +29,7 @@ pub const SCRIPT_PATH: &str = "/__briefing/live.js";
 pub const EVENTS_PATH: &str = "/__briefing/events";
 /// The tag injected before `</body>` of every HTML page served.
 pub const SCRIPT_TAG: &str = "<script src=\"/__briefing/live.js\"></script>";
-const SCRIPT: &str = include_str!("serve/live.js");
+const SCRIPT: &str = include_str!("server/live.js");
 
 /// Connections open at once; more are answered 503 and closed.
 pub const MAX_CONNECTIONS: usize = 256;

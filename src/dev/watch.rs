@@ -2,7 +2,7 @@
 //!
 //! Events come through notify's full debouncer, which folds an editor's save (write,
 //! rename, chmod, often a backup file and a swap file) into one batch of paths. The
-//! session decides what a path means ([`crate::session::Session::classify`]); this
+//! session decides what a path means ([`crate::build::changes::classify`]); this
 //! module only reports which paths changed. Folders created after the watch started
 //! (a site without `static/` that gets one) are watched as soon as they appear.
 

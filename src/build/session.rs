@@ -10,7 +10,7 @@
 //! - it rebuilds the site model from the articles in memory (sorting and indexing are
 //!   cheap next to reading and rendering);
 //! - it renders again only the bodies whose text changed or whose links would now
-//!   resolve differently ([`crate::content::article::LinkUse`]);
+//!   resolve differently ([`crate::model::links::LinkUse`]);
 //! - it renders only the pages whose fingerprint changed
 //!   ([`crate::render::context::Views::fingerprint`] hashes every value a page's
 //!   template sees), copies only the files whose size or time changed, and removes the
@@ -18,25 +18,24 @@
 //!
 //! A build with errors changes nothing on disk: the last good site stays.
 
+use super::changes::{self, Changes};
+use super::report::{dedupe, peak_memory, BuildFailure, BuildReport, Laps};
+use super::write::{self, Pages, Target};
+use super::{drop_later, BuildOptions};
 use crate::config::{self, Config};
 use crate::content::walk::{self, Found};
 use crate::content::{article, bodies, profile};
 use crate::diagnostics::Diagnostic;
 use crate::model::article::Article;
 use crate::model::asset::Asset;
-use crate::model::fingerprint;
 use crate::model::profile::Profile;
 use crate::model::site::Site;
-use crate::output::{self, InPlace, Staging};
+use crate::output;
 use crate::render::context::{ViewCache, Views};
-use crate::render::links::{self, PageLinks};
-use crate::render::plan::{self, Entry, Output, PageKind, Plan};
+use crate::render::plan::{self, Plan};
 use crate::render::templates::Templates;
-use crate::{BuildFailure, BuildOptions, BuildReport, Progress};
-use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-use std::collections::{BTreeMap, BTreeSet};
-use std::hash::{Hash, Hasher};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -80,28 +79,6 @@ struct Kept {
     plan: Plan,
 }
 
-/// What changed paths ask a session to do.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Changes {
-    /// `site.toml` changed.
-    pub config: bool,
-    /// Something under `templates/` changed.
-    pub templates: bool,
-    /// A file appeared, went or is unknown under `content/`: walk it again.
-    pub walk_content: bool,
-    /// Something under `static/` changed: walk it again.
-    pub walk_static: bool,
-    /// Known articles to read again, by path under `content/`.
-    pub articles: BTreeSet<String>,
-}
-
-impl Changes {
-    /// True when nothing a build reads changed.
-    pub fn is_empty(&self) -> bool {
-        *self == Changes::default()
-    }
-}
-
 impl Session {
     /// Loads the whole site. With `incremental`, the session keeps what
     /// [`Session::update`] needs (article sources, output fingerprints).
@@ -125,7 +102,6 @@ impl Session {
             opening: None,
         };
         let start = Instant::now();
-        crate::memory::hold();
         session.load_config();
         session.load_templates();
         session.walk_static();
@@ -165,50 +141,13 @@ impl Session {
     /// must be read again. Paths no build reads (hidden and scratch files, anything
     /// outside `content/`, `templates/`, `static/` and `site.toml`) are dropped.
     pub fn classify(&self, paths: &[PathBuf]) -> Changes {
-        let root = output::resolve(&self.options.root);
-        let mut changes = Changes::default();
-        for path in paths {
-            let full = output::resolve(path);
-            let Ok(rel) = full.strip_prefix(&root) else {
-                continue;
-            };
-            let parts: Vec<String> = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            let Some((top, rest)) = parts.split_first() else {
-                continue;
-            };
-            match top.as_str() {
-                "site.toml" if rest.is_empty() => changes.config = true,
-                "templates" if !rest.iter().any(|p| walk::is_ignored_name(p)) => {
-                    changes.templates = true
-                }
-                "static" if !rest.iter().any(|p| walk::is_scratch_name(p)) => {
-                    changes.walk_static = true
-                }
-                "content" if !rest.iter().any(|p| walk::is_ignored_name(p)) => {
-                    let rel = rest.join("/");
-                    let known = self.is_known(&rel);
-                    if known && full.is_file() {
-                        changes.articles.insert(rel);
-                    } else {
-                        // Created, deleted, renamed, a folder, or an asset: the walk
-                        // finds out which.
-                        changes.walk_content = true;
-                    }
-                }
-                _ => {}
-            }
-        }
-        changes
+        changes::classify(&self.options.root, paths, |rel| self.is_known(rel))
     }
 
     /// Reads again what `changes` names, then builds: incrementally after a good
     /// build whose output is still there, else in full.
     pub fn update(&mut self, changes: &Changes) -> Result<BuildReport, BuildFailure> {
         let start = Instant::now();
-        crate::memory::hold();
         if let Some(result) = self.quick(changes) {
             return result.map(|mut report| {
                 report.elapsed = start.elapsed();
@@ -482,7 +421,6 @@ impl Session {
     /// model apart again so the next update can reuse the articles.
     fn run(&mut self, in_place: bool) -> Result<BuildReport, BuildFailure> {
         let start = Instant::now();
-        crate::memory::hold();
         let mut laps = Laps::new();
         self.disassemble();
 
@@ -596,166 +534,57 @@ impl Session {
     }
 
     /// Renders the pages whose fingerprint changed (every page, unless `in_place`)
-    /// and writes them.
+    /// and writes them; after a good build, keeps every file's fingerprint for the
+    /// next update.
     fn write_out(
         &mut self,
         site: &Site,
         views: &Views,
         plan: &Plan,
-        mut diagnostics: Vec<Diagnostic>,
+        diagnostics: Vec<Diagnostic>,
         in_place: bool,
         laps: &mut Laps,
     ) -> Result<BuildReport, BuildFailure> {
-        let fail = |diagnostics: Vec<Diagnostic>| Err(BuildFailure { diagnostics });
-        let has_errors = |d: &[Diagnostic]| d.iter().any(Diagnostic::is_error);
         let Some(templates) = &self.templates else {
-            return fail(diagnostics);
+            return Err(BuildFailure { diagnostics });
         };
-        let output_dir = self.output_dir();
-        let fingerprints: Vec<u64> = if self.incremental {
-            plan.entries
-                .par_iter()
-                .map(|e| entry_fingerprint(site, views, e))
-                .collect()
+        let target = Target {
+            options: &self.options,
+            templates,
+            output_dir: self.output_dir(),
+        };
+        let pages = Pages { site, views, plan };
+        let fingerprints = if self.incremental {
+            write::fingerprints(&pages)
         } else {
             Vec::new()
         };
         laps.lap("fingerprints");
         let mut report = BuildReport::default();
-        if in_place {
-            let built = self
-                .built
-                .as_ref()
-                .expect("in place only after a good build");
-            let todo: Vec<usize> = (0..plan.entries.len())
-                .filter(|&i| built.get(&plan.entries[i].path) != Some(&fingerprints[i]))
-                .collect();
-            if let Some(p) = &self.options.progress {
-                p.start(todo.len());
-            }
-            let rendered = render_entries(
-                site,
-                views,
-                templates,
-                plan,
-                &todo,
-                self.options.progress.as_deref(),
-            );
-            laps.lap("render");
-            diagnostics.extend(dedupe(
-                rendered
-                    .iter()
-                    .filter_map(|(_, r)| r.as_ref().err().cloned())
-                    .collect(),
-            ));
-            if has_errors(&diagnostics) {
-                return fail(diagnostics);
-            }
-            let planned: HashSet<&str> = plan.entries.iter().map(|e| e.path.as_str()).collect();
-            let gone: Vec<&String> = built
-                .keys()
-                .filter(|p| !planned.contains(p.as_str()))
-                .collect();
-            let out = InPlace { dir: &output_dir };
-            let mut io_errors = Vec::new();
-            for path in &gone {
-                if let Err(e) = out.remove(path) {
-                    io_errors.push(Diagnostic::general(format!("cannot remove {path}: {e}")));
+        let written = match (in_place, &self.built) {
+            (true, Some(built)) => write::in_place(
+                &target,
+                &pages,
+                built,
+                &fingerprints,
+                diagnostics,
+                &mut report,
+                laps,
+            ),
+            _ => write::staged(&target, &pages, diagnostics, &mut report, laps)
+                .map_err(|diagnostics| (diagnostics, false)),
+        };
+        let diagnostics = match written {
+            Ok(diagnostics) => diagnostics,
+            Err((diagnostics, mixed)) => {
+                if mixed {
+                    // The output is now part old, part new: the next update writes
+                    // it all.
+                    self.built = None;
                 }
+                return Err(BuildFailure { diagnostics });
             }
-            for (i, body) in rendered {
-                let entry = &plan.entries[i];
-                let written = match (&entry.output, body) {
-                    (_, Ok(Some(bytes))) => out.write(&entry.path, &bytes),
-                    (Output::Copy(src), _) => out.copy(&entry.path, src),
-                    (Output::Theme(bytes), _) => out.write(&entry.path, bytes),
-                    (Output::Page(_), _) => Ok(()),
-                };
-                if let Err(e) = written {
-                    io_errors.push(Diagnostic::general(format!(
-                        "cannot write {}: {e}",
-                        entry.path
-                    )));
-                }
-                report.count(entry);
-            }
-            report.removed = gone.len();
-            report.unchanged = plan.entries.len() - todo.len();
-            if !io_errors.is_empty() {
-                // The output is now part old, part new: the next update writes it all.
-                self.built = None;
-                diagnostics.extend(io_errors);
-                return fail(diagnostics);
-            }
-            report.output = Some(output_dir);
-        } else {
-            // With errors already found, still render every page (writing nothing) to
-            // find template errors too, so one run reports everything.
-            let staging = if self.options.write && !has_errors(&diagnostics) {
-                match Staging::create(&output_dir).and_then(|s| {
-                    s.create_dirs(plan.entries.iter().map(|e| e.path.as_str()))
-                        .map(|()| s)
-                }) {
-                    Ok(s) => Some(s),
-                    Err(e) => {
-                        diagnostics.push(Diagnostic::general(format!(
-                            "cannot write beside {}: {e}",
-                            output_dir.display()
-                        )));
-                        None
-                    }
-                }
-            } else {
-                None
-            };
-            if let Some(p) = &self.options.progress {
-                p.start(plan.entries.len());
-            }
-            let (problems, scanned) = render_all(
-                site,
-                views,
-                templates,
-                plan,
-                staging.as_ref(),
-                &self.options,
-            );
-            diagnostics.extend(problems);
-            if self.options.check_links {
-                let files: HashSet<&str> = plan.entries.iter().map(|e| e.path.as_str()).collect();
-                let base_path = site.config.base_path();
-                let root = &self.options.root;
-                let source = |file: &std::path::Path| std::fs::read_to_string(root.join(file)).ok();
-                diagnostics.extend(dedupe(links::check(&scanned, &files, &base_path, source)));
-                laps.lap("links");
-            }
-            if has_errors(&diagnostics) {
-                return fail(diagnostics);
-            }
-            if let Some(s) = staging {
-                match s.commit() {
-                    Ok(committed) => {
-                        if let Some((old, e)) = committed.leftover {
-                            diagnostics.push(Diagnostic::general_warning(format!(
-                                "the new site is in {}, but the previous one, moved to {}, could not be removed ({e}): remove it by hand",
-                                output_dir.display(),
-                                old.display()
-                            )));
-                        }
-                    }
-                    Err(e) => {
-                        diagnostics.push(Diagnostic::general(format!(
-                            "cannot replace {}: {e}",
-                            output_dir.display()
-                        )));
-                        return fail(diagnostics);
-                    }
-                }
-                report.output = Some(output_dir);
-            }
-            for entry in &plan.entries {
-                report.count(entry);
-            }
-        }
+        };
         laps.lap(if in_place {
             "write"
         } else {
@@ -773,198 +602,4 @@ impl Session {
         report.warnings = diagnostics;
         Ok(report)
     }
-}
-
-/// Frees `value` on a thread of its own. Freeing every card and list of a large site
-/// one allocation at a time takes tens of milliseconds that a build's caller need not
-/// wait for (a one-off build prints its summary and exits meanwhile).
-pub fn drop_later<T: Send + 'static>(value: T) {
-    // With no thread to be had, the closure and `value` are freed here after all.
-    let _ = std::thread::Builder::new().spawn(move || drop(value));
-}
-
-/// Time per stage, for `--verbose`.
-struct Laps {
-    last: Instant,
-    laps: Vec<(&'static str, std::time::Duration, Option<u64>)>,
-}
-
-/// The process's peak resident memory so far, in KiB (`VmHWM`; Linux only).
-pub fn peak_memory() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
-impl Laps {
-    fn new() -> Laps {
-        Laps {
-            last: Instant::now(),
-            laps: Vec::new(),
-        }
-    }
-
-    fn lap(&mut self, stage: &'static str) {
-        let now = Instant::now();
-        self.laps.push((stage, now - self.last, peak_memory()));
-        self.last = now;
-    }
-}
-
-/// What one output file is made from, hashed: a page's values, a copied file's size
-/// and modification time, a theme file's bytes.
-fn entry_fingerprint(site: &Site, views: &Views, entry: &Entry) -> u64 {
-    match &entry.output {
-        Output::Page(kind) => views.fingerprint(site, *kind),
-        Output::Copy(src) => {
-            let mut h = fingerprint::hasher();
-            src.hash(&mut h);
-            match std::fs::metadata(src) {
-                Ok(m) => {
-                    m.len().hash(&mut h);
-                    m.modified().ok().hash(&mut h);
-                }
-                // Unreadable now: always copied again, which reports why.
-                Err(_) => Instant::now().hash(&mut h),
-            }
-            h.finish()
-        }
-        Output::Theme(bytes) => fingerprint::of(bytes),
-    }
-}
-
-/// A rendered page's bytes; `None` for a file that is copied, not rendered.
-type Rendered = Result<Option<Vec<u8>>, Diagnostic>;
-
-/// Renders the pages among `todo` in parallel; files to copy come back as `Ok(None)`.
-fn render_entries(
-    site: &Site,
-    views: &Views,
-    templates: &Templates,
-    plan: &Plan,
-    todo: &[usize],
-    progress: Option<&Progress>,
-) -> Vec<(usize, Rendered)> {
-    crate::memory::let_go();
-    todo.par_iter()
-        .map(|&i| {
-            if let Some(p) = progress {
-                p.tick();
-            }
-            let result = match plan.entries[i].output {
-                Output::Page(kind) => crate::render::render_page(site, views, templates, kind)
-                    .map(|html| Some(html.into_bytes())),
-                _ => Ok(None),
-            };
-            (i, result)
-        })
-        .collect()
-}
-
-/// What writing one entry of the plan found: a problem, and with `check_links` the
-/// page's links and ids.
-type Outcome = (Option<Diagnostic>, Option<PageLinks>);
-
-/// Renders (and writes, given a staging folder) every entry of the plan in parallel.
-/// Template errors repeated on many pages are reported once, with the count. With
-/// `check_links`, each HTML page's links and ids come back too.
-fn render_all(
-    site: &Site,
-    views: &Views,
-    templates: &Templates,
-    plan: &Plan,
-    staging: Option<&Staging>,
-    options: &BuildOptions,
-) -> (Vec<Diagnostic>, Vec<PageLinks>) {
-    crate::memory::let_go();
-    let one = |entry: &Entry| -> Outcome {
-        if let Some(p) = &options.progress {
-            p.tick();
-        }
-        let io = |r: std::io::Result<()>| {
-            r.err()
-                .map(|e| Diagnostic::general(format!("cannot write {}: {e}", entry.path)))
-        };
-        match &entry.output {
-            Output::Page(kind) => {
-                match crate::render::render_unspliced(site, views, templates, *kind) {
-                    Ok(page) => {
-                        let root = crate::render::context::root(site, *kind);
-                        // `check` reads the links of the finished page; a build writes
-                        // the page as its cards are spliced in, so a list's cards are
-                        // never all in memory.
-                        let scanned =
-                            (options.check_links && entry.path.ends_with(".html")).then(|| {
-                                let html = views.splice_cards(page.clone(), &root);
-                                let origin = matches!(kind, PageKind::Article(_))
-                                    .then(|| PathBuf::from(&entry.origin));
-                                links::scan(&entry.path, origin, &html)
-                            });
-                        let written = staging.and_then(|s| {
-                            io(s.write_with(&entry.path, |out| {
-                                views.write_spliced(&page, &root, out)
-                            }))
-                        });
-                        if let PageKind::Article(i) = kind {
-                            views.release_body(*i);
-                        }
-                        (written, scanned)
-                    }
-                    Err(d) => (Some(d), None),
-                }
-            }
-            Output::Copy(src) => (staging.and_then(|s| io(s.copy(&entry.path, src))), None),
-            Output::Theme(bytes) => (staging.and_then(|s| io(s.write(&entry.path, bytes))), None),
-        }
-    };
-    // Article pages first: each frees its body once written, so the lists rendered
-    // after them (a home page of 100,000 entries) reuse that memory rather than
-    // adding to the peak. Problems are still reported in the plan's order.
-    let (articles, rest): (Vec<usize>, Vec<usize>) = (0..plan.entries.len())
-        .partition(|&i| matches!(plan.entries[i].output, Output::Page(PageKind::Article(_))));
-    let mut results: Vec<(usize, Outcome)> = articles
-        .into_par_iter()
-        .map(|i| (i, one(&plan.entries[i])))
-        .collect();
-    results.par_extend(rest.into_par_iter().map(|i| (i, one(&plan.entries[i]))));
-    results.sort_unstable_by_key(|(i, _)| *i);
-    let mut problems = Vec::new();
-    let mut scanned = Vec::new();
-    for (_, (problem, links)) in results {
-        problems.extend(problem);
-        scanned.extend(links);
-    }
-    (dedupe(problems), scanned)
-}
-
-/// Collapses identical template errors (the same message on many pages) into one.
-fn dedupe(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let rest = |d: &Diagnostic| {
-        d.message
-            .split_once(": ")
-            .map_or(d.message.clone(), |(_, rest)| rest.to_string())
-    };
-    let mut out: Vec<(Diagnostic, usize)> = Vec::new();
-    let mut index: BTreeMap<(Option<PathBuf>, String), usize> = BTreeMap::new();
-    for d in diagnostics {
-        let key = (d.file.clone(), rest(&d));
-        match index.get(&key) {
-            Some(&i) => out[i].1 += 1,
-            None => {
-                index.insert(key, out.len());
-                out.push((d, 1));
-            }
-        }
-    }
-    out.into_iter()
-        .map(|(mut d, n)| {
-            if n > 1 {
-                let more = n - 1;
-                let s = if more == 1 { "" } else { "s" };
-                d.message
-                    .push_str(&format!(" (and on {more} more page{s})"));
-            }
-            d
-        })
-        .collect()
 }

@@ -1,0 +1,79 @@
+//! The build: the pipeline run once (`build`, `check`), or kept by a [`Session`] that
+//! redoes only what a change touches (`watch`, `serve`).
+//!
+//! - [`session`]: what a site's build holds, and the order of the stages;
+//! - [`changes`]: which changed paths need what work;
+//! - [`write`]: rendering the planned pages and writing them, staged or in place;
+//! - [`report`]: what a build tells its caller.
+
+pub mod changes;
+pub mod report;
+pub mod session;
+mod write;
+
+pub use changes::Changes;
+pub use report::{BuildFailure, BuildReport};
+pub use session::Session;
+
+use std::path::PathBuf;
+
+/// What to build, and how.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site root (holds `site.toml`).
+    pub root: PathBuf,
+    /// Overrides `output_dir`.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url`, for a deploy elsewhere.
+    pub base_url: Option<String>,
+    /// Build drafts too.
+    pub drafts: bool,
+    /// `false` checks everything and writes nothing (`briefing check`).
+    pub write: bool,
+    /// Also check every internal link and anchor of the rendered pages (`briefing
+    /// check`).
+    pub check_links: bool,
+    /// Where the build says how far it is, for a progress bar.
+    pub progress: Option<std::sync::Arc<Progress>>,
+}
+
+/// How far a build is: shared with whatever shows it. `total` is 0 until the pages
+/// are planned (reading and Markdown come first), then the number of output files;
+/// `done` counts those rendered.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Output files rendered or copied so far.
+    pub done: std::sync::atomic::AtomicUsize,
+    /// Output files to render or copy, once known.
+    pub total: std::sync::atomic::AtomicUsize,
+}
+
+impl Progress {
+    pub(crate) fn start(&self, total: usize) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.done.store(0, Relaxed);
+        self.total.store(total, Relaxed);
+    }
+
+    pub(crate) fn tick(&self) {
+        self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Builds the site once: loads everything, renders every page, and (unless `write`
+/// is off) swaps the result into the output folder. Any error leaves the previous
+/// output untouched.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
+    let mut session = Session::open(options.clone(), false);
+    let result = session.build();
+    drop_later(session);
+    result
+}
+
+/// Frees `value` on a thread of its own. Freeing every card and list of a large site
+/// one allocation at a time takes tens of milliseconds that a build's caller need not
+/// wait for (a one-off build prints its summary and exits meanwhile).
+pub fn drop_later<T: Send + 'static>(value: T) {
+    // With no thread to be had, the closure and `value` are freed here after all.
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
+}

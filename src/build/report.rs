@@ -1,0 +1,152 @@
+//! What a build tells its caller: the report of a build that succeeded, the
+//! diagnostics of one that failed, the time and memory of each stage.
+
+use crate::diagnostics::Diagnostic;
+use crate::render::plan::{Entry, Output};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// What a successful build did.
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    /// Pages rendered, by kind (`article`, `home`, `taxonomy`, `term`).
+    pub pages: BTreeMap<&'static str, usize>,
+    /// Files copied or written besides pages (static, content and theme files).
+    pub files: usize,
+    /// Article bodies rendered from Markdown.
+    pub bodies: usize,
+    /// Output files left as they were (an incremental build).
+    pub unchanged: usize,
+    /// Output files removed (an incremental build).
+    pub removed: usize,
+    /// Where the site was written, when it was.
+    pub output: Option<PathBuf>,
+    /// Wall time of the whole build.
+    pub elapsed: Duration,
+    /// Time per stage, for `--verbose`, with the process's peak memory (resident
+    /// set, KiB) at its end where the system says it.
+    pub stages: Vec<(&'static str, Duration, Option<u64>)>,
+    /// Non-fatal problems.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl BuildReport {
+    /// Counts one output file as written.
+    pub(crate) fn count(&mut self, entry: &Entry) {
+        match entry.output {
+            Output::Page(kind) => *self.pages.entry(kind.name()).or_insert(0) += 1,
+            _ => self.files += 1,
+        }
+    }
+}
+
+/// A build that failed: every error found, and the warnings, in the order found.
+#[derive(Debug)]
+pub struct BuildFailure {
+    /// Errors and warnings.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl BuildFailure {
+    /// Number of errors.
+    pub fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+}
+
+/// Time per stage, for `--verbose`.
+pub(crate) struct Laps {
+    last: Instant,
+    /// Each stage's name, time and the peak memory at its end.
+    pub(crate) laps: Vec<(&'static str, std::time::Duration, Option<u64>)>,
+}
+
+/// The process's peak resident memory so far, in KiB (`VmHWM`; Linux only).
+pub fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+impl Laps {
+    /// Starts timing.
+    pub(crate) fn new() -> Laps {
+        Laps {
+            last: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    /// Ends a stage.
+    pub(crate) fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.laps.push((stage, now - self.last, peak_memory()));
+        self.last = now;
+    }
+}
+
+/// Collapses identical template errors (the same message on many pages) into one.
+pub fn dedupe(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let rest = |d: &Diagnostic| {
+        d.message
+            .split_once(": ")
+            .map_or(d.message.clone(), |(_, rest)| rest.to_string())
+    };
+    let mut out: Vec<(Diagnostic, usize)> = Vec::new();
+    let mut index: BTreeMap<(Option<PathBuf>, String), usize> = BTreeMap::new();
+    for d in diagnostics {
+        let key = (d.file.clone(), rest(&d));
+        match index.get(&key) {
+            Some(&i) => out[i].1 += 1,
+            None => {
+                index.insert(key, out.len());
+                out.push((d, 1));
+            }
+        }
+    }
+    out.into_iter()
+        .map(|(mut d, n)| {
+            if n > 1 {
+                let more = n - 1;
+                let s = if more == 1 { "" } else { "s" };
+                d.message
+                    .push_str(&format!(" (and on {more} more page{s})"));
+            }
+            d
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_template_error_on_many_pages_is_reported_once_with_the_count() {
+        let on = |page: &str, message: &str| {
+            Diagnostic::error("templates/page.html", format!("{page}: {message}"))
+        };
+        let deduped = dedupe(vec![
+            on("/a/", "unknown variable `x`"),
+            on("/b/", "unknown variable `x`"),
+            on("/c/", "unknown variable `x`"),
+            on("/d/", "unknown filter `y`"),
+        ]);
+        let messages: Vec<&str> = deduped.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "/a/: unknown variable `x` (and on 2 more pages)",
+                "/d/: unknown filter `y`"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_same_message_in_two_files_stays_two() {
+        let a = Diagnostic::error("content/a.md", "x: bad");
+        let b = Diagnostic::error("content/b.md", "x: bad");
+        assert_eq!(dedupe(vec![a.clone(), b.clone()]), vec![a, b]);
+    }
+}

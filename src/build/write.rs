@@ -1,0 +1,318 @@
+//! Rendering the planned pages and writing them: every page through a staging folder
+//! swapped in at the end (a full build), or only the pages whose fingerprint changed,
+//! over the last good output (an update).
+//!
+//! Nothing is written while errors are known: a build with errors still renders
+//! every page (to report template errors too) and leaves the output as it was.
+
+use super::report::{dedupe, BuildReport, Laps};
+use super::{BuildOptions, Progress};
+use crate::diagnostics::Diagnostic;
+use crate::model::fingerprint;
+use crate::model::site::Site;
+use crate::output::{InPlace, Staging};
+use crate::render::context::Views;
+use crate::render::links::{self, PageLinks};
+use crate::render::plan::{Entry, Output, PageKind, Plan};
+use crate::render::templates::Templates;
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// What writing needs: the build's options, the templates, where the site goes.
+pub(super) struct Target<'a> {
+    pub options: &'a BuildOptions,
+    pub templates: &'a Templates,
+    pub output_dir: PathBuf,
+}
+
+/// The model, views and plan of one build: what its pages are rendered from.
+pub(super) struct Pages<'a> {
+    pub site: &'a Site,
+    pub views: &'a Views,
+    pub plan: &'a Plan,
+}
+
+fn has_errors(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(Diagnostic::is_error)
+}
+
+/// Every planned file's fingerprint, in plan order.
+pub(super) fn fingerprints(pages: &Pages<'_>) -> Vec<u64> {
+    pages
+        .plan
+        .entries
+        .par_iter()
+        .map(|e| entry_fingerprint(pages.site, pages.views, e))
+        .collect()
+}
+
+/// Writes over the last good output only the files whose fingerprint differs from
+/// `built`'s, and removes the files no longer planned. `Err` carries every problem,
+/// and whether the output is now part old, part new (an I/O error midway).
+pub(super) fn in_place(
+    target: &Target<'_>,
+    pages: &Pages<'_>,
+    built: &HashMap<String, u64>,
+    fingerprints: &[u64],
+    mut diagnostics: Vec<Diagnostic>,
+    report: &mut BuildReport,
+    laps: &mut Laps,
+) -> Result<Vec<Diagnostic>, (Vec<Diagnostic>, bool)> {
+    let plan = pages.plan;
+    let todo: Vec<usize> = (0..plan.entries.len())
+        .filter(|&i| built.get(&plan.entries[i].path) != Some(&fingerprints[i]))
+        .collect();
+    if let Some(p) = &target.options.progress {
+        p.start(todo.len());
+    }
+    let rendered = render_entries(
+        pages,
+        target.templates,
+        &todo,
+        target.options.progress.as_deref(),
+    );
+    laps.lap("render");
+    diagnostics.extend(dedupe(
+        rendered
+            .iter()
+            .filter_map(|(_, r)| r.as_ref().err().cloned())
+            .collect(),
+    ));
+    if has_errors(&diagnostics) {
+        return Err((diagnostics, false));
+    }
+    let planned: HashSet<&str> = plan.entries.iter().map(|e| e.path.as_str()).collect();
+    let gone: Vec<&String> = built
+        .keys()
+        .filter(|p| !planned.contains(p.as_str()))
+        .collect();
+    let out = InPlace {
+        dir: &target.output_dir,
+    };
+    let mut io_errors = Vec::new();
+    for path in &gone {
+        if let Err(e) = out.remove(path) {
+            io_errors.push(Diagnostic::general(format!("cannot remove {path}: {e}")));
+        }
+    }
+    for (i, body) in rendered {
+        let entry = &plan.entries[i];
+        let written = match (&entry.output, body) {
+            (_, Ok(Some(bytes))) => out.write(&entry.path, &bytes),
+            (Output::Copy(src), _) => out.copy(&entry.path, src),
+            (Output::Theme(bytes), _) => out.write(&entry.path, bytes),
+            (Output::Page(_), _) => Ok(()),
+        };
+        if let Err(e) = written {
+            io_errors.push(Diagnostic::general(format!(
+                "cannot write {}: {e}",
+                entry.path
+            )));
+        }
+        report.count(entry);
+    }
+    report.removed = gone.len();
+    report.unchanged = plan.entries.len() - todo.len();
+    if !io_errors.is_empty() {
+        diagnostics.extend(io_errors);
+        return Err((diagnostics, true));
+    }
+    report.output = Some(target.output_dir.clone());
+    Ok(diagnostics)
+}
+
+/// Renders every planned file into a staging folder and swaps it in place of the
+/// output; with errors, or for `check`, renders everything and writes nothing.
+pub(super) fn staged(
+    target: &Target<'_>,
+    pages: &Pages<'_>,
+    mut diagnostics: Vec<Diagnostic>,
+    report: &mut BuildReport,
+    laps: &mut Laps,
+) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    let (options, plan, output_dir) = (target.options, pages.plan, &target.output_dir);
+    // With errors already found, still render every page (writing nothing) to find
+    // template errors too, so one run reports everything.
+    let staging = if options.write && !has_errors(&diagnostics) {
+        match Staging::create(output_dir).and_then(|s| {
+            s.create_dirs(plan.entries.iter().map(|e| e.path.as_str()))
+                .map(|()| s)
+        }) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                diagnostics.push(Diagnostic::general(format!(
+                    "cannot write beside {}: {e}",
+                    output_dir.display()
+                )));
+                None
+            }
+        }
+    } else {
+        None
+    };
+    if let Some(p) = &options.progress {
+        p.start(plan.entries.len());
+    }
+    let (problems, scanned) = render_all(pages, target.templates, staging.as_ref(), options);
+    diagnostics.extend(problems);
+    if options.check_links {
+        let files: HashSet<&str> = plan.entries.iter().map(|e| e.path.as_str()).collect();
+        let base_path = pages.site.config.base_path();
+        let source = |file: &Path| std::fs::read_to_string(options.root.join(file)).ok();
+        diagnostics.extend(dedupe(links::check(&scanned, &files, &base_path, source)));
+        laps.lap("links");
+    }
+    if has_errors(&diagnostics) {
+        return Err(diagnostics);
+    }
+    if let Some(s) = staging {
+        match s.commit() {
+            Ok(committed) => {
+                if let Some((old, e)) = committed.leftover {
+                    diagnostics.push(Diagnostic::general_warning(format!(
+                        "the new site is in {}, but the previous one, moved to {}, could not be removed ({e}): remove it by hand",
+                        output_dir.display(),
+                        old.display()
+                    )));
+                }
+            }
+            Err(e) => {
+                diagnostics.push(Diagnostic::general(format!(
+                    "cannot replace {}: {e}",
+                    output_dir.display()
+                )));
+                return Err(diagnostics);
+            }
+        }
+        report.output = Some(output_dir.clone());
+    }
+    for entry in &plan.entries {
+        report.count(entry);
+    }
+    Ok(diagnostics)
+}
+
+/// What one output file is made from, hashed: a page's values, a copied file's size
+/// and modification time, a theme file's bytes.
+fn entry_fingerprint(site: &Site, views: &Views, entry: &Entry) -> u64 {
+    match &entry.output {
+        Output::Page(kind) => views.fingerprint(site, *kind),
+        Output::Copy(src) => {
+            let mut h = fingerprint::hasher();
+            src.hash(&mut h);
+            match std::fs::metadata(src) {
+                Ok(m) => {
+                    m.len().hash(&mut h);
+                    m.modified().ok().hash(&mut h);
+                }
+                // Unreadable now: always copied again, which reports why.
+                Err(_) => Instant::now().hash(&mut h),
+            }
+            h.finish()
+        }
+        Output::Theme(bytes) => fingerprint::of(bytes),
+    }
+}
+
+/// A rendered page's bytes; `None` for a file that is copied, not rendered.
+type Rendered = Result<Option<Vec<u8>>, Diagnostic>;
+
+/// Renders the pages among `todo` in parallel; files to copy come back as `Ok(None)`.
+fn render_entries(
+    pages: &Pages<'_>,
+    templates: &Templates,
+    todo: &[usize],
+    progress: Option<&Progress>,
+) -> Vec<(usize, Rendered)> {
+    let Pages { site, views, plan } = *pages;
+    todo.par_iter()
+        .map(|&i| {
+            if let Some(p) = progress {
+                p.tick();
+            }
+            let result = match plan.entries[i].output {
+                Output::Page(kind) => crate::render::render_page(site, views, templates, kind)
+                    .map(|html| Some(html.into_bytes())),
+                _ => Ok(None),
+            };
+            (i, result)
+        })
+        .collect()
+}
+
+/// What writing one entry of the plan found: a problem, and with `check_links` the
+/// page's links and ids.
+type Outcome = (Option<Diagnostic>, Option<PageLinks>);
+
+/// Renders (and writes, given a staging folder) every entry of the plan in parallel.
+/// Template errors repeated on many pages are reported once, with the count. With
+/// `check_links`, each HTML page's links and ids come back too.
+fn render_all(
+    pages: &Pages<'_>,
+    templates: &Templates,
+    staging: Option<&Staging>,
+    options: &BuildOptions,
+) -> (Vec<Diagnostic>, Vec<PageLinks>) {
+    let Pages { site, views, plan } = *pages;
+    let one = |entry: &Entry| -> Outcome {
+        if let Some(p) = &options.progress {
+            p.tick();
+        }
+        let io = |r: std::io::Result<()>| {
+            r.err()
+                .map(|e| Diagnostic::general(format!("cannot write {}: {e}", entry.path)))
+        };
+        match &entry.output {
+            Output::Page(kind) => {
+                match crate::render::render_unspliced(site, views, templates, *kind) {
+                    Ok(page) => {
+                        let root = crate::render::context::root(site, *kind);
+                        // `check` reads the links of the finished page; a build writes
+                        // the page as its cards are spliced in, so a list's cards are
+                        // never all in memory.
+                        let scanned =
+                            (options.check_links && entry.path.ends_with(".html")).then(|| {
+                                let html = views.splice_cards(page.clone(), &root);
+                                let origin = matches!(kind, PageKind::Article(_))
+                                    .then(|| PathBuf::from(&entry.origin));
+                                links::scan(&entry.path, origin, &html)
+                            });
+                        let written = staging.and_then(|s| {
+                            io(s.write_with(&entry.path, |out| {
+                                views.write_spliced(&page, &root, out)
+                            }))
+                        });
+                        if let PageKind::Article(i) = kind {
+                            views.release_body(*i);
+                        }
+                        (written, scanned)
+                    }
+                    Err(d) => (Some(d), None),
+                }
+            }
+            Output::Copy(src) => (staging.and_then(|s| io(s.copy(&entry.path, src))), None),
+            Output::Theme(bytes) => (staging.and_then(|s| io(s.write(&entry.path, bytes))), None),
+        }
+    };
+    // Article pages first: each frees its body once written, so the lists rendered
+    // after them (a home page of 100,000 entries) reuse that memory rather than
+    // adding to the peak. Problems are still reported in the plan's order.
+    let (articles, rest): (Vec<usize>, Vec<usize>) = (0..plan.entries.len())
+        .partition(|&i| matches!(plan.entries[i].output, Output::Page(PageKind::Article(_))));
+    let mut results: Vec<(usize, Outcome)> = articles
+        .into_par_iter()
+        .map(|i| (i, one(&plan.entries[i])))
+        .collect();
+    results.par_extend(rest.into_par_iter().map(|i| (i, one(&plan.entries[i]))));
+    results.sort_unstable_by_key(|(i, _)| *i);
+    let mut problems = Vec::new();
+    let mut scanned = Vec::new();
+    for (_, (problem, links)) in results {
+        problems.extend(problem);
+        scanned.extend(links);
+    }
+    (dedupe(problems), scanned)
+}

@@ -1,0 +1,284 @@
+//! The binary's voice: what `briefing` prints. Diagnostics (in colour on a
+//! terminal), the summary line of a build, stage timings for `--verbose`, a progress
+//! bar on slow builds, and the dev loop's reports.
+
+use crate::cli::{Cli, ColorChoice};
+use briefing::dev::server::Server;
+use briefing::diagnostics::Diagnostic;
+use briefing::{BuildFailure, BuildReport, Progress};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::collections::HashSet;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::Ordering;
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
+
+/// Whether diagnostics on stderr are in colour.
+pub fn color(cli: &Cli) -> bool {
+    match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").map_or(true, |v| v.is_empty())
+                && std::io::stderr().is_terminal()
+        }
+    }
+}
+
+/// A progress bar on stderr while a build that takes more than a moment runs; none
+/// when stderr is not a terminal or with `--quiet`. Returns what stops it.
+pub fn progress_bar(cli: &Cli, progress: &Arc<Progress>) -> Option<impl FnOnce()> {
+    if cli.quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let (stop, stopped) = mpsc::channel::<()>();
+    let progress = Arc::clone(progress);
+    let drawer = std::thread::spawn(move || {
+        // Quick builds show nothing: the bar appears after half a second.
+        if stopped.recv_timeout(Duration::from_millis(500)).is_ok() {
+            return;
+        }
+        let bar = ProgressBar::new_spinner();
+        loop {
+            let total = progress.total.load(Ordering::Relaxed);
+            if total == 0 {
+                bar.set_message("reading the site");
+                bar.tick();
+            } else {
+                if bar.length() != Some(total as u64) {
+                    bar.set_length(total as u64);
+                    bar.set_style(
+                        ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}")
+                            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                    );
+                }
+                bar.set_position(progress.done.load(Ordering::Relaxed) as u64);
+            }
+            if stopped.recv_timeout(Duration::from_millis(100)).is_ok() {
+                break;
+            }
+        }
+        bar.finish_and_clear();
+    });
+    Some(move || {
+        let _ = stop.send(());
+        let _ = drawer.join();
+    })
+}
+
+/// The dev loop's hook: prints each build's outcome, once per warning, and tells the
+/// pages a server shows.
+pub struct DevConsole<'a> {
+    /// The command line.
+    pub cli: &'a Cli,
+    /// The server and its URL, for `serve`.
+    pub server: Option<(&'a Server, &'a str)>,
+    /// Open the URL in a browser once the first build is done.
+    pub open: bool,
+    /// Warnings printed by an earlier build of this session, not printed again.
+    pub shown_warnings: HashSet<String>,
+}
+
+impl briefing::dev::Hook for DevConsole<'_> {
+    fn built(&mut self, result: &Result<BuildReport, BuildFailure>, first: bool) {
+        let verb = if first { "built" } else { "updated" };
+        let problem = report(
+            self.cli,
+            result,
+            verb,
+            &mut self.shown_warnings,
+            self.server.is_some(),
+        );
+        if let Some((server, _)) = self.server {
+            briefing::dev::live_reload(server, result, problem.unwrap_or_default());
+        }
+    }
+
+    fn watching(&mut self) {
+        match self.server {
+            Some((_, url)) => {
+                if !self.cli.quiet {
+                    println!("serving at {url} (Ctrl-C to stop)");
+                }
+                if self.open {
+                    crate::open_browser(url);
+                }
+            }
+            None => {
+                if !self.cli.quiet {
+                    println!("watching for changes (Ctrl-C to stop)");
+                }
+            }
+        }
+    }
+
+    fn changed(&mut self, paths: &[PathBuf]) {
+        if self.cli.verbose {
+            for path in paths {
+                println!("changed: {}", path.display());
+            }
+        }
+    }
+
+    fn watch_problem(&mut self, message: &str) {
+        eprintln!("warning: {message}");
+    }
+}
+
+/// Prints a build's outcome; for a failed one, returns the text printed, for the
+/// pages a server shows. Warnings already printed by an earlier build of this session
+/// are not printed again.
+fn report(
+    cli: &Cli,
+    result: &Result<BuildReport, BuildFailure>,
+    verb: &str,
+    shown_warnings: &mut HashSet<String>,
+    serving: bool,
+) -> Option<String> {
+    match result {
+        Ok(report) => {
+            let mut now = HashSet::new();
+            for d in &report.warnings {
+                let text = d.to_string();
+                if !shown_warnings.contains(&text) {
+                    eprintln!("{}", d.styled(color(cli)));
+                }
+                now.insert(text);
+            }
+            *shown_warnings = now;
+            if !cli.quiet {
+                println!("{}", summary(verb, report));
+            }
+            if cli.verbose {
+                print_stages(report);
+            }
+            None
+        }
+        Err(failure) => {
+            let mut tail = vec![failed(verb, failure)];
+            if serving {
+                tail.push("still serving the last good build".into());
+            }
+            print_diagnostics(&failure.diagnostics, color(cli));
+            eprintln!("{}", tail.join("\n"));
+            let text: Vec<String> = failure
+                .diagnostics
+                .iter()
+                .map(ToString::to_string)
+                .chain(tail)
+                .collect();
+            Some(text.join("\n"))
+        }
+    }
+}
+
+/// The last line of a failed build: `error: build failed with 2 errors`.
+pub fn failed(verb: &str, failure: &BuildFailure) -> String {
+    let n = failure.error_count();
+    let what = match verb {
+        "built" => "build failed",
+        "updated" => "rebuild failed",
+        _ => "check failed",
+    };
+    format!(
+        "error: {what} with {n} error{}",
+        if n == 1 { "" } else { "s" }
+    )
+}
+
+/// Prints `error: message` and gives exit code 1.
+pub fn fatal(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(1)
+}
+
+/// Each stage's time and the peak memory at its end, for `--verbose`.
+pub fn print_stages(report: &BuildReport) {
+    for (stage, time, peak) in &report.stages {
+        match peak {
+            Some(kib) => println!(
+                "  {stage}: {} ms (peak memory {} MiB)",
+                time.as_millis(),
+                kib / 1024
+            ),
+            None => println!("  {stage}: {} ms", time.as_millis()),
+        }
+    }
+}
+
+/// Every diagnostic, in the order found, on stderr.
+pub fn print_diagnostics(diagnostics: &[Diagnostic], color: bool) {
+    for d in diagnostics {
+        eprintln!("{}", d.styled(color));
+    }
+}
+
+/// `built 85 pages (11 articles, 1 home page, 3 term lists, 30 term pages, 4 archive pages, 31 feeds, 5 site files) and 3 files into public in 29 ms`
+pub fn summary(verb: &str, report: &BuildReport) -> String {
+    let total: usize = report.pages.values().sum();
+    let count = |names: &[&str]| -> Option<usize> {
+        let present = names.iter().any(|n| report.pages.contains_key(*n));
+        let n = names.iter().filter_map(|n| report.pages.get(*n)).sum();
+        (verb != "updated" || present).then_some(n)
+    };
+    let groups: [(&[&str], &str, &str); 7] = [
+        (&["article"], "article", "articles"),
+        (&["home"], "home page", "home pages"),
+        (&["taxonomy"], "term list", "term lists"),
+        (&["term"], "term page", "term pages"),
+        (
+            &["archive", "year", "month"],
+            "archive page",
+            "archive pages",
+        ),
+        (&["feed"], "feed", "feeds"),
+        (
+            &["search", "search_index", "sitemap", "robots", "not_found"],
+            "site file",
+            "site files",
+        ),
+    ];
+    let kinds: Vec<String> = groups
+        .iter()
+        .filter_map(|(names, one, many)| {
+            count(names).map(|n| format!("{n} {}", if n == 1 { one } else { many }))
+        })
+        .collect();
+    let target = report
+        .output
+        .as_ref()
+        .map(|p| format!(" into {}", p.strip_prefix(".").unwrap_or(p).display()))
+        .unwrap_or_default();
+    if verb == "updated" {
+        if total + report.files + report.removed == 0 {
+            return format!(
+                "no change to the output ({} files kept) in {} ms",
+                report.unchanged,
+                report.elapsed.as_millis()
+            );
+        }
+        let kinds = if kinds.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", kinds.join(", "))
+        };
+        return format!(
+            "updated {total} page{}{kinds}, {} file{}, removed {}, kept {} in {} ms",
+            if total == 1 { "" } else { "s" },
+            report.files,
+            if report.files == 1 { "" } else { "s" },
+            report.removed,
+            report.unchanged,
+            report.elapsed.as_millis()
+        );
+    }
+    format!(
+        "{verb} {total} pages ({}) and {} file{}{target} in {} ms",
+        kinds.join(", "),
+        report.files,
+        if report.files == 1 { "" } else { "s" },
+        report.elapsed.as_millis()
+    )
+}
