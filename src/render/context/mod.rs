@@ -1,0 +1,55 @@
+//! What templates see: view values made from the model, kept apart from it.
+//!
+//! - [`views`]: the values every page shares, made once per build ([`Views`]);
+//! - [`page`]: what each page is made from, as [`page::Part`]s: the one description
+//!   that both [`Views::context`] and [`Views::fingerprint`] read;
+//! - [`cards`]: articles' cards spliced into list pages as they are written;
+//! - [`values`]: the smaller values (paginator, periods, profiles, feeds).
+
+mod cards;
+pub mod page;
+pub mod values;
+pub mod views;
+
+pub use values::{mentioned, nearby, terms, SEARCH_SUMMARY};
+pub use views::{ArticleItem, SiteView, SourceLink, TermLink, ViewCache, Views, CARD_TEMPLATE};
+
+use crate::model::fingerprint;
+use crate::model::site::Site;
+use crate::render::plan::PageKind;
+use serde_json::{Map, Value};
+use std::hash::Hasher;
+
+/// A page's `root`: the way from it to the site's top, for relative links.
+pub fn root(site: &Site, kind: PageKind) -> String {
+    if kind == PageKind::NotFound {
+        // Served for any missing URL, at any depth: links from the site's own path.
+        return site.config.base_path();
+    }
+    match kind.url(site).matches('/').count() {
+        0 => "./".to_string(),
+        depth => "../".repeat(depth),
+    }
+}
+
+impl Views {
+    /// The whole context of one page: its parts' values ([`page::parts`]).
+    pub fn context(&self, site: &Site, kind: PageKind) -> tera::Context {
+        let mut ctx = Map::new();
+        for part in page::parts(site, kind) {
+            part.insert(self, site, kind, &mut ctx);
+        }
+        tera::Context::from_value(Value::Object(ctx)).expect("a map is a valid context")
+    }
+
+    /// A hash of what every value [`Views::context`] gives `kind`'s template is made
+    /// of (its parts' hashes): two builds giving a page the same fingerprint give it
+    /// the same bytes.
+    pub fn fingerprint(&self, site: &Site, kind: PageKind) -> u64 {
+        let mut h = fingerprint::hasher();
+        for part in page::parts(site, kind) {
+            part.hash(self, site, kind, &mut h);
+        }
+        h.finish()
+    }
+}

@@ -1,0 +1,335 @@
+//! What a page is made from: one description that both its context and its
+//! fingerprint read, so the two cannot drift.
+//!
+//! A page is a list of [`Part`]s ([`parts`]), each named in the model's terms (an
+//! article, a term, a list of articles, the archive). Each part knows the values it
+//! gives the template ([`Part::insert`]) and, right beside them, what those values
+//! are made of ([`Part::hash`]): a page's context is its parts' values, its
+//! fingerprint its parts' hashes. A value added to a part without its inputs is a
+//! bug in one place, in one `match` arm; a new part is hashed as soon as it is shown.
+//! The incremental-equals-full tests guard the pairs.
+
+use super::values::{
+    feed_ids, lastmod, mentioned, neighbours, paginator, period_label, period_view, profile_view,
+    rebase, taxonomy_view, terms,
+};
+use super::views::{item_value, term_link, Views};
+use crate::model::site::Site;
+use crate::model::taxonomy::{TaxonomyKind, Term};
+use crate::render::jsonld;
+use crate::render::plan::{self, PageKind};
+use serde_json::{json, Map, Value};
+use std::hash::{DefaultHasher, Hash};
+
+/// One piece of what a page's template is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// `site`, `root`, `page` (kind, URL, permalink, title) and `taxonomies`: what
+    /// every page sees.
+    Common,
+    /// `paginator`: where a page of a list stands among its pages.
+    Paginator,
+    /// `editions` and `article_count`: the home page's articles, grouped by day.
+    Editions,
+    /// `article` (its item, body, key points, headings, extra, related briefings and
+    /// the actors it mentions) and `json_ld`.
+    Article(usize),
+    /// `taxonomy` and `terms`: every term of a taxonomy, with its count.
+    Terms(TaxonomyKind),
+    /// `taxonomy`, `term` (its profile and connections), its `articles` and `json_ld`.
+    Term(TaxonomyKind, usize),
+    /// `years` and `article_count`: the whole archive.
+    Archive,
+    /// `period` (a year or a month, its neighbours) and its `articles`.
+    Period(usize, Option<usize>),
+    /// `search`: where the search index is.
+    Search,
+    /// `feed` and `entries`: the newest articles of the site or of one term.
+    Feed(Option<(TaxonomyKind, usize)>),
+    /// `pages`: every HTML page with its last change.
+    Sitemap,
+    /// Not a template's: what `search.json` writes of each article (title, URL, day,
+    /// summary, the names of its terms), and no more, so a body edit that leaves the
+    /// summary as it was does not write 5 MB again.
+    SearchIndex,
+}
+
+/// The parts of a page of `kind`, in the order its context is made.
+pub fn parts(site: &Site, kind: PageKind) -> Vec<Part> {
+    let mut parts = vec![Part::Common];
+    if kind.listed(site).is_some() {
+        parts.push(Part::Paginator);
+    }
+    parts.extend(match kind {
+        PageKind::Home(_) => Some(Part::Editions),
+        PageKind::Article(i) => Some(Part::Article(i)),
+        PageKind::Taxonomy(k) => Some(Part::Terms(k)),
+        PageKind::Term(k, i, _) => Some(Part::Term(k, i)),
+        PageKind::Archive => Some(Part::Archive),
+        PageKind::Year(y, _) => Some(Part::Period(y, None)),
+        PageKind::Month(y, m, _) => Some(Part::Period(y, Some(m))),
+        PageKind::Search => Some(Part::Search),
+        PageKind::SearchIndex => Some(Part::SearchIndex),
+        PageKind::Feed(scope) => Some(Part::Feed(scope)),
+        PageKind::Sitemap => Some(Part::Sitemap),
+        PageKind::Robots | PageKind::NotFound => None,
+    });
+    parts
+}
+
+/// A page's title: the headline, the term, the period; `, page 2 of 5` on the later
+/// pages of a list.
+pub fn title(site: &Site, kind: PageKind) -> String {
+    let title = match kind {
+        PageKind::Home(_) => site.config.title.clone(),
+        PageKind::Article(i) => site.articles[i].front.title.clone(),
+        PageKind::Taxonomy(k) => k.title().to_string(),
+        PageKind::Term(k, i, _) => site.taxonomy(k).terms[i].name.clone(),
+        PageKind::Archive => "Archive".into(),
+        PageKind::Year(y, _) => period_label(site, y, None),
+        PageKind::Month(y, m, _) => period_label(site, y, Some(m)),
+        PageKind::Search | PageKind::SearchIndex => "Search".into(),
+        PageKind::Feed(None) => site.config.title.clone(),
+        PageKind::Feed(Some((k, i))) => {
+            format!("{}: {}", site.config.title, site.taxonomy(k).terms[i].name)
+        }
+        PageKind::Sitemap => "Sitemap".into(),
+        PageKind::Robots => "robots.txt".into(),
+        PageKind::NotFound => "Page not found".into(),
+    };
+    match kind.number() {
+        0 => title,
+        n => format!("{title}, page {} of {}", n + 1, kind.pages(site)),
+    }
+}
+
+/// A term as lists of terms show it: what its hash covers.
+fn hash_term(h: &mut DefaultHasher, t: &Term) {
+    t.name.hash(h);
+    t.slug.hash(h);
+    t.articles.len().hash(h);
+}
+
+impl Part {
+    /// Feeds into `h` everything the values of [`Part::insert`] are made of.
+    pub fn hash(self, views: &Views, site: &Site, kind: PageKind, h: &mut DefaultHasher) {
+        match self {
+            Part::Common => {
+                views.site_hash.hash(h);
+                kind.name().hash(h);
+                kind.url(site).hash(h);
+                title(site, kind).hash(h);
+            }
+            Part::Paginator => {
+                kind.pages(site).hash(h);
+                kind.listed(site).map(|l| l.len()).hash(h);
+                site.config.paginate_by.hash(h);
+            }
+            // The editions are grouped by each entry's `date`, which its hash covers.
+            Part::Editions => {
+                views.hash_entries(&kind.articles(site), h);
+                site.articles.len().hash(h);
+            }
+            Part::Article(i) => {
+                views.item_hashes[i].hash(h);
+                site.articles[i].page_hash.hash(h);
+                views.hash_entries(&site.related[i], h);
+                // Structured data names the actors and tags with their pages.
+                for kind in [TaxonomyKind::Actors, TaxonomyKind::Tags] {
+                    for t in terms(site, &site.articles[i], kind) {
+                        (&t.name, &t.slug, t.profile).hash(h);
+                    }
+                }
+                for t in mentioned(site, &site.articles[i]) {
+                    (&t.name, &t.slug, t.profile).hash(h);
+                }
+            }
+            Part::Terms(k) => {
+                for t in &site.taxonomy(k).terms {
+                    hash_term(h, t);
+                }
+            }
+            Part::Term(k, i) => {
+                let t = &site.taxonomy(k).terms[i];
+                hash_term(h, t);
+                t.profile.hash(h);
+                let actors = site.taxonomy(TaxonomyKind::Actors);
+                for &(c, n) in &t.connections {
+                    hash_term(h, &actors.terms[c]);
+                    n.hash(h);
+                }
+                views.hash_entries(&kind.articles(site), h);
+            }
+            // The archive's pages show the years and months around them, with counts.
+            Part::Archive | Part::Period(..) => {
+                site.archive.hash(h);
+                site.articles.len().hash(h);
+                views.hash_entries(&kind.articles(site), h);
+            }
+            Part::Search => {}
+            Part::Feed(scope) => {
+                if let Some((k, i)) = scope {
+                    hash_term(h, &site.taxonomy(k).terms[i]);
+                }
+                for i in feed_ids(site, scope) {
+                    (views.item_hashes[i], site.articles[i].page_hash).hash(h);
+                }
+            }
+            Part::Sitemap => {
+                for p in plan::html_pages(site) {
+                    (p.url(site), lastmod(site, p)).hash(h);
+                }
+            }
+            Part::SearchIndex => {
+                // Names as shown: which terms (slugs) and what each is called.
+                views.name_hashes.hash(h);
+                for a in &site.articles {
+                    (&a.front.title, &a.slug, a.front.date.day(), &a.summary).hash(h);
+                    (&a.term_slugs, &a.front.source.name).hash(h);
+                }
+            }
+        }
+    }
+
+    /// Puts this part's values into a page's context.
+    pub fn insert(self, views: &Views, site: &Site, kind: PageKind, ctx: &mut Map<String, Value>) {
+        let mut put = |key: &str, value: Value| {
+            ctx.insert(key.into(), value);
+        };
+        match self {
+            Part::Common => {
+                let url = kind.url(site);
+                put("site", views.site.clone());
+                put("root", Value::String(super::root(site, kind)));
+                put(
+                    "page",
+                    json!({ "kind": kind.name(), "url": url, "permalink": site.config.permalink(&url), "title": title(site, kind) }),
+                );
+                put("taxonomies", json!(TaxonomyKind::ALL.map(taxonomy_view)));
+            }
+            Part::Paginator => put("paginator", paginator(site, kind)),
+            Part::Editions => {
+                put("editions", views.editions(site, &kind.articles(site)));
+                put("article_count", json!(site.articles.len()));
+            }
+            Part::Article(i) => {
+                let a = &site.articles[i];
+                let mut article = item_value(site, a);
+                if let Value::Object(map) = &mut article {
+                    map.insert("content".into(), Value::String(views.page_body(site, i)));
+                    map.insert("key_points".into(), json!(a.front.key_points));
+                    map.insert("headings".into(), json!(a.headings));
+                    map.insert("extra".into(), a.front.extra.clone());
+                    map.insert("related".into(), views.items(site, &site.related[i]));
+                    let mentioned: Vec<Value> = mentioned(site, a)
+                        .map(|t| json!(term_link(TaxonomyKind::Actors, t)))
+                        .collect();
+                    map.insert("mentions".into(), Value::Array(mentioned));
+                }
+                put("article", article);
+                put("json_ld", Value::String(jsonld::article(site, i)));
+            }
+            Part::Terms(k) => {
+                let terms: Vec<Value> = site
+                    .taxonomy(k)
+                    .terms
+                    .iter()
+                    .map(|t| {
+                        let link = term_link(k, t);
+                        json!({ "name": link.name, "slug": link.slug, "url": link.url, "count": t.articles.len() })
+                    })
+                    .collect();
+                put("taxonomy", taxonomy_view(k));
+                put("terms", Value::Array(terms));
+            }
+            Part::Term(k, i) => {
+                let t = &site.taxonomy(k).terms[i];
+                let link = term_link(k, t);
+                let actors = site.taxonomy(TaxonomyKind::Actors);
+                let connections: Vec<Value> = t
+                    .connections
+                    .iter()
+                    .map(|&(c, count)| {
+                        let link = term_link(TaxonomyKind::Actors, &actors.terms[c]);
+                        json!({ "name": link.name, "slug": link.slug, "url": link.url, "count": count })
+                    })
+                    .collect();
+                let mut profile = site.profile(k, i).map(profile_view).unwrap_or(Value::Null);
+                // Its body's links are written for the term's first page.
+                if let (Some(html), true) = (site.profile(k, i), kind.number() > 0) {
+                    profile["content"] = Value::String(rebase(&html.html, "../../"));
+                }
+                put("taxonomy", taxonomy_view(k));
+                put(
+                    "term",
+                    json!({ "name": link.name, "slug": link.slug, "url": link.url, "count": t.articles.len(), "profile": profile, "connections": connections }),
+                );
+                put("articles", views.items(site, &kind.articles(site)));
+                put("json_ld", Value::String(jsonld::term(site, k, i)));
+            }
+            Part::Archive => {
+                let years: Vec<Value> = site
+                    .archive
+                    .iter()
+                    .enumerate()
+                    .map(|(y, year)| {
+                        let months: Vec<Value> = (0..year.months.len())
+                            .map(|m| period_view(site, y, Some(m)))
+                            .collect();
+                        let mut view = period_view(site, y, None);
+                        view["months"] = Value::Array(months);
+                        view
+                    })
+                    .collect();
+                put("years", Value::Array(years));
+                put("article_count", json!(site.articles.len()));
+            }
+            Part::Period(y, month) => {
+                let mut period = period_view(site, y, month);
+                let (newer, older) = neighbours(site, y, month);
+                period["newer"] = newer.map_or(Value::Null, |(y, m)| period_view(site, y, m));
+                period["older"] = older.map_or(Value::Null, |(y, m)| period_view(site, y, m));
+                if month.is_none() {
+                    let months = (0..site.archive[y].months.len())
+                        .map(|m| period_view(site, y, Some(m)))
+                        .collect();
+                    period["months"] = Value::Array(months);
+                }
+                put("period", period);
+                put("articles", views.items(site, &kind.articles(site)));
+            }
+            Part::Search => put("search", json!({ "index": "search.json" })),
+            Part::Feed(scope) => {
+                let url = kind.url(site);
+                let ids = feed_ids(site, scope);
+                let entries: Vec<Value> = ids.iter().map(|&i| views.feed_entry(site, i)).collect();
+                let updated = ids
+                    .iter()
+                    .map(|&i| site.articles[i].front.date.with_time())
+                    .max()
+                    .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+                put(
+                    "feed",
+                    json!({
+                        "title": title(site, kind),
+                        "id": site.config.permalink(&format!("{url}atom.xml")),
+                        "self": site.config.permalink(&format!("{url}atom.xml")),
+                        "alternate": site.config.permalink(&url),
+                        "updated": updated,
+                    }),
+                );
+                put("entries", Value::Array(entries));
+            }
+            Part::Sitemap => {
+                let pages: Vec<Value> = plan::html_pages(site)
+                    .into_iter()
+                    .map(|p| {
+                        json!({ "loc": site.config.permalink(&p.url(site)), "lastmod": lastmod(site, p) })
+                    })
+                    .collect();
+                put("pages", Value::Array(pages));
+            }
+            Part::SearchIndex => {}
+        }
+    }
+}

@@ -1,0 +1,282 @@
+//! The smaller values pages show, made from the model: terms and mentions, feeds'
+//! articles, the sitemap's dates, the paginator, archive periods, profiles.
+
+use crate::model::archive::month_name;
+use crate::model::article::Article;
+use crate::model::site::Site;
+use crate::model::taxonomy::{TaxonomyKind, Term};
+use crate::render::plan::PageKind;
+use serde_json::{json, Value};
+
+/// The terms an article names in one taxonomy, each once, in the order named.
+pub fn terms<'a>(
+    site: &'a Site,
+    article: &'a Article,
+    kind: TaxonomyKind,
+) -> impl Iterator<Item = &'a Term> {
+    let taxonomy = site.taxonomy(kind);
+    let ids: Vec<usize> = article.term_slugs[kind as usize]
+        .iter()
+        .filter_map(|slug| taxonomy.index_of_slug(slug))
+        .collect();
+    // `Putin` and `Vladimir Putin` may be one actor: each term once.
+    let unique: Vec<usize> = ids
+        .iter()
+        .enumerate()
+        .filter(|(i, id)| !ids[..*i].contains(id))
+        .map(|(_, id)| *id)
+        .collect();
+    unique.into_iter().map(move |i| &taxonomy.terms[i])
+}
+
+/// The articles of a feed: the newest `feed_limit` of the site or of one term.
+pub(super) fn feed_ids(site: &Site, scope: Option<(TaxonomyKind, usize)>) -> Vec<usize> {
+    let limit = site.config.feed_limit;
+    match scope {
+        None => (0..site.articles.len().min(limit)).collect(),
+        Some((k, i)) => site.taxonomy(k).terms[i]
+            .articles
+            .iter()
+            .take(limit)
+            .copied()
+            .collect(),
+    }
+}
+
+/// When a page last changed, for the sitemap: the date of the newest article of
+/// its list (any page of a list changes when an article is added to it).
+pub(super) fn lastmod(site: &Site, kind: PageKind) -> Option<String> {
+    let newest = match kind {
+        PageKind::Article(i) => Some(i),
+        _ => match kind.listed(site) {
+            Some(listed) => listed.first(),
+            None if site.articles.is_empty() => None,
+            None => Some(0),
+        },
+    };
+    newest.map(|i| site.articles[i].front.date.as_written())
+}
+
+/// How long a summary in `search.json` may be, in characters.
+pub const SEARCH_SUMMARY: usize = 200;
+
+/// `text` cut to at most `max` characters at a word's end, with `…` when cut.
+pub(super) fn shorten(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => text.into(),
+        Some((end, next)) => {
+            let cut = if next.is_whitespace() {
+                end
+            } else {
+                text[..end].rfind(char::is_whitespace).unwrap_or(end)
+            };
+            format!("{}…", text[..cut].trim_end()).into()
+        }
+    }
+}
+
+/// How many pages the paginator shows on each side of the current one.
+const NEARBY: u32 = 2;
+
+/// The pages (from 0) the paginator lists around page `n` of `total`: [`NEARBY`]
+/// each side, widened by one where that one is all an ellipsis would hide (the
+/// first and last pages are linked on their own).
+pub fn nearby(n: u32, total: u32) -> std::ops::RangeInclusive<u32> {
+    let mut low = n.saturating_sub(NEARBY);
+    let mut high = (n + NEARBY).min(total.saturating_sub(1));
+    if low == 2 {
+        low = 1;
+    }
+    if high + 3 == total {
+        high += 1;
+    }
+    low..=high
+}
+
+/// `paginator`: where a page of a list stands. URLs are site-relative, like every
+/// URL in a view (the home page's is `""`), so `previous` and `next` are objects.
+pub(super) fn paginator(site: &Site, kind: PageKind) -> Value {
+    let total = kind.pages(site);
+    let n = kind.number();
+    let url = |n: u32| kind.with_number(n).url(site);
+    let link = |p: u32| json!({ "number": p + 1, "url": url(p) });
+    let nearby: Vec<Value> = nearby(n, total)
+        .map(|p| json!({ "number": p + 1, "url": url(p), "current": p == n }))
+        .collect();
+    json!({
+        "number": n + 1,
+        "total": total,
+        "per_page": site.config.paginate_by,
+        "articles": kind.listed(site).map_or(0, |l| l.len()),
+        "first": url(0),
+        "last": url(total - 1),
+        "previous": (n > 0).then(|| link(n - 1)),
+        "next": (n + 1 < total).then(|| link(n + 1)),
+        "nearby": nearby,
+    })
+}
+
+/// Relative links in `html` (a profile's body, written for a term's first page) made
+/// to work `prefix` deeper (`../../`, from `…/page/2/`).
+pub(super) fn rebase(html: &str, prefix: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find([' ', '\n']) {
+        let (before, after) = rest.split_at(at + 1);
+        out.push_str(before);
+        rest = after;
+        for attribute in ["href=\"", "src=\""] {
+            if let Some(value) = rest.strip_prefix(attribute) {
+                out.push_str(attribute);
+                rest = value;
+                let absolute = value.starts_with(['/', '#'])
+                    || value
+                        .split(['/', '"', '?', '#'])
+                        .next()
+                        .is_some_and(|first| first.contains(':'));
+                if !absolute {
+                    out.push_str(prefix);
+                }
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `2024` or `March 2024`.
+pub(super) fn period_label(site: &Site, y: usize, m: Option<usize>) -> String {
+    let year = &site.archive[y];
+    match m {
+        None => year.year.to_string(),
+        Some(m) => format!("{} {}", month_name(year.months[m].month), year.year),
+    }
+}
+
+/// A year (`m` = `None`) or month of the archive, as templates see it.
+pub(super) fn period_view(site: &Site, y: usize, m: Option<usize>) -> Value {
+    let year = &site.archive[y];
+    let label = period_label(site, y, m);
+    match m {
+        None => json!({
+            "kind": "year", "year": year.year, "month": null, "label": label,
+            "url": year.url(), "count": year.articles.len(),
+        }),
+        Some(m) => {
+            let month = &year.months[m];
+            json!({
+                "kind": "month", "year": year.year, "month": month.month,
+                "name": month_name(month.month), "label": label,
+                "url": month.url(year), "count": month.articles.len(),
+            })
+        }
+    }
+}
+
+/// The periods of the same kind just newer and just older than a year or month.
+pub(super) type Period = (usize, Option<usize>);
+pub(super) fn neighbours(
+    site: &Site,
+    y: usize,
+    m: Option<usize>,
+) -> (Option<Period>, Option<Period>) {
+    match m {
+        None => (
+            y.checked_sub(1).map(|y| (y, None)),
+            (y + 1 < site.archive.len()).then_some((y + 1, None)),
+        ),
+        Some(m) => {
+            let months: Vec<Period> = site
+                .archive
+                .iter()
+                .enumerate()
+                .flat_map(|(y, year)| (0..year.months.len()).map(move |m| (y, Some(m))))
+                .collect();
+            let at = months.iter().position(|&p| p == (y, Some(m))).unwrap_or(0);
+            (
+                at.checked_sub(1).map(|i| months[i]),
+                months.get(at + 1).copied(),
+            )
+        }
+    }
+}
+
+/// The actors an article's body links to that its front matter does not name.
+pub fn mentioned<'a>(site: &'a Site, a: &'a Article) -> impl Iterator<Item = &'a Term> {
+    let actors = site.taxonomy(TaxonomyKind::Actors);
+    let named: Vec<&Term> = terms(site, a, TaxonomyKind::Actors).collect();
+    a.mentions
+        .iter()
+        .filter_map(move |slug| actors.index_of_slug(slug).map(|i| &actors.terms[i]))
+        .filter(move |t| !named.iter().any(|n| n.slug == t.slug))
+}
+
+/// A profile as templates see it.
+pub(super) fn profile_view(p: &crate::model::profile::Profile) -> Value {
+    json!({
+        "name": p.name,
+        "aliases": p.aliases,
+        "role": p.role,
+        "country": p.country,
+        "type": p.schema_type,
+        "wikidata": p.wikidata,
+        "wikidata_url": p.wikidata_url(),
+        "url": p.url,
+        "description": p.description,
+        "content": p.html,
+        "extra": p.extra,
+    })
+}
+
+pub(super) fn taxonomy_view(kind: TaxonomyKind) -> Value {
+    json!({ "kind": kind.key(), "title": kind.title(), "singular": kind.singular(), "url": format!("{}/", kind.key()) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::plan;
+
+    #[test]
+    fn summaries_are_cut_at_a_word_end() {
+        assert_eq!(shorten("short enough", 12), "short enough");
+        assert_eq!(shorten("one two three", 9), "one two…");
+        assert_eq!(shorten("one two, three", 8), "one two,…");
+        // No space to cut at: cut at the limit, on a character boundary.
+        assert_eq!(shorten("ééééé", 3), "ééé…");
+    }
+
+    #[test]
+    fn the_paginator_window_never_hides_a_single_page() {
+        let pages = |n, total| nearby(n, total).map(|p| p + 1).collect::<Vec<_>>();
+        assert_eq!(pages(0, 1), [1]);
+        assert_eq!(pages(0, 13), [1, 2, 3]);
+        // Page 5: pages 3–7, and page 2 rather than "1 … 3".
+        assert_eq!(pages(4, 13), [2, 3, 4, 5, 6, 7]);
+        assert_eq!(pages(5, 13), [4, 5, 6, 7, 8]);
+        assert_eq!(pages(8, 13), [7, 8, 9, 10, 11, 12]);
+        assert_eq!(pages(12, 13), [11, 12, 13]);
+        assert_eq!(pages(2, 5), [1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn profile_links_are_rebased_but_not_absolute_ones() {
+        let html = "<p><a href=\"../../actors/x/\">X</a> <a href=\"https://w.org/\">w</a> \
+                    <a href=\"#n\">n</a> <a href=\"/abs/\">a</a> <img src=\"map.svg\" alt=\"\"> \
+                    <a href=\"mailto:a@b.org\">m</a></p>";
+        assert_eq!(
+            rebase(html, "../../"),
+            "<p><a href=\"../../../../actors/x/\">X</a> <a href=\"https://w.org/\">w</a> \
+             <a href=\"#n\">n</a> <a href=\"/abs/\">a</a> <img src=\"../../map.svg\" alt=\"\"> \
+             <a href=\"mailto:a@b.org\">m</a></p>"
+        );
+    }
+
+    #[test]
+    fn page_counts_cover_every_article_and_an_empty_list() {
+        assert_eq!(plan::page_count(0, Some(20)), 1);
+        assert_eq!(plan::page_count(20, Some(20)), 1);
+        assert_eq!(plan::page_count(21, Some(20)), 2);
+        assert_eq!(plan::page_count(100_000, None), 1);
+    }
+}

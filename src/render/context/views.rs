@@ -1,0 +1,540 @@
+//! The values every page shares, made once per build: the `site` view, each
+//! article's item (what lists and its page show of it) and card (its list entry,
+//! rendered once), and the hashes a session's next build compares.
+//!
+//! Each article's list-item view ([`ArticleItem`]) is serialised once per build and
+//! shared by every list page, so a tag listing 5,000 articles costs 5,000 cheap
+//! clones of small values, never any article's HTML. Every URL in a view is relative
+//! to the site root (`articles/x/`); templates put the page's `root` (`../../`) in
+//! front, so the output works under any path and from the file system.
+
+use super::values::{feed_ids, shorten, terms, SEARCH_SUMMARY};
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::model::article::{Article, NoteCounts};
+use crate::model::fingerprint;
+use crate::model::site::Site;
+use crate::model::taxonomy::{TaxonomyKind, Term};
+use crate::render::templates::Templates;
+use crate::text::{CARD_CLOSE, CARD_OPEN, ROOT_MARK};
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::{Arc, Mutex};
+
+/// `site` in every template.
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    /// `title` from site.toml.
+    pub title: &'a str,
+    /// `description` from site.toml, or null.
+    pub description: Option<&'a str>,
+    /// `language` from site.toml.
+    pub language: &'a str,
+    /// `base_url`, without a trailing slash.
+    pub base_url: &'a str,
+    /// `[extra]` from site.toml.
+    pub extra: &'a Value,
+    /// Date of the newest article, `YYYY-MM-DD`, or null.
+    pub latest: Option<String>,
+    /// `briefing <version>`.
+    pub generator: String,
+}
+
+/// A link to a term, as articles show it.
+#[derive(Serialize)]
+pub struct TermLink<'a> {
+    /// Display name (the most used spelling).
+    pub name: &'a str,
+    /// URL segment.
+    pub slug: &'a str,
+    /// Site-relative URL: `actors/vladimir-putin/`.
+    pub url: String,
+}
+
+/// An article as list pages show it.
+#[derive(Serialize)]
+pub struct ArticleItem<'a> {
+    /// Headline.
+    pub title: &'a str,
+    /// URL slug.
+    pub slug: &'a str,
+    /// Site-relative URL: `articles/<slug>/`.
+    pub url: String,
+    /// Absolute URL.
+    pub permalink: String,
+    /// `YYYY-MM-DD`, in the date's own offset.
+    pub date: String,
+    /// For `<time datetime>` and the `date` filter: `date` when no time was given,
+    /// else RFC 3339.
+    pub datetime: String,
+    /// The source outlet, with `link` to the original story when given.
+    pub source: SourceLink<'a>,
+    /// Actors named, as term links.
+    pub actors: Vec<TermLink<'a>>,
+    /// Tags, as term links.
+    pub tags: Vec<TermLink<'a>>,
+    /// Plain-text summary.
+    pub summary: &'a str,
+    /// Whether it is a draft (only built with `--drafts`).
+    pub draft: bool,
+    /// Words in the body.
+    pub word_count: usize,
+    /// Minutes to read, at 220 words a minute, at least 1.
+    pub reading_minutes: usize,
+    /// The notes, counted by kind: `count`, `kinds` (`kind`, `label`, `count`),
+    /// `summary` (`3 notes: 2 context, 1 fact-check`).
+    pub notes: &'a NoteCounts,
+}
+
+/// The source of an article.
+#[derive(Serialize)]
+pub struct SourceLink<'a> {
+    /// Outlet name (most used spelling).
+    pub name: &'a str,
+    /// URL segment.
+    pub slug: &'a str,
+    /// Site-relative URL of the source's page.
+    pub url: String,
+    /// The original story, or null.
+    pub link: Option<&'a str>,
+    /// The original story's author, or null.
+    pub author: Option<&'a str>,
+    /// When the outlet published it, `YYYY-MM-DD`, or null.
+    pub published: Option<String>,
+}
+
+/// The template every article's card is rendered from.
+pub const CARD_TEMPLATE: &str = "partials/article_item.html";
+
+/// The fields of an article's item that list pages get beside its card.
+pub const LIST_FIELDS: &[&str] = &["title", "url", "date", "datetime"];
+
+/// An article's [`LIST_FIELDS`], in that order, as its item has them.
+fn list_fields(a: &Article) -> [String; 4] {
+    [
+        a.front.title.clone(),
+        ["articles/", &a.slug, "/"].concat(),
+        crate::model::date::iso_day(a.front.date.day()),
+        a.front.date.as_written(),
+    ]
+}
+
+/// Items and cards of one build, kept by a session so that an update serialises and
+/// renders again only those of articles that changed.
+#[derive(Default)]
+pub struct ViewCache {
+    entries: rustc_hash::FxHashMap<u64, Cached>,
+}
+
+/// An article's item as its page and its feed entries see it.
+pub(super) fn item_value(site: &Site, a: &Article) -> Value {
+    serde_json::to_value(item(site, a)).expect("views serialise")
+}
+
+/// One article's card and the hashes of its item and list entry.
+#[derive(Clone)]
+struct Cached {
+    /// The item's hash: what its article page depends on.
+    hash: u64,
+    card: Arc<str>,
+    /// The hash of its list entry (card and [`LIST_FIELDS`]): what list pages depend
+    /// on. An edit that changes the item but not the card (a word count the card does
+    /// not show) renders no list again.
+    entry_hash: u64,
+}
+
+impl Cached {
+    /// Stands in for an article whose card failed to render (the build fails).
+    fn failed() -> Cached {
+        Cached {
+            hash: 0,
+            card: Arc::from(""),
+            entry_hash: 0,
+        }
+    }
+}
+
+/// Values shared by every page of one build.
+pub struct Views {
+    pub(super) site: Value,
+    /// Each article's card: [`CARD_TEMPLATE`] rendered with its item, `root` being
+    /// [`ROOT_MARK`].
+    pub(super) cards: Vec<Arc<str>>,
+    /// What every page sees (config, templates, `site`), hashed.
+    pub(super) site_hash: u64,
+    /// Each item, hashed.
+    pub(super) item_hashes: Vec<u64>,
+    /// Each list entry, hashed.
+    pub(super) entry_hashes: Vec<u64>,
+    /// Each term's name, hashed, by taxonomy.
+    pub(super) name_hashes: Vec<Vec<u64>>,
+    /// A one-off build's article bodies, taken from the site so that each can be
+    /// freed once its page is written ([`Views::adopt_bodies`]); empty when the site
+    /// keeps its own (`serve`).
+    bodies: Vec<Mutex<String>>,
+    /// Which of `bodies` a feed shows, and so must outlive the article's page.
+    in_feeds: Vec<bool>,
+    /// Whether items and cards are hashed and cached, for the next build of a
+    /// session; a one-off build has no next.
+    hashing: bool,
+}
+
+fn term_links<'a>(site: &'a Site, article: &'a Article, kind: TaxonomyKind) -> Vec<TermLink<'a>> {
+    terms(site, article, kind)
+        .map(|t| term_link(kind, t))
+        .collect()
+}
+
+pub(super) fn term_link(kind: TaxonomyKind, t: &Term) -> TermLink<'_> {
+    TermLink {
+        name: &t.name,
+        slug: &t.slug,
+        url: [kind.key(), "/", &t.slug, "/"].concat(),
+    }
+}
+
+fn item<'a>(site: &'a Site, article: &'a Article) -> ArticleItem<'a> {
+    let source_term = terms(site, article, TaxonomyKind::Sources).next();
+    let (name, slug) = source_term.map_or((article.front.source.name.as_str(), ""), |t| {
+        (t.name.as_str(), t.slug.as_str())
+    });
+    let [_, url, date, datetime] = list_fields(article);
+    ArticleItem {
+        title: &article.front.title,
+        slug: &article.slug,
+        permalink: site.config.permalink(&url),
+        url,
+        date,
+        datetime,
+        source: SourceLink {
+            name,
+            slug,
+            url: ["sources/", slug, "/"].concat(),
+            link: article.front.source.url.as_deref(),
+            author: article.front.source.author.as_deref(),
+            published: article
+                .front
+                .source
+                .published
+                .map(|d| crate::model::date::iso_day(d.day())),
+        },
+        actors: term_links(site, article, TaxonomyKind::Actors),
+        tags: term_links(site, article, TaxonomyKind::Tags),
+        summary: &article.summary,
+        draft: article.front.draft,
+        word_count: article.word_count,
+        reading_minutes: article.word_count.div_ceil(220).max(1),
+        notes: &article.notes,
+    }
+}
+
+impl Views {
+    /// Serialises the shared values, every article's item in parallel, and renders
+    /// each article's card (taking those in `cache` that are still right). Returns
+    /// the views, the cards as a cache for the next build, and card render errors.
+    pub fn new(
+        site: &Site,
+        templates: &Templates,
+        cache: &ViewCache,
+        hashing: bool,
+    ) -> (Views, ViewCache, Vec<Diagnostic>) {
+        let base = templates.fingerprint;
+        let config: &Config = &site.config;
+        let site_view = SiteView {
+            title: &config.title,
+            description: config.description.as_deref(),
+            language: &config.language,
+            base_url: &config.base_url,
+            extra: &config.extra,
+            latest: site
+                .articles
+                .first()
+                .map(|a| a.front.date.day().to_string()),
+            generator: format!("briefing {}", env!("CARGO_PKG_VERSION")),
+        };
+        let site_value = serde_json::to_value(site_view).expect("views serialise");
+        let mut h = fingerprint::hasher();
+        base.hash(&mut h);
+        format!("{config:?}").hash(&mut h);
+        fingerprint::json(&mut h, &site_value);
+        // Profiles show on term pages and in structured data: few, and rarely edited.
+        for p in &site.profiles {
+            (&p.text, &p.html, p.kind).hash(&mut h);
+        }
+        let site_hash = h.finish();
+        let name_hashes: Vec<Vec<u64>> = TaxonomyKind::ALL
+            .iter()
+            .map(|&k| {
+                site.taxonomy(k)
+                    .terms
+                    .iter()
+                    .map(|t| fingerprint::of(&t.name))
+                    .collect()
+            })
+            .collect();
+        let mut views = Views {
+            site: site_value,
+            cards: Vec::new(),
+            site_hash,
+            item_hashes: Vec::new(),
+            entry_hashes: Vec::new(),
+            name_hashes,
+            bodies: Vec::new(),
+            in_feeds: Vec::new(),
+            hashing,
+        };
+        let made: Vec<(Option<u64>, Result<Cached, Diagnostic>)> = site
+            .articles
+            .par_iter()
+            .map(|a| {
+                let key = hashing.then(|| views.key(site, a));
+                match key.and_then(|k| cache.entries.get(&k)) {
+                    Some(cached) => (key, Ok(cached.clone())),
+                    None => (key, views.make(site, templates, a)),
+                }
+            })
+            .collect();
+        let mut next = ViewCache::default();
+        let mut errors = Vec::new();
+        for (key, cached) in made {
+            let cached = cached.unwrap_or_else(|e| {
+                errors.push(e);
+                Cached::failed()
+            });
+            views.cards.push(Arc::clone(&cached.card));
+            views.item_hashes.push(cached.hash);
+            views.entry_hashes.push(cached.entry_hash);
+            if let Some(key) = key {
+                next.entries.insert(key, cached);
+            }
+        }
+        (views, next, errors)
+    }
+
+    /// Takes a one-off build's article bodies (each article's `html`, in order), so
+    /// that [`Views::release_body`] can free each once its page is written. At
+    /// 100,000 articles they are 650 MB, the largest part of a build's memory.
+    pub fn adopt_bodies(&mut self, site: &Site, bodies: Vec<String>) {
+        let mut in_feeds = vec![false; bodies.len()];
+        let scopes = std::iter::once(None).chain(
+            TaxonomyKind::ALL
+                .into_iter()
+                .flat_map(|k| (0..site.taxonomy(k).terms.len()).map(move |t| Some((k, t)))),
+        );
+        for scope in scopes {
+            for i in feed_ids(site, scope) {
+                in_feeds[i] = true;
+            }
+        }
+        self.bodies = bodies.into_iter().map(Mutex::new).collect();
+        self.in_feeds = in_feeds;
+    }
+
+    /// Article `i`'s body, from the site or from the adopted bodies.
+    fn body(&self, site: &Site, i: usize) -> String {
+        match self.bodies.get(i) {
+            Some(body) => body.lock().unwrap_or_else(|e| e.into_inner()).clone(),
+            None => site.articles[i].html.clone(),
+        }
+    }
+
+    /// Article `i`'s body for its own page. An adopted body no feed shows is taken
+    /// rather than copied: a one-off build renders each article's page once, and
+    /// nothing else needs the body after it.
+    pub(super) fn page_body(&self, site: &Site, i: usize) -> String {
+        match (self.bodies.get(i), self.in_feeds.get(i)) {
+            (Some(body), Some(false)) => {
+                std::mem::take(&mut *body.lock().unwrap_or_else(|e| e.into_inner()))
+            }
+            _ => self.body(site, i),
+        }
+    }
+
+    /// Frees article `i`'s adopted body once its page is written, unless a feed
+    /// shows it too.
+    pub fn release_body(&self, i: usize) {
+        if let (Some(body), Some(false)) = (self.bodies.get(i), self.in_feeds.get(i)) {
+            *body.lock().unwrap_or_else(|e| e.into_inner()) = String::new();
+        }
+    }
+
+    /// Makes again the item and card of the articles at `indexes`, after their
+    /// bodies changed and nothing else did. Returns card render errors.
+    pub fn refresh(
+        &mut self,
+        site: &Site,
+        templates: &Templates,
+        cache: &mut ViewCache,
+        indexes: &[usize],
+    ) -> Vec<Diagnostic> {
+        let mut errors = Vec::new();
+        for &i in indexes {
+            let a = &site.articles[i];
+            let cached = self.make(site, templates, a).unwrap_or_else(|e| {
+                errors.push(e);
+                Cached::failed()
+            });
+            self.cards[i] = Arc::clone(&cached.card);
+            self.item_hashes[i] = cached.hash;
+            self.entry_hashes[i] = cached.entry_hash;
+            cache.entries.insert(self.key(site, a), cached);
+        }
+        errors
+    }
+
+    /// What an article's item and card are made of: the article (its generation),
+    /// the names of the terms it links to (a spelling elsewhere can change which one
+    /// is shown), and what every page sees.
+    fn key(&self, site: &Site, a: &Article) -> u64 {
+        let mut h = fingerprint::hasher();
+        (self.site_hash, a.generation).hash(&mut h);
+        for kind in TaxonomyKind::ALL {
+            let taxonomy = site.taxonomy(kind);
+            for slug in &a.term_slugs[kind as usize] {
+                if let Some(i) = taxonomy.index_of_slug(slug) {
+                    self.name_hashes[kind as usize][i].hash(&mut h);
+                }
+            }
+        }
+        h.finish()
+    }
+
+    /// Serialises an article's item and renders its card.
+    fn make(&self, site: &Site, templates: &Templates, a: &Article) -> Result<Cached, Diagnostic> {
+        let value = item_value(site, a);
+        let mut h = fingerprint::hasher();
+        if self.hashing {
+            fingerprint::json(&mut h, &value);
+        }
+        let context = json!({ "article": value, "root": ROOT_MARK.to_string(), "site": self.site });
+        let context = tera::Context::from_value(context).expect("a map is a valid context");
+        let page = format!("/articles/{}/ (its card)", a.slug);
+        let card = templates.render(CARD_TEMPLATE, &context, &page)?;
+        let mut e = fingerprint::hasher();
+        if self.hashing {
+            // The item goes in and comes back out of the context, not copied. It is
+            // not kept: an article's page makes it again, which costs what a copy
+            // would.
+            let value = match context.into_json() {
+                Value::Object(mut map) => map.remove("article").unwrap_or_default(),
+                _ => Value::Null,
+            };
+            card.hash(&mut e);
+            for field in LIST_FIELDS {
+                fingerprint::json(&mut e, &value.get(field));
+            }
+        }
+        Ok(Cached {
+            hash: h.finish(),
+            card: Arc::from(card),
+            entry_hash: e.finish(),
+        })
+    }
+
+    /// Feeds the list entries of articles `ids` into `h`: what a list shows of each.
+    pub(super) fn hash_entries(&self, ids: &[usize], h: &mut DefaultHasher) {
+        for &i in ids {
+            self.entry_hashes[i].hash(h);
+        }
+    }
+
+    /// The list entries of articles `ids`: each the place of its `card` (the
+    /// article's item rendered through [`CARD_TEMPLATE`], written in by
+    /// [`Views::splice_cards`]) and the few fields a list needs around it. A list of
+    /// 10,000 articles costs 10,000 small values, not 10,000 cards or deep copies.
+    pub(super) fn items(&self, site: &Site, ids: &[usize]) -> Value {
+        Value::Array(
+            ids.iter()
+                .map(|&i| {
+                    let mut entry = Map::new();
+                    entry.insert(
+                        "card".into(),
+                        Value::String(format!("{CARD_OPEN}{i}{CARD_CLOSE}")),
+                    );
+                    let fields = list_fields(&site.articles[i]);
+                    for (key, value) in LIST_FIELDS.iter().zip(fields) {
+                        entry.insert((*key).into(), Value::String(value));
+                    }
+                    Value::Object(entry)
+                })
+                .collect(),
+        )
+    }
+
+    /// One article as a feed entry: its item's fields, dates as Atom wants them, and
+    /// its whole body.
+    pub(super) fn feed_entry(&self, site: &Site, i: usize) -> Value {
+        let a = &site.articles[i];
+        let mut entry = item_value(site, a);
+        if let Value::Object(map) = &mut entry {
+            map.insert("updated".into(), json!(a.front.date.with_time()));
+            map.insert("published".into(), json!(a.front.date.with_time()));
+            map.insert("content".into(), Value::String(self.body(site, i)));
+        }
+        entry
+    }
+
+    /// Articles `ids` (newest first) grouped by day.
+    pub(super) fn editions(&self, site: &Site, ids: &[usize]) -> Value {
+        let day = |i: usize| site.articles[i].front.date.day();
+        let editions = ids
+            .chunk_by(|&a, &b| day(a) == day(b))
+            .map(|run| {
+                let d = day(run[0]);
+                json!({
+                    "date": d.to_string(),
+                    "label": d.format("%A %-d %B %Y").to_string(),
+                    "articles": self.items(site, run),
+                })
+            })
+            .collect();
+        Value::Array(editions)
+    }
+
+    /// `search.json`: every article as the search page needs it, in one line.
+    /// Summaries are cut at [`SEARCH_SUMMARY`] characters to keep it light.
+    pub fn search_index(&self, site: &Site) -> String {
+        #[derive(Serialize)]
+        struct Entry<'a> {
+            title: &'a str,
+            url: String,
+            date: String,
+            summary: std::borrow::Cow<'a, str>,
+            actors: Vec<&'a str>,
+            tags: Vec<&'a str>,
+            source: &'a str,
+        }
+        fn names<'a>(site: &'a Site, a: &'a Article, k: TaxonomyKind) -> Vec<&'a str> {
+            terms(site, a, k).map(|t| t.name.as_str()).collect()
+        }
+        let articles: Vec<Entry> = site
+            .articles
+            .iter()
+            .map(|a| Entry {
+                title: &a.front.title,
+                url: format!("articles/{}/", a.slug),
+                date: crate::model::date::iso_day(a.front.date.day()),
+                summary: shorten(&a.summary, SEARCH_SUMMARY),
+                actors: names(site, a, TaxonomyKind::Actors),
+                tags: names(site, a, TaxonomyKind::Tags),
+                source: terms(site, a, TaxonomyKind::Sources)
+                    .next()
+                    .map_or(a.front.source.name.as_str(), |t| t.name.as_str()),
+            })
+            .collect();
+        #[derive(Serialize)]
+        struct Index<'a> {
+            version: u32,
+            articles: Vec<Entry<'a>>,
+        }
+        let index = Index {
+            version: 1,
+            articles,
+        };
+        let mut text = serde_json::to_string(&index).expect("the index serialises");
+        text.push('\n');
+        text
+    }
+}
