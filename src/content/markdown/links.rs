@@ -1,0 +1,122 @@
+//! Links only a whole site can resolve: `[[Actor]]` wikilinks to actor pages, and
+//! relative links to other `.md` files to those articles' pages.
+
+use super::*;
+
+/// Parses `body`, resolving wikilinks to actor pages and relative `.md` links to
+/// article pages (a wikilink that resolves nowhere becomes its text), joining runs
+/// of text ([`Joined`]) and taking the note definitions out ([`Definitions`]), in
+/// one pass over the events.
+pub(super) fn resolve_links<'a>(
+    body: &'a str,
+    origin: &Origin<'_>,
+    links: &dyn Links,
+    mentions: &mut Vec<String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<Located<'a>>, Vec<Definition<'a>>) {
+    let mut events = Joined {
+        rest: Vec::with_capacity(body.len() / 16),
+        definitions: Definitions::default(),
+        after_text: false,
+    };
+    // Links dropped because they resolve nowhere: their End events are dropped too.
+    let mut dropped_links = Vec::<bool>::new();
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let event = match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let resolved = match link_type {
+                    LinkType::WikiLink { .. } => match links.actor(&dest_url) {
+                        Some(actor) => {
+                            mentions.push(actor.slug);
+                            Some(CowStr::from(actor.href))
+                        }
+                        None => {
+                            origin.warn(diagnostics, range.start, format!("wikilink [[{dest_url}]]: no actor of that name or alias is named by any article"));
+                            None
+                        }
+                    },
+                    _ => match markdown_target(&dest_url) {
+                        Some((file, fragment)) => {
+                            let file =
+                                percent_encoding::percent_decode_str(file).decode_utf8_lossy();
+                            match join(origin.content_dir, &file) {
+                                None => {
+                                    origin.warn(
+                                        diagnostics,
+                                        range.start,
+                                        format!("link to `{dest_url}`: leads out of content/"),
+                                    );
+                                    Some(dest_url.clone())
+                                }
+                                Some(target) => match links.article(&target) {
+                                    Some(href) => Some(CowStr::from(format!("{href}{fragment}"))),
+                                    None => {
+                                        origin.warn(diagnostics, range.start, format!("link to `{dest_url}`: no article at content/{target}"));
+                                        Some(dest_url.clone())
+                                    }
+                                },
+                            }
+                        }
+                        None => Some(dest_url.clone()),
+                    },
+                };
+                dropped_links.push(resolved.is_none());
+                match resolved {
+                    Some(dest_url) => Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }),
+                    None => continue,
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if dropped_links.pop().unwrap_or(false) {
+                    continue;
+                }
+                Event::End(TagEnd::Link)
+            }
+            other => other,
+        };
+        events.push(event, range);
+    }
+    (events.rest, events.definitions.done)
+}
+
+/// `other.md#part` → `("other.md", "#part")` when the link is to a local Markdown file.
+pub(super) fn markdown_target(dest: &str) -> Option<(&str, &str)> {
+    if dest.contains("://")
+        || dest.starts_with('/')
+        || dest.starts_with('#')
+        || dest.starts_with("mailto:")
+    {
+        return None;
+    }
+    let (file, fragment) = match dest.find('#') {
+        Some(i) => dest.split_at(i),
+        None => (dest, ""),
+    };
+    file.ends_with(".md").then_some((file, fragment))
+}
+
+/// Joins a relative link to the directory it was written in, resolving `.` and `..`;
+/// `None` when it climbs out of `content/`.
+pub(super) fn join(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in rel.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
