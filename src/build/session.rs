@@ -41,42 +41,42 @@ use std::time::Instant;
 
 /// Everything loaded for a site, and what its output holds.
 pub struct Session {
-    options: BuildOptions,
+    pub(super) options: BuildOptions,
     /// Keep article sources and output fingerprints for [`Session::update`].
-    incremental: bool,
-    config: Option<Config>,
-    config_diagnostics: Vec<Diagnostic>,
-    templates: Option<Templates>,
-    template_diagnostics: Vec<Diagnostic>,
-    content: Found,
-    statics: Found,
+    pub(super) incremental: bool,
+    pub(super) config: Option<Config>,
+    pub(super) config_diagnostics: Vec<Diagnostic>,
+    pub(super) templates: Option<Templates>,
+    pub(super) template_diagnostics: Vec<Diagnostic>,
+    pub(super) content: Found,
+    pub(super) statics: Found,
     /// Profiles of actors and sources, read whenever `content/` is walked.
-    profiles: Vec<Profile>,
+    pub(super) profiles: Vec<Profile>,
     /// What reading the profiles found.
-    profile_diagnostics: Vec<Diagnostic>,
+    pub(super) profile_diagnostics: Vec<Diagnostic>,
     /// Loaded articles (drafts too) by path under `content/`.
-    articles: HashMap<String, Article>,
+    pub(super) articles: HashMap<String, Article>,
     /// Files that did not load, with why, by path under `content/`.
-    failed: HashMap<String, Vec<Diagnostic>>,
+    pub(super) failed: HashMap<String, Vec<Diagnostic>>,
     /// After a good build: the fingerprint of every file the output holds.
-    built: Option<HashMap<String, u64>>,
+    pub(super) built: Option<HashMap<String, u64>>,
     /// Article items and cards of the last build.
-    cards: ViewCache,
+    pub(super) cards: ViewCache,
     /// The model of the last build that got as far as rendering, kept whole so that
     /// a save that changes only an article's body is applied to it in place.
-    kept: Option<Kept>,
+    pub(super) kept: Option<Kept>,
     /// How long [`Session::open`] took to read the site, until the first build
     /// reports it.
-    opening: Option<(std::time::Duration, Option<u64>)>,
+    pub(super) opening: Option<(std::time::Duration, Option<u64>)>,
 }
 
 /// A built site model with its views and plan.
-struct Kept {
-    site: Site,
+pub(super) struct Kept {
+    pub(super) site: Site,
     /// Drafts left out of it.
-    aside: Vec<Article>,
-    views: Views,
-    plan: Plan,
+    pub(super) aside: Vec<Article>,
+    pub(super) views: Views,
+    pub(super) plan: Plan,
 }
 
 impl Session {
@@ -223,7 +223,7 @@ impl Session {
     /// Every problem known for the site as it is now, in the order a full build finds
     /// them: configuration, walks, each file's loading, `site` (the model's own),
     /// each body's rendering, templates.
-    fn diagnostics(
+    pub(super) fn diagnostics(
         &self,
         site: &Site,
         aside: &[Article],
@@ -263,93 +263,12 @@ impl Session {
 
     /// Puts the articles of the kept model back with the others, for a full rebuild
     /// of the model.
-    fn disassemble(&mut self) {
+    pub(super) fn disassemble(&mut self) {
         if let Some(kept) = self.kept.take() {
             for a in kept.site.into_articles().chain(kept.aside) {
                 self.articles.insert(a.content_path.clone(), a);
             }
         }
-    }
-
-    /// The quick path, for the commonest save: articles whose front matter did not
-    /// change. Their bodies are rendered into the kept model, their items and cards
-    /// made again, and the pages whose fingerprint changed rendered: no re-sorting,
-    /// re-indexing or re-planning. `None` when the changes need more than that.
-    fn quick(&mut self, changes: &Changes) -> Option<Result<BuildReport, BuildFailure>> {
-        let only_bodies = !changes.config
-            && !changes.templates
-            && !changes.walk_content
-            && !changes.walk_static
-            && !changes.articles.is_empty();
-        if !only_bodies
-            || self.built.is_none()
-            || self.templates.is_none()
-            || !self.output_dir().join(output::MARKER).is_file()
-        {
-            return None;
-        }
-        let mut laps = Laps::new();
-        let kept = self.kept.as_ref()?;
-        let files: Vec<Asset> = self
-            .content
-            .markdown
-            .iter()
-            .filter(|m| changes.articles.contains(&m.rel))
-            .cloned()
-            .collect();
-        let mut swaps = Vec::new();
-        for (md, loaded) in files
-            .iter()
-            .zip(article::load_all(&self.options.root, &files, true))
-        {
-            let new = loaded.ok()?;
-            let i = kept.site.index_of_path(&md.rel)?;
-            let old = &kept.site.articles[i];
-            if old.front != new.front || old.slug != new.slug {
-                return None;
-            }
-            swaps.push((i, new));
-        }
-        if swaps.len() != changes.articles.len() {
-            return None;
-        }
-        laps.lap("read");
-        let mut kept = self.kept.take()?;
-        let indexes: Vec<usize> = swaps.iter().map(|(i, _)| *i).collect();
-        for (i, new) in swaps {
-            kept.site.replace_article(i, new);
-        }
-        let rendered = bodies::render(&kept.site, true);
-        let bodies = rendered.len();
-        kept.site.attach(rendered);
-        laps.lap("bodies");
-        let card_errors = match &self.templates {
-            Some(templates) => kept
-                .views
-                .refresh(&kept.site, templates, &mut self.cards, &indexes),
-            None => Vec::new(),
-        };
-        laps.lap("views");
-        // A kept model built cleanly: its site has nothing to say.
-        let mut diagnostics = self.diagnostics(&kept.site, &kept.aside, Vec::new());
-        diagnostics.extend(dedupe(card_errors));
-        let result = self.write_out(
-            &kept.site,
-            &kept.views,
-            &kept.plan,
-            diagnostics,
-            true,
-            &mut laps,
-        );
-        self.kept = Some(kept);
-        if result.is_err() {
-            self.disassemble();
-        }
-        Some(result.map(|mut report| {
-            report.bodies = bodies;
-            report.stages = laps.laps;
-            report
-        }))
     }
 
     fn load_config(&mut self) {
@@ -536,7 +455,7 @@ impl Session {
     /// Renders the pages whose fingerprint changed (every page, unless `in_place`)
     /// and writes them; after a good build, keeps every file's fingerprint for the
     /// next update.
-    fn write_out(
+    pub(super) fn write_out(
         &mut self,
         site: &Site,
         views: &Views,

@@ -6,7 +6,13 @@
 //! give meaning to the values (dates, slugs, non-empty titles); serde would lose the
 //! position for those, so a small [`KeyIndex`] of `key:` lines finds it again.
 
-use crate::diagnostics::{between, unknown_key_message, Diagnostic};
+mod split;
+mod yaml_errors;
+
+pub use split::{split, KeyIndex, Split};
+pub(crate) use yaml_errors::yaml_error;
+
+use crate::diagnostics::{unknown_key_message, Diagnostic};
 pub use crate::model::article::{FrontMatter, Source};
 use crate::model::date::Date;
 use crate::model::slug::slugify;
@@ -31,21 +37,6 @@ pub const ARTICLE_KEYS: &[&str] = &[
 ];
 const SOURCE_KEYS: &[&str] = &["name", "url", "author", "published"];
 
-/// A file cut at its front matter fences.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Split<'a> {
-    /// The YAML between the fences.
-    pub yaml: &'a str,
-    /// The 1-based line of the file where `yaml` starts.
-    pub yaml_line: usize,
-    /// Everything after the closing fence.
-    pub body: &'a str,
-    /// The 1-based line of the file where `body` starts.
-    pub body_line: usize,
-    /// Byte offset of `body` in the file.
-    pub body_offset: usize,
-}
-
 /// The longest slug a page's URL may have: each slug is a folder name, and file
 /// systems allow 255 bytes.
 pub const MAX_SLUG: usize = 200;
@@ -63,128 +54,6 @@ fn yaml_strings(value: &serde_yaml::Value, out: &mut Vec<String>) {
         }
         serde_yaml::Value::Tagged(t) => yaml_strings(&t.value, out),
         _ => {}
-    }
-}
-
-fn is_fence(line: &str) -> bool {
-    line.trim_end() == "---"
-}
-
-/// Cuts `text` (already [`normalize`]d) into front matter and body.
-pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
-    let mut lines = text.split_inclusive('\n');
-    let first = lines.next().unwrap_or("");
-    if !is_fence(first) {
-        let message = if text.trim().is_empty() {
-            "empty file: expected front matter, starting with a `---` line"
-        } else if first.trim_end() == "+++" {
-            "expected YAML front matter between `---` lines; TOML front matter (`+++`) is not supported"
-        } else {
-            "expected front matter: the file must start with a `---` line, then YAML, then `---`"
-        };
-        return Err(Diagnostic::error(path, message).at(1, 1, text));
-    }
-    let yaml_start = first.len();
-    let mut offset = yaml_start;
-    for (line_no, line) in (2..).zip(lines) {
-        if is_fence(line) {
-            let body_offset = offset + line.len();
-            return Ok(Split {
-                yaml: &text[yaml_start..offset],
-                yaml_line: 2,
-                body: &text[body_offset..],
-                body_line: line_no + 1,
-                body_offset,
-            });
-        }
-        offset += line.len();
-    }
-    Err(Diagnostic::error(
-        path,
-        "front matter is never closed: expected a `---` line after the YAML",
-    )
-    .at(1, 1, text))
-}
-
-/// Where each `key:` of a YAML block sits, by dotted path (`source.name`).
-///
-/// Not a YAML parser: it reads the block-style mappings editors write, which is
-/// enough to point a message at the right line.
-#[derive(Debug, Default)]
-pub struct KeyIndex {
-    entries: Vec<KeyEntry>,
-}
-
-#[derive(Debug)]
-struct KeyEntry {
-    path: String,
-    /// 1-based line in the file.
-    line: usize,
-    /// 1-based column of the key.
-    key_col: usize,
-    /// 1-based column of the value on the same line, if any.
-    value_col: Option<usize>,
-}
-
-impl KeyIndex {
-    /// Indexes `yaml`, whose first line is line `first_line` of the file.
-    pub fn new(yaml: &str, first_line: usize) -> KeyIndex {
-        let mut entries = Vec::new();
-        let mut parents: Vec<(usize, String)> = Vec::new();
-        for (i, line) in yaml.split('\n').enumerate() {
-            let indent = line.len() - line.trim_start_matches(' ').len();
-            let rest = &line[indent..];
-            if rest.is_empty() || rest.starts_with('#') || rest.starts_with('-') {
-                continue;
-            }
-            let Some(colon) = rest.find(':') else {
-                continue;
-            };
-            let key = rest[..colon].trim().trim_matches(|c| c == '"' || c == '\'');
-            let after = &rest[colon + 1..];
-            if key.is_empty() || !(after.is_empty() || after.starts_with(' ')) {
-                continue;
-            }
-            while parents.last().is_some_and(|(d, _)| *d >= indent) {
-                parents.pop();
-            }
-            let path = match parents.last() {
-                Some((_, parent)) => format!("{parent}.{key}"),
-                None => key.to_string(),
-            };
-            let value = after.trim_start();
-            let value_col = (!value.is_empty() && !value.starts_with('#')).then(|| {
-                line[..indent + colon + 1 + (after.len() - value.len())]
-                    .chars()
-                    .count()
-                    + 1
-            });
-            entries.push(KeyEntry {
-                path: path.clone(),
-                line: first_line + i,
-                key_col: line[..indent].chars().count() + 1,
-                value_col,
-            });
-            parents.push((indent, path));
-        }
-        KeyIndex { entries }
-    }
-
-    /// The line and column of the value of `path` (or of its key, for block values).
-    pub fn value(&self, path: &str) -> Option<(usize, usize)> {
-        self.entries
-            .iter()
-            .find(|e| e.path == path)
-            .map(|e| (e.line, e.value_col.unwrap_or(e.key_col)))
-    }
-
-    /// The line and column of the `nth` (0-based) occurrence of the key `path`.
-    pub fn key(&self, path: &str, nth: usize) -> Option<(usize, usize)> {
-        self.entries
-            .iter()
-            .filter(|e| e.path == path)
-            .nth(nth)
-            .map(|e| (e.line, e.key_col))
     }
 }
 
@@ -519,7 +388,6 @@ pub(crate) fn template_value(
     }
 }
 
-/// Turns a yaml_serde error into a diagnostic at the right place in the file.
 /// The type error of each key of an article's front matter, found by reading each
 /// on its own: `actors: "Putin"` and `tags: 5` both, where serde stops at the first.
 fn field_errors(path: &Path, text: &str, split: &Split<'_>, index: &KeyIndex) -> Vec<Diagnostic> {
@@ -559,116 +427,6 @@ fn field_errors(path: &Path, text: &str, split: &Split<'_>, index: &KeyIndex) ->
         }
     }
     errors
-}
-
-pub(crate) fn yaml_error(
-    path: &Path,
-    text: &str,
-    split: &Split<'_>,
-    index: &KeyIndex,
-    e: &serde_yaml::Error,
-) -> Diagnostic {
-    let mut message = e.to_string();
-    let location = e.location().map(|l| (l.line(), l.column()));
-    if let Some((line, col)) = location {
-        let suffix = format!(" at line {line} column {col}");
-        if let Some(stripped) = message.strip_suffix(&suffix) {
-            message = stripped.to_string();
-        }
-    }
-    let fence = (split.yaml_line - 1, 1);
-    let (position, message) = if let Some(field) = between(&message, "missing field `", "`") {
-        // Nested: `source: missing field `name``, at the `source:` line.
-        match message.split_once(": missing field") {
-            Some((parent, _)) => {
-                let pos = index.key(parent, 0).unwrap_or(fence);
-                (pos, format!("{parent}: missing required key `{field}`"))
-            }
-            None => (fence, format!("missing required key `{field}`")),
-        }
-    } else if let Some(field) = between(&message, "duplicate field `", "`") {
-        // Nested: `source: duplicate field `name``.
-        let key = match message.split_once(": duplicate field") {
-            Some((parent, _)) => format!("{parent}.{field}"),
-            None => field.to_string(),
-        };
-        let pos = index.key(&key, 1).unwrap_or(fence);
-        (pos, format!("`{key}` is given twice"))
-    } else if message.contains("expected struct Raw") {
-        let found = message
-            .strip_prefix("invalid type: ")
-            .and_then(|m| m.split(", expected").next())
-            .map_or("something else", |f| {
-                if f == "unit value" {
-                    "nothing"
-                } else {
-                    f
-                }
-            });
-        (fence, format!("expected front matter to be a mapping of keys to values (`title: ...`), found {found}"))
-    } else {
-        let mut pos = location.map_or(fence, |(line, col)| (split.yaml_line + line - 1, col));
-        // The scanner's own position, repeated inside its message.
-        let message = match (message.find(" at line "), message.find(", while")) {
-            (Some(a), Some(b)) if a < b => format!("{}{}", &message[..a], &message[b..]),
-            _ => message,
-        };
-        let at_tab = location.is_some_and(|(line, col)| {
-            split
-                .yaml
-                .lines()
-                .nth(line.saturating_sub(1))
-                .and_then(|l| l.chars().nth(col.saturating_sub(1)))
-                == Some('\t')
-        });
-        let message = if at_tab {
-            "found a tab: YAML indents with spaces only".to_string()
-        } else if message.contains("repetition limit exceeded") {
-            // No position comes with it: the first alias is where to look.
-            let alias = [": *", "[*", ",*", "- *"]
-                .iter()
-                .filter_map(|p| split.yaml.find(p).map(|at| at + p.len() - 1))
-                .min();
-            if let Some(alias) = alias {
-                let before = &split.yaml[..alias];
-                let line = before.matches('\n').count();
-                let col = alias - before.rfind('\n').map_or(0, |n| n + 1) + 1;
-                pos = (split.yaml_line + line, col);
-            }
-            "YAML anchors and aliases expand to too much data (repetition limit exceeded)"
-                .to_string()
-        } else if message.contains("recursion limit exceeded") {
-            "YAML is nested too deeply (recursion limit exceeded)".to_string()
-        } else {
-            message
-        };
-        let message = shift_line_numbers(
-            &message.replace("invalid type: unit value", "found nothing"),
-            split.yaml_line - 1,
-        );
-        (pos, message)
-    };
-    Diagnostic::error(path, message).at(position.0, position.1, text)
-}
-
-/// yaml_serde's messages count lines from the start of the YAML; users count from
-/// the start of the file.
-/// Only yaml_serde's own `at line N column M` is shifted: quoted user text is left alone.
-fn shift_line_numbers(message: &str, by: usize) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut rest = message;
-    while let Some(i) = rest.find("at line ") {
-        out.push_str(&rest[..i + 8]);
-        rest = &rest[i + 8..];
-        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        match rest[..digits].parse::<usize>() {
-            Ok(n) if rest[digits..].starts_with(" column ") => out.push_str(&(n + by).to_string()),
-            _ => out.push_str(&rest[..digits]),
-        }
-        rest = &rest[digits..];
-    }
-    out.push_str(rest);
-    out
 }
 
 #[cfg(test)]

@@ -1,0 +1,94 @@
+//! The quick path of a session's update, for the commonest save: articles whose
+//! front matter did not change. Their bodies are rendered into the kept model, their
+//! items and cards made again, and the pages whose fingerprint changed rendered: no
+//! re-sorting, re-indexing or re-planning.
+
+use super::report::{dedupe, BuildFailure, BuildReport, Laps};
+use super::session::Session;
+use super::Changes;
+use crate::content::{article, bodies};
+use crate::model::asset::Asset;
+use crate::output;
+
+impl Session {
+    /// The quick path, for the commonest save: articles whose front matter did not
+    /// change. Their bodies are rendered into the kept model, their items and cards
+    /// made again, and the pages whose fingerprint changed rendered: no re-sorting,
+    /// re-indexing or re-planning. `None` when the changes need more than that.
+    pub(super) fn quick(&mut self, changes: &Changes) -> Option<Result<BuildReport, BuildFailure>> {
+        let only_bodies = !changes.config
+            && !changes.templates
+            && !changes.walk_content
+            && !changes.walk_static
+            && !changes.articles.is_empty();
+        if !only_bodies
+            || self.built.is_none()
+            || self.templates.is_none()
+            || !self.output_dir().join(output::MARKER).is_file()
+        {
+            return None;
+        }
+        let mut laps = Laps::new();
+        let kept = self.kept.as_ref()?;
+        let files: Vec<Asset> = self
+            .content
+            .markdown
+            .iter()
+            .filter(|m| changes.articles.contains(&m.rel))
+            .cloned()
+            .collect();
+        let mut swaps = Vec::new();
+        for (md, loaded) in files
+            .iter()
+            .zip(article::load_all(&self.options.root, &files, true))
+        {
+            let new = loaded.ok()?;
+            let i = kept.site.index_of_path(&md.rel)?;
+            let old = &kept.site.articles[i];
+            if old.front != new.front || old.slug != new.slug {
+                return None;
+            }
+            swaps.push((i, new));
+        }
+        if swaps.len() != changes.articles.len() {
+            return None;
+        }
+        laps.lap("read");
+        let mut kept = self.kept.take()?;
+        let indexes: Vec<usize> = swaps.iter().map(|(i, _)| *i).collect();
+        for (i, new) in swaps {
+            kept.site.replace_article(i, new);
+        }
+        let rendered = bodies::render(&kept.site, true);
+        let bodies = rendered.len();
+        kept.site.attach(rendered);
+        laps.lap("bodies");
+        let card_errors = match &self.templates {
+            Some(templates) => kept
+                .views
+                .refresh(&kept.site, templates, &mut self.cards, &indexes),
+            None => Vec::new(),
+        };
+        laps.lap("views");
+        // A kept model built cleanly: its site has nothing to say.
+        let mut diagnostics = self.diagnostics(&kept.site, &kept.aside, Vec::new());
+        diagnostics.extend(dedupe(card_errors));
+        let result = self.write_out(
+            &kept.site,
+            &kept.views,
+            &kept.plan,
+            diagnostics,
+            true,
+            &mut laps,
+        );
+        self.kept = Some(kept);
+        if result.is_err() {
+            self.disassemble();
+        }
+        Some(result.map(|mut report| {
+            report.bodies = bodies;
+            report.stages = laps.laps;
+            report
+        }))
+    }
+}
