@@ -33,6 +33,7 @@ pub mod dev;
 pub mod diagnostics;
 pub mod model;
 pub mod output;
+pub mod paths;
 pub mod render;
 pub mod scaffold;
 pub mod text;

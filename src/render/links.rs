@@ -6,6 +6,7 @@
 //! check of a large site never holds its HTML.
 
 use crate::diagnostics::Diagnostic;
+use crate::paths;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::PathBuf;
 
@@ -136,52 +137,20 @@ fn unescape(s: &str) -> String {
 /// The output file a link from page `from` leads to, and its fragment. `Err` says why
 /// it cannot lead anywhere in the site.
 fn resolve(from: &str, link: &str, base_path: &str) -> Result<(String, Option<String>), String> {
-    let (rest, fragment) = match link.split_once('#') {
-        Some((r, f)) => (r, (!f.is_empty()).then(|| decode(f))),
-        None => (link, None),
-    };
-    let target = rest.split('?').next().unwrap_or("");
-    if target.is_empty() {
-        return Ok((from.to_string(), fragment));
-    }
-    let (start, relative) = match target.strip_prefix('/') {
+    // An absolute path is the site's own only under its base path; it is then
+    // resolved from the root like any other link.
+    let (from, link) = match link.strip_prefix('/') {
         Some(absolute) => match absolute.strip_prefix(base_path.trim_start_matches('/')) {
             Some(inside) => ("", inside),
             None if base_path == "/" => ("", absolute),
             None => return Err(format!("it is outside the site's path {base_path}")),
         },
-        None => (from.rsplit_once('/').map_or("", |(dir, _)| dir), target),
+        None => (from, link),
     };
-    let mut parts: Vec<String> = start
-        .split('/')
-        .filter(|p| !p.is_empty())
-        .map(str::to_string)
-        .collect();
-    for part in relative.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if parts.pop().is_none() {
-                    return Err("it leads above the site's root".into());
-                }
-            }
-            p => parts.push(decode(p)),
-        }
+    match paths::resolve(from, link) {
+        Some(r) => Ok((r.file(), r.fragment)),
+        None => Err("it leads above the site's root".into()),
     }
-    let mut path = parts.join("/");
-    if target.ends_with('/') || target.ends_with("/.") || target == "." || target.ends_with("..") {
-        if !path.is_empty() {
-            path.push('/');
-        }
-        path.push_str("index.html");
-    }
-    Ok((path, fragment))
-}
-
-fn decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s)
-        .decode_utf8_lossy()
-        .into_owned()
 }
 
 #[cfg(test)]

@@ -18,25 +18,10 @@ fn attribute_values<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
 }
 
 fn resolve(from: &str, link: &str) -> String {
-    let mut parts: Vec<&str> = from.split('/').collect();
-    parts.pop();
-    for p in link.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                assert!(parts.pop().is_some(), "{link} from {from} leaves the site");
-            }
-            p => parts.push(p),
-        }
+    match briefing::paths::resolve(from, link) {
+        Some(resolved) => resolved.file(),
+        None => panic!("{link} from {from} leaves the site"),
     }
-    let mut path = parts.join("/");
-    if link.ends_with('/') || link.is_empty() || link.ends_with("/.") || link == "." {
-        if !path.is_empty() {
-            path.push('/');
-        }
-        path.push_str("index.html");
-    }
-    path
 }
 
 /// Checks every link of every page of `files`; `base_path` (`/briefings/`) is where

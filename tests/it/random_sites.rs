@@ -1120,26 +1120,7 @@ fn check_no_leftovers(tmp: &Path) -> Result<(), TestCaseError> {
 
 /// Resolves a relative `href` from the page at `from` to a file of the output.
 fn resolve(from: &str, href: &str) -> Option<String> {
-    let href = href.split(['#', '?']).next().unwrap_or_default();
-    let mut parts: Vec<&str> = from.split('/').collect();
-    parts.pop();
-    for p in href.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    let mut path = parts.join("/");
-    if href.is_empty() || href.ends_with('/') {
-        if !path.is_empty() {
-            path.push('/');
-        }
-        path.push_str("index.html");
-    }
-    Some(path)
+    briefing::paths::resolve(from, href).map(|r| r.file())
 }
 
 fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {

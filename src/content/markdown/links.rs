@@ -40,11 +40,9 @@ pub(super) fn resolve_links<'a>(
                             None
                         }
                     },
-                    _ => match markdown_target(&dest_url) {
-                        Some((file, fragment)) => {
-                            let file =
-                                percent_encoding::percent_decode_str(file).decode_utf8_lossy();
-                            match join(origin.content_dir, &file) {
+                    _ => {
+                        match markdown_target(&dest_url) {
+                            Some((file, fragment)) => match join(origin.content_dir, file) {
                                 None => {
                                     origin.warn(
                                         diagnostics,
@@ -60,10 +58,10 @@ pub(super) fn resolve_links<'a>(
                                         Some(dest_url.clone())
                                     }
                                 },
-                            }
+                            },
+                            None => Some(dest_url.clone()),
                         }
-                        None => Some(dest_url.clone()),
-                    },
+                    }
                 };
                 dropped_links.push(resolved.is_none());
                 match resolved {
@@ -105,18 +103,13 @@ pub(super) fn markdown_target(dest: &str) -> Option<(&str, &str)> {
     file.ends_with(".md").then_some((file, fragment))
 }
 
-/// Joins a relative link to the directory it was written in, resolving `.` and `..`;
-/// `None` when it climbs out of `content/`.
+/// Joins a relative link (percent-encoded as written) to the content folder it was
+/// written in; `None` when it climbs out of `content/`.
 pub(super) fn join(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in rel.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
+    let from = if dir.is_empty() {
+        String::new()
+    } else {
+        format!("{dir}/")
+    };
+    crate::paths::resolve(&from, rel).map(|r| r.path)
 }

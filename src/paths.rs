@@ -1,0 +1,112 @@
+//! Paths inside the site: the one resolver of relative links, on the `url` crate.
+//!
+//! Markdown links between articles (`../2017/other.md` from `content/world/`), the
+//! link checker (`../../actors/x/#top` from `articles/y/index.html`) and the tests
+//! all ask one question: where does this link, written in that folder, lead, and
+//! does it stay inside the site? [`resolve`] answers it as a browser would (the
+//! WHATWG URL rules: `.` and `..` segments, a query and a fragment cut off,
+//! percent-decoding), against a base whose root stands for the site's, so a link
+//! that climbs above that root is told apart from one that reaches it.
+
+use percent_encoding::percent_decode_str;
+use url::Url;
+
+/// Where a resolved link leads, relative to the site's root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    /// The path, `/`-separated, percent-decoded, without a leading `/`: `actors/x/`
+    /// (a folder ends with `/`; the root is `""`).
+    pub path: String,
+    /// The `#fragment`, percent-decoded, when there is a non-empty one.
+    pub fragment: Option<String>,
+}
+
+impl Resolved {
+    /// The file the path names: a folder's `index.html`.
+    pub fn file(&self) -> String {
+        if self.path.is_empty() || self.path.ends_with('/') {
+            format!("{}index.html", self.path)
+        } else {
+            self.path.clone()
+        }
+    }
+}
+
+/// The site's root, under a segment no link names, so that a `..` too many shows.
+const ROOT: &str = "http://site.invalid/.root/";
+
+/// Resolves `link` (relative, such as `../b/#n`, or empty) written in the page or
+/// folder `from` (site-relative: `articles/x/index.html`, or `world/` for a folder).
+/// `None` when the link leads above the site's root, or is not a relative link.
+pub fn resolve(from: &str, link: &str) -> Option<Resolved> {
+    let root = Url::parse(ROOT).expect("the root is a URL");
+    let base = root.join(from).ok()?;
+    let url = base.join(link).ok()?;
+    if url.host_str() != root.host_str() || url.scheme() != root.scheme() {
+        return None;
+    }
+    let inside = url.path().strip_prefix(root.path())?;
+    Some(Resolved {
+        path: percent_decode_str(inside).decode_utf8_lossy().into_owned(),
+        fragment: url
+            .fragment()
+            .filter(|f| !f.is_empty())
+            .map(|f| percent_decode_str(f).decode_utf8_lossy().into_owned()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(from: &str, link: &str) -> Option<String> {
+        resolve(from, link).map(|r| r.path)
+    }
+
+    #[test]
+    fn resolves_like_a_browser_from_a_page_in_a_folder() {
+        let from = "articles/x/index.html";
+        assert_eq!(path(from, "../../actors/y/").as_deref(), Some("actors/y/"));
+        assert_eq!(
+            path(from, "map%20one.svg").as_deref(),
+            Some("articles/x/map one.svg")
+        );
+        assert_eq!(path(from, "").as_deref(), Some("articles/x/index.html"));
+        assert_eq!(path(from, "?q=1").as_deref(), Some("articles/x/index.html"));
+        assert_eq!(path(from, ".").as_deref(), Some("articles/x/"));
+        assert_eq!(path(from, "..").as_deref(), Some("articles/"));
+        assert_eq!(path(from, "../../").as_deref(), Some(""));
+        let top = resolve(from, "#n-1").unwrap();
+        assert_eq!(
+            (top.file(), top.fragment.as_deref()),
+            ("articles/x/index.html".into(), Some("n-1"))
+        );
+        assert_eq!(resolve(from, "#").unwrap().fragment, None);
+    }
+
+    #[test]
+    fn a_link_above_the_root_or_to_another_host_leads_nowhere() {
+        assert_eq!(path("articles/x/index.html", "../../../x/"), None);
+        assert_eq!(path("", ".."), None);
+        assert_eq!(path("a/index.html", "//elsewhere.org/x"), None);
+        assert_eq!(path("a/index.html", "https://elsewhere.org/"), None);
+    }
+
+    #[test]
+    fn markdown_links_join_the_folder_they_are_written_in() {
+        assert_eq!(
+            path("world/", "other.md").as_deref(),
+            Some("world/other.md")
+        );
+        assert_eq!(path("world/", "../2017/a.md").as_deref(), Some("2017/a.md"));
+        assert_eq!(path("", "./a.md").as_deref(), Some("a.md"));
+        assert_eq!(path("world/", "../../a.md"), None);
+    }
+
+    #[test]
+    fn a_folder_names_its_index() {
+        assert_eq!(resolve("", "tags/").unwrap().file(), "tags/index.html");
+        assert_eq!(resolve("a/b.html", "").unwrap().file(), "a/b.html");
+        assert_eq!(resolve("a/", "..").unwrap().file(), "index.html");
+    }
+}
