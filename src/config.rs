@@ -5,7 +5,7 @@
 //! Unknown keys are collected by serde_ignored and become warnings, never silently
 //! dropped; the line of each is found by a scan of `key =` lines per `[table]`.
 
-use crate::diagnostics::{line_col, unknown_key_message, Diagnostic};
+use crate::diagnostics::Diagnostic;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -196,7 +196,9 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
         };
         let (line, col) = locate(&key);
         warnings.push(
-            Diagnostic::warning(file, unknown_key_message(what, leaf, known)).at(line, col, text),
+            Diagnostic::warning(file, format!("unknown {what} `{leaf}`"))
+                .at(line, col, text)
+                .unknown_key(leaf, known),
         );
     }
 
@@ -204,7 +206,7 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut error = |key: &str, message: String| {
         let (line, col) = locate_value(key);
-        errors.push(Diagnostic::error(file, format!("{key}: {message}")).at(line, col, text));
+        errors.push(Diagnostic::error(file, format!("{key}: {message}")).at_value(line, col, text));
     };
     // Escapes (`"\u000B"`) can put in a string what no page can hold.
     if let Ok(table) = text.parse::<toml::Table>() {
@@ -329,10 +331,7 @@ impl Config {
 fn toml_error(text: &str, e: &toml::de::Error) -> Diagnostic {
     let d = Diagnostic::error(CONFIG_FILE, e.message().trim().to_string());
     match e.span() {
-        Some(span) => {
-            let (line, col) = line_col(text, span.start);
-            d.at(line, col, text)
-        }
+        Some(span) => d.at_range(span, text),
         None => d,
     }
 }
@@ -428,8 +427,16 @@ mod tests {
         assert_eq!(
             first_lines(&l.warnings),
             vec![
-                "warning: site.toml:3:1: unknown key `paginate` (did you mean `paginate_by`?)",
-                "warning: site.toml:5:1: unknown key in [annotations] `autolnk` (did you mean `autolink`?)",
+                "warning: site.toml:3:1: unknown key `paginate`",
+                "warning: site.toml:5:1: unknown key in [annotations] `autolnk`",
+            ]
+        );
+        let labels: Vec<_> = l.warnings.iter().map(|d| d.label.as_deref()).collect();
+        assert_eq!(
+            labels,
+            [
+                Some("did you mean `paginate_by`?"),
+                Some("did you mean `autolink`?")
             ]
         );
     }

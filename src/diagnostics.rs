@@ -3,10 +3,28 @@
 //! Every stage of the pipeline reports problems as [`Diagnostic`] values instead of
 //! failing on the first one, so a build can list every bad file in one run. A
 //! diagnostic knows the file, the 1-based line and column, and the offending source
-//! line; its `Display` prints `error: path:line:col: message`, the line and a caret.
+//! line, and may know how long the offending token is, a short label for it, causes
+//! and `help:` lines. Its `Display` prints `error: path:line:col: message`, then the
+//! line with the token underlined (aligned by display width, so wide characters and
+//! tabs do not shift it), then the causes and help:
+//!
+//! ```text
+//! error: content/a.md:4:9: date: expected YYYY-MM-DD or RFC 3339, found "July 6"
+//!   |
+//! 4 | date:   July 6
+//!   |         ^^^^^^ not a date
+//!   |
+//!   = help: write the date as 2017-07-06
+//! ```
+//!
+//! The snippet is drawn by `annotate-snippets`, the crate rustc and cargo use.
 
 use std::fmt;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+
+use annotate_snippets::renderer::{AnsiColor, DecorStyle, Effects, Style};
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 /// How bad a problem is: errors fail the build, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -30,8 +48,15 @@ pub struct Diagnostic {
     pub message: String,
     /// The text of the offending line, shown under the message with a caret.
     pub source_line: Option<String>,
-    /// Underlying causes, printed as `caused by:` lines.
+    /// Underlying causes, printed as `= caused by:` lines.
     pub causes: Vec<String>,
+    /// How many characters from the column the underline covers: 0 (the default)
+    /// is a single caret at the column. Cut at the end of the line.
+    pub span_len: usize,
+    /// The short "what" printed after the underline (shown only with a snippet).
+    pub label: Option<String>,
+    /// How to fix it, printed as `= help:` lines after the causes.
+    pub helps: Vec<String>,
 }
 
 impl Diagnostic {
@@ -63,6 +88,9 @@ impl Diagnostic {
             message,
             source_line: None,
             causes: Vec::new(),
+            span_len: 0,
+            label: None,
+            helps: Vec::new(),
         }
     }
 
@@ -84,6 +112,68 @@ impl Diagnostic {
         self.at(line, column, text)
     }
 
+    /// [`at`](Self::at), underlining `len` characters from the column: the whole
+    /// offending token.
+    pub fn at_span(self, line: usize, column: usize, len: usize, text: &str) -> Self {
+        self.at(line, column, text).span(len)
+    }
+
+    /// [`at`](Self::at) the start of a YAML or TOML value, underlining it to the end
+    /// of its line, before a ` #` comment and trailing spaces.
+    pub fn at_value(self, line: usize, column: usize, text: &str) -> Self {
+        let d = self.at(line, column, text);
+        let rest: String = d
+            .source_line
+            .as_deref()
+            .unwrap_or_default()
+            .chars()
+            .skip(column.max(1) - 1)
+            .collect();
+        let value = rest.find(" #").map_or(&rest[..], |i| &rest[..i]).trim_end();
+        let len = value.chars().count();
+        d.span(len)
+    }
+
+    /// Points the diagnostic at the 0-based byte range `range` of `text` (a parser's
+    /// span, say) and underlines it, up to the end of its first line.
+    pub fn at_range(self, range: Range<usize>, text: &str) -> Self {
+        let start = floor_char_boundary(text, range.start);
+        let end = floor_char_boundary(text, range.end.max(start));
+        let line_end = text[start..]
+            .find(['\n', '\r'])
+            .map_or(text.len(), |i| start + i);
+        let len = text[start..end.min(line_end)].chars().count();
+        self.at_offset(start, text).span(len)
+    }
+
+    /// Underlines `len` characters from the column set by [`at`](Self::at) (0 is a
+    /// single caret); an underline past the end of the line stops there.
+    pub fn span(mut self, len: usize) -> Self {
+        self.span_len = len;
+        self
+    }
+
+    /// Puts a short label after the underline: what the token is, or what was
+    /// expected there ("not a date"). Shown only with the source line.
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Adds a `help:` line: how to fix it.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.helps.push(help.into());
+        self
+    }
+
+    /// Adds a `help:` line when there is one.
+    pub fn with_help(self, help: Option<String>) -> Self {
+        match help {
+            Some(help) => self.help(help),
+            None => self,
+        }
+    }
+
     /// Adds an underlying cause.
     pub fn caused_by(mut self, cause: impl Into<String>) -> Self {
         self.causes.push(cause.into());
@@ -98,14 +188,20 @@ impl Diagnostic {
 
 /// The 1-based line and character column of byte `offset` in `text`.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
+    let offset = floor_char_boundary(text, offset);
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     (line, before[line_start..].chars().count() + 1)
+}
+
+/// `offset`, at most `text.len()`, moved back to the start of its character.
+fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
 }
 
 /// A path shown relative to `root` when it lies inside it.
@@ -115,51 +211,50 @@ pub fn display_path(root: &Path, path: &Path) -> PathBuf {
 
 impl Diagnostic {
     /// The diagnostic as [`Display`](fmt::Display) prints it, in colour (ANSI) when
-    /// `color`: the label red or yellow, the place bold, the gutter blue, the caret in
-    /// the label's colour.
+    /// `color`: the level red or yellow, the header bold, the gutter blue, the
+    /// underline and label in the level's colour, `help` cyan.
     pub fn styled(&self, color: bool) -> String {
-        let paint = |code: &str, text: &str| {
-            if color {
-                format!("\x1b[{code}m{text}\x1b[0m")
-            } else {
-                text.to_string()
-            }
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
         };
-        let (label, tint) = match self.severity {
-            Severity::Error => ("error", "1;31"),
-            Severity::Warning => ("warning", "1;33"),
-        };
-        let mut out = format!("{}: ", paint(tint, label));
-        if let Some(file) = &self.file {
-            let mut place = file.display().to_string();
-            if let Some((line, column)) = self.position {
-                place.push_str(&format!(":{line}:{column}"));
-            }
-            out.push_str(&paint("1", &place));
-            out.push_str(": ");
-        }
-        out.push_str(&self.message);
+        let mut group = Group::with_title(level.primary_title(self.header()));
         if let (Some((line, column)), Some(source)) = (self.position, &self.source_line) {
-            let number = line.to_string();
-            let gutter = " ".repeat(number.len());
-            let (source, column) = window(source, column);
-            // Keep tabs so the caret lines up under the same character.
-            let pad: String = source
-                .chars()
-                .take(column - 1)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            let bar = paint("1;34", "|");
-            out.push_str(&format!(
-                "\n{gutter} {bar}\n{} {source}\n{gutter} {bar} {pad}{}",
-                paint("1;34", &format!("{number} |")),
-                paint(tint, "^")
-            ));
+            let source = visible(source);
+            let start = char_to_byte(&source, column - 1);
+            let end = char_to_byte(&source, column - 1 + self.span_len);
+            let mut underline = AnnotationKind::Primary.span(start..end);
+            if let Some(label) = &self.label {
+                underline = underline.label(label.as_str());
+            }
+            group = group.element(
+                Snippet::source(source)
+                    .line_start(line)
+                    .annotation(underline),
+            );
         }
+        let caused_by = Level::NOTE.with_name("caused by");
         for cause in &self.causes {
-            out.push_str(&format!("\n  caused by: {cause}"));
+            let cause = annotate_snippets::normalize_untrusted_str(cause);
+            group = group.element(caused_by.clone().message(cause));
         }
-        out
+        for help in &self.helps {
+            let help = annotate_snippets::normalize_untrusted_str(help);
+            group = group.element(Level::HELP.message(help));
+        }
+        renderer(color).render(&[group])
+    }
+
+    /// `path:line:col: message`, `path: message` or `message`: the grep-able part of
+    /// the first line.
+    fn header(&self) -> String {
+        match (&self.file, self.position) {
+            (Some(file), Some((line, column))) => {
+                format!("{}:{line}:{column}: {}", file.display(), self.message)
+            }
+            (Some(file), None) => format!("{}: {}", file.display(), self.message),
+            (None, _) => self.message.clone(),
+        }
     }
 }
 
@@ -169,28 +264,47 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// At most [`WINDOW`] characters of a long line, around `column`, with `…` where cut,
-/// and the column within what is kept.
-fn window(line: &str, column: usize) -> (String, usize) {
-    let count = line.chars().count();
-    if count <= WINDOW {
-        return (line.to_string(), column);
-    }
-    let start = column.saturating_sub(WINDOW / 2).min(count - WINDOW);
-    let mut out: String = line.chars().skip(start).take(WINDOW).collect();
-    let mut column = column - start;
-    if start > 0 {
-        out.insert(0, '…');
-        column += 1;
-    }
-    if start + WINDOW < count {
-        out.push('…');
-    }
-    (out, column)
+/// The renderer for [`Diagnostic::styled`]: ASCII decor, rows cut to [`WIDTH`]
+/// columns around the underline, and today's colours (red errors, yellow warnings,
+/// a blue gutter) when `color`.
+fn renderer(color: bool) -> Renderer {
+    let renderer = if color {
+        let bold = |c: AnsiColor| c.on_default().effects(Effects::BOLD);
+        Renderer::styled()
+            .error(bold(AnsiColor::Red))
+            .warning(bold(AnsiColor::Yellow))
+            .line_num(bold(AnsiColor::Blue))
+            .emphasis(Style::new().effects(Effects::BOLD))
+    } else {
+        Renderer::plain()
+    };
+    renderer.decor_style(DecorStyle::Ascii).term_width(WIDTH)
 }
 
-/// The widest source line shown under a diagnostic.
-const WINDOW: usize = 100;
+/// The widest row of a snippet, gutter included: longer source lines are cut around
+/// the underline, with `...` where cut.
+const WIDTH: usize = 100;
+
+/// `line` with each control character the renderer would print raw (C1 controls such
+/// as U+0092, which terminals show as nothing) replaced by `�`, one character for
+/// one so columns still count the same. The renderer shows C0 controls as symbols
+/// (`␁`) and tabs as four spaces itself.
+fn visible(line: &str) -> String {
+    line.chars()
+        .map(|c| {
+            if c.is_control() && c > '\u{7f}' {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// The byte offset of the 0-based character `n` of `s`, or its length when shorter.
+fn char_to_byte(s: &str, n: usize) -> usize {
+    s.char_indices().nth(n).map_or(s.len(), |(i, _)| i)
+}
 
 /// The text between the first `start` and the next `end`: how the messages of other
 /// crates' errors are read (`missing field `title``).
@@ -209,20 +323,47 @@ pub fn did_you_mean<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
         .map(|(_, k)| k)
 }
 
-/// The message for an unknown key, with a suggestion when one is close.
-pub fn unknown_key_message(what: &str, key: &str, known: &[&str]) -> String {
-    match did_you_mean(key, known) {
-        Some(s) => format!("unknown {what} `{key}` (did you mean `{s}`?)"),
-        None => format!(
-            "unknown {what} `{key}` (expected one of: {})",
-            known.join(", ")
-        ),
+impl Diagnostic {
+    /// For an unknown `key` (at the column set by [`at`](Self::at)): the key
+    /// underlined, labelled with the closest of `known` when one is close, else a
+    /// `help:` line listing them all.
+    pub fn unknown_key(self, key: &str, known: &[&str]) -> Self {
+        let d = self.span(key.chars().count());
+        match did_you_mean(key, known) {
+            Some(s) => d.label(format!("did you mean `{s}`?")),
+            None if known.is_empty() => d.label("not a key of this file"),
+            None => d
+                .label("not a key of this file")
+                .help(format!("the keys here are: {}", known.join(", "))),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The rows of `d` as `Display` prints them.
+    fn rows(d: &Diagnostic) -> Vec<String> {
+        d.to_string().lines().map(str::to_string).collect()
+    }
+
+    /// The display column (0-based) and width of the run of `^` in `row`.
+    fn underline(row: &str) -> (usize, usize) {
+        let start = row.find('^').unwrap();
+        let width = row[start..].chars().take_while(|&c| c == '^').count();
+        (row[..start].chars().count(), width)
+    }
+
+    /// The display column (0-based) where `needle` starts in `row`, wide characters
+    /// counting two.
+    fn column_of(row: &str, needle: &str) -> usize {
+        let at = row.find(needle).unwrap();
+        row[..at]
+            .chars()
+            .map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0))
+            .sum()
+    }
 
     #[test]
     fn prints_like_a_compiler_with_a_caret() {
@@ -235,35 +376,224 @@ mod tests {
     }
 
     #[test]
-    fn colour_marks_the_label_place_gutter_and_caret() {
-        let d = Diagnostic::warning("a.md", "odd").at(1, 2, "ab");
+    fn a_span_underlines_the_whole_token_with_its_label_and_help() {
+        let text = "---\ntitle: x\ndate:   July 6\n";
+        let d = Diagnostic::error("content/a.md", "date: expected YYYY-MM-DD")
+            .at_span(3, 9, 6, text)
+            .label("not a date")
+            .help("write it as 2017-07-06")
+            .help("or as 2017-07-06T09:00:00Z");
         assert_eq!(
-            d.styled(true),
-            "\x1b[1;33mwarning\x1b[0m: \x1b[1ma.md:1:2\x1b[0m: odd\n  \x1b[1;34m|\x1b[0m\n\x1b[1;34m1 |\x1b[0m ab\n  \x1b[1;34m|\x1b[0m  \x1b[1;33m^\x1b[0m"
+            d.to_string(),
+            "error: content/a.md:3:9: date: expected YYYY-MM-DD
+  |
+3 | date:   July 6
+  |         ^^^^^^ not a date
+  |
+  = help: write it as 2017-07-06
+  = help: or as 2017-07-06T09:00:00Z"
         );
+    }
+
+    #[test]
+    fn the_underline_lines_up_under_wide_characters() {
+        // CJK and emoji take two columns each: counting characters would put the
+        // underline left of `bad` by one column per wide character.
+        for line in [
+            "title: 北京欢迎你 bad",
+            "title: 🎉🎉 bad",
+            "title: مرحبا bad",
+            "t: 会谈 🎉 👨\u{200d}👩\u{200d}👧 x bad",
+        ] {
+            let column = line[..line.find("bad").unwrap()].chars().count() + 1;
+            let d = Diagnostic::error("a.md", "here").at_span(1, column, 3, line);
+            let rows = rows(&d);
+            assert_eq!(
+                underline(&rows[3]),
+                (column_of(&rows[2], "bad"), 3),
+                "{line}"
+            );
+        }
+        // A wide character underlined is two columns wide.
+        let d = Diagnostic::error("a.md", "here").at_span(1, 8, 2, "title: 北京 x");
+        let rows = rows(&d);
+        assert_eq!(underline(&rows[3]), (column_of(&rows[2], "北"), 4));
+    }
+
+    #[test]
+    fn a_tab_before_the_column_is_shown_as_spaces_and_counted() {
+        let d = Diagnostic::error("a.md", "here").at_span(1, 5, 3, "a\tb\tbad: x");
+        let rows = rows(&d);
+        assert_eq!(rows[2], "1 | a    b    bad: x");
+        assert_eq!(underline(&rows[3]), (column_of(&rows[2], "bad"), 3));
+    }
+
+    #[test]
+    fn a_span_past_the_end_of_the_line_stops_there() {
+        let text = "title = \"T\nnext = 1\n";
+        let d = Diagnostic::error("site.toml", "unclosed").at_span(1, 9, 40, text);
+        assert_eq!(rows(&d)[3], "  |         ^^");
+        // A column past the end points just after the line's last character.
+        let d = Diagnostic::error("site.toml", "unclosed")
+            .at(1, 99, text)
+            .label("expected `\"`");
+        assert_eq!(rows(&d)[3], "  |           ^ expected `\"`");
+    }
+
+    #[test]
+    fn a_byte_range_sets_the_position_and_the_span() {
+        let text = "---\ntitle: 北京\ndate: July 6\nx: 1\n";
+        let start = text.find("July").unwrap();
+        let d = Diagnostic::error("a.md", "bad date").at_range(start..start + 6, text);
+        assert_eq!((d.position, d.span_len), (Some((3, 7)), 6));
+        // A range over several lines is cut at the end of its first.
+        let d = Diagnostic::error("a.md", "x").at_range(start..text.len(), text);
+        assert_eq!((d.position, d.span_len), (Some((3, 7)), 6));
+        // Characters, not bytes: 北京 is six bytes.
+        let start = text.find('北').unwrap();
+        let d = Diagnostic::error("a.md", "x").at_range(start..start + 6, text);
+        assert_eq!((d.position, d.span_len), (Some((2, 8)), 2));
+    }
+
+    #[test]
+    fn colour_marks_the_level_header_gutter_and_underline() {
+        let d = Diagnostic::warning("a.md", "odd")
+            .at_span(1, 2, 1, "ab")
+            .label("this")
+            .help("fix it");
+        let coloured = d.styled(true);
+        assert!(
+            coloured.starts_with("\x1b[1m\x1b[33mwarning\x1b[0m\x1b[1m: a.md:1:2: odd\x1b[0m\n"),
+            "{coloured:?}"
+        );
+        assert!(
+            coloured.contains("\x1b[1m\x1b[34m1\x1b[0m \x1b[1m\x1b[34m|"),
+            "{coloured:?}"
+        );
+        assert!(coloured.contains("\x1b[1m\x1b[33m^\x1b[0m"), "{coloured:?}");
+        assert!(
+            coloured.contains("\x1b[1m\x1b[33mthis\x1b[0m"),
+            "{coloured:?}"
+        );
+        assert!(coloured.contains("help\x1b[0m: fix it"), "{coloured:?}");
+        let error = Diagnostic::error("a.md", "bad").styled(true);
+        assert!(
+            error.starts_with("\x1b[1m\x1b[31merror\x1b[0m"),
+            "{error:?}"
+        );
+        // Without colour, not one escape: the same text as `Display`.
+        assert!(!d.styled(false).contains('\x1b'));
         assert_eq!(d.styled(false), d.to_string());
+    }
+
+    #[test]
+    fn without_a_place_only_the_header_and_notes_are_printed() {
+        assert_eq!(
+            Diagnostic::general("--base-url: bad").to_string(),
+            "error: --base-url: bad"
+        );
+        assert_eq!(
+            Diagnostic::warning("content/b.md", "odd").to_string(),
+            "warning: content/b.md: odd"
+        );
+        let d = Diagnostic::error("content/b.md", "cannot read")
+            .label("dropped: no line to put it under")
+            .caused_by("permission denied")
+            .help("check the file's permissions");
+        assert_eq!(
+            d.to_string(),
+            "error: content/b.md: cannot read\n |\n = caused by: permission denied\n = help: check the file's permissions"
+        );
+        // A line past the end of the text: the place, but no snippet.
+        let d = Diagnostic::error("a.md", "x").at(9, 1, "one line");
+        assert_eq!(d.to_string(), "error: a.md:9:1: x");
+    }
+
+    #[test]
+    fn causes_come_after_the_snippet_before_help() {
+        let d = Diagnostic::error("a.md", "cannot render")
+            .at(1, 1, "x")
+            .help("h")
+            .caused_by("c");
+        assert_eq!(
+            rows(&d)[4..],
+            ["  |", "  = caused by: c", "  = help: h"].map(String::from)
+        );
+    }
+
+    #[test]
+    fn control_characters_are_shown_and_keep_their_column() {
+        let d = Diagnostic::error("a.md", "x").at(1, 3, "ab\u{1}c");
+        assert_eq!(rows(&d)[2..], ["1 | ab␁c", "  |   ^"].map(String::from));
+        let d = Diagnostic::error("a.md", "x").at(1, 3, "ab\u{92}c");
+        assert_eq!(
+            rows(&d)[2..],
+            ["1 | ab\u{fffd}c", "  |   ^"].map(String::from)
+        );
     }
 
     #[test]
     fn long_lines_are_cut_around_the_caret() {
         let text = format!("{}X{}", "a".repeat(500), "b".repeat(500));
         let d = Diagnostic::error("a.md", "here").at(1, 501, &text);
-        let shown = d.to_string();
-        let lines: Vec<&str> = shown.lines().collect();
-        assert_eq!(lines[2].chars().count(), "1 | ".len() + 102);
-        let caret = lines[3].chars().position(|c| c == '^').unwrap();
-        assert_eq!(lines[2].chars().nth(caret), Some('X'));
+        let rows = rows(&d);
+        assert_eq!(rows[2].chars().count(), WIDTH);
+        assert!(rows[2].starts_with("1 | ...") && rows[2].ends_with("..."));
+        let (column, _) = underline(&rows[3]);
+        assert_eq!(rows[2].chars().nth(column), Some('X'));
+        // At the start and the end, only the other side is cut.
+        let d = Diagnostic::error("a.md", "here").at(1, 1, &text);
+        assert!(rows_of(&d)[2].starts_with("1 | aaa"));
+        let d = Diagnostic::error("a.md", "here").at(1, 1001, &text);
+        let rows = rows_of(&d);
+        assert!(rows[2].ends_with("bbb"));
+        assert_eq!(rows[2].chars().nth(underline(&rows[3]).0), Some('b'));
+    }
+
+    fn rows_of(d: &Diagnostic) -> Vec<String> {
+        rows(d)
     }
 
     #[test]
     fn line_col_counts_characters_not_bytes() {
         assert_eq!(line_col("é\nab", 4), (2, 2));
         assert_eq!(line_col("aé", 3), (1, 3));
+        assert_eq!(line_col("aé", 2), (1, 2));
+        assert_eq!(line_col("ab", 99), (1, 3));
     }
 
     #[test]
     fn suggests_the_closest_key() {
         assert_eq!(did_you_mean("actor", &["actors", "tags"]), Some("actors"));
         assert_eq!(did_you_mean("zzz", &["actors", "tags"]), None);
+    }
+
+    #[test]
+    fn an_unknown_key_is_underlined_with_the_closest_and_the_known_ones() {
+        let text = "title = \"T\"\npaginate = 10\n";
+        let d = Diagnostic::warning("site.toml", "unknown key `paginate`")
+            .at(2, 1, text)
+            .unknown_key("paginate", &["paginate_by", "title"]);
+        assert_eq!(
+            d.to_string(),
+            "warning: site.toml:2:1: unknown key `paginate`
+  |
+2 | paginate = 10
+  | ^^^^^^^^ did you mean `paginate_by`?"
+        );
+        let d = Diagnostic::warning("a.md", "x")
+            .at(1, 1, "zzz: 1")
+            .unknown_key("zzz", &["title"]);
+        assert_eq!(d.label.as_deref(), Some("not a key of this file"));
+        assert_eq!(d.helps, ["the keys here are: title"]);
+    }
+
+    #[test]
+    fn a_value_is_underlined_to_its_comment() {
+        let text = "date:   July 6   # when\n";
+        let d = Diagnostic::error("a.md", "date").at_value(1, 9, text);
+        assert_eq!(d.span_len, "July 6".len());
+        let d = Diagnostic::error("a.md", "date").at_value(1, 9, "date:   \"北京\"");
+        assert_eq!(d.span_len, 4);
     }
 }

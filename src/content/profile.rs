@@ -5,7 +5,7 @@
 //! counts for `Vladimir Putin` when `Putin` is one of the profile's aliases.
 
 use super::front_matter::{self, KeyIndex, Split};
-use crate::diagnostics::{display_path, unknown_key_message, Diagnostic};
+use crate::diagnostics::{display_path, Diagnostic};
 use crate::model::asset::Asset;
 pub use crate::model::profile::Profile;
 use crate::model::slug::term_slug;
@@ -133,8 +133,11 @@ fn parse(
             continue;
         }
         let (line, col) = index.key(key, 0).unwrap_or(fence);
-        let message = unknown_key_message("profile key", key, PROFILE_KEYS);
-        diagnostics.push(Diagnostic::warning(path, message).at(line, col, text));
+        diagnostics.push(
+            Diagnostic::warning(path, format!("unknown profile key `{key}`"))
+                .at(line, col, text)
+                .unknown_key(key, PROFILE_KEYS),
+        );
     }
     let at = |key: &str| index.value(key).unwrap_or(fence);
     let mut errors = Vec::new();
@@ -146,7 +149,7 @@ fn parse(
     }
     let mut error = |key: &str, message: String| {
         let (line, col) = at(key);
-        errors.push(Diagnostic::error(path, format!("{key}: {message}")).at(line, col, text));
+        errors.push(Diagnostic::error(path, format!("{key}: {message}")).at_value(line, col, text));
     };
     if name.is_empty() && index.value("name").is_some() {
         error("name", "expected a name, found an empty string".into());
@@ -286,7 +289,7 @@ mod tests {
         assert_eq!(
             d,
             vec![
-                "warning: content/actors/x.md:4:1: unknown profile key `nam` (did you mean `name`?)",
+                "warning: content/actors/x.md:4:1: unknown profile key `nam`",
                 "error: content/actors/x.md:3:11: wikidata: expected a Wikidata item such as Q7747, found \"7747\"",
             ]
         );

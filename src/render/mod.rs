@@ -10,6 +10,7 @@ pub mod jsonld;
 pub mod links;
 pub mod plan;
 pub mod templates;
+mod tera_errors;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::site::Site;

@@ -5,7 +5,8 @@
 //! template may extend or include theme templates and the other way round, so a site
 //! can override one block or one partial without copying the theme.
 
-use crate::diagnostics::{between, display_path, Diagnostic};
+use super::tera_errors;
+use crate::diagnostics::{display_path, Diagnostic};
 use crate::text::escape_html;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -183,7 +184,7 @@ impl Templates {
         {
             return Err(vec![Diagnostic::general(format!(
                 "templates: {}",
-                chain(&e).join(": ")
+                tera_errors::chain(&e).join(": ")
             ))]);
         }
         Ok(Templates {
@@ -202,29 +203,30 @@ impl Templates {
     ) -> Result<String, Diagnostic> {
         super::filters::reset_budget();
         self.tera.render(name, context).map_err(|e| {
-            let mut causes = chain(&e);
-            let message = causes.pop().unwrap_or_else(|| e.to_string());
-            // The innermost message names the template that failed, which may be a
-            // parent or an include of `name`: `… while rendering 'base.html'`.
-            let failing = between(&message, "rendering '", "'").unwrap_or(name);
+            let failure = tera_errors::render_failure(&e);
+            let failing = failure.template.as_deref().unwrap_or(name);
             let Some((file, text)) = self.origins.get(failing).or_else(|| self.origins.get(name))
             else {
-                return Diagnostic::general(format!("cannot render {page} with {name}: {message}"));
+                return Diagnostic::general(format!(
+                    "cannot render {page} with {name}: {}",
+                    failure.message
+                ));
             };
-            let d = Diagnostic::error(file, format!("cannot render {page}: {message}"));
+            let d = Diagnostic::error(file, format!("cannot render {page}: {}", failure.message));
             // Tera 1 gives no position for render errors; the first use of the
-            // variable it names is where to look.
-            let used = between(&message, "`", "`")
-                .or_else(|| message.starts_with("range:").then_some("range"));
-            match used.and_then(|var| find_in_tags(text, var)) {
-                Some(offset) => d.at_offset(offset, text),
+            // name it gives is where to look.
+            match failure
+                .name
+                .as_deref()
+                .and_then(|n| find_in_tags(text, n).map(|at| (n, at)))
+            {
+                Some((name, at)) => d.at_range(at..at + name.len(), text).label("used here"),
                 None => d,
             }
         })
     }
 }
 
-/// The `{% include "x" %}` tags of a template: (byte offset of the tag, included name).
 fn includes(text: &str) -> Vec<(usize, &str)> {
     let mut found = Vec::new();
     for (start, _) in text.match_indices("{%") {
@@ -473,34 +475,11 @@ fn find_in_tags(text: &str, var: &str) -> Option<usize> {
     })
 }
 
-/// The messages of an error and its sources, outermost first.
-fn chain(e: &tera::Error) -> Vec<String> {
-    let mut out = vec![e.to_string()];
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        out.push(s.to_string());
-        source = s.source();
-    }
-    out
-}
-
-/// A Tera syntax error, at the line and column pest reports (`--> 3:5`).
+/// A Tera syntax error, at the line and column it reports.
 fn parse_error(file: &Path, text: &str, e: &tera::Error) -> Diagnostic {
-    let detail = chain(e).pop().unwrap_or_default();
-    let position = detail.lines().find_map(|l| {
-        let (line, col) = l.trim().strip_prefix("--> ")?.split_once(':')?;
-        Some((
-            line.trim().parse::<usize>().ok()?,
-            col.trim().parse::<usize>().ok()?,
-        ))
-    });
-    let expected = detail
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("= "))
-        .unwrap_or(detail.lines().last().unwrap_or("syntax error"))
-        .to_string();
-    let d = Diagnostic::error(file, format!("template syntax: {expected}"));
-    match position {
+    let syntax = tera_errors::syntax_failure(e);
+    let d = Diagnostic::error(file, format!("template syntax: {}", syntax.expected));
+    match syntax.position {
         Some((line, col)) => d.at(line, col, text),
         None => d,
     }

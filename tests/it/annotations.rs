@@ -34,7 +34,7 @@ fn every_warning_names_its_file_and_line() {
             "warning: content/actors/lavrov.md:2:7: name \"Sergei Lavrov\" has the slug `sergei-lavrov`, not `lavrov`: rename the file to actors/sergei-lavrov.md",
             "warning: content/actors/nobody-named.md:2:7: no article names \"Nobody Named\" or any of its aliases, so this profile has no page",
             "warning: content/2017-07-06-offer.md:11:1: wikilink [[Nobody Known]]: no actor of that name or alias is named by any article",
-            "warning: content/2017-07-06-offer.md:16:60: note [^missing] is referenced but never defined: add a line `[^missing]: ...` below the text",
+            "warning: content/2017-07-06-offer.md:16:60: note [^missing] is referenced but never defined",
             "warning: content/2017-07-06-offer.md:24:1: note [^orphan] is defined but never referenced, so it is not shown",
         ]
     );

@@ -276,7 +276,7 @@ fn colour_is_on_when_asked_and_off_with_no_color() {
     assert!(!plain.contains('\x1b'));
     let (_, _, coloured) = run_in(&site, &["--color", "always", "build", "-o", o]);
     assert!(
-        coloured.starts_with("\x1b[1;33mwarning\x1b[0m: "),
+        coloured.starts_with("\x1b[1m\x1b[33mwarning\x1b[0m\x1b[1m: site.toml:3:1: "),
         "{coloured}"
     );
     // Not a terminal: auto is plain, even without NO_COLOR.

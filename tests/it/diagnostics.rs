@@ -61,16 +61,21 @@ fn warnings_are_printed_and_do_not_fail_the_build() {
     assert_eq!(
         first_lines,
         vec![
-            "warning: site.toml:3:1: unknown key `paginate` (did you mean `paginate_by`?)",
-            "warning: content/2017-07-06-a.md:6:3: unknown source key `autor` (did you mean `author`?)",
-            "warning: content/2017-07-06-a.md:7:1: unknown front matter key `actor` (did you mean `actors`?)",
+            "warning: site.toml:3:1: unknown key `paginate`",
+            "warning: content/2017-07-06-a.md:6:3: unknown source key `autor`",
+            "warning: content/2017-07-06-a.md:7:1: unknown front matter key `actor`",
             "warning: content/2017-07-06-a.md:10:5: wikilink [[Vladimir Putin]]: no actor of that name or alias is named by any article",
             "warning: content/2017-07-06-a.md:12:5: link to `missing.md`: no article at content/missing.md",
         ]
     );
     assert!(
         stderr
-            .contains("10 | Met [[Vladimir Putin]] and [[Rex Tillerson|Tillerson]].\n   |     ^\n"),
+            .contains("10 | Met [[Vladimir Putin]] and [[Rex Tillerson|Tillerson]].\n   |     ^^^^^^^^^^^^^^^^^^\n"),
+        "{stderr}"
+    );
+    // The key underlined, the closest known key beside it.
+    assert!(
+        stderr.contains("3 | paginate = 10\n  | ^^^^^^^^ did you mean `paginate_by`?\n"),
         "{stderr}"
     );
 }

@@ -12,7 +12,7 @@ mod yaml_errors;
 pub use split::{split, KeyIndex, Split};
 pub(crate) use yaml_errors::yaml_error;
 
-use crate::diagnostics::{unknown_key_message, Diagnostic};
+use crate::diagnostics::Diagnostic;
 pub use crate::model::article::{FrontMatter, Source};
 use crate::model::date::Date;
 use crate::model::slug::slugify;
@@ -168,12 +168,16 @@ pub fn parse_article(path: &Path, text: &str, split: &Split<'_>) -> Parsed<Front
     let unknown: Vec<String> = unknown.iter().map(|k| k.replace(".?", "")).collect();
     for key in &unknown {
         let (line, col) = index.key(key, 0).unwrap_or((split.yaml_line - 1, 1));
-        let message = match key.split_once('.') {
-            Some(("source", leaf)) => unknown_key_message("source key", leaf, SOURCE_KEYS),
+        let (what, leaf, known) = match key.split_once('.') {
+            Some(("source", leaf)) => ("source key", leaf, SOURCE_KEYS),
             Some(_) => continue,
-            None => unknown_key_message("front matter key", key, ARTICLE_KEYS),
+            None => ("front matter key", key.as_str(), ARTICLE_KEYS),
         };
-        diagnostics.push(Diagnostic::warning(path, message).at(line, col, text));
+        diagnostics.push(
+            Diagnostic::warning(path, format!("unknown {what} `{leaf}`"))
+                .at(line, col, text)
+                .unknown_key(leaf, known),
+        );
     }
     diagnostics.sort_by_key(|d| d.position);
     let at = |key: &str| index.value(key).unwrap_or((split.yaml_line - 1, 1));
@@ -182,7 +186,11 @@ pub fn parse_article(path: &Path, text: &str, split: &Split<'_>) -> Parsed<Front
     let mut missing = |key: &str| {
         errors.push(
             Diagnostic::error(path, format!("missing required key `{key}`"))
-                .at(fence.0, fence.1, text),
+                .at(fence.0, fence.1, text)
+                .help(format!(
+                    "add a line `{}` between the `---` lines",
+                    example(key)
+                )),
         );
     };
     if raw.title.is_none() {
@@ -196,7 +204,7 @@ pub fn parse_article(path: &Path, text: &str, split: &Split<'_>) -> Parsed<Front
     }
     let mut error = |key: &str, message: String| {
         let (line, col) = at(key);
-        errors.push(Diagnostic::error(path, format!("{key}: {message}")).at(line, col, text));
+        errors.push(value_error(path, key, message).at_value(line, col, text));
     };
     // What a YAML escape (`"\x01"`) can put in a string, and names too long for a URL.
     {
@@ -423,10 +431,50 @@ fn field_errors(path: &Path, text: &str, split: &Split<'_>, index: &KeyIndex) ->
         };
         if let Some(message) = problem {
             let (line, col) = index.value(key).unwrap_or((split.yaml_line - 1, 1));
-            errors.push(Diagnostic::error(path, format!("{key}: {message}")).at(line, col, text));
+            errors.push(
+                value_error(path, key, message)
+                    .at_value(line, col, text)
+                    .with_help(type_help(key)),
+            );
         }
     }
     errors
+}
+
+/// An error in the value of `key`; a date's says how dates are written.
+fn value_error(path: &Path, key: &str, message: String) -> Diagnostic {
+    let d = Diagnostic::error(path, format!("{key}: {message}"));
+    match key {
+        "date" | "source.published" => {
+            d.help("write a date as 2017-07-06, or with a time as 2017-07-06T09:30:00+02:00")
+        }
+        _ => d,
+    }
+}
+
+/// How a value of `key` is written, for a value of the wrong type.
+fn type_help(key: &str) -> Option<String> {
+    match key {
+        "actors" | "tags" | "key_points" => Some(format!(
+            "write a list, one `- item` per line or `{}`",
+            example(key)
+        )),
+        "draft" => Some("write `draft: true` or `draft: false`".into()),
+        _ => None,
+    }
+}
+
+/// A line of front matter giving `key` a value, as the help shows it.
+fn example(key: &str) -> &'static str {
+    match key {
+        "title" => "title: \"Talks resume in Geneva\"",
+        "date" => "date: 2017-07-06",
+        "source" => "source: Reuters",
+        "actors" => "actors: [Vladimir Putin, Rex Tillerson]",
+        "tags" => "tags: [syria, ceasefire]",
+        "key_points" => "key_points: [\"First point\", \"Second point\"]",
+        _ => "key: value",
+    }
 }
 
 #[cfg(test)]
@@ -553,8 +601,8 @@ mod tests {
         assert_eq!(
             diags,
             vec![
-                "warning: a.md:6:3: unknown source key `autor` (did you mean `author`?)",
-                "warning: a.md:7:1: unknown front matter key `actor` (did you mean `actors`?)",
+                "warning: a.md:6:3: unknown source key `autor`",
+                "warning: a.md:7:1: unknown front matter key `actor`",
             ]
         );
     }

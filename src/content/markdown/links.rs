@@ -36,7 +36,7 @@ pub(super) fn resolve_links<'a>(
                             Some(CowStr::from(actor.href))
                         }
                         None => {
-                            origin.warn(diagnostics, range.start, format!("wikilink [[{dest_url}]]: no actor of that name or alias is named by any article"));
+                            origin.warn(diagnostics, range.clone(), format!("wikilink [[{dest_url}]]: no actor of that name or alias is named by any article"));
                             None
                         }
                     },
@@ -46,7 +46,7 @@ pub(super) fn resolve_links<'a>(
                                 None => {
                                     origin.warn(
                                         diagnostics,
-                                        range.start,
+                                        range.clone(),
                                         format!("link to `{dest_url}`: leads out of content/"),
                                     );
                                     Some(dest_url.clone())
@@ -54,7 +54,7 @@ pub(super) fn resolve_links<'a>(
                                 Some(target) => match links.article(&target) {
                                     Some(href) => Some(CowStr::from(format!("{href}{fragment}"))),
                                     None => {
-                                        origin.warn(diagnostics, range.start, format!("link to `{dest_url}`: no article at content/{target}"));
+                                        origin.warn(diagnostics, range.clone(), format!("link to `{dest_url}`: no article at content/{target}"));
                                         Some(dest_url.clone())
                                     }
                                 },

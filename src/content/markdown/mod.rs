@@ -84,10 +84,15 @@ pub struct Origin<'a> {
 }
 
 impl Origin<'_> {
-    fn warn(&self, diagnostics: &mut Vec<Diagnostic>, at: usize, message: String) {
-        diagnostics.push(
-            Diagnostic::warning(self.path, message).at_offset(self.body_offset + at, self.text),
-        );
+    /// A warning underlining the byte range `at` of the body.
+    fn warning(&self, at: std::ops::Range<usize>, message: String) -> Diagnostic {
+        let offset = self.body_offset;
+        Diagnostic::warning(self.path, message)
+            .at_range(at.start + offset..at.end + offset, self.text)
+    }
+
+    fn warn(&self, diagnostics: &mut Vec<Diagnostic>, at: std::ops::Range<usize>, message: String) {
+        diagnostics.push(self.warning(at, message));
     }
 }
 
@@ -137,10 +142,18 @@ pub fn render(
     } = walk;
     for (d, (label, _, at)) in definitions.iter().enumerate() {
         if !notes.iter().any(|(shown, ..)| *shown == d) {
-            origin.warn(
-                diagnostics,
-                *at,
-                format!("note [^{label}] is defined but never referenced, so it is not shown"),
+            diagnostics.push(
+                origin
+                    .warning(
+                        *at..*at + label.len() + 3,
+                        format!(
+                            "note [^{label}] is defined but never referenced, so it is not shown"
+                        ),
+                    )
+                    .label("never referenced")
+                    .help(format!(
+                        "refer to it in the text as [^{label}], or delete the note"
+                    )),
             );
         }
     }
@@ -221,9 +234,16 @@ mod tests {
         let r = render(body, &origin, &NoLinks, &settings, &mut diags);
         (
             r,
+            // The header, and the help when there is some.
             diags
                 .iter()
-                .map(|d| d.to_string().lines().next().unwrap().to_string())
+                .map(|d| {
+                    let header = d.to_string().lines().next().unwrap().to_string();
+                    match d.helps.as_slice() {
+                        [] => header,
+                        helps => format!("{header} (help: {})", helps.join("; ")),
+                    }
+                })
                 .collect(),
         )
     }
@@ -382,8 +402,8 @@ mod tests {
         assert_eq!(
             d,
             vec![
-                "warning: a.md:4:5: note [^missing] is referenced but never defined: add a line `[^missing]: ...` below the text",
-                "warning: a.md:10:1: note [^unused] is defined but never referenced, so it is not shown",
+                "warning: a.md:4:5: note [^missing] is referenced but never defined (help: add a line `[^missing]: ...` below the text)",
+                "warning: a.md:10:1: note [^unused] is defined but never referenced, so it is not shown (help: refer to it in the text as [^unused], or delete the note)",
             ]
         );
     }
@@ -497,7 +517,7 @@ mod tests {
             d,
             vec![
                 "warning: a.md:6:1: note [^outer] refers to another note, and notes cannot hold notes: the reference is left out",
-                "warning: a.md:8:1: note [^inner] is defined but never referenced, so it is not shown",
+                "warning: a.md:8:1: note [^inner] is defined but never referenced, so it is not shown (help: refer to it in the text as [^inner], or delete the note)",
             ]
         );
     }

@@ -189,7 +189,7 @@ impl<'a> Walk<'a, '_> {
             // pulldown-cmark only makes references of defined labels.
             self.origin.warn(
                 self.diagnostics,
-                range.start,
+                range.clone(),
                 format!("note [^{label}] is referenced but never defined"),
             );
             return;
@@ -207,7 +207,7 @@ impl<'a> Walk<'a, '_> {
                 if body.len() != before {
                     self.origin.warn(
                         self.diagnostics,
-                        *at,
+                        *at..*at + label.len() + 3,
                         format!("note [^{label}] refers to another note, and notes cannot hold notes: the reference is left out"),
                     );
                 }
@@ -240,10 +240,15 @@ impl<'a> Walk<'a, '_> {
             match end {
                 Some(e) if e > 0 && rest[e..].starts_with(']') && !escaped => {
                     let label = &rest[..e];
-                    self.origin.warn(
-                        self.diagnostics,
-                        range.start + start,
-                        format!("note [^{label}] is referenced but never defined: add a line `[^{label}]: ...` below the text"),
+                    let at = range.start + start;
+                    self.diagnostics.push(
+                        self.origin
+                            .warning(
+                                at..at + e + 3,
+                                format!("note [^{label}] is referenced but never defined"),
+                            )
+                            .label("no note of this name")
+                            .help(format!("add a line `[^{label}]: ...` below the text")),
                     );
                     from = start + 2 + e;
                 }
