@@ -161,12 +161,10 @@ fn router(shared: Arc<Shared>) -> Router {
 /// Answers a request for a file of the site.
 async fn site(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let path = request.uri().path().to_owned();
-    // Finding the file, and reading a page, block: not on the threads that serve.
-    let answer = tokio::task::spawn_blocking(move || files::answer(&shared.dir, &path)).await;
-    let Ok(answer) = answer else {
-        return (StatusCode::INTERNAL_SERVER_ERROR, "cannot read the file\n").into_response();
-    };
-    match answer {
+    // Finding the file and reading a page are a few system calls, answered from the
+    // page cache: done here, since handing them to tokio's blocking pool costs more
+    // (measured: 36,000 against 48,700 pages a second; docs/robustness.md).
+    match files::answer(&shared.dir, &path) {
         Answer::Page(status, html) => (status, axum::response::Html(html)).into_response(),
         Answer::File(file, mime) => ServeFile::new_with_mime(file, &mime)
             .ignore_multi_range_requests(true)
