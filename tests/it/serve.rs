@@ -15,6 +15,7 @@ const PATIENCE: Duration = Duration::from_secs(30);
 /// The pause between two polls.
 const POLL: Duration = Duration::from_millis(20);
 const SCRIPT_TAG: &str = briefing::dev::server::SCRIPT_TAG;
+const EVENTS_PATH: &str = briefing::dev::server::EVENTS_PATH;
 
 /// A running `briefing serve` (or `watch`), killed when dropped.
 struct Running {
@@ -88,6 +89,32 @@ impl Running {
         get(&self.url, path)
     }
 
+    /// The `host:port` it serves on.
+    fn host(&self) -> &str {
+        self.url.trim_start_matches("http://")
+    }
+
+    /// Sends `request` (the whole of it: head and any body) on a connection of its
+    /// own and reads until the server closes it.
+    fn exchange(&self, request: &str) -> Vec<u8> {
+        let mut stream = connect(self.host());
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).unwrap();
+        raw
+    }
+
+    /// A GET of `path` with the header lines `extra`.
+    fn ask(&self, path: &str, extra: &[&str]) -> Reply {
+        let mut request = format!("GET {path} HTTP/1.1\r\nHost: {}\r\n", self.host());
+        for line in extra {
+            request.push_str(line);
+            request.push_str("\r\n");
+        }
+        request.push_str("Connection: close\r\n\r\n");
+        parse(&self.exchange(&request))
+    }
+
     /// Polls `path` until `done` holds for the reply.
     fn until(&self, path: &str, what: &str, done: impl Fn(&Reply) -> bool) -> Reply {
         let deadline = Instant::now() + PATIENCE;
@@ -126,19 +153,30 @@ impl Reply {
     }
 
     fn header(&self, name: &str) -> Option<String> {
-        self.headers.lines().find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            k.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
-        })
+        header(&self.headers, name)
     }
+}
+
+/// The value of header `name` in a response head (names are case-insensitive).
+fn header(head: &str, name: &str) -> Option<String> {
+    head.lines().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+    })
+}
+
+/// A connection whose reads give up after [`PATIENCE`].
+fn connect(host: &str) -> TcpStream {
+    let stream = TcpStream::connect(host).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    stream
 }
 
 /// A GET over a raw socket, so the path goes out exactly as written (no client
 /// normalising `..` away).
 fn get(base: &str, path: &str) -> Reply {
     let host = base.trim_start_matches("http://");
-    let mut stream = TcpStream::connect(host).unwrap();
-    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    let mut stream = connect(host);
     write!(
         stream,
         "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
@@ -146,6 +184,11 @@ fn get(base: &str, path: &str) -> Reply {
     .unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).unwrap();
+    parse(&raw)
+}
+
+/// The one response in `raw`: its head, and all that follows as its body.
+fn parse(raw: &[u8]) -> Reply {
     let split = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
@@ -276,8 +319,7 @@ fn a_broken_save_shows_an_overlay_and_keeps_the_last_good_site() {
     let root = site.path();
     let mut server = Running::start(root, &["serve", "--port", "0"]);
     let host = server.url.trim_start_matches("http://").to_string();
-    let mut events = TcpStream::connect(&host).unwrap();
-    events.set_read_timeout(Some(PATIENCE)).unwrap();
+    let mut events = connect(&host);
     write!(
         events,
         "GET /__briefing/events HTTP/1.1\r\nHost: {host}\r\n\r\n"
@@ -317,8 +359,7 @@ fn a_broken_save_shows_an_overlay_and_keeps_the_last_good_site() {
 
     // A page opened now hears of the problem at once.
     let late = {
-        let mut s = TcpStream::connect(&host).unwrap();
-        s.set_read_timeout(Some(PATIENCE)).unwrap();
+        let mut s = connect(&host);
         write!(s, "GET /__briefing/events HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
         let mut r = BufReader::new(s);
         let mut text = String::new();
@@ -458,8 +499,9 @@ fn watch_updates_the_output_folder() {
     assert_eq!(tree(&target), tree(full.path()));
 }
 
-/// Reads one response (head and `Content-Length` body) from a kept-alive connection.
-fn read_response(reader: &mut BufReader<TcpStream>) -> (u16, Vec<u8>) {
+/// Reads one response from a kept-alive connection: its head, and its body by its
+/// `Content-Length` (none when it answers a HEAD, `head_only`).
+fn read_reply(reader: &mut BufReader<TcpStream>, head_only: bool) -> Reply {
     let mut head = String::new();
     loop {
         let mut line = String::new();
@@ -473,16 +515,17 @@ fn read_response(reader: &mut BufReader<TcpStream>) -> (u16, Vec<u8>) {
         head.push_str(&line);
     }
     let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-    let length: usize = head
-        .lines()
-        .find_map(|l| l.strip_prefix("Content-Length: "))
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let length = match header(&head, "Content-Length") {
+        Some(n) if !head_only => n.parse().unwrap(),
+        _ => 0,
+    };
     let mut body = vec![0; length];
     reader.read_exact(&mut body).unwrap();
-    (status, body)
+    Reply {
+        status,
+        headers: head,
+        body,
+    }
 }
 
 #[test]
@@ -490,26 +533,24 @@ fn the_server_is_bounded_and_survives_bad_clients() {
     let site = copy_fixture("basic");
     let server = Running::start(site.path(), &["serve", "--port", "0"]);
     let host = server.url.trim_start_matches("http://").to_string();
-    let connect = || {
-        let s = TcpStream::connect(&host).unwrap();
-        s.set_read_timeout(Some(PATIENCE)).unwrap();
-        s
-    };
+    let connect = || connect(&host);
     // Keep-alive: three requests on one connection, each answered in full.
     let stream = connect();
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     for path in ["/", "/style.css", "/no/such/page/"] {
         write!(&stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
-        let (status, body) = read_response(&mut reader);
-        assert_eq!(status, if path.starts_with("/no") { 404 } else { 200 });
-        assert!(!body.is_empty());
+        let reply = read_reply(&mut reader, false);
+        assert_eq!(
+            reply.status,
+            if path.starts_with("/no") { 404 } else { 200 }
+        );
+        assert!(!reply.body.is_empty());
     }
     // A head larger than the limit is refused, not read forever.
     let mut big = connect();
     let filler = "x".repeat(20 * 1024);
     write!(big, "GET / HTTP/1.1\r\nX-Filler: {filler}\r\n\r\n").unwrap();
-    let (status, _) = read_response(&mut BufReader::new(big));
-    assert_eq!(status, 431);
+    assert_eq!(read_reply(&mut BufReader::new(big), false).status, 431);
     // Clients that close in the middle of a response, or right after asking.
     for _ in 0..20 {
         let mut s = connect();
@@ -529,9 +570,205 @@ fn the_server_is_bounded_and_survives_bad_clients() {
     over.read_to_string(&mut text).unwrap();
     assert!(text.starts_with("HTTP/1.1 503 "), "{text}");
     write!(&held[0], "GET / HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
-    let (status, _) = read_response(&mut BufReader::new(held[0].try_clone().unwrap()));
-    assert_eq!(status, 200);
+    let reply = read_reply(&mut BufReader::new(held[0].try_clone().unwrap()), false);
+    assert_eq!(reply.status, 200);
     drop(held);
     // Once they are gone, new connections are served again.
     server.until("/", "after the flood", |r| r.status == 200);
+}
+
+/// A data file of the site, 1,201 bytes: ranges, validators and HEAD are asked of it.
+const DATA: &str = "static/data.json";
+
+fn serve_with_data() -> (tempfile::TempDir, Running) {
+    let site = copy_fixture("basic");
+    let numbers: Vec<String> = (0..300).map(|i| format!("{i:03}")).collect();
+    write(site.path(), DATA, &format!("[{}]", numbers.join(",")));
+    let server = Running::start(site.path(), &["serve", "--port", "0"]);
+    (site, server)
+}
+
+#[test]
+fn static_files_answer_ranges_and_conditional_requests() {
+    let (_site, server) = serve_with_data();
+    let whole = server.get("/data.json");
+    assert_eq!(whole.status, 200);
+    assert_eq!(whole.body.len(), 1201);
+    assert_eq!(whole.header("Accept-Ranges").as_deref(), Some("bytes"));
+    assert_eq!(whole.header("Cache-Control").as_deref(), Some("no-store"));
+
+    let part = server.ask("/data.json", &["Range: bytes=0-99"]);
+    assert_eq!(part.status, 206);
+    assert_eq!(
+        part.header("Content-Range").as_deref(),
+        Some("bytes 0-99/1201")
+    );
+    assert_eq!(part.body, whole.body[..100]);
+    let beyond = server.ask("/data.json", &["Range: bytes=5000-"]);
+    assert_eq!(beyond.status, 416);
+    assert_eq!(
+        beyond.header("Content-Range").as_deref(),
+        Some("bytes */1201")
+    );
+
+    let etag = whole.header("ETag").expect("an ETag");
+    let same = server.ask("/data.json", &[&format!("If-None-Match: {etag}")]);
+    assert_eq!((same.status, same.body.len()), (304, 0));
+    let other = server.ask("/data.json", &["If-None-Match: \"another\""]);
+    assert_eq!((other.status, other.body.len()), (200, 1201));
+    let date = whole.header("Last-Modified").expect("a Last-Modified");
+    let since = server.ask("/data.json", &[&format!("If-Modified-Since: {date}")]);
+    assert_eq!(since.status, 304);
+}
+
+#[test]
+fn html_pages_are_sent_whole_without_validators() {
+    let site = copy_fixture("basic");
+    let server = Running::start(site.path(), &["serve", "--port", "0"]);
+    // The script is put in as the page is sent, so a range of the file on disk
+    // would be a range of something else.
+    let page = server.ask("/articles/first/", &["Range: bytes=0-99"]);
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains(&format!("{SCRIPT_TAG}</body>")));
+    assert_eq!(
+        page.header("Content-Length"),
+        Some(page.body.len().to_string())
+    );
+    for absent in ["ETag", "Last-Modified", "Accept-Ranges", "Content-Range"] {
+        assert_eq!(page.header(absent), None, "{absent}");
+    }
+    assert_eq!(page.header("Cache-Control").as_deref(), Some("no-store"));
+}
+
+#[test]
+fn head_is_answered_with_headers_only() {
+    let (_site, server) = serve_with_data();
+    let page_length = server.get("/articles/first/").body.len().to_string();
+    let stream = connect(server.host());
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    for (path, length, kind) in [
+        ("/data.json", Some("1201"), "application/json"),
+        ("/articles/first/", Some(page_length.as_str()), "text/html"),
+        (EVENTS_PATH, None, "text/event-stream"),
+    ] {
+        write!(&stream, "HEAD {path} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        let reply = read_reply(&mut reader, true);
+        assert_eq!(reply.status, 200, "{path}");
+        assert_eq!(reply.header("Content-Length").as_deref(), length, "{path}");
+        assert!(reply.header("Content-Type").unwrap().starts_with(kind));
+    }
+    // No body followed any of them: the next request on the connection is answered
+    // as itself, and the connection then ends cleanly.
+    write!(
+        &stream,
+        "GET /robots.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let last = read_reply(&mut reader, false);
+    assert_eq!(
+        (last.status, last.text().as_str()),
+        (200, "User-agent: *\n")
+    );
+    let mut rest = Vec::new();
+    reader.read_to_end(&mut rest).unwrap();
+    assert!(rest.is_empty(), "{}", String::from_utf8_lossy(&rest));
+}
+
+#[test]
+fn a_request_body_is_never_read_as_a_request() {
+    let site = copy_fixture("basic");
+    let server = Running::start(site.path(), &["serve", "--port", "0"]);
+    // A body that looks like a request: read as one, it would be answered too.
+    let inner = "GET /robots.txt HTTP/1.1\r\nHost: x\r\n\r\n";
+    let mut stream = connect(server.host());
+    write!(
+        stream,
+        "GET /style.css HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n{inner}",
+        inner.len()
+    )
+    .unwrap();
+    stream.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let reply = parse(&raw);
+    assert_eq!(reply.status, 200);
+    assert_eq!(
+        reply.text(),
+        ".x{}\n",
+        "exactly one response, the stylesheet"
+    );
+
+    // A body announced and never sent: the request is answered once, and the
+    // connection closed rather than left waiting for the body.
+    let mut stream = connect(server.host());
+    write!(
+        stream,
+        "GET /style.css HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    assert_eq!(parse(&raw).text(), ".x{}\n");
+}
+
+#[test]
+fn absolute_form_targets_are_served() {
+    let site = copy_fixture("basic");
+    let server = Running::start(site.path(), &["serve", "--port", "0"]);
+    let host = server.host();
+    let ask = |target: &str| {
+        parse(&server.exchange(&format!(
+            "GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )))
+    };
+    let page = ask(&format!("http://{host}/articles/first/"));
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains(SCRIPT_TAG));
+    let folder = ask(&format!("http://{host}/articles/first"));
+    assert_eq!(
+        (folder.status, folder.header("Location").as_deref()),
+        (301, Some("/articles/first/"))
+    );
+}
+
+#[test]
+fn bad_paths_folders_and_missing_pages_get_their_answers() {
+    let site = copy_fixture("basic");
+    let server = Running::start(site.path(), &["serve", "--port", "0"]);
+    for path in [
+        "/../site.toml",
+        "/%2e%2e/site.toml",
+        "/articles/%2E%2E/%2e%2e/site.toml",
+        "/articles/..%2f..%2fsite.toml",
+        "/..%5csite.toml",
+        "/index.html%00.css",
+    ] {
+        let reply = server.get(path);
+        assert_eq!(
+            (reply.status, reply.text().as_str()),
+            (400, "bad path\n"),
+            "{path}"
+        );
+    }
+    // The query is kept, and the redirect never leads to another host (`//x/`).
+    for (path, to) in [
+        ("/articles/first?ref=home", "/articles/first/?ref=home"),
+        ("//articles/first", "/articles/first/"),
+    ] {
+        let redirect = server.get(path);
+        assert_eq!(
+            (redirect.status, redirect.header("Location").as_deref()),
+            (301, Some(to)),
+            "{path}"
+        );
+    }
+    // A missing page gets the site's own 404 page, live-reload script and all.
+    let missing = server.get("/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert_eq!(
+        missing.header("Content-Type").as_deref(),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(missing.text().contains("There is no page at this address."));
+    assert!(missing.text().contains(&format!("{SCRIPT_TAG}</body>")));
 }
