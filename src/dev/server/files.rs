@@ -171,6 +171,13 @@ mod tests {
             Located::NotFound
         );
         assert_eq!(locate(&dir, "//etc/passwd"), Located::NotFound);
+        // A symbolic link someone put into the output, to a file outside it.
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(site.path().join("secret.txt"), dir.join("leak.txt"))
+                .unwrap();
+            assert_eq!(locate(&dir, "/leak.txt"), Located::Refused);
+        }
     }
 
     #[test]
