@@ -279,3 +279,34 @@ fn an_output_folder_removed_from_under_a_session_is_built_again_in_full() {
     let r = desk.step("the output removed", &[p]);
     assert!(r.pages["article"] > 1, "a full build, not one page: {r:?}");
 }
+
+/// A list page shows how many articles its list holds: an old article that joins
+/// the last page changes the count on every page before it, whose articles stay.
+#[test]
+fn an_old_article_on_a_later_page_updates_the_count_on_every_page() {
+    let mut desk = Desk::open();
+    let config = desk.edit("site.toml", "title = ", "paginate_by = 2\ntitle = ");
+    let template = desk.write(
+        "templates/partials/paginator.html",
+        "<p class=\"count\">{{ paginator.articles }} articles</p>\n",
+    );
+    desk.step("paginated, with the count shown", &[config, template]);
+    let index = desk.out.path().join("site/actors/us/index.html");
+    let home = || std::fs::read_to_string(&index).unwrap();
+    let before = home();
+    let old = desk.write(
+        "content/2017-06-01-old.md",
+        "---\ntitle: An old briefing\ndate: 2017-06-01\nsource: Reuters\nactors: [U.S.]\n---\nOld news.\n",
+    );
+    let r = desk.step("an old article on the last page", &[old]);
+    let after = home();
+    assert_ne!(before, after, "the first page's count changed: {r:?}");
+    let count = |html: &str| {
+        html.split("<p class=\"count\">")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse::<usize>().ok())
+            .expect("the count")
+    };
+    assert_eq!(count(&after), count(&before) + 1, "{before}");
+}
