@@ -20,7 +20,6 @@ use std::process::ExitCode;
 use std::sync::{mpsc, Arc};
 
 fn main() -> ExitCode {
-    allocator::configure();
     let cli = Cli::parse();
     match &cli.command {
         Command::Build(args) => once(
