@@ -6,16 +6,18 @@
 //! give meaning to the values (dates, slugs, non-empty titles); serde would lose the
 //! position for those, so a small [`KeyIndex`] of `key:` lines finds it again.
 
+mod checks;
 mod split;
 mod yaml_errors;
 
 pub use split::{split, KeyIndex, Split};
 pub(crate) use yaml_errors::yaml_error;
 
+use checks::Checks;
+
 use crate::diagnostics::Diagnostic;
 pub use crate::model::article::{FrontMatter, Source};
 use crate::model::date::Date;
-use crate::model::slug::slugify;
 use crate::text::{describe_forbidden, forbidden_char};
 use serde::de::{self, MapAccess, Visitor};
 use serde::Deserialize;
@@ -143,7 +145,6 @@ pub struct Parsed<T> {
 /// Parses and checks the front matter of the article at `path` (shown as given).
 pub fn parse_article(path: &Path, text: &str, split: &Split<'_>) -> Parsed<FrontMatter> {
     let index = KeyIndex::new(split.yaml, split.yaml_line);
-    let mut diagnostics = Vec::new();
     let mut unknown = Vec::new();
     let de = serde_yaml::Deserializer::from_str(split.yaml);
     let raw: RawFrontMatter = match serde_ignored::deserialize(de, |p| unknown.push(p.to_string()))
@@ -152,229 +153,49 @@ pub fn parse_article(path: &Path, text: &str, split: &Split<'_>) -> Parsed<Front
         Err(e) => {
             // serde stops at the first value of a wrong type; each key is tried on
             // its own to report them all.
-            let each = field_errors(path, text, split, &index);
-            if each.len() > 1 {
-                diagnostics.extend(each);
-            } else {
-                diagnostics.push(yaml_error(path, text, split, &index, &e));
+            let mut each = field_errors(path, text, split, &index);
+            if each.len() <= 1 {
+                each = vec![yaml_error(path, text, split, &index, &e)];
             }
             return Parsed {
                 value: None,
-                diagnostics,
+                diagnostics: each,
             };
         }
     };
-    // serde_ignored writes `?` for an Option level: `source.?.autor`.
-    let unknown: Vec<String> = unknown.iter().map(|k| k.replace(".?", "")).collect();
-    for key in &unknown {
-        let (line, col) = index.key(key, 0).unwrap_or((split.yaml_line - 1, 1));
+    let mut diagnostics = unknown_keys(path, text, split, &index, &unknown);
+    let mut checks = Checks::new(path, text, split, &index);
+    let value = checks.front_matter(raw);
+    diagnostics.append(&mut checks.errors);
+    Parsed { value, diagnostics }
+}
+
+/// A warning for each key serde did not know, with the closest known one.
+fn unknown_keys(
+    path: &Path,
+    text: &str,
+    split: &Split<'_>,
+    index: &KeyIndex,
+    unknown: &[String],
+) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    for key in unknown {
+        // serde_ignored writes `?` for an Option level: `source.?.autor`.
+        let key = key.replace(".?", "");
+        let (line, col) = index.key(&key, 0).unwrap_or((split.yaml_line - 1, 1));
         let (what, leaf, known) = match key.split_once('.') {
             Some(("source", leaf)) => ("source key", leaf, SOURCE_KEYS),
             Some(_) => continue,
             None => ("front matter key", key.as_str(), ARTICLE_KEYS),
         };
-        diagnostics.push(
+        warnings.push(
             Diagnostic::warning(path, format!("unknown {what} `{leaf}`"))
                 .at(line, col, text)
                 .unknown_key(leaf, known),
         );
     }
-    diagnostics.sort_by_key(|d| d.position);
-    let at = |key: &str| index.value(key).unwrap_or((split.yaml_line - 1, 1));
-    let mut errors = Vec::new();
-    let fence = (split.yaml_line - 1, 1);
-    let mut missing = |key: &str| {
-        errors.push(
-            Diagnostic::error(path, format!("missing required key `{key}`"))
-                .at(fence.0, fence.1, text)
-                .help(format!(
-                    "add a line `{}` between the `---` lines",
-                    example(key)
-                )),
-        );
-    };
-    if raw.title.is_none() {
-        missing("title");
-    }
-    if raw.date.is_none() {
-        missing("date");
-    }
-    if raw.source.is_none() {
-        missing("source");
-    }
-    let mut error = |key: &str, message: String| {
-        let (line, col) = at(key);
-        errors.push(value_error(path, key, message).at_value(line, col, text));
-    };
-    // What a YAML escape (`"\x01"`) can put in a string, and names too long for a URL.
-    {
-        let mut strings: Vec<(&str, &str)> = Vec::new();
-        for (key, value) in [
-            ("title", &raw.title),
-            ("date", &raw.date),
-            ("summary", &raw.summary),
-            ("slug", &raw.slug),
-        ] {
-            strings.extend(value.as_deref().map(|v| (key, v)));
-        }
-        for (key, values) in [
-            ("actors", &raw.actors),
-            ("tags", &raw.tags),
-            ("key_points", &raw.key_points),
-        ] {
-            strings.extend(values.iter().flatten().map(|v| (key, v.as_str())));
-        }
-        match &raw.source {
-            Some(RawSource::Name(name)) => strings.push(("source", name)),
-            Some(RawSource::Full(map)) => {
-                strings.push(("source.name", &map.name));
-                for (key, value) in [
-                    ("source.url", &map.url),
-                    ("source.author", &map.author),
-                    ("source.published", &map.published),
-                ] {
-                    strings.extend(value.as_deref().map(|v| (key, v)));
-                }
-            }
-            None => {}
-        }
-        let mut extra = Vec::new();
-        if let Some(v) = &raw.extra {
-            yaml_strings(v, &mut extra);
-        }
-        strings.extend(extra.iter().map(|v| ("extra", v.as_str())));
-        // One error per key: a bad character, or a name too long for a URL.
-        let mut reported = std::collections::BTreeSet::new();
-        let named = ["actors", "tags", "source", "source.name", "slug"];
-        for (key, value) in &strings {
-            let problem = match forbidden_char(value) {
-                Some((_, c)) => Some(format!("expected text, found {}", describe_forbidden(c))),
-                None if named.contains(key) => {
-                    let slug = crate::model::slug::term_slug(value);
-                    (slug.len() > MAX_SLUG).then(|| {
-                        format!(
-                            "a name of {} characters makes a URL of {} (at most {MAX_SLUG}): shorten it",
-                            value.chars().count(),
-                            slug.len()
-                        )
-                    })
-                }
-                None => None,
-            };
-            if let Some(message) = problem {
-                if reported.insert(*key) {
-                    error(key, message);
-                }
-            }
-        }
-        if let Some(s) = &raw.slug {
-            if s.contains(['/', '\\']) {
-                error(
-                    "slug",
-                    format!("expected one part of a URL (letters, digits, `-`), found {s:?}"),
-                );
-            }
-        }
-    }
-    let title = raw.title.unwrap_or_default().trim().to_string();
-    if title.is_empty() && index.value("title").is_some() {
-        error("title", "expected a headline, found an empty string".into());
-    }
-    let date = raw.date.and_then(|d| {
-        Date::parse(&d)
-            .map_err(|e| error("date", e.to_string()))
-            .ok()
-    });
-    let source = match raw.source {
-        None => None,
-        Some(RawSource::Name(name)) => Some(Source {
-            name: name.trim().to_string(),
-            url: None,
-            author: None,
-            published: None,
-        }),
-        Some(RawSource::Full(map)) => {
-            let published = match map.published.as_deref().map(Date::parse) {
-                Some(Err(e)) => {
-                    error("source.published", e.to_string());
-                    None
-                }
-                Some(Ok(d)) => Some(d),
-                None => None,
-            };
-            let url = map
-                .url
-                .map(|u| u.trim().to_string())
-                .filter(|u| !u.is_empty());
-            if let Some(u) = &url {
-                if let Err(message) = web_url(u) {
-                    error("source.url", message);
-                }
-            }
-            Some(Source {
-                name: map.name.trim().to_string(),
-                url,
-                author: map.author.filter(|a| !a.trim().is_empty()),
-                published,
-            })
-        }
-    };
-    if source.as_ref().is_some_and(|s| s.name.is_empty()) {
-        let key = if index.value("source.name").is_some() {
-            "source.name"
-        } else {
-            "source"
-        };
-        error(
-            key,
-            "expected the outlet's name, found an empty string".into(),
-        );
-    }
-    let slug = match raw.slug {
-        Some(s) => {
-            let slug = slugify(&s);
-            if slug.is_empty() {
-                error(
-                    "slug",
-                    format!("expected letters or digits for the URL, found {s:?}"),
-                );
-            }
-            Some(slug)
-        }
-        None => None,
-    };
-    let extra = template_value(raw.extra).unwrap_or_else(|message| {
-        error("extra", message);
-        serde_json::Value::Null
-    });
-    let clean = |v: Option<Vec<String>>| -> Vec<String> {
-        v.unwrap_or_default()
-            .into_iter()
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect()
-    };
-    let has_errors = !errors.is_empty();
-    diagnostics.append(&mut errors);
-    let value = match (date, source, has_errors) {
-        (Some(date), Some(source), false) => Some(FrontMatter {
-            title,
-            date,
-            source,
-            actors: clean(raw.actors),
-            tags: clean(raw.tags),
-            summary: raw
-                .summary
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty()),
-            draft: raw.draft.unwrap_or(false),
-            key_points: clean(raw.key_points),
-            slug,
-            extra,
-        }),
-        _ => None,
-    };
-    Parsed { value, diagnostics }
+    warnings.sort_by_key(|d| d.position);
+    warnings
 }
 
 /// Checks a link written in front matter: only web links, since a `javascript:` URL

@@ -1,0 +1,254 @@
+//! The second step of reading front matter: giving the values serde accepted their
+//! meaning (dates, slugs, non-empty names, characters a page cannot show), each error
+//! at the line and column of its value.
+
+use super::{
+    example, template_value, value_error, web_url, yaml_strings, KeyIndex, RawFrontMatter,
+    RawSource, Split, MAX_SLUG,
+};
+use crate::diagnostics::Diagnostic;
+use crate::model::article::{FrontMatter, Source};
+use crate::model::date::Date;
+use crate::model::slug::{slugify, term_slug};
+use crate::text::{describe_forbidden, forbidden_char};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// The keys whose values are names made into URLs.
+const NAMED: &[&str] = &["actors", "tags", "source", "source.name", "slug"];
+
+/// Checks one file's front matter, gathering every error.
+pub(super) struct Checks<'a> {
+    path: &'a Path,
+    text: &'a str,
+    index: &'a KeyIndex,
+    /// The line of the opening `---`, where a missing key is reported.
+    fence: usize,
+    /// Every error found, in the order checked.
+    pub errors: Vec<Diagnostic>,
+}
+
+impl<'a> Checks<'a> {
+    pub(super) fn new(
+        path: &'a Path,
+        text: &'a str,
+        split: &Split<'_>,
+        index: &'a KeyIndex,
+    ) -> Checks<'a> {
+        Checks {
+            path,
+            text,
+            index,
+            fence: split.yaml_line - 1,
+            errors: Vec::new(),
+        }
+    }
+
+    /// The typed front matter, or `None` when any check failed (each is in `errors`).
+    pub(super) fn front_matter(&mut self, raw: RawFrontMatter) -> Option<FrontMatter> {
+        for (key, absent) in [
+            ("title", raw.title.is_none()),
+            ("date", raw.date.is_none()),
+            ("source", raw.source.is_none()),
+        ] {
+            if absent {
+                self.missing(key);
+            }
+        }
+        self.strings(&raw);
+        let title = self.title(raw.title.as_deref());
+        let date = raw.date.and_then(|d| self.date("date", &d));
+        let source = raw.source.map(|s| self.source(s));
+        let slug = raw.slug.map(|s| self.slug(&s));
+        let extra = template_value(raw.extra).unwrap_or_else(|message| {
+            self.error("extra", message);
+            serde_json::Value::Null
+        });
+        if !self.errors.is_empty() {
+            return None;
+        }
+        Some(FrontMatter {
+            title,
+            date: date?,
+            source: source?,
+            actors: names(raw.actors),
+            tags: names(raw.tags),
+            summary: raw
+                .summary
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty()),
+            draft: raw.draft.unwrap_or(false),
+            key_points: names(raw.key_points),
+            slug,
+            extra,
+        })
+    }
+
+    /// An error in the value of `key`, underlined.
+    fn error(&mut self, key: &str, message: String) {
+        let (line, col) = self.index.value(key).unwrap_or((self.fence, 1));
+        self.errors
+            .push(value_error(self.path, key, message).at_value(line, col, self.text));
+    }
+
+    /// A required key that is not there, reported at the opening `---`.
+    fn missing(&mut self, key: &str) {
+        self.errors.push(
+            Diagnostic::error(self.path, format!("missing required key `{key}`"))
+                .at(self.fence, 1, self.text)
+                .help(format!(
+                    "add a line `{}` between the `---` lines",
+                    example(key)
+                )),
+        );
+    }
+
+    /// What a YAML escape (`"\x01"`) can put into any string, and names too long for
+    /// a URL: one error per key.
+    fn strings(&mut self, raw: &RawFrontMatter) {
+        let mut strings: Vec<(&str, &str)> = Vec::new();
+        for (key, value) in [
+            ("title", &raw.title),
+            ("date", &raw.date),
+            ("summary", &raw.summary),
+            ("slug", &raw.slug),
+        ] {
+            strings.extend(value.as_deref().map(|v| (key, v)));
+        }
+        for (key, values) in [
+            ("actors", &raw.actors),
+            ("tags", &raw.tags),
+            ("key_points", &raw.key_points),
+        ] {
+            strings.extend(values.iter().flatten().map(|v| (key, v.as_str())));
+        }
+        match &raw.source {
+            Some(RawSource::Name(name)) => strings.push(("source", name)),
+            Some(RawSource::Full(map)) => {
+                strings.push(("source.name", &map.name));
+                for (key, value) in [
+                    ("source.url", &map.url),
+                    ("source.author", &map.author),
+                    ("source.published", &map.published),
+                ] {
+                    strings.extend(value.as_deref().map(|v| (key, v)));
+                }
+            }
+            None => {}
+        }
+        let mut extra = Vec::new();
+        if let Some(v) = &raw.extra {
+            yaml_strings(v, &mut extra);
+        }
+        strings.extend(extra.iter().map(|v| ("extra", v.as_str())));
+        let mut reported = BTreeSet::new();
+        for (key, value) in strings {
+            let problem = match forbidden_char(value) {
+                Some((_, c)) => Some(format!("expected text, found {}", describe_forbidden(c))),
+                None if NAMED.contains(&key) => too_long(value),
+                None => None,
+            };
+            if let Some(message) = problem {
+                if reported.insert(key) {
+                    self.error(key, message);
+                }
+            }
+        }
+        if let Some(s) = raw.slug.as_deref().filter(|s| s.contains(['/', '\\'])) {
+            self.error(
+                "slug",
+                format!("expected one part of a URL (letters, digits, `-`), found {s:?}"),
+            );
+        }
+    }
+
+    /// The headline, trimmed; written but empty is an error (absent is `missing`).
+    fn title(&mut self, title: Option<&str>) -> String {
+        let title = title.unwrap_or_default().trim().to_string();
+        if title.is_empty() && self.index.value("title").is_some() {
+            self.error("title", "expected a headline, found an empty string".into());
+        }
+        title
+    }
+
+    fn date(&mut self, key: &str, text: &str) -> Option<Date> {
+        Date::parse(text)
+            .map_err(|e| self.error(key, e.to_string()))
+            .ok()
+    }
+
+    /// `source:`, a name or a mapping, with its link and date checked.
+    fn source(&mut self, raw: RawSource) -> Source {
+        let source = match raw {
+            RawSource::Name(name) => Source {
+                name: name.trim().to_string(),
+                url: None,
+                author: None,
+                published: None,
+            },
+            RawSource::Full(map) => {
+                let published = map
+                    .published
+                    .and_then(|d| self.date("source.published", &d));
+                let url = map
+                    .url
+                    .map(|u| u.trim().to_string())
+                    .filter(|u| !u.is_empty());
+                if let Some(Err(message)) = url.as_deref().map(web_url) {
+                    self.error("source.url", message);
+                }
+                Source {
+                    name: map.name.trim().to_string(),
+                    url,
+                    author: map.author.filter(|a| !a.trim().is_empty()),
+                    published,
+                }
+            }
+        };
+        if source.name.is_empty() {
+            let key = if self.index.value("source.name").is_some() {
+                "source.name"
+            } else {
+                "source"
+            };
+            self.error(
+                key,
+                "expected the outlet's name, found an empty string".into(),
+            );
+        }
+        source
+    }
+
+    /// `slug:` as it goes into the URL.
+    fn slug(&mut self, written: &str) -> String {
+        let slug = slugify(written);
+        if slug.is_empty() {
+            self.error(
+                "slug",
+                format!("expected letters or digits for the URL, found {written:?}"),
+            );
+        }
+        slug
+    }
+}
+
+/// A name whose URL would be longer than a folder name may be: the message.
+fn too_long(name: &str) -> Option<String> {
+    let slug = term_slug(name);
+    (slug.len() > MAX_SLUG).then(|| {
+        format!(
+            "a name of {} characters makes a URL of {} (at most {MAX_SLUG}): shorten it",
+            name.chars().count(),
+            slug.len()
+        )
+    })
+}
+
+/// A list of names, trimmed, the empty ones dropped.
+fn names(list: Option<Vec<String>>) -> Vec<String> {
+    list.unwrap_or_default()
+        .into_iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
