@@ -12,9 +12,9 @@
 //! error: content/a.md:4:9: date: expected YYYY-MM-DD or RFC 3339, found "July 6"
 //!   |
 //! 4 | date:   July 6
-//!   |         ^^^^^^ not a date
+//!   |         ^^^^^^
 //!   |
-//!   = help: write the date as 2017-07-06
+//!   = help: write a date as 2017-07-06, or with a time as 2017-07-06T09:30:00+02:00
 //! ```
 //!
 //! The snippet is drawn by `annotate-snippets`, the crate rustc and cargo use.

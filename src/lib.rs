@@ -12,7 +12,7 @@
 //! 5. [`render`]: plan every output file ([`render::plan`]) and render the pages
 //!    through Tera, in parallel.
 //! 6. [`output`]: write into a staging folder and swap it in place of the output.
-//! 7. [`build`]: runs that pipeline once ([`build()`]) or keeps a
+//! 7. [`build`](mod@build): runs that pipeline once ([`build()`]) or keeps a
 //!    [`build::Session`] that redoes only what a change touches.
 //! 8. [`dev`]: `watch` and `serve`: the session rebuilt on every change, and a
 //!    preview server with live reload as a hook after each build.

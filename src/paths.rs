@@ -5,8 +5,9 @@
 //! all ask one question: where does this link, written in that folder, lead, and
 //! does it stay inside the site? [`resolve`] answers it as a browser would (the
 //! WHATWG URL rules: `.` and `..` segments, a query and a fragment cut off,
-//! percent-decoding), against a base whose root stands for the site's, so a link
-//! that climbs above that root is told apart from one that reaches it.
+//! percent-decoding, and a backslash read as a slash, as browsers read it in a web
+//! page's links), against a base whose root stands for the site's, so a link that
+//! climbs above that root is told apart from one that reaches it.
 
 use percent_encoding::percent_decode_str;
 use url::Url;
@@ -82,6 +83,10 @@ mod tests {
             ("articles/x/index.html".into(), Some("n-1"))
         );
         assert_eq!(resolve(from, "#").unwrap().fragment, None);
+        assert_eq!(
+            path(from, "..\\y\\a.svg").as_deref(),
+            Some("articles/y/a.svg")
+        );
     }
 
     #[test]

@@ -107,7 +107,7 @@ pub const ROOT_MARK: char = '\u{FDD2}';
 
 /// Opens a card's place on a page: `CARD_OPEN`, the article's index in decimal,
 /// [`CARD_CLOSE`]. A list's template renders these few bytes instead of thousands
-/// of cards; [`Views::splice_cards`] writes the cards in their places once, so
+/// of cards; `Views::splice_cards` (in `render::context::cards`) writes the cards in their places once, so
 /// neither the context nor the template's output ever holds a copy of every card.
 pub const CARD_OPEN: char = '\u{FDD0}';
 /// Closes a card's place; see [`CARD_OPEN`].

@@ -2,7 +2,7 @@
 //!
 //! Loading is split in two so both halves run in parallel over all files: [`load`]
 //! reads and checks the front matter (all the site indexes need), and
-//! [`render_bodies`] renders Markdown once the indexes exist to resolve links against.
+//! [`super::bodies::render`] renders Markdown once the indexes exist to resolve links against.
 
 use super::front_matter;
 use crate::diagnostics::{display_path, Diagnostic};

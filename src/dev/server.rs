@@ -4,8 +4,8 @@
 //! tower-http's `ServeFile`: streamed, with `Range`, `HEAD`, conditional requests
 //! (`ETag`, `Last-Modified`) and a content type from mime_guess's table. They run on
 //! a tokio runtime of the server's own, so its callers stay synchronous. What is
-//! ours: which file a URL names ([`files`]), the live-reload script put into every
-//! HTML page as it is sent and the events it listens to ([`live`]), and the bounds.
+//! ours: which file a URL names (`files`), the live-reload script put into every
+//! HTML page as it is sent and the events it listens to (`live`), and the bounds.
 //!
 //! The bounds, since a preview may be shown to the network (`--bind`): at most
 //! [`MAX_CONNECTIONS`] connections (more are told 503 and closed), a request head

@@ -14,7 +14,7 @@ pub(super) struct RenderFailure {
     /// The innermost message: what went wrong.
     pub message: String,
     /// The template that failed, which may be a parent or an include of the one
-    /// rendered: `… while rendering 'base.html'`.
+    /// rendered (`error happened in 'base.html'`, `… while rendering 'p.html'`).
     pub template: Option<String>,
     /// The name to look for in that template's tags: the variable, filter or
     /// function the message names in backticks, or `range` for our `range`'s errors.
@@ -29,14 +29,18 @@ pub(super) fn render_failure(e: &tera::Error) -> RenderFailure {
     let mut causes = chain(e);
     let outer = causes.first().cloned().unwrap_or_default();
     let mut message = causes.pop().unwrap_or_else(|| e.to_string());
-    // "… while rendering 'page.html'" names the page's template even when the
-    // failure is in its parent: the diagnostic names the right one instead.
+    // Where it failed: a parent is named in the outer message ("error happened
+    // in 'base.html'"); an include in the inner one ("… while rendering
+    // 'p.html'"), which otherwise names the page's own template; failing both,
+    // the template rendered.
+    let rendering = between(&message, " while rendering '", "'").map(str::to_string);
+    let template = between(&outer, "happened in '", "'")
+        .map(str::to_string)
+        .or(rendering)
+        .or_else(|| between(&outer, "render '", "'").map(str::to_string));
     if let Some(at) = message.find(" while rendering '") {
         message.truncate(at);
     }
-    let template = between(&outer, "happened in '", "'")
-        .or_else(|| between(&outer, "render '", "'"))
-        .map(str::to_string);
     let name = if message.starts_with("range:") {
         Some("range")
     } else if ["Filter '", "Test '", "Function '"]
@@ -111,6 +115,20 @@ mod tests {
         let failure = render_failure(&e);
         assert_eq!(failure.template.as_deref(), Some("base.html"));
         assert_eq!(failure.name.as_deref(), Some("missing"));
+        assert_eq!(failure.message, "Variable `missing` not found in context");
+    }
+
+    #[test]
+    fn a_render_error_in_an_include_names_the_include() {
+        let e = render_error(
+            &[
+                ("p.html", "<p>{{ missing }}</p>"),
+                ("page.html", "a {% include \"p.html\" %}"),
+            ],
+            "page.html",
+        );
+        let failure = render_failure(&e);
+        assert_eq!(failure.template.as_deref(), Some("p.html"));
         assert_eq!(failure.message, "Variable `missing` not found in context");
     }
 

@@ -15,7 +15,7 @@ pub(crate) use yaml_errors::yaml_error;
 
 use checks::Checks;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{between, Diagnostic};
 pub use crate::model::article::{FrontMatter, Source};
 use crate::model::date::Date;
 use crate::text::{describe_forbidden, forbidden_char};
@@ -154,7 +154,7 @@ pub fn parse_article(path: &Path, text: &str, split: &Split<'_>) -> Parsed<Front
             // serde stops at the first value of a wrong type; each key is tried on
             // its own to report them all.
             let mut each = field_errors(path, text, split, &index);
-            if each.len() <= 1 {
+            if each.is_empty() {
                 each = vec![yaml_error(path, text, split, &index, &e)];
             }
             return Parsed {
@@ -224,14 +224,7 @@ fn field_errors(path: &Path, text: &str, split: &Split<'_>, index: &KeyIndex) ->
     let Ok(Value::Mapping(map)) = serde_yaml::from_str::<Value>(split.yaml) else {
         return Vec::new();
     };
-    let serde = |e: serde_yaml::Error| {
-        let message = e.to_string();
-        message
-            .split(" at line ")
-            .next()
-            .unwrap_or(&message)
-            .to_string()
-    };
+    let serde = |e: serde_yaml::Error| yaml_errors::without_location(&e);
     let mut errors = Vec::new();
     for (key, value) in map {
         let Some(key) = key.as_str() else { continue };
@@ -251,6 +244,15 @@ fn field_errors(path: &Path, text: &str, split: &Split<'_>, index: &KeyIndex) ->
             _ => None,
         };
         if let Some(message) = problem {
+            if let Some(field) = between(&message, "missing field `", "`") {
+                // Not a type error: said as `yaml_error` says it, at the key.
+                let (line, col) = index.key(key, 0).unwrap_or((split.yaml_line - 1, 1));
+                errors.push(
+                    Diagnostic::error(path, format!("{key}: missing required key `{field}`"))
+                        .at(line, col, text),
+                );
+                continue;
+            }
             let (line, col) = index.value(key).unwrap_or((split.yaml_line - 1, 1));
             errors.push(
                 value_error(path, key, message)
@@ -358,6 +360,15 @@ mod tests {
         assert_eq!(idx.value("source"), Some((3, 1)));
         assert_eq!(idx.value("source.name"), Some((4, 9)));
         assert_eq!(idx.key("source.url", 0), Some((5, 3)));
+    }
+
+    #[test]
+    fn a_tab_after_the_colon_still_marks_a_key() {
+        let idx = KeyIndex::new("title: x\ndate:\t\tJuly 6\n", 2);
+        assert_eq!(idx.value("date"), Some((3, 8)));
+        let (_, diags) = parse("---\ntitle: x\ndate:\t\tJuly 6\nsource: {name: x}\n---\n");
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0].starts_with("error: a.md:3:8: date: "), "{diags:?}");
     }
 
     #[test]

@@ -23,7 +23,7 @@ fn is_fence(line: &str) -> bool {
     line.trim_end() == "---"
 }
 
-/// Cuts `text` (already [`normalize`]d) into front matter and body.
+/// Cuts `text` (already [`crate::text::normalize`]d) into front matter and body.
 pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
@@ -95,7 +95,7 @@ impl KeyIndex {
             };
             let key = rest[..colon].trim().trim_matches(|c| c == '"' || c == '\'');
             let after = &rest[colon + 1..];
-            if key.is_empty() || !(after.is_empty() || after.starts_with(' ')) {
+            if key.is_empty() || !(after.is_empty() || after.starts_with(char::is_whitespace)) {
                 continue;
             }
             while parents.last().is_some_and(|(d, _)| *d >= indent) {

@@ -10,6 +10,16 @@ use super::{KeyIndex, Split};
 use crate::diagnostics::{between, Diagnostic};
 use std::path::Path;
 
+/// A yaml_serde error's message without the ` at line N column M` it ends with,
+/// which counts from the YAML and would contradict the diagnostic's own place.
+pub(crate) fn without_location(e: &serde_yaml::Error) -> String {
+    let message = e.to_string();
+    match message.find(" at line ") {
+        Some(at) => message[..at].to_string(),
+        None => message,
+    }
+}
+
 /// Turns a yaml_serde error into a diagnostic at the right place in the file.
 pub(crate) fn yaml_error(
     path: &Path,
@@ -144,7 +154,15 @@ mod tests {
             Some("title")
         );
         let twice = serde_yaml::from_str::<Needs>("title: a\ntitle: b\n").unwrap_err();
-        assert!(twice.to_string().contains("title"), "{twice}");
+        assert_eq!(
+            between(&twice.to_string(), "duplicate field `", "`"),
+            Some("title")
+        );
+        let typed = serde_yaml::from_str::<Needs>("title: [a]\n").unwrap_err();
+        assert_eq!(
+            without_location(&typed),
+            "title: invalid type: sequence, expected a string"
+        );
         let syntax = error_of("a: [1,\n");
         let location = syntax.location().expect("syntax errors have a place");
         assert!(

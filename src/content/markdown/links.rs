@@ -87,13 +87,11 @@ pub(super) fn resolve_links<'a>(
     (events.rest, events.definitions.done)
 }
 
-/// `other.md#part` → `("other.md", "#part")` when the link is to a local Markdown file.
+/// `other.md#part` → `("other.md", "#part")` when the link is to a local Markdown
+/// file: relative, with no scheme (`tel:b.md` and `https://x/b.md` are left as
+/// written).
 pub(super) fn markdown_target(dest: &str) -> Option<(&str, &str)> {
-    if dest.contains("://")
-        || dest.starts_with('/')
-        || dest.starts_with('#')
-        || dest.starts_with("mailto:")
-    {
+    if dest.starts_with('/') || dest.starts_with('#') || url::Url::parse(dest).is_ok() {
         return None;
     }
     let (file, fragment) = match dest.find('#') {

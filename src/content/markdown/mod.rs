@@ -352,6 +352,14 @@ mod tests {
     }
 
     #[test]
+    fn links_with_a_scheme_are_left_as_written() {
+        let (r, d) = run("[call](tel:b.md), [mail](mailto:a@b.md) and [app](x-app:c.md)\n");
+        assert!(r.html.contains(r#"href="tel:b.md""#), "{}", r.html);
+        assert!(r.html.contains(r#"href="x-app:c.md""#), "{}", r.html);
+        assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
     fn links_that_climb_out_of_content_warn() {
         let (r, d) = run("[up](../../top.md)\n");
         assert!(r.html.contains(r#"href="../../top.md""#), "{}", r.html);

@@ -3,7 +3,7 @@
 //! - [`views`]: the values every page shares, made once per build ([`Views`]);
 //! - [`page`]: what each page is made from, as [`page::Part`]s: the one description
 //!   that both [`Views::context`] and [`Views::fingerprint`] read;
-//! - [`cards`]: articles' cards spliced into list pages as they are written;
+//! - `cards`: articles' cards spliced into list pages as they are written;
 //! - [`values`]: the smaller values (paginator, periods, profiles, feeds).
 
 mod cards;

@@ -5,8 +5,9 @@
 //! article, a term, a list of articles, the archive). Each part knows the values it
 //! gives the template ([`Part::insert`]) and, right beside them, what those values
 //! are made of ([`Part::hash`]): a page's context is its parts' values, its
-//! fingerprint its parts' hashes. A value added to a part without its inputs is a
-//! bug in one place, in one `match` arm; a new part is hashed as soon as it is shown.
+//! fingerprint its parts' hashes. The two are side by side, one `match` each over
+//! the same parts, so a value added without its inputs is a bug in one file, and the
+//! compiler asks for both when a part is added.
 //! The incremental-equals-full tests guard the pairs.
 
 use super::values::{

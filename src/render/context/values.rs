@@ -78,7 +78,7 @@ pub(super) fn shorten(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
 /// How many pages the paginator shows on each side of the current one.
 const NEARBY: u32 = 2;
 
-/// The pages (from 0) the paginator lists around page `n` of `total`: [`NEARBY`]
+/// The pages (from 0) the paginator lists around page `n` of `total`: `NEARBY`
 /// each side, widened by one where that one is all an ellipsis would hide (the
 /// first and last pages are linked on their own).
 pub fn nearby(n: u32, total: u32) -> std::ops::RangeInclusive<u32> {
