@@ -56,7 +56,7 @@ pub struct Article {
     pub generation: u64,
     /// Source text: kept until the body is rendered, or for the whole session when
     /// bodies may be rendered again. A one-off build drops it once the front matter
-    /// is read and reads the file again for the body ([`crate::content::article::load_all`]): at 100,000
+    /// is read and reads the file again for the body (`content::article::load_all`): at 100,000
     /// articles the sources are half a gigabyte.
     pub text: String,
     /// The length of `text`, to know the file is unchanged when it is read again.
