@@ -146,13 +146,31 @@ pub fn neutralise_marks(html: String) -> String {
     out
 }
 
-/// Escapes text for HTML content and quoted attributes. Tera's default also escapes
-/// `/`, which turns every URL into `&#x2F;` soup; that is not needed for safety.
+/// Escapes text for HTML content and quoted attributes: `& < > " '`, not `/`, which
+/// would turn every URL into `&#x2F;` soup and is not needed for safety.
 pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 16 + 8);
+    escape_runs(input, |piece| out.push_str(piece));
+    out
+}
+
+/// [`escape_html`] into a writer: the templates' autoescaping, which Tera runs on
+/// every `{{ value }}` as the page is written.
+pub fn escape_html_to(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut result = Ok(());
+    escape_runs(input, |piece| {
+        if result.is_ok() {
+            result = out.write_all(piece.as_bytes());
+        }
+    });
+    result
+}
+
+/// Gives `emit` the escaped text in pieces: the runs between special bytes whole
+/// (they are all ASCII, so a byte index is always a char boundary), and an entity
+/// for each special byte.
+fn escape_runs<'a>(input: &'a str, mut emit: impl FnMut(&'a str)) {
     let mut start = 0;
-    // Copies the runs between special bytes whole: they are all ASCII, so a byte
-    // index is always a char boundary.
     for (i, b) in input.bytes().enumerate() {
         let entity = match b {
             b'&' => "&amp;",
@@ -162,12 +180,11 @@ pub fn escape_html(input: &str) -> String {
             b'\'' => "&#39;",
             _ => continue,
         };
-        out.push_str(&input[start..i]);
-        out.push_str(entity);
+        emit(&input[start..i]);
+        emit(entity);
         start = i + 1;
     }
-    out.push_str(&input[start..]);
-    out
+    emit(&input[start..]);
 }
 
 #[cfg(test)]

@@ -298,8 +298,8 @@ impl Session {
     fn load_templates(&mut self) {
         match Templates::load(&self.options.root) {
             Ok(t) => {
+                self.template_diagnostics = t.warnings.clone();
                 self.templates = Some(t);
-                self.template_diagnostics.clear();
             }
             Err(errors) => {
                 self.templates = None;

@@ -9,7 +9,9 @@ pub mod filters;
 pub mod jsonld;
 pub mod links;
 pub mod plan;
+mod template_checks;
 pub mod templates;
+mod tera1;
 mod tera_errors;
 
 use crate::diagnostics::Diagnostic;

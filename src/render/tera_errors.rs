@@ -1,157 +1,298 @@
-//! Tera's errors, read for what a diagnostic needs.
+//! Tera's errors, made into diagnostics.
 //!
-//! Tera 1 gives a render error as a chain of messages and a syntax error as pest's
-//! drawing of the line, with no structured template, name or position; so this is
-//! the one module of `render/` that reads another crate's error text. The tests
-//! below pin that text to tera 1.20: when the engine changes (the Tera 2 issue),
-//! they say what to read instead.
+//! Tera 2 gives a syntax or render error as a structured report: the message, the
+//! template's name and the span (line, column, byte range), so most of this module
+//! only maps a template's name to its file. One error is still only text: the
+//! checks Tera runs after parsing (unknown filters, tests, functions, components,
+//! templates; blocks missing from the parent) come as one message joining rustc-style
+//! reports. That text is read in [`validation_reports`], the one place in `render/`
+//! that reads another crate's error text; the tests below pin it to tera 2.4.
 
-use crate::diagnostics::between;
+use crate::diagnostics::{did_you_mean, Diagnostic};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use tera::ErrorKind;
 
-/// What a failed render says, read from its messages.
-#[derive(Debug, PartialEq, Eq)]
-pub(super) struct RenderFailure {
-    /// The innermost message: what went wrong.
-    pub message: String,
-    /// The template that failed, which may be a parent or an include of the one
-    /// rendered (`error happened in 'base.html'`, `… while rendering 'p.html'`).
-    pub template: Option<String>,
-    /// The name to look for in that template's tags: the variable, filter or
-    /// function the message names in backticks, or `range` for our `range`'s errors.
-    pub name: Option<String>,
+/// Template name → (file, text).
+type Sources = BTreeMap<String, (PathBuf, String)>;
+
+/// What kind of problem loading found, so that the caller can drop what its own
+/// checks already reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum LoadProblem {
+    /// A template does not parse.
+    Syntax,
+    /// An include or extends loop (which the project's own checks report with the
+    /// tag at fault).
+    Loop,
+    /// Anything else: an unknown name, a missing parent.
+    Other,
 }
 
-/// Reads a render error. Tera 1 says which template failed in the outermost
-/// message (`Failed to render 'page.html' (error happened in 'base.html').`) and
-/// what went wrong in the innermost; a variable is named in backticks, a filter,
-/// test or function in single quotes.
-pub(super) fn render_failure(e: &tera::Error) -> RenderFailure {
-    let mut causes = chain(e);
-    let outer = causes.first().cloned().unwrap_or_default();
-    let mut message = causes.pop().unwrap_or_else(|| e.to_string());
-    // Where it failed: a parent is named in the outer message ("error happened
-    // in 'base.html'"); an include in the inner one ("… while rendering
-    // 'p.html'"), which otherwise names the page's own template; failing both,
-    // the template rendered.
-    let rendering = between(&message, " while rendering '", "'").map(str::to_string);
-    let template = between(&outer, "happened in '", "'")
-        .map(str::to_string)
-        .or(rendering)
-        .or_else(|| between(&outer, "render '", "'").map(str::to_string));
-    if let Some(at) = message.find(" while rendering '") {
-        message.truncate(at);
-    }
-    let name = if message.starts_with("range:") {
-        Some("range")
-    } else if ["Filter '", "Test '", "Function '"]
-        .iter()
-        .any(|p| message.starts_with(p))
-    {
-        between(&message, "'", "'")
-    } else {
-        between(&message, "`", "`")
+/// The filters, tests and functions templates can use, for "did you mean".
+const KNOWN: &[&str] = &[
+    "safe",
+    "default",
+    "upper",
+    "lower",
+    "wordcount",
+    "escape",
+    "escape_html",
+    "escape_xml",
+    "newlines_to_br",
+    "pluralize",
+    "trim",
+    "trim_start",
+    "trim_end",
+    "replace",
+    "capitalize",
+    "title",
+    "truncate",
+    "indent",
+    "str",
+    "int",
+    "float",
+    "length",
+    "reverse",
+    "split",
+    "abs",
+    "round",
+    "first",
+    "last",
+    "nth",
+    "join",
+    "sort",
+    "unique",
+    "get",
+    "values",
+    "keys",
+    "pairs",
+    "group_by",
+    "date",
+    "cdata",
+    "string",
+    "number",
+    "map",
+    "bool",
+    "array",
+    "integer",
+    "none",
+    "iterable",
+    "defined",
+    "undefined",
+    "odd",
+    "even",
+    "divisible_by",
+    "starting_with",
+    "ending_with",
+    "containing",
+    "range",
+    "throw",
+];
+
+/// Every problem a failed load holds, each with the template it is in. A syntax
+/// error stops Tera at the first template that has one, so `parse_alone` parses
+/// each template on its own to find them all.
+pub(super) fn load_failure(
+    e: &tera::Error,
+    sources: &Sources,
+    parse_alone: impl Fn(&str) -> Option<tera::Error> + Sync,
+) -> Vec<(Option<String>, LoadProblem, Diagnostic)> {
+    let in_file = |name: &str, message: String| match sources.get(name) {
+        Some((file, _)) => Diagnostic::error(file, message),
+        None => Diagnostic::general(format!("templates: {message}")),
     };
-    RenderFailure {
-        name: name.map(str::to_string),
-        template,
-        message,
+    match e.kind() {
+        ErrorKind::SyntaxError(_) => {
+            let names: Vec<&String> = sources.keys().collect();
+            names
+                .par_iter()
+                .filter_map(|name| {
+                    let e = parse_alone(name)?;
+                    let ErrorKind::SyntaxError(report) = e.kind() else {
+                        return None;
+                    };
+                    let (file, text) = &sources[name.as_str()];
+                    let message = format!("template syntax: {}", report.message());
+                    let d = at_span(Diagnostic::error(file, message), report.span(), text);
+                    Some((Some(name.to_string()), LoadProblem::Syntax, d))
+                })
+                .collect()
+        }
+        ErrorKind::CircularExtend { tpl, .. } | ErrorKind::CircularInclude { tpl, .. } => {
+            vec![(
+                Some(tpl.clone()),
+                LoadProblem::Loop,
+                in_file(tpl, e.to_string()),
+            )]
+        }
+        ErrorKind::MissingParent { current, parent } => {
+            let message = format!(
+                "extends \"{parent}\", which is neither a template of the site nor of the theme"
+            );
+            let mut d = in_file(current, message);
+            if let Some((_, text)) = sources.get(current) {
+                if let Some(at) = text.find(parent.as_str()) {
+                    d = d.at_range(at..at + parent.len(), text).label("not found");
+                }
+            }
+            vec![(Some(current.clone()), LoadProblem::Other, d)]
+        }
+        ErrorKind::Msg(text) if text.starts_with("error: ") => validation_reports(text)
+            .into_iter()
+            .map(|r| {
+                let mut d = in_file(&r.template, r.message.clone());
+                if let Some((_, source)) = sources.get(&r.template) {
+                    d = d.at(r.line, r.column, source).span(r.width);
+                }
+                if let Some(name) = unknown_name(&r.message) {
+                    d = d.with_help(
+                        did_you_mean(name, KNOWN).map(|n| format!("did you mean `{n}`?")),
+                    );
+                }
+                (Some(r.template), LoadProblem::Other, d)
+            })
+            .collect(),
+        _ => vec![(
+            None,
+            LoadProblem::Other,
+            Diagnostic::general(format!("templates: {e}")),
+        )],
     }
 }
 
-/// What a syntax error says: where, and what was expected there.
+/// A failed render as a diagnostic naming the failing template (which may be a
+/// parent or an include of `name`), the page, and where Tera stopped.
+pub(super) fn render_failure(
+    e: &tera::Error,
+    name: &str,
+    page: &str,
+    sources: &Sources,
+) -> Diagnostic {
+    match e.kind() {
+        ErrorKind::RenderingError(report) => {
+            // `Field `x` is not defined. Available fields: a, b, c`: the list as a
+            // suggestion, the closest field first.
+            let (what, fields) = match report.message().split_once(". Available fields: ") {
+                Some((what, fields)) => (what, Some(fields)),
+                None => (report.message(), None),
+            };
+            let message = format!("cannot render {page}: {what}");
+            let d = match sources.get(report.filename()) {
+                Some((file, text)) => {
+                    at_span(Diagnostic::error(file, message), report.span(), text)
+                }
+                None => return Diagnostic::general(format!("{name}: {message}")),
+            };
+            let Some(fields) = fields else { return d };
+            let known: Vec<&str> = fields.split(", ").collect();
+            let missing = what.split('`').nth(1).unwrap_or("");
+            let closest = did_you_mean(missing, &known).map(|f| format!("did you mean `{f}`? "));
+            d.help(format!(
+                "{}the fields here are {}",
+                closest.unwrap_or_default(),
+                known.join(", ")
+            ))
+        }
+        _ => match sources.get(name) {
+            Some((file, _)) => Diagnostic::error(file, format!("cannot render {page}: {e}")),
+            None => Diagnostic::general(format!("cannot render {page} with {name}: {e}")),
+        },
+    }
+}
+
+/// Points `d` at a Tera span of `text`, underlining it.
+fn at_span(d: Diagnostic, span: &tera::Span, text: &str) -> Diagnostic {
+    let range = span.range.start.min(text.len())..span.range.end.min(text.len());
+    if text.is_char_boundary(range.start) && text.is_char_boundary(range.end) && !range.is_empty() {
+        d.at_range(range, text)
+    } else {
+        d.at(span.start_line, span.start_col + 1, text)
+    }
+}
+
+/// One report of Tera's checks after parsing.
 #[derive(Debug, PartialEq, Eq)]
-pub(super) struct SyntaxFailure {
-    /// The 1-based line and column pest points at (`--> 3:5`).
-    pub position: Option<(usize, usize)>,
-    /// pest's `= expected …` line, or the last line of the message.
-    pub expected: String,
+pub(super) struct Report {
+    pub message: String,
+    pub template: String,
+    /// 1-based line and column (in characters).
+    pub line: usize,
+    pub column: usize,
+    /// How many characters Tera underlines.
+    pub width: usize,
 }
 
-/// Reads a syntax error.
-pub(super) fn syntax_failure(e: &tera::Error) -> SyntaxFailure {
-    let detail = chain(e).pop().unwrap_or_default();
-    let position = detail.lines().find_map(|l| {
-        let (line, col) = l.trim().strip_prefix("--> ")?.split_once(':')?;
-        Some((line.trim().parse().ok()?, col.trim().parse().ok()?))
-    });
-    let expected = detail
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("= "))
-        .unwrap_or(detail.lines().last().unwrap_or("syntax error"))
-        .to_string();
-    SyntaxFailure { position, expected }
+/// Reads the reports Tera 2 joins into one message when its checks after parsing
+/// fail: each `error: <message>`, ` --> <template>:<line>:<column>`, the line, and
+/// a row of `^` under the offending name.
+pub(super) fn validation_reports(text: &str) -> Vec<Report> {
+    text.split("\n\nerror: ")
+        .filter_map(|block| {
+            let block = block.strip_prefix("error: ").unwrap_or(block);
+            let mut lines = block.lines();
+            let message = lines.next()?.to_string();
+            let locus = lines.next()?.trim_start().strip_prefix("--> ")?;
+            let mut parts = locus.rsplitn(3, ':');
+            let column = parts.next()?.parse().ok()?;
+            let line = parts.next()?.parse().ok()?;
+            let template = parts.next()?.to_string();
+            let width = lines.last().map_or(1, |l| l.matches('^').count().max(1));
+            Some(Report {
+                message,
+                template,
+                line,
+                column,
+                width,
+            })
+        })
+        .collect()
 }
 
-/// The messages of an error and its sources, outermost first.
-pub(super) fn chain(e: &tera::Error) -> Vec<String> {
-    let mut out = vec![e.to_string()];
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        out.push(s.to_string());
-        source = s.source();
-    }
-    out
+/// The name in ``Unknown filter `x` `` and its kin.
+fn unknown_name(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("Unknown ")?;
+    let start = rest.find('`')? + 1;
+    let len = rest[start..].find('`')?;
+    Some(&rest[start..start + len])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn render_error(templates: &[(&str, &str)], name: &str) -> tera::Error {
-        let mut tera = tera::Tera::default();
-        tera.add_raw_templates(templates.to_vec()).unwrap();
-        tera.render(name, &tera::Context::new()).unwrap_err()
-    }
-
     #[test]
-    fn a_render_error_names_the_failing_template_and_the_variable() {
-        let e = render_error(
-            &[
-                ("base.html", "<p>{{ missing }}</p>"),
-                ("page.html", "{% extends \"base.html\" %}"),
-            ],
-            "page.html",
-        );
-        let failure = render_failure(&e);
-        assert_eq!(failure.template.as_deref(), Some("base.html"));
-        assert_eq!(failure.name.as_deref(), Some("missing"));
-        assert_eq!(failure.message, "Variable `missing` not found in context");
-    }
-
-    #[test]
-    fn a_render_error_in_an_include_names_the_include() {
-        let e = render_error(
-            &[
-                ("p.html", "<p>{{ missing }}</p>"),
-                ("page.html", "a {% include \"p.html\" %}"),
-            ],
-            "page.html",
-        );
-        let failure = render_failure(&e);
-        assert_eq!(failure.template.as_deref(), Some("p.html"));
-        assert_eq!(failure.message, "Variable `missing` not found in context");
-    }
-
-    #[test]
-    fn an_unknown_filter_is_named() {
-        let e = render_error(&[("a.html", "{{ 1 | no_such }}")], "a.html");
-        assert_eq!(render_failure(&e).name.as_deref(), Some("no_such"));
-    }
-
-    #[test]
-    fn our_range_errors_point_at_range() {
-        let e = tera::Error::msg("range: `end` is required");
-        assert_eq!(render_failure(&e).name.as_deref(), Some("range"));
-    }
-
-    #[test]
-    fn a_syntax_error_gives_its_line_column_and_what_was_expected() {
-        let mut tera = tera::Tera::default();
+    fn tera_2_4_joins_its_checks_as_reports_we_can_read() {
+        let mut tera = tera::Tera::new();
         let e = tera
-            .add_raw_template("a.html", "<p>\n{{ title | }}</p>")
+            .add_raw_templates([
+                ("a.html", "<p>\n  {{ x | no_such }}</p>"),
+                ("b.html", "{{ nope(a=1) }}"),
+            ])
             .unwrap_err();
-        let syntax = syntax_failure(&e);
-        assert_eq!(syntax.position, Some((2, 12)));
-        assert!(syntax.expected.starts_with("expected"), "{syntax:?}");
+        let ErrorKind::Msg(text) = e.kind() else {
+            panic!("{e:?}")
+        };
+        assert_eq!(
+            validation_reports(text),
+            [
+                Report {
+                    message: "Unknown filter `no_such`".into(),
+                    template: "a.html".into(),
+                    line: 2,
+                    column: 10,
+                    width: 7
+                },
+                Report {
+                    message: "Unknown function `nope`".into(),
+                    template: "b.html".into(),
+                    line: 1,
+                    column: 4,
+                    width: 9
+                },
+            ]
+        );
+        assert_eq!(unknown_name("Unknown filter `no_such`"), Some("no_such"));
     }
 }

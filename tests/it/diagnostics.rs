@@ -66,6 +66,7 @@ fn warnings_are_printed_and_do_not_fail_the_build() {
             "warning: content/2017-07-06-a.md:7:1: unknown front matter key `actor`",
             "warning: content/2017-07-06-a.md:10:5: wikilink [[Vladimir Putin]]: no actor of that name or alias is named by any article",
             "warning: content/2017-07-06-a.md:12:5: link to `missing.md`: no article at content/missing.md",
+            "warning: templates/partials/article_item.html:2:9: `or` gives the first true value in Tera 2, not `true` or `false` as in Tera 1",
         ]
     );
     assert!(

@@ -39,7 +39,7 @@ impl Views {
         for part in page::parts(site, kind) {
             part.insert(self, site, kind, &mut ctx);
         }
-        tera::Context::from_value(Value::Object(ctx)).expect("a map is a valid context")
+        tera::Context::from_serialize(&Value::Object(ctx)).expect("a map is a valid context")
     }
 
     /// A hash of what every value [`Views::context`] gives `kind`'s template is made

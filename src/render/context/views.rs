@@ -409,21 +409,15 @@ impl Views {
             fingerprint::json(&mut h, &value);
         }
         let context = json!({ "article": value, "root": ROOT_MARK.to_string(), "site": self.site });
-        let context = tera::Context::from_value(context).expect("a map is a valid context");
+        let tera_context =
+            tera::Context::from_serialize(&context).expect("a map is a valid context");
         let page = format!("/articles/{}/ (its card)", a.slug);
-        let card = templates.render(CARD_TEMPLATE, &context, &page)?;
+        let card = templates.render(CARD_TEMPLATE, &tera_context, &page)?;
         let mut e = fingerprint::hasher();
         if self.hashing {
-            // The item goes in and comes back out of the context, not copied. It is
-            // not kept: an article's page makes it again, which costs what a copy
-            // would.
-            let value = match context.into_json() {
-                Value::Object(mut map) => map.remove("article").unwrap_or_default(),
-                _ => Value::Null,
-            };
             card.hash(&mut e);
             for field in LIST_FIELDS {
-                fingerprint::json(&mut e, &value.get(field));
+                fingerprint::json(&mut e, &context["article"].get(field));
             }
         }
         Ok(Cached {

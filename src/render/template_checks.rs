@@ -1,0 +1,269 @@
+//! What Tera 2 does not refuse when templates load, refused here with the tag at
+//! fault: include and extends loops (Tera stops at the first, without a position)
+//! and components that call themselves (Tera stops them only at render time, 20
+//! calls deep, on every page that reaches them).
+//!
+//! Read from the templates' text: Tera 2 keeps which templates and components a
+//! template calls to itself. The tags are found as Tera's lexer finds them (`{%`,
+//! `{{`, `{#`, with `-` for whitespace control), outside comments and raw blocks.
+
+use crate::diagnostics::Diagnostic;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+/// Template name → (file, text).
+type Sources = BTreeMap<String, (PathBuf, String)>;
+
+/// A graph of named nodes whose edges carry the byte offset of the tag making them.
+type Graph = BTreeMap<String, Vec<(usize, String)>>;
+
+/// Every include loop, extends loop and recursive component among `sources`, each
+/// once, at the tag that closes it.
+pub fn check(sources: &Sources) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for (tag, verb) in [("include", "include"), ("extends", "extend")] {
+        let graph: Graph = sources
+            .iter()
+            .map(|(name, (_, text))| {
+                let edges = tag_targets(text, tag)
+                    .into_iter()
+                    .filter_map(|(at, target)| Some((at, resolve(sources, target)?)))
+                    .collect();
+                (name.clone(), edges)
+            })
+            .collect();
+        for (cycle, offset) in cycles(&graph) {
+            let (file, text) = &sources[&cycle[cycle.len() - 2]];
+            let message = format!(
+                "template {tag} loop: {}; a template cannot {verb} itself, directly or through others",
+                cycle.join(" → ")
+            );
+            found.push(Diagnostic::error(file, message).at_offset(offset, text));
+        }
+    }
+    found.extend(component_recursion(sources));
+    found
+}
+
+/// The template a name in a tag finds: the site's, else the theme's (Tera's
+/// fallback prefix).
+fn resolve(sources: &Sources, name: &str) -> Option<String> {
+    [
+        name.to_string(),
+        format!("{}{name}", super::templates::THEME_PREFIX),
+    ]
+    .into_iter()
+    .find(|n| sources.contains_key(n))
+}
+
+/// Every tag of `text` as (offset of its `{`, its body without the delimiters and
+/// whitespace control), outside comments and `{% raw %}` blocks.
+pub(super) fn tags(text: &str) -> Vec<(usize, &str)> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    let mut raw = false;
+    while let Some(i) = text[from..].find('{') {
+        let at = from + i;
+        let rest = &text[at..];
+        let close = if rest.starts_with("{{") {
+            "}}"
+        } else if rest.starts_with("{%") {
+            "%}"
+        } else if rest.starts_with("{#") {
+            "#}"
+        } else {
+            from = at + 1;
+            continue;
+        };
+        let Some(len) = rest[2..].find(close) else {
+            break;
+        };
+        let body = rest[2..2 + len]
+            .trim_start_matches('-')
+            .trim_end_matches('-')
+            .trim();
+        from = at + 2 + len + 2;
+        if close == "#}" {
+            continue;
+        }
+        if close == "%}" && body == "raw" {
+            raw = true;
+        } else if close == "%}" && body == "endraw" {
+            raw = false;
+        } else if !raw {
+            found.push((at, body));
+        }
+    }
+    found
+}
+
+/// The quoted names of every `{% <tag> "name" %}` of `text`, with the tag's offset.
+fn tag_targets<'a>(text: &'a str, tag: &str) -> Vec<(usize, &'a str)> {
+    tags(text)
+        .into_iter()
+        .filter_map(|(at, body)| {
+            let args = body.strip_prefix(tag)?.trim_start();
+            let quote = args
+                .chars()
+                .next()
+                .filter(|c| matches!(c, '"' | '\'' | '`'))?;
+            Some((at, args[1..].split(quote).next()?))
+        })
+        .collect()
+}
+
+/// Every component that calls itself, directly or through others, once, at the
+/// call that closes the loop. Components are global in Tera 2: a call names the
+/// component wherever it is defined.
+fn component_recursion(sources: &Sources) -> Vec<Diagnostic> {
+    // Each definition: its name, template, and the byte range of its body.
+    let mut definitions = Vec::new();
+    for (template, (_, text)) in sources {
+        let mut open: Option<(String, usize)> = None;
+        for (at, body) in tags(text) {
+            if let Some(rest) = body.strip_prefix("component ") {
+                let name: String = rest
+                    .trim_start()
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '.'))
+                    .collect();
+                open = Some((name, at));
+            } else if body.starts_with("endcomponent") {
+                if let Some((name, start)) = open.take() {
+                    definitions.push((name, template.clone(), start..at));
+                }
+            }
+        }
+    }
+    // The site's definition of a name hides the theme's.
+    let site_defined: BTreeSet<String> = definitions
+        .iter()
+        .filter(|(_, t, _)| !t.starts_with(super::templates::THEME_PREFIX))
+        .map(|(n, _, _)| n.clone())
+        .collect();
+    definitions.retain(|(n, t, _)| {
+        !t.starts_with(super::templates::THEME_PREFIX) || !site_defined.contains(n)
+    });
+    let names: BTreeSet<&str> = definitions.iter().map(|(n, _, _)| n.as_str()).collect();
+    let mut graph = Graph::new();
+    let mut home = BTreeMap::new();
+    for (name, template, range) in &definitions {
+        let text = &sources[template].1;
+        let calls = tags(&text[range.clone()])
+            .into_iter()
+            .flat_map(|(_, body)| {
+                // `body` is a slice of `text`: where it starts there.
+                let base = body.as_ptr() as usize - text.as_ptr() as usize;
+                component_calls(body, &names)
+                    .into_iter()
+                    .map(move |(at, c)| (base + at, c))
+            })
+            .collect();
+        graph.insert(name.clone(), calls);
+        home.insert(name.clone(), template.clone());
+    }
+    cycles(&graph)
+        .into_iter()
+        .map(|(cycle, offset)| {
+            let (file, text) = &sources[&home[&cycle[cycle.len() - 2]]];
+            let message = format!(
+                "component recursion: {}; a component cannot call itself, directly or through others",
+                cycle.join(" → ")
+            );
+            Diagnostic::error(file, message)
+                .at_offset(offset, text)
+                .help("Tera 2 would stop it 20 calls deep on every page that reaches it; write the repeated part as a loop")
+        })
+        .collect()
+}
+
+/// The components a tag's body calls (`<name …/>`, `<name …>`): a `<` that starts a
+/// value (not a comparison: nothing that ends a value before it), followed by a
+/// known component's name.
+fn component_calls(body: &str, names: &BTreeSet<&str>) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    for (i, _) in body.match_indices('<') {
+        let before = body[..i].trim_end();
+        let after_value = before
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | ')' | ']' | '"' | '\''));
+        if after_value {
+            continue;
+        }
+        let name: String = body[i + 1..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '.'))
+            .collect();
+        if names.contains(name.as_str()) {
+            found.push((i, name));
+        }
+    }
+    found
+}
+
+/// Every cycle in a graph: each cycle (the path, its first node repeated at the
+/// end) once, with the offset of the edge that closes it.
+fn cycles(graph: &Graph) -> Vec<(Vec<String>, usize)> {
+    // Depth-first from each node; `path` is the chain being followed.
+    fn visit<'a>(
+        name: &'a str,
+        graph: &'a Graph,
+        path: &mut Vec<&'a str>,
+        done: &mut BTreeSet<&'a str>,
+        found: &mut Vec<(Vec<String>, usize)>,
+    ) {
+        if done.contains(name) {
+            return;
+        }
+        path.push(name);
+        for (offset, next) in graph.get(name).into_iter().flatten() {
+            if let Some(i) = path.iter().position(|p| p == next) {
+                let mut cycle: Vec<String> = path[i..].iter().map(|s| s.to_string()).collect();
+                cycle.push(next.clone());
+                found.push((cycle, *offset));
+            } else {
+                visit(next, graph, path, done, found);
+            }
+        }
+        path.pop();
+        done.insert(name);
+    }
+    let mut done = BTreeSet::new();
+    let mut found = Vec::new();
+    for name in graph.keys() {
+        visit(name, graph, &mut Vec::new(), &mut done, &mut found);
+    }
+    let mut reported = BTreeSet::new();
+    found
+        .into_iter()
+        .filter(|(cycle, _)| {
+            let mut key: Vec<String> = cycle[..cycle.len() - 1].to_vec();
+            key.sort();
+            reported.insert(key)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_skip_comments_and_raw_blocks() {
+        let text = "{# {% include 'a' %} #}{% raw %}{{ x }}{% endraw %}{%- include 'b' -%}";
+        let found: Vec<&str> = tags(text).into_iter().map(|(_, b)| b).collect();
+        assert_eq!(found, ["include 'b'"]);
+    }
+
+    #[test]
+    fn a_comparison_is_not_a_component_call() {
+        let names = BTreeSet::from(["card", "b"]);
+        assert_eq!(
+            component_calls("<card title=x />", &names),
+            [(0, "card".into())]
+        );
+        assert_eq!(component_calls("if a < b", &names), []);
+        assert_eq!(component_calls("x ~ <b />", &names), [(4, "b".into())]);
+    }
+}
