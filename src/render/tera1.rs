@@ -44,7 +44,7 @@ const FILTERS: &[Gone] = &[
     },
     Gone {
         name: "concat",
-        instead: "`[...list, item]` or `list + other`",
+        instead: "`[...list, item]` or `[...list, ...other]`",
     },
     Gone {
         name: "slice",

@@ -172,12 +172,16 @@ pub(super) fn render_failure(
 ) -> Diagnostic {
     match e.kind() {
         ErrorKind::RenderingError(report) => {
-            // `Field `x` is not defined. Available fields: a, b, c`: the list as a
-            // suggestion, the closest field first.
-            let (what, fields) = match report.message().split_once(". Available fields: ") {
-                Some((what, fields)) => (what, Some(fields)),
-                None => (report.message(), None),
-            };
+            // `Field `x` is not defined. Available fields: a, b, c` (or variables): the
+            // list as a help line, the closest name first.
+            let message = report.message();
+            let (what, fields, kind) = [
+                ("fields", ". Available fields: "),
+                ("variables", ". Available variables: "),
+            ]
+            .into_iter()
+            .find_map(|(kind, sep)| message.split_once(sep).map(|(w, f)| (w, Some(f), kind)))
+            .unwrap_or((message, None, ""));
             let message = format!("cannot render {page}: {what}");
             let d = match sources.get(report.filename()) {
                 Some((file, text)) => {
@@ -190,7 +194,7 @@ pub(super) fn render_failure(
             let missing = what.split('`').nth(1).unwrap_or("");
             let closest = did_you_mean(missing, &known).map(|f| format!("did you mean `{f}`? "));
             d.help(format!(
-                "{}the fields here are {}",
+                "{}the {kind} here are {}",
                 closest.unwrap_or_default(),
                 known.join(", ")
             ))

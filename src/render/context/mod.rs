@@ -8,6 +8,7 @@
 
 mod cards;
 pub mod page;
+pub mod tera_value;
 pub mod values;
 pub mod views;
 
@@ -17,7 +18,6 @@ pub use views::{ArticleItem, SiteView, SourceLink, TermLink, ViewCache, Views, C
 use crate::model::fingerprint;
 use crate::model::site::Site;
 use crate::render::plan::PageKind;
-use serde_json::{Map, Value};
 use std::hash::Hasher;
 
 /// A page's `root`: the way from it to the site's top, for relative links.
@@ -35,11 +35,11 @@ pub fn root(site: &Site, kind: PageKind) -> String {
 impl Views {
     /// The whole context of one page: its parts' values ([`page::parts`]).
     pub fn context(&self, site: &Site, kind: PageKind) -> tera::Context {
-        let mut ctx = Map::new();
+        let mut ctx = tera::Context::new();
         for part in page::parts(site, kind) {
             part.insert(self, site, kind, &mut ctx);
         }
-        tera::Context::from_serialize(&Value::Object(ctx)).expect("a map is a valid context")
+        ctx
     }
 
     /// A hash of what every value [`Views::context`] gives `kind`'s template is made

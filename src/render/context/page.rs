@@ -10,6 +10,7 @@
 //! compiler asks for both when a part is added.
 //! The incremental-equals-full tests guard the pairs.
 
+use super::tera_value::{from_json, map_with};
 use super::values::{
     feed_ids, lastmod, mentioned, neighbours, paginator, period_label, period_view, profile_view,
     rebase, taxonomy_view, terms,
@@ -19,7 +20,7 @@ use crate::model::site::Site;
 use crate::model::taxonomy::{TaxonomyKind, Term};
 use crate::render::jsonld;
 use crate::render::plan::{self, PageKind};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::hash::{DefaultHasher, Hash};
 
 /// One piece of what a page's template is given.
@@ -193,42 +194,46 @@ impl Part {
     }
 
     /// Puts this part's values into a page's context.
-    pub fn insert(self, views: &Views, site: &Site, kind: PageKind, ctx: &mut Map<String, Value>) {
-        let mut put = |key: &str, value: Value| {
-            ctx.insert(key.into(), value);
-        };
+    pub fn insert(self, views: &Views, site: &Site, kind: PageKind, ctx: &mut tera::Context) {
+        let mut put = |key: &'static str, value: tera::Value| ctx.insert_value(key, value);
+        // Most values are described as JSON, and moved across ([`from_json`]).
+        let json = from_json;
         match self {
             Part::Common => {
                 let url = kind.url(site);
                 put("site", views.site.clone());
-                put("root", Value::String(super::root(site, kind)));
+                put("root", tera::Value::from(super::root(site, kind)));
                 put(
                     "page",
-                    json!({ "kind": kind.name(), "url": url, "permalink": site.config.permalink(&url), "title": title(site, kind) }),
+                    json(
+                        json!({ "kind": kind.name(), "url": url, "permalink": site.config.permalink(&url), "title": title(site, kind) }),
+                    ),
                 );
-                put("taxonomies", json!(TaxonomyKind::ALL.map(taxonomy_view)));
+                put("taxonomies", views.taxonomies.clone());
             }
-            Part::Paginator => put("paginator", paginator(site, kind)),
+            Part::Paginator => put("paginator", json(paginator(site, kind))),
             Part::Editions => {
                 put("editions", views.editions(site, &kind.articles(site)));
-                put("article_count", json!(site.articles.len()));
+                put("article_count", tera::Value::from(site.articles.len()));
             }
             Part::Article(i) => {
                 let a = &site.articles[i];
                 let mut article = item_value(site, a);
                 if let Value::Object(map) = &mut article {
-                    map.insert("content".into(), Value::String(views.page_body(site, i)));
                     map.insert("key_points".into(), json!(a.front.key_points));
                     map.insert("headings".into(), json!(a.headings));
                     map.insert("extra".into(), a.front.extra.clone());
-                    map.insert("related".into(), views.items(site, &site.related[i]));
                     let mentioned: Vec<Value> = mentioned(site, a)
                         .map(|t| json!(term_link(TaxonomyKind::Actors, t)))
                         .collect();
                     map.insert("mentions".into(), Value::Array(mentioned));
                 }
-                put("article", article);
-                put("json_ld", Value::String(jsonld::article(site, i)));
+                let made = vec![
+                    ("content", views.page_body(site, i)),
+                    ("related", views.items(&site.related[i])),
+                ];
+                put("article", map_with(article, made));
+                put("json_ld", tera::Value::from(jsonld::article(site, i)));
             }
             Part::Terms(k) => {
                 let terms: Vec<Value> = site
@@ -240,8 +245,8 @@ impl Part {
                         json!({ "name": link.name, "slug": link.slug, "url": link.url, "count": t.articles.len() })
                     })
                     .collect();
-                put("taxonomy", taxonomy_view(k));
-                put("terms", Value::Array(terms));
+                put("taxonomy", json(taxonomy_view(k)));
+                put("terms", json(Value::Array(terms)));
             }
             Part::Term(k, i) => {
                 let t = &site.taxonomy(k).terms[i];
@@ -260,13 +265,15 @@ impl Part {
                 if let (Some(html), true) = (site.profile(k, i), kind.number() > 0) {
                     profile["content"] = Value::String(rebase(&html.html, "../../"));
                 }
-                put("taxonomy", taxonomy_view(k));
+                put("taxonomy", json(taxonomy_view(k)));
                 put(
                     "term",
-                    json!({ "name": link.name, "slug": link.slug, "url": link.url, "count": t.articles.len(), "profile": profile, "connections": connections }),
+                    json(
+                        json!({ "name": link.name, "slug": link.slug, "url": link.url, "count": t.articles.len(), "profile": profile, "connections": connections }),
+                    ),
                 );
-                put("articles", views.items(site, &kind.articles(site)));
-                put("json_ld", Value::String(jsonld::term(site, k, i)));
+                put("articles", views.items(&kind.articles(site)));
+                put("json_ld", tera::Value::from(jsonld::term(site, k, i)));
             }
             Part::Archive => {
                 let years: Vec<Value> = site
@@ -282,8 +289,8 @@ impl Part {
                         view
                     })
                     .collect();
-                put("years", Value::Array(years));
-                put("article_count", json!(site.articles.len()));
+                put("years", json(Value::Array(years)));
+                put("article_count", tera::Value::from(site.articles.len()));
             }
             Part::Period(y, month) => {
                 let mut period = period_view(site, y, month);
@@ -296,14 +303,15 @@ impl Part {
                         .collect();
                     period["months"] = Value::Array(months);
                 }
-                put("period", period);
-                put("articles", views.items(site, &kind.articles(site)));
+                put("period", json(period));
+                put("articles", views.items(&kind.articles(site)));
             }
-            Part::Search => put("search", json!({ "index": "search.json" })),
+            Part::Search => put("search", json(json!({ "index": "search.json" }))),
             Part::Feed(scope) => {
                 let url = kind.url(site);
                 let ids = feed_ids(site, scope);
-                let entries: Vec<Value> = ids.iter().map(|&i| views.feed_entry(site, i)).collect();
+                let entries: Vec<tera::Value> =
+                    ids.iter().map(|&i| views.feed_entry(site, i)).collect();
                 let updated = ids
                     .iter()
                     .map(|&i| site.articles[i].front.date.with_time())
@@ -311,15 +319,15 @@ impl Part {
                     .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
                 put(
                     "feed",
-                    json!({
+                    json(json!({
                         "title": title(site, kind),
                         "id": site.config.permalink(&format!("{url}atom.xml")),
                         "self": site.config.permalink(&format!("{url}atom.xml")),
                         "alternate": site.config.permalink(&url),
                         "updated": updated,
-                    }),
+                    })),
                 );
-                put("entries", Value::Array(entries));
+                put("entries", tera::Value::from(entries));
             }
             Part::Sitemap => {
                 let pages: Vec<Value> = plan::html_pages(site)
@@ -328,7 +336,7 @@ impl Part {
                         json!({ "loc": site.config.permalink(&p.url(site)), "lastmod": lastmod(site, p) })
                     })
                     .collect();
-                put("pages", Value::Array(pages));
+                put("pages", json(Value::Array(pages)));
             }
             Part::SearchIndex => {}
         }

@@ -8,6 +8,7 @@
 //! to the site root (`articles/x/`); templates put the page's `root` (`../../`) in
 //! front, so the output works under any path and from the file system.
 
+use super::tera_value::{from_json, map_with};
 use super::values::{feed_ids, shorten, terms, SEARCH_SUMMARY};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
@@ -21,7 +22,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// `site` in every template.
 #[derive(Serialize)]
@@ -121,6 +122,20 @@ fn list_fields(a: &Article) -> [String; 4] {
     ]
 }
 
+/// Article `i`'s list entry: the place of its card (written in by
+/// [`Views::splice_cards`]) and its [`LIST_FIELDS`].
+fn list_entry(site: &Site, i: usize) -> tera::Value {
+    let mut entry = Map::new();
+    entry.insert(
+        "card".into(),
+        Value::String(format!("{CARD_OPEN}{i}{CARD_CLOSE}")),
+    );
+    for (key, value) in LIST_FIELDS.iter().zip(list_fields(&site.articles[i])) {
+        entry.insert((*key).into(), Value::String(value));
+    }
+    from_json(Value::Object(entry))
+}
+
 /// Items and cards of one build, kept by a session so that an update serialises and
 /// renders again only those of articles that changed.
 #[derive(Default)]
@@ -158,7 +173,13 @@ impl Cached {
 
 /// Values shared by every page of one build.
 pub struct Views {
-    pub(super) site: Value,
+    /// `site`, made once and shared by every page.
+    pub(super) site: tera::Value,
+    /// `taxonomies`, the same on every page.
+    pub(super) taxonomies: tera::Value,
+    /// Each article's list entry (see [`Views::items`]), made once and shared by
+    /// every list the article is on.
+    entries: Vec<tera::Value>,
     /// Each article's card: [`CARD_TEMPLATE`] rendered with its item, `root` being
     /// [`ROOT_MARK`].
     pub(super) cards: Vec<Arc<str>>,
@@ -172,10 +193,14 @@ pub struct Views {
     pub(super) name_hashes: Vec<Vec<u64>>,
     /// A one-off build's article bodies, taken from the site so that each can be
     /// freed once its page is written ([`Views::adopt_bodies`]); empty when the site
-    /// keeps its own (`serve`).
-    bodies: Vec<Mutex<String>>,
+    /// keeps its own (`serve`). Tera's shared strings: a feed listing a body shares
+    /// it rather than copying it.
+    bodies: Vec<Mutex<tera::Value>>,
     /// Which of `bodies` a feed shows, and so must outlive the article's page.
     in_feeds: Vec<bool>,
+    /// Each article's feed entry but its body, made when a feed first shows it: an
+    /// article is in the site's feed and in those of each of its terms.
+    feed_items: Vec<OnceLock<tera::Value>>,
     /// Whether items and cards are hashed and cached, for the next build of a
     /// session; a one-off build has no next.
     hashing: bool,
@@ -275,7 +300,11 @@ impl Views {
             })
             .collect();
         let mut views = Views {
-            site: site_value,
+            site: from_json(site_value),
+            taxonomies: from_json(json!(TaxonomyKind::ALL.map(super::values::taxonomy_view))),
+            entries: (0..site.articles.len())
+                .map(|i| list_entry(site, i))
+                .collect(),
             cards: Vec::new(),
             site_hash,
             item_hashes: Vec::new(),
@@ -283,6 +312,7 @@ impl Views {
             name_hashes,
             bodies: Vec::new(),
             in_feeds: Vec::new(),
+            feed_items: (0..site.articles.len()).map(|_| OnceLock::new()).collect(),
             hashing,
         };
         let made: Vec<(Option<u64>, Result<Cached, Diagnostic>)> = site
@@ -328,26 +358,30 @@ impl Views {
                 in_feeds[i] = true;
             }
         }
-        self.bodies = bodies.into_iter().map(Mutex::new).collect();
+        self.bodies = bodies
+            .into_iter()
+            .map(|b| Mutex::new(tera::Value::from(b)))
+            .collect();
         self.in_feeds = in_feeds;
     }
 
     /// Article `i`'s body, from the site or from the adopted bodies.
-    fn body(&self, site: &Site, i: usize) -> String {
+    fn body(&self, site: &Site, i: usize) -> tera::Value {
         match self.bodies.get(i) {
             Some(body) => body.lock().unwrap_or_else(|e| e.into_inner()).clone(),
-            None => site.articles[i].html.clone(),
+            None => tera::Value::from(site.articles[i].html.as_str()),
         }
     }
 
     /// Article `i`'s body for its own page. An adopted body no feed shows is taken
     /// rather than copied: a one-off build renders each article's page once, and
     /// nothing else needs the body after it.
-    pub(super) fn page_body(&self, site: &Site, i: usize) -> String {
+    pub(super) fn page_body(&self, site: &Site, i: usize) -> tera::Value {
         match (self.bodies.get(i), self.in_feeds.get(i)) {
-            (Some(body), Some(false)) => {
-                std::mem::take(&mut *body.lock().unwrap_or_else(|e| e.into_inner()))
-            }
+            (Some(body), Some(false)) => std::mem::replace(
+                &mut *body.lock().unwrap_or_else(|e| e.into_inner()),
+                tera::Value::none(),
+            ),
             _ => self.body(site, i),
         }
     }
@@ -356,7 +390,7 @@ impl Views {
     /// shows it too.
     pub fn release_body(&self, i: usize) {
         if let (Some(body), Some(false)) = (self.bodies.get(i), self.in_feeds.get(i)) {
-            *body.lock().unwrap_or_else(|e| e.into_inner()) = String::new();
+            *body.lock().unwrap_or_else(|e| e.into_inner()) = tera::Value::none();
         }
     }
 
@@ -377,6 +411,8 @@ impl Views {
                 Cached::failed()
             });
             self.cards[i] = Arc::clone(&cached.card);
+            self.entries[i] = list_entry(site, i);
+            self.feed_items[i] = OnceLock::new();
             self.item_hashes[i] = cached.hash;
             self.entry_hashes[i] = cached.entry_hash;
             cache.entries.insert(self.key(site, a), cached);
@@ -408,17 +444,20 @@ impl Views {
         if self.hashing {
             fingerprint::json(&mut h, &value);
         }
-        let context = json!({ "article": value, "root": ROOT_MARK.to_string(), "site": self.site });
-        let tera_context =
-            tera::Context::from_serialize(&context).expect("a map is a valid context");
-        let page = format!("/articles/{}/ (its card)", a.slug);
-        let card = templates.render(CARD_TEMPLATE, &tera_context, &page)?;
         let mut e = fingerprint::hasher();
         if self.hashing {
-            card.hash(&mut e);
             for field in LIST_FIELDS {
-                fingerprint::json(&mut e, &context["article"].get(field));
+                fingerprint::json(&mut e, &value.get(field));
             }
+        }
+        let mut context = tera::Context::new();
+        context.insert_value("article", from_json(value));
+        context.insert_value("root", tera::Value::from(ROOT_MARK.to_string()));
+        context.insert_value("site", self.site.clone());
+        let page = format!("/articles/{}/ (its card)", a.slug);
+        let card = templates.render(CARD_TEMPLATE, &context, &page)?;
+        if self.hashing {
+            card.hash(&mut e);
         }
         Ok(Cached {
             hash: h.finish(),
@@ -438,53 +477,45 @@ impl Views {
     /// article's item rendered through [`CARD_TEMPLATE`], written in by
     /// [`Views::splice_cards`]) and the few fields a list needs around it. A list of
     /// 10,000 articles costs 10,000 small values, not 10,000 cards or deep copies.
-    pub(super) fn items(&self, site: &Site, ids: &[usize]) -> Value {
-        Value::Array(
+    pub(super) fn items(&self, ids: &[usize]) -> tera::Value {
+        tera::Value::from(
             ids.iter()
-                .map(|&i| {
-                    let mut entry = Map::new();
-                    entry.insert(
-                        "card".into(),
-                        Value::String(format!("{CARD_OPEN}{i}{CARD_CLOSE}")),
-                    );
-                    let fields = list_fields(&site.articles[i]);
-                    for (key, value) in LIST_FIELDS.iter().zip(fields) {
-                        entry.insert((*key).into(), Value::String(value));
-                    }
-                    Value::Object(entry)
-                })
-                .collect(),
+                .map(|&i| self.entries[i].clone())
+                .collect::<Vec<_>>(),
         )
     }
 
     /// One article as a feed entry: its item's fields, dates as Atom wants them, and
     /// its whole body.
-    pub(super) fn feed_entry(&self, site: &Site, i: usize) -> Value {
-        let a = &site.articles[i];
-        let mut entry = item_value(site, a);
-        if let Value::Object(map) = &mut entry {
-            map.insert("updated".into(), json!(a.front.date.with_time()));
-            map.insert("published".into(), json!(a.front.date.with_time()));
-            map.insert("content".into(), Value::String(self.body(site, i)));
-        }
-        entry
+    pub(super) fn feed_entry(&self, site: &Site, i: usize) -> tera::Value {
+        let item = self.feed_items[i].get_or_init(|| {
+            let a = &site.articles[i];
+            let time = tera::Value::from(a.front.date.with_time());
+            map_with(
+                item_value(site, a),
+                vec![("updated", time.clone()), ("published", time)],
+            )
+        });
+        let mut entry = item.clone().into_map().unwrap_or_default();
+        entry.insert("content".into(), self.body(site, i));
+        entry.sort_keys();
+        tera::Value::from(entry)
     }
 
     /// Articles `ids` (newest first) grouped by day.
-    pub(super) fn editions(&self, site: &Site, ids: &[usize]) -> Value {
+    pub(super) fn editions(&self, site: &Site, ids: &[usize]) -> tera::Value {
         let day = |i: usize| site.articles[i].front.date.day();
-        let editions = ids
+        let editions: Vec<tera::Value> = ids
             .chunk_by(|&a, &b| day(a) == day(b))
             .map(|run| {
                 let d = day(run[0]);
-                json!({
-                    "date": d.to_string(),
-                    "label": d.format("%A %-d %B %Y").to_string(),
-                    "articles": self.items(site, run),
-                })
+                map_with(
+                    json!({ "date": d.to_string(), "label": d.format("%A %-d %B %Y").to_string() }),
+                    vec![("articles", self.items(run))],
+                )
             })
             .collect();
-        Value::Array(editions)
+        tera::Value::from(editions)
     }
 
     /// `search.json`: every article as the search page needs it, in one line.
