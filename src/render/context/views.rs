@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 /// `site` in every template.
 #[derive(Serialize)]
@@ -193,14 +193,10 @@ pub struct Views {
     pub(super) name_hashes: Vec<Vec<u64>>,
     /// A one-off build's article bodies, taken from the site so that each can be
     /// freed once its page is written ([`Views::adopt_bodies`]); empty when the site
-    /// keeps its own (`serve`). Tera's shared strings: a feed listing a body shares
-    /// it rather than copying it.
-    bodies: Vec<Mutex<tera::Value>>,
+    /// keeps its own (`serve`).
+    bodies: Vec<Mutex<String>>,
     /// Which of `bodies` a feed shows, and so must outlive the article's page.
     in_feeds: Vec<bool>,
-    /// Each article's feed entry but its body, made when a feed first shows it: an
-    /// article is in the site's feed and in those of each of its terms.
-    feed_items: Vec<OnceLock<tera::Value>>,
     /// Whether items and cards are hashed and cached, for the next build of a
     /// session; a one-off build has no next.
     hashing: bool,
@@ -312,7 +308,6 @@ impl Views {
             name_hashes,
             bodies: Vec::new(),
             in_feeds: Vec::new(),
-            feed_items: (0..site.articles.len()).map(|_| OnceLock::new()).collect(),
             hashing,
         };
         let made: Vec<(Option<u64>, Result<Cached, Diagnostic>)> = site
@@ -358,17 +353,17 @@ impl Views {
                 in_feeds[i] = true;
             }
         }
-        self.bodies = bodies
-            .into_iter()
-            .map(|b| Mutex::new(tera::Value::from(b)))
-            .collect();
+        self.bodies = bodies.into_iter().map(Mutex::new).collect();
         self.in_feeds = in_feeds;
     }
 
-    /// Article `i`'s body, from the site or from the adopted bodies.
+    /// Article `i`'s body, from the site or from the adopted bodies, as a Tera
+    /// value (one copy).
     fn body(&self, site: &Site, i: usize) -> tera::Value {
         match self.bodies.get(i) {
-            Some(body) => body.lock().unwrap_or_else(|e| e.into_inner()).clone(),
+            Some(body) => {
+                tera::Value::from(body.lock().unwrap_or_else(|e| e.into_inner()).as_str())
+            }
             None => tera::Value::from(site.articles[i].html.as_str()),
         }
     }
@@ -378,10 +373,9 @@ impl Views {
     /// nothing else needs the body after it.
     pub(super) fn page_body(&self, site: &Site, i: usize) -> tera::Value {
         match (self.bodies.get(i), self.in_feeds.get(i)) {
-            (Some(body), Some(false)) => std::mem::replace(
+            (Some(body), Some(false)) => tera::Value::from(std::mem::take(
                 &mut *body.lock().unwrap_or_else(|e| e.into_inner()),
-                tera::Value::none(),
-            ),
+            )),
             _ => self.body(site, i),
         }
     }
@@ -390,7 +384,7 @@ impl Views {
     /// shows it too.
     pub fn release_body(&self, i: usize) {
         if let (Some(body), Some(false)) = (self.bodies.get(i), self.in_feeds.get(i)) {
-            *body.lock().unwrap_or_else(|e| e.into_inner()) = tera::Value::none();
+            *body.lock().unwrap_or_else(|e| e.into_inner()) = String::new();
         }
     }
 
@@ -412,7 +406,6 @@ impl Views {
             });
             self.cards[i] = Arc::clone(&cached.card);
             self.entries[i] = list_entry(site, i);
-            self.feed_items[i] = OnceLock::new();
             self.item_hashes[i] = cached.hash;
             self.entry_hashes[i] = cached.entry_hash;
             cache.entries.insert(self.key(site, a), cached);
@@ -488,15 +481,13 @@ impl Views {
     /// One article as a feed entry: its item's fields, dates as Atom wants them, and
     /// its whole body.
     pub(super) fn feed_entry(&self, site: &Site, i: usize) -> tera::Value {
-        let item = self.feed_items[i].get_or_init(|| {
-            let a = &site.articles[i];
-            let time = tera::Value::from(a.front.date.with_time());
-            map_with(
-                item_value(site, a),
-                vec![("updated", time.clone()), ("published", time)],
-            )
-        });
-        let mut entry = item.clone().into_map().unwrap_or_default();
+        let a = &site.articles[i];
+        let mut entry = tera::Value::from_serializable(&item(site, a))
+            .into_map()
+            .unwrap_or_default();
+        let time = tera::Value::from(a.front.date.with_time());
+        entry.insert("updated".into(), time.clone());
+        entry.insert("published".into(), time);
         entry.insert("content".into(), self.body(site, i));
         entry.sort_keys();
         tera::Value::from(entry)
