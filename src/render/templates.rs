@@ -51,6 +51,10 @@ pub const THEME: &[(&str, &str)] = &[
         include_str!("../../theme/templates/search.html"),
     ),
     ("404.html", include_str!("../../theme/templates/404.html")),
+    (
+        "components.html",
+        include_str!("../../theme/templates/components.html"),
+    ),
     ("atom.xml", include_str!("../../theme/templates/atom.xml")),
     (
         "sitemap.xml",
@@ -364,6 +368,38 @@ mod tests {
             "{% component f(n: integer) %}{% if n < g %}{{<g/>}}{% endif %}{% endcomponent f %}{% component g() %}x{% endcomponent g %}"
         )])
         .is_empty());
+    }
+
+    #[test]
+    fn a_site_component_replaces_the_theme_one_of_that_name() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("templates/parts")).unwrap();
+        std::fs::write(
+            dir.path().join("templates/parts/mine.html"),
+            "{% component chips(terms: array, kind: string, root: string, label: string = \"\") %}<b>{{ terms | length }} {{ kind }}</b>{% endcomponent chips %}",
+        )
+        .unwrap();
+        let t = Templates::load(dir.path()).unwrap_or_else(|e| panic!("{e:?}"));
+        let ctx = tera::Context::from_serialize(&serde_json::json!({
+            "root": "../", "site": {},
+            "article": {"url": "articles/a/", "title": "A", "draft": false, "datetime": "2017-07-06",
+                        "date": "2017-07-06", "source": {"url": "sources/s/", "name": "S"},
+                        "notes": {"count": 0}, "summary": "", "actors": [{"name": "X", "url": "actors/x/"}]}
+        }))
+        .unwrap();
+        let card = t
+            .render(super::super::context::CARD_TEMPLATE, &ctx, "/a/")
+            .unwrap();
+        assert!(card.contains("<b>1 actor</b>"), "{card}");
+        // Two of the site's own templates defining one component is an error.
+        let errors = load_errors(&[
+            ("a.html", "{% component x() %}1{% endcomponent x %}"),
+            ("b.html", "\n{% component x() %}2{% endcomponent x %}"),
+        ]);
+        assert_eq!(
+            errors,
+            ["error: templates/b.html:2:4: component `x` is also defined in templates/a.html"]
+        );
     }
 
     #[test]

@@ -154,6 +154,34 @@ pub(super) fn load_failure(
                 (Some(r.template), LoadProblem::Other, d)
             })
             .collect(),
+        // `Component `x` is defined in both `a.html` and `b.html``: at the second.
+        ErrorKind::Msg(text) if text.starts_with("Component `") => {
+            let names: Vec<&str> = text.split('`').skip(1).step_by(2).collect();
+            let [component, first, second] = names[..] else {
+                return vec![(
+                    None,
+                    LoadProblem::Other,
+                    Diagnostic::general(format!("templates: {e}")),
+                )];
+            };
+            let first_file = sources
+                .get(first)
+                .map_or(first.into(), |(f, _)| f.display().to_string());
+            let mut d = in_file(
+                second,
+                format!("component `{component}` is also defined in {first_file}"),
+            );
+            if let Some((_, text)) = sources.get(second) {
+                if let Some(at) = text.find(&format!("component {component}")) {
+                    d = d.at_offset(at, text);
+                }
+            }
+            vec![(
+                Some(second.to_string()),
+                LoadProblem::Other,
+                d.help("a component is global: define it once, or rename one of them"),
+            )]
+        }
         _ => vec![(
             None,
             LoadProblem::Other,
