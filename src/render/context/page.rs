@@ -230,7 +230,7 @@ impl Part {
                 }
                 let made = vec![
                     ("content", views.page_body(site, i)),
-                    ("related", views.items(&site.related[i])),
+                    ("related", views.items(site, &site.related[i])),
                 ];
                 put("article", map_with(article, made));
                 put("json_ld", tera::Value::from(jsonld::article(site, i)));
@@ -272,7 +272,7 @@ impl Part {
                         json!({ "name": link.name, "slug": link.slug, "url": link.url, "count": t.articles.len(), "profile": profile, "connections": connections }),
                     ),
                 );
-                put("articles", views.items(&kind.articles(site)));
+                put("articles", views.items(site, &kind.articles(site)));
                 put("json_ld", tera::Value::from(jsonld::term(site, k, i)));
             }
             Part::Archive => {
@@ -304,7 +304,7 @@ impl Part {
                     period["months"] = Value::Array(months);
                 }
                 put("period", json(period));
-                put("articles", views.items(&kind.articles(site)));
+                put("articles", views.items(site, &kind.articles(site)));
             }
             Part::Search => put("search", json(json!({ "index": "search.json" }))),
             Part::Feed(scope) => {

@@ -20,7 +20,7 @@ use crate::render::templates::Templates;
 use crate::text::{CARD_CLOSE, CARD_OPEN, ROOT_MARK};
 use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Arc, Mutex};
 
@@ -125,15 +125,15 @@ fn list_fields(a: &Article) -> [String; 4] {
 /// Article `i`'s list entry: the place of its card (written in by
 /// [`Views::splice_cards`]) and its [`LIST_FIELDS`].
 fn list_entry(site: &Site, i: usize) -> tera::Value {
-    let mut entry = Map::new();
-    entry.insert(
-        "card".into(),
-        Value::String(format!("{CARD_OPEN}{i}{CARD_CLOSE}")),
-    );
+    let mut entry = tera::Map::with_capacity(1 + LIST_FIELDS.len());
+    let card = format!("{CARD_OPEN}{i}{CARD_CLOSE}");
+    entry.insert("card".into(), tera::Value::from(card));
     for (key, value) in LIST_FIELDS.iter().zip(list_fields(&site.articles[i])) {
-        entry.insert((*key).into(), Value::String(value));
+        entry.insert((*key).into(), tera::Value::from(value));
     }
-    from_json(Value::Object(entry))
+    // In key order, as every other map of a context.
+    entry.sort_keys();
+    tera::Value::from(entry)
 }
 
 /// Items and cards of one build, kept by a session so that an update serialises and
@@ -177,9 +177,6 @@ pub struct Views {
     pub(super) site: tera::Value,
     /// `taxonomies`, the same on every page.
     pub(super) taxonomies: tera::Value,
-    /// Each article's list entry (see [`Views::items`]), made once and shared by
-    /// every list the article is on.
-    entries: Vec<tera::Value>,
     /// Each article's card: [`CARD_TEMPLATE`] rendered with its item, `root` being
     /// [`ROOT_MARK`].
     pub(super) cards: Vec<Arc<str>>,
@@ -298,9 +295,6 @@ impl Views {
         let mut views = Views {
             site: from_json(site_value),
             taxonomies: from_json(json!(TaxonomyKind::ALL.map(super::values::taxonomy_view))),
-            entries: (0..site.articles.len())
-                .map(|i| list_entry(site, i))
-                .collect(),
             cards: Vec::new(),
             site_hash,
             item_hashes: Vec::new(),
@@ -405,7 +399,6 @@ impl Views {
                 Cached::failed()
             });
             self.cards[i] = Arc::clone(&cached.card);
-            self.entries[i] = list_entry(site, i);
             self.item_hashes[i] = cached.hash;
             self.entry_hashes[i] = cached.entry_hash;
             cache.entries.insert(self.key(site, a), cached);
@@ -470,12 +463,8 @@ impl Views {
     /// article's item rendered through [`CARD_TEMPLATE`], written in by
     /// [`Views::splice_cards`]) and the few fields a list needs around it. A list of
     /// 10,000 articles costs 10,000 small values, not 10,000 cards or deep copies.
-    pub(super) fn items(&self, ids: &[usize]) -> tera::Value {
-        tera::Value::from(
-            ids.iter()
-                .map(|&i| self.entries[i].clone())
-                .collect::<Vec<_>>(),
-        )
+    pub(super) fn items(&self, site: &Site, ids: &[usize]) -> tera::Value {
+        tera::Value::from(ids.iter().map(|&i| list_entry(site, i)).collect::<Vec<_>>())
     }
 
     /// One article as a feed entry: its item's fields, dates as Atom wants them, and
@@ -502,7 +491,7 @@ impl Views {
                 let d = day(run[0]);
                 map_with(
                     json!({ "date": d.to_string(), "label": d.format("%A %-d %B %Y").to_string() }),
-                    vec![("articles", self.items(run))],
+                    vec![("articles", self.items(site, run))],
                 )
             })
             .collect();
