@@ -17,8 +17,16 @@ type Sources = BTreeMap<String, (PathBuf, String)>;
 /// A graph of named nodes whose edges carry the byte offset of the tag making them.
 type Graph = BTreeMap<String, Vec<(usize, String)>>;
 
+/// How deep includes may nest, and extends chain. Tera 2 renders an include by
+/// recursion, a few kilobytes of stack each (3,000 nested includes overflow the main
+/// thread's 8 MiB, and fewer a worker's 2 MiB), and follows both by recursion when
+/// templates load. A theme needs a handful.
+pub const MAX_INCLUDE_DEPTH: usize = 32;
+
 /// Every include loop, extends loop and recursive component among `sources`, each
-/// once, at the tag that closes it.
+/// once, at the tag that closes it, and every include or extends chain deeper than
+/// [`MAX_INCLUDE_DEPTH`]. Tera is not given templates that fail these: it would
+/// follow them by recursion.
 pub fn check(sources: &Sources) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     for (tag, verb) in [("include", "include"), ("extends", "extend")] {
@@ -32,7 +40,11 @@ pub fn check(sources: &Sources) -> Vec<Diagnostic> {
                 (name.clone(), edges)
             })
             .collect();
-        for (cycle, offset) in cycles(&graph) {
+        let loops = cycles(&graph);
+        if loops.is_empty() {
+            found.extend(too_deep(sources, &graph, tag));
+        }
+        for (cycle, offset) in loops {
             let (file, text) = &sources[&cycle[cycle.len() - 2]];
             let message = format!(
                 "template {tag} loop: {}; a template cannot {verb} itself, directly or through others",
@@ -43,6 +55,58 @@ pub fn check(sources: &Sources) -> Vec<Diagnostic> {
     }
     found.extend(component_recursion(sources));
     found
+}
+
+/// How deep the chain below a template goes, and the tag (offset, target) that
+/// starts it.
+type Deepest<'a> = (usize, Option<(usize, &'a str)>);
+
+/// Each chain of `tag` (include or extends) deeper than [`MAX_INCLUDE_DEPTH`],
+/// reported once, at the first such tag of the template that starts it (one that no
+/// template deeper than the limit points to). `graph` has no loop.
+fn too_deep(sources: &Sources, graph: &Graph, tag: &str) -> Vec<Diagnostic> {
+    // The deepest chain below each template, and the include that starts it,
+    // found without recursion: a chain may be thousands long.
+    let mut depth: BTreeMap<&str, Deepest> = BTreeMap::new();
+    for start in graph.keys() {
+        let mut stack = vec![(start.as_str(), false)];
+        while let Some((name, expanded)) = stack.pop() {
+            if depth.contains_key(name) {
+                continue;
+            }
+            let edges = graph.get(name).map_or(&[][..], Vec::as_slice);
+            if expanded {
+                let deepest = edges
+                    .iter()
+                    .map(|(at, next)| (depth[next.as_str()].0 + 1, Some((*at, next.as_str()))))
+                    .max_by_key(|(d, _)| *d)
+                    .unwrap_or((0, None));
+                depth.insert(name, deepest);
+            } else {
+                stack.push((name, true));
+                stack.extend(edges.iter().map(|(_, next)| (next.as_str(), false)));
+            }
+        }
+    }
+    let included_too_deep: BTreeSet<&str> = graph
+        .iter()
+        .filter(|(name, _)| depth[name.as_str()].0 > MAX_INCLUDE_DEPTH)
+        .flat_map(|(_, edges)| edges.iter().map(|(_, next)| next.as_str()))
+        .collect();
+    depth
+        .iter()
+        .filter(|(name, (d, _))| *d > MAX_INCLUDE_DEPTH && !included_too_deep.contains(*name))
+        .filter_map(|(name, (d, first))| {
+            let (at, next) = (*first)?;
+            let (file, text) = &sources[*name];
+            let message = format!(
+                "`{tag}` chain {d} deep from here ({name} → {next} → …); the most is {MAX_INCLUDE_DEPTH}"
+            );
+            Some(Diagnostic::error(file, message).at_offset(at, text).help(
+                "Tera follows each one inside the one before, and so many would overflow the stack; include the parts side by side, or loop over them",
+            ))
+        })
+        .collect()
 }
 
 /// The template a name in a tag finds: the site's, else the theme's (Tera's
@@ -203,36 +267,38 @@ fn component_calls(body: &str, names: &BTreeSet<&str>) -> Vec<(usize, String)> {
 }
 
 /// Every cycle in a graph: each cycle (the path, its first node repeated at the
-/// end) once, with the offset of the edge that closes it.
+/// end) once, with the offset of the edge that closes it. Depth-first without
+/// recursion, since a chain of templates may be thousands long.
 fn cycles(graph: &Graph) -> Vec<(Vec<String>, usize)> {
-    // Depth-first from each node; `path` is the chain being followed.
-    fn visit<'a>(
-        name: &'a str,
-        graph: &'a Graph,
-        path: &mut Vec<&'a str>,
-        done: &mut BTreeSet<&'a str>,
-        found: &mut Vec<(Vec<String>, usize)>,
-    ) {
-        if done.contains(name) {
-            return;
+    let mut done: BTreeSet<&str> = BTreeSet::new();
+    let mut found = Vec::new();
+    for root in graph.keys() {
+        if done.contains(root.as_str()) {
+            continue;
         }
-        path.push(name);
-        for (offset, next) in graph.get(name).into_iter().flatten() {
-            if let Some(i) = path.iter().position(|p| p == next) {
-                let mut cycle: Vec<String> = path[i..].iter().map(|s| s.to_string()).collect();
-                cycle.push(next.clone());
+        // The chain being followed: each node and the next of its edges to follow;
+        // and where each node of the chain is in it.
+        let mut path: Vec<(&str, usize)> = vec![(root, 0)];
+        let mut on_path: BTreeMap<&str, usize> = BTreeMap::from([(root.as_str(), 0)]);
+        while let Some((name, next)) = path.last_mut() {
+            let name: &str = name;
+            let edges = graph.get(name).map_or(&[][..], Vec::as_slice);
+            let Some((offset, target)) = edges.get(*next) else {
+                done.insert(name);
+                on_path.remove(name);
+                path.pop();
+                continue;
+            };
+            *next += 1;
+            if let Some(&i) = on_path.get(target.as_str()) {
+                let mut cycle: Vec<String> = path[i..].iter().map(|(p, _)| p.to_string()).collect();
+                cycle.push(target.clone());
                 found.push((cycle, *offset));
-            } else {
-                visit(next, graph, path, done, found);
+            } else if !done.contains(target.as_str()) {
+                on_path.insert(target, path.len());
+                path.push((target, 0));
             }
         }
-        path.pop();
-        done.insert(name);
-    }
-    let mut done = BTreeSet::new();
-    let mut found = Vec::new();
-    for name in graph.keys() {
-        visit(name, graph, &mut Vec::new(), &mut done, &mut found);
     }
     let mut reported = BTreeSet::new();
     found

@@ -120,27 +120,26 @@ impl Templates {
         // Loops and recursion Tera 2 stops only at render time, or reports one at
         // a time without a position.
         let guarded = super::template_checks::check(&sources);
-        let looped = !guarded.is_empty();
-        problems.extend(guarded);
-        let tera = match make_tera(&sources) {
-            Ok(tera) => Some(tera),
-            Err(e) => {
-                let found = super::tera_errors::load_failure(&e, &sources, |name| {
-                    parse_alone(name, &sources[name].1)
-                });
-                problems.extend(
-                    found
-                        .into_iter()
-                        .filter(|(name, kind, _)| {
-                            let said = name.as_ref().is_some_and(|n| migrated_away.contains(n))
-                                || looped && *kind == super::tera_errors::LoadProblem::Loop;
-                            !said
-                        })
-                        .map(|(_, _, d)| d),
-                );
-                None
-            }
+        // Tera follows includes and extends by recursion when it loads them: given a
+        // loop or a chain thousands long, each template is only parsed, on its own.
+        let parse = |name: &str| parse_alone(name, &sources[name].1);
+        let (tera, found) = match guarded.is_empty() {
+            true => match make_tera(&sources) {
+                Ok(tera) => (Some(tera), Vec::new()),
+                Err(e) => (None, super::tera_errors::load_failure(&e, &sources, parse)),
+            },
+            false => (
+                None,
+                super::tera_errors::every_syntax_error(&sources, parse),
+            ),
         };
+        problems.extend(guarded);
+        problems.extend(
+            found
+                .into_iter()
+                .filter(|(name, _)| !name.as_ref().is_some_and(|n| migrated_away.contains(n)))
+                .map(|(_, d)| d),
+        );
         let (warnings, errors): (Vec<Diagnostic>, Vec<Diagnostic>) =
             problems.into_iter().partition(|d| !d.is_error());
         match tera {
@@ -254,6 +253,7 @@ fn read_site_templates(
 
 #[cfg(test)]
 mod tests {
+    use super::super::template_checks::MAX_INCLUDE_DEPTH;
     use super::*;
 
     #[test]
@@ -400,6 +400,39 @@ mod tests {
             errors,
             ["error: templates/b.html:2:4: component `x` is also defined in templates/a.html"]
         );
+    }
+
+    /// A chain of `n` templates, each including the next.
+    fn include_chain(n: usize) -> Vec<(String, String)> {
+        (0..n)
+            .map(|i| {
+                let text = match i + 1 < n {
+                    true => format!("{{% include \"c{}.html\" %}}", i + 1),
+                    false => "end".to_string(),
+                };
+                (format!("c{i}.html"), text)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn include_chains_deeper_than_the_stack_allows_are_refused_at_the_first_include() {
+        // 3,000 nested includes overflowed the stack when the page rendered (exit 134).
+        let chain = include_chain(3000);
+        let files: Vec<(&str, &str)> = chain
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
+        assert_eq!(
+            load_errors(&files),
+            ["error: templates/c0.html:1:1: `include` chain 2999 deep from here (c0.html → c1.html → …); the most is 32"]
+        );
+        let chain = include_chain(MAX_INCLUDE_DEPTH + 1);
+        let files: Vec<(&str, &str)> = chain
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
+        assert!(load_errors(&files).is_empty());
     }
 
     #[test]

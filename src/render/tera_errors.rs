@@ -17,19 +17,6 @@ use tera::ErrorKind;
 /// Template name → (file, text).
 type Sources = BTreeMap<String, (PathBuf, String)>;
 
-/// What kind of problem loading found, so that the caller can drop what its own
-/// checks already reported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum LoadProblem {
-    /// A template does not parse.
-    Syntax,
-    /// An include or extends loop (which the project's own checks report with the
-    /// tag at fault).
-    Loop,
-    /// Anything else: an unknown name, a missing parent.
-    Other,
-}
-
 /// The filters, tests and functions templates can use, for "did you mean".
 const KNOWN: &[&str] = &[
     "safe",
@@ -98,34 +85,15 @@ pub(super) fn load_failure(
     e: &tera::Error,
     sources: &Sources,
     parse_alone: impl Fn(&str) -> Option<tera::Error> + Sync,
-) -> Vec<(Option<String>, LoadProblem, Diagnostic)> {
+) -> Vec<(Option<String>, Diagnostic)> {
     let in_file = |name: &str, message: String| match sources.get(name) {
         Some((file, _)) => Diagnostic::error(file, message),
         None => Diagnostic::general(format!("templates: {message}")),
     };
     match e.kind() {
-        ErrorKind::SyntaxError(_) => {
-            let names: Vec<&String> = sources.keys().collect();
-            names
-                .par_iter()
-                .filter_map(|name| {
-                    let e = parse_alone(name)?;
-                    let ErrorKind::SyntaxError(report) = e.kind() else {
-                        return None;
-                    };
-                    let (file, text) = &sources[name.as_str()];
-                    let message = format!("template syntax: {}", report.message());
-                    let d = at_span(Diagnostic::error(file, message), report.span(), text);
-                    Some((Some(name.to_string()), LoadProblem::Syntax, d))
-                })
-                .collect()
-        }
+        ErrorKind::SyntaxError(_) => every_syntax_error(sources, parse_alone),
         ErrorKind::CircularExtend { tpl, .. } | ErrorKind::CircularInclude { tpl, .. } => {
-            vec![(
-                Some(tpl.clone()),
-                LoadProblem::Loop,
-                in_file(tpl, e.to_string()),
-            )]
+            vec![(Some(tpl.clone()), in_file(tpl, e.to_string()))]
         }
         ErrorKind::MissingParent { current, parent } => {
             let message = format!(
@@ -137,7 +105,7 @@ pub(super) fn load_failure(
                     d = d.at_range(at..at + parent.len(), text).label("not found");
                 }
             }
-            vec![(Some(current.clone()), LoadProblem::Other, d)]
+            vec![(Some(current.clone()), d)]
         }
         ErrorKind::Msg(text) if text.starts_with("error: ") => validation_reports(text)
             .into_iter()
@@ -151,18 +119,14 @@ pub(super) fn load_failure(
                         did_you_mean(name, KNOWN).map(|n| format!("did you mean `{n}`?")),
                     );
                 }
-                (Some(r.template), LoadProblem::Other, d)
+                (Some(r.template), d)
             })
             .collect(),
         // `Component `x` is defined in both `a.html` and `b.html``: at the second.
         ErrorKind::Msg(text) if text.starts_with("Component `") => {
             let names: Vec<&str> = text.split('`').skip(1).step_by(2).collect();
             let [component, first, second] = names[..] else {
-                return vec![(
-                    None,
-                    LoadProblem::Other,
-                    Diagnostic::general(format!("templates: {e}")),
-                )];
+                return vec![(None, Diagnostic::general(format!("templates: {e}")))];
             };
             let first_file = sources
                 .get(first)
@@ -178,16 +142,33 @@ pub(super) fn load_failure(
             }
             vec![(
                 Some(second.to_string()),
-                LoadProblem::Other,
                 d.help("a component is global: define it once, or rename one of them"),
             )]
         }
-        _ => vec![(
-            None,
-            LoadProblem::Other,
-            Diagnostic::general(format!("templates: {e}")),
-        )],
+        _ => vec![(None, Diagnostic::general(format!("templates: {e}")))],
     }
+}
+
+/// Every template of `sources` that does not parse, each parsed on its own by
+/// `parse_alone`, in parallel.
+pub(super) fn every_syntax_error(
+    sources: &Sources,
+    parse_alone: impl Fn(&str) -> Option<tera::Error> + Sync,
+) -> Vec<(Option<String>, Diagnostic)> {
+    let names: Vec<&String> = sources.keys().collect();
+    names
+        .par_iter()
+        .filter_map(|name| {
+            let e = parse_alone(name)?;
+            let ErrorKind::SyntaxError(report) = e.kind() else {
+                return None;
+            };
+            let (file, text) = &sources[name.as_str()];
+            let message = format!("template syntax: {}", report.message());
+            let d = at_span(Diagnostic::error(file, message), report.span(), text);
+            Some((Some(name.to_string()), d))
+        })
+        .collect()
 }
 
 /// A failed render as a diagnostic naming the failing template (which may be a
