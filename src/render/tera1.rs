@@ -220,11 +220,13 @@ pub fn check(file: &Path, text: &str) -> Vec<Diagnostic> {
             }
         }
         // `{{ a or b }}` printed true or false in Tera 1, and prints a value in 2.
-        if text[tag_at..].starts_with("{{") && words(&code).iter().any(|&(_, w)| w == "or") {
+        // A ternary (`true if a or b else false`) already says what it prints.
+        let has = |word: &str| words(&code).iter().any(|&(_, w)| w == word);
+        if text[tag_at..].starts_with("{{") && has("or") && !has("if") {
             warnings.push(
                 Diagnostic::warning(file, "`or` gives the first true value in Tera 2, not `true` or `false` as in Tera 1")
                     .at_range(base..base + body.len(), text)
-                    .help("to print a value or a fallback, this is now right; to print a boolean, write `{{ (a or b) == true }}`"),
+                    .help("to print a value or a fallback, this is now right; to print `true` or `false`, write `{{ true if a or b else false }}`"),
             );
         }
     }
@@ -340,7 +342,7 @@ mod tests {
         assert_eq!(
             lines("{{ a or b }}{% if a or b %}{% endif %}{{ xs | last }}{{ \"x | as_str, m::y\" }}"),
             [
-                "warning: t.html:1:4: `or` gives the first true value in Tera 2, not `true` or `false` as in Tera 1 | to print a value or a fallback, this is now right; to print a boolean, write `{{ (a or b) == true }}`",
+                "warning: t.html:1:4: `or` gives the first true value in Tera 2, not `true` or `false` as in Tera 1 | to print a value or a fallback, this is now right; to print `true` or `false`, write `{{ true if a or b else false }}`",
                 "warning: t.html:1:47: `last` of an empty list gives none in Tera 2 (Tera 1 gave an empty string) | check for an empty list first, or write `| default(value=\"\")` after it",
             ]
         );

@@ -166,6 +166,17 @@ pub(super) fn every_syntax_error(
             let (file, text) = &sources[name.as_str()];
             let message = format!("template syntax: {}", report.message());
             let d = at_span(Diagnostic::error(file, message), report.span(), text);
+            // Tera names the tag it stopped at, not the one left open.
+            let unclosed = match report.message() {
+                "Unknown tag" => text
+                    .get(report.span().range.clone())
+                    .is_some_and(|tag| tag.starts_with("end")),
+                "Unexpected end of input" => true,
+                _ => false,
+            };
+            let d = d.with_help(unclosed.then(|| {
+                "a tag before this one is not closed: check that every `{% if %}`, `{% for %}`, `{% block %}` and `{% component %}` has its end tag".to_string()
+            }));
             Some((Some(name.to_string()), d))
         })
         .collect()
