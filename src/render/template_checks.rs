@@ -35,7 +35,7 @@ pub fn check(sources: &Sources) -> Vec<Diagnostic> {
             .map(|(name, (_, text))| {
                 let edges = tag_targets(text, tag)
                     .into_iter()
-                    .filter_map(|(at, target)| Some((at, resolve(sources, target)?)))
+                    .filter_map(|(at, target)| Some((at, resolve(sources, &target)?)))
                     .collect();
                 (name.clone(), edges)
             })
@@ -121,48 +121,88 @@ fn resolve(sources: &Sources, name: &str) -> Option<String> {
 }
 
 /// Every tag of `text` as (offset of its `{`, its body without the delimiters and
-/// whitespace control), outside comments and `{% raw %}` blocks.
+/// whitespace control), outside comments and `{% raw %}` blocks, found as Tera's lexer
+/// finds them: a tag ends at the first closing delimiter outside a string literal
+/// (strings take `\` escapes), a comment at the first `#}`, and a raw block only at
+/// an `{% endraw %}` tag.
 pub(super) fn tags(text: &str) -> Vec<(usize, &str)> {
     let mut found = Vec::new();
     let mut from = 0;
-    let mut raw = false;
     while let Some(i) = text[from..].find('{') {
         let at = from + i;
         let rest = &text[at..];
-        let close = if rest.starts_with("{{") {
-            "}}"
-        } else if rest.starts_with("{%") {
-            "%}"
-        } else if rest.starts_with("{#") {
-            "#}"
+        let end = if let Some(inner) = rest.strip_prefix("{#") {
+            inner.find("#}")
+        } else if let Some(inner) = rest.strip_prefix("{{") {
+            tag_end(inner, "}}")
+        } else if let Some(inner) = rest.strip_prefix("{%") {
+            tag_end(inner, "%}")
         } else {
             from = at + 1;
             continue;
         };
-        let Some(len) = rest[2..].find(close) else {
+        // An unclosed tag: Tera refuses the template.
+        let Some(len) = end else {
             break;
         };
-        let body = rest[2..2 + len]
-            .trim_start_matches('-')
-            .trim_end_matches('-')
-            .trim();
+        let body = trim_tag(&rest[2..2 + len]);
         from = at + 2 + len + 2;
-        if close == "#}" {
+        if rest.starts_with("{#") {
             continue;
         }
-        if close == "%}" && body == "raw" {
-            raw = true;
-        } else if close == "%}" && body == "endraw" {
-            raw = false;
-        } else if !raw {
-            found.push((at, body));
+        if rest.starts_with("{%") && body == "raw" {
+            from = end_of_raw(text, from);
+            continue;
         }
+        found.push((at, body));
     }
     found
 }
 
-/// The quoted names of every `{% <tag> "name" %}` of `text`, with the tag's offset.
-fn tag_targets<'a>(text: &'a str, tag: &str) -> Vec<(usize, &'a str)> {
+/// A tag's body without whitespace control and spaces.
+fn trim_tag(body: &str) -> &str {
+    body.trim_start_matches('-').trim_end_matches('-').trim()
+}
+
+/// Where `close` ends a tag whose body starts `rest`: outside string literals.
+fn tag_end(rest: &str, close: &str) -> Option<usize> {
+    let bytes = rest.as_bytes();
+    let mut quote = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(_) if b == b'\\' => i += 1,
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if matches!(b, b'"' | b'\'' | b'`') => quote = Some(b),
+            None if rest.as_bytes()[i..].starts_with(close.as_bytes()) => return Some(i),
+            None => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The offset after the `{% endraw %}` that closes a raw block starting at `from`, or
+/// the end of `text`.
+fn end_of_raw(text: &str, mut from: usize) -> usize {
+    while let Some(i) = text[from..].find("{%") {
+        let at = from + i;
+        let Some(len) = text[at + 2..].find("%}") else {
+            break;
+        };
+        from = at + 2 + len + 2;
+        if trim_tag(&text[at + 2..at + 2 + len]) == "endraw" {
+            return from;
+        }
+    }
+    text.len()
+}
+
+/// The names of every `{% <tag> "name" %}` of `text`, unescaped as Tera reads them,
+/// with the tag's offset.
+fn tag_targets(text: &str, tag: &str) -> Vec<(usize, String)> {
     tags(text)
         .into_iter()
         .filter_map(|(at, body)| {
@@ -171,7 +211,21 @@ fn tag_targets<'a>(text: &'a str, tag: &str) -> Vec<(usize, &'a str)> {
                 .chars()
                 .next()
                 .filter(|c| matches!(c, '"' | '\'' | '`'))?;
-            Some((at, args[1..].split(quote).next()?))
+            let mut name = String::new();
+            let mut chars = args[1..].chars();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => name.push(match chars.next()? {
+                        'n' => '\n',
+                        't' => '\t',
+                        'r' => '\r',
+                        other => other,
+                    }),
+                    c if c == quote => return Some((at, name)),
+                    c => name.push(c),
+                }
+            }
+            None
         })
         .collect()
 }
@@ -185,7 +239,10 @@ fn component_recursion(sources: &Sources) -> Vec<Diagnostic> {
     for (template, (_, text)) in sources {
         let mut open: Option<(String, usize)> = None;
         for (at, body) in tags(text) {
-            if let Some(rest) = body.strip_prefix("component ") {
+            let rest = body
+                .strip_prefix("component")
+                .filter(|r| r.starts_with(char::is_whitespace));
+            if let Some(rest) = rest {
                 let name: String = rest
                     .trim_start()
                     .chars()
@@ -320,6 +377,31 @@ mod tests {
         let text = "{# {% include 'a' %} #}{% raw %}{{ x }}{% endraw %}{%- include 'b' -%}";
         let found: Vec<&str> = tags(text).into_iter().map(|(_, b)| b).collect();
         assert_eq!(found, ["include 'b'"]);
+    }
+
+    /// Regression: includes hidden from the depth check by what Tera's lexer reads
+    /// differently (found in review) let a chain of 3,000 overflow the stack.
+    #[test]
+    fn tags_are_read_as_tera_reads_them() {
+        let names = |text: &str| -> Vec<String> {
+            tag_targets(text, "include")
+                .into_iter()
+                .map(|(_, n)| n)
+                .collect()
+        };
+        assert_eq!(names(r#"{% include "d\/c1.html" %}"#), ["d/c1.html"]);
+        assert_eq!(
+            names(r#"{% raw %}{{{% endraw %}{% include "c1.html" %}"#),
+            ["c1.html"]
+        );
+        assert_eq!(
+            names(r##"{{ "}}{#" }}{% include "c1.html" %}{{ "#}" }}"##),
+            ["c1.html"]
+        );
+        assert_eq!(
+            names(r#"{{ 'it\'s }}' }}{% include 'c1.html' %}"#),
+            ["c1.html"]
+        );
     }
 
     #[test]
