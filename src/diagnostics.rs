@@ -222,7 +222,7 @@ impl Diagnostic {
         if let (Some((line, column)), Some(source)) = (self.position, &self.source_line) {
             let source = visible(source);
             let start = char_to_byte(&source, column - 1);
-            let end = char_to_byte(&source, column - 1 + self.span_len);
+            let end = char_to_byte(&source, (column - 1).saturating_add(self.span_len));
             let mut underline = AnnotationKind::Primary.span(start..end);
             if let Some(label) = &self.label {
                 underline = underline.label(label.as_str());

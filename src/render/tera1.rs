@@ -100,10 +100,20 @@ const FUNCTIONS: &[Gone] = &[
     Gone { name: "load_data", instead: "front matter `extra` or site.toml `[extra]`: templates cannot read files" },
 ];
 
-/// Every Tera 1 construct in `text`, the template `file`.
+/// How many findings one template gets: a template written for Tera 1 shows what to
+/// change with a few, and a hostile one of megabytes cannot make thousands.
+const MOST_FINDINGS: usize = 20;
+
+/// How far after a name its arguments are looked for, in bytes.
+const ARGS_WINDOW: usize = 256;
+
+/// Every Tera 1 construct in `text`, the template `file` (at most [`MOST_FINDINGS`]).
 pub fn check(file: &Path, text: &str) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     let mut error = |at: usize, len: usize, message: String, help: String| {
+        if found.len() >= MOST_FINDINGS {
+            return;
+        }
         found.push(
             Diagnostic::error(file, message)
                 .at_range(at..at + len, text)
@@ -157,11 +167,12 @@ pub fn check(file: &Path, text: &str) -> Vec<Diagnostic> {
                         "`truncate` needs a `length` in Tera 2 (Tera 1 cut at 255)".into(),
                         "write `truncate(length=255)`".into(),
                     );
-                } else if matches!(name, "first" | "last" | "nth") {
+                } else if matches!(name, "first" | "last" | "nth") && warnings.len() < MOST_FINDINGS
+                {
                     warnings.push(
                         Diagnostic::warning(file, format!("`{name}` of an empty list gives none in Tera 2 (Tera 1 gave an empty string)"))
                             .at_range(base + at..base + at + name.len(), text)
-                            .help("check for an empty list first, or write `| default(value=\"\")` after it"),
+                            .help("check for an empty list first, or write `| default(value=\"\", boolean=true)` after it"),
                     );
                 }
             } else if before.ends_with(" is") || before.ends_with(" is not") {
@@ -191,7 +202,10 @@ pub fn check(file: &Path, text: &str) -> Vec<Diagnostic> {
                         ),
                     );
                 }
-            } else if after.starts_with('(') {
+            } else if after.starts_with('(')
+                && !before.ends_with('<')
+                && !before.ends_with("component")
+            {
                 if let Some(g) = FUNCTIONS.iter().find(|g| g.name == name) {
                     error(
                         base + at,
@@ -222,7 +236,8 @@ pub fn check(file: &Path, text: &str) -> Vec<Diagnostic> {
         // `{{ a or b }}` printed true or false in Tera 1, and prints a value in 2.
         // A ternary (`true if a or b else false`) already says what it prints.
         let has = |word: &str| words(&code).iter().any(|&(_, w)| w == word);
-        if text[tag_at..].starts_with("{{") && has("or") && !has("if") {
+        let or = text[tag_at..].starts_with("{{") && has("or") && !has("if");
+        if or && warnings.len() < MOST_FINDINGS {
             warnings.push(
                 Diagnostic::warning(file, "`or` gives the first true value in Tera 2, not `true` or `false` as in Tera 1")
                     .at_range(base..base + body.len(), text)
@@ -239,8 +254,13 @@ pub fn check(file: &Path, text: &str) -> Vec<Diagnostic> {
 fn blank_strings(body: &str) -> String {
     let mut out = String::with_capacity(body.len());
     let mut quote = None;
+    let mut escaped = false;
     for c in body.chars() {
         match quote {
+            Some(_) if escaped || c == '\\' => {
+                escaped = !escaped;
+                out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+            }
             Some(q) if c == q => {
                 quote = None;
                 out.push(c);
@@ -285,10 +305,14 @@ fn words(code: &str) -> Vec<(usize, &str)> {
 /// The arguments between the parentheses `after` starts with (blanked strings kept
 /// blank), or "".
 fn args(after: &str) -> &str {
-    after
-        .strip_prefix('(')
-        .and_then(|rest| rest.find(')').map(|end| &rest[..end]))
-        .unwrap_or("")
+    let Some(rest) = after.strip_prefix('(') else {
+        return "";
+    };
+    let mut window = rest.len().min(ARGS_WINDOW);
+    while !rest.is_char_boundary(window) {
+        window -= 1;
+    }
+    rest[..window].find(')').map_or("", |end| &rest[..end])
 }
 
 #[cfg(test)]
@@ -343,7 +367,7 @@ mod tests {
             lines("{{ a or b }}{% if a or b %}{% endif %}{{ xs | last }}{{ \"x | as_str, m::y\" }}"),
             [
                 "warning: t.html:1:4: `or` gives the first true value in Tera 2, not `true` or `false` as in Tera 1 | to print a value or a fallback, this is now right; to print `true` or `false`, write `{{ true if a or b else false }}`",
-                "warning: t.html:1:47: `last` of an empty list gives none in Tera 2 (Tera 1 gave an empty string) | check for an empty list first, or write `| default(value=\"\")` after it",
+                "warning: t.html:1:47: `last` of an empty list gives none in Tera 2 (Tera 1 gave an empty string) | check for an empty list first, or write `| default(value=\"\", boolean=true)` after it",
             ]
         );
         assert!(check(
@@ -351,5 +375,19 @@ mod tests {
             "{{ xs[0] }}{% if u is starting_with(pat=\"a\") %}{% endif %}"
         )
         .is_empty());
+        // Escaped quotes stay inside the string; a component may be called `now`.
+        assert!(check(
+            Path::new("t.html"),
+            r#"{{ "He said \"now()\"" }}{% component now() %}x{% endcomponent now %}{{<now />}}"#
+        )
+        .is_empty());
+    }
+
+    /// Regression (found in review): a megabyte of `| truncate(` took minutes, each
+    /// finding placed from the start of the file.
+    #[test]
+    fn a_template_gets_a_bounded_number_of_findings() {
+        let text = format!("{{{{ a {} }}}}", "| truncate(".repeat(50_000));
+        assert_eq!(check(Path::new("t.html"), &text).len(), MOST_FINDINGS);
     }
 }

@@ -51,9 +51,55 @@ fn map_of(fields: serde_json::Map<String, Json>, extra: Vec<(&'static str, Value
     map
 }
 
+/// `value` with every map's keys sorted, at every depth: what Tera's serializer
+/// makes of a struct (fields in declaration order) made to match what a JSON object
+/// gives ([`from_json`]), so that a map prints and iterates the same wherever it is
+/// shown.
+pub fn sorted(value: Value) -> Value {
+    if value.is_map() {
+        let mut map = value.into_map().unwrap_or_default();
+        for v in map.values_mut() {
+            *v = sorted(std::mem::replace(v, Value::none()));
+        }
+        map.sort_keys();
+        Value::from(map)
+    } else if let Some(items) = value.as_array() {
+        Value::from(items.iter().cloned().map(sorted).collect::<Vec<_>>())
+    } else {
+        value
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_struct_sorted_is_what_its_json_gives() {
+        #[derive(serde::Serialize)]
+        struct Inner {
+            z: u8,
+            a: Option<&'static str>,
+        }
+        #[derive(serde::Serialize)]
+        struct Outer {
+            name: &'static str,
+            inner: Inner,
+            list: Vec<Inner>,
+        }
+        let value = Outer {
+            name: "n",
+            inner: Inner { z: 1, a: None },
+            list: vec![Inner { z: 2, a: Some("x") }],
+        };
+        let json = from_json(serde_json::to_value(&value).unwrap());
+        let serialised = sorted(Value::from_serializable(&value));
+        assert_eq!(serialised.to_string(), json.to_string());
+        assert_eq!(
+            serialised.to_string(),
+            r#"{"inner": {"a": , "z": 1}, "list": [{"a": "x", "z": 2}], "name": "n"}"#
+        );
+    }
 
     #[test]
     fn the_walk_gives_what_serde_gives() {

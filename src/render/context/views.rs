@@ -8,7 +8,7 @@
 //! to the site root (`articles/x/`); templates put the page's `root` (`../../`) in
 //! front, so the output works under any path and from the file system.
 
-use super::tera_value::{from_json, map_with};
+use super::tera_value::{from_json, map_with, sorted};
 use super::values::{feed_ids, shorten, terms, SEARCH_SUMMARY};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
@@ -471,7 +471,8 @@ impl Views {
     /// its whole body.
     pub(super) fn feed_entry(&self, site: &Site, i: usize) -> tera::Value {
         let a = &site.articles[i];
-        let mut entry = tera::Value::from_serializable(&item(site, a))
+        // Sorted at every depth, as the article's page has it (`entry.source`).
+        let mut entry = sorted(tera::Value::from_serializable(&item(site, a)))
             .into_map()
             .unwrap_or_default();
         let time = tera::Value::from(a.front.date.with_time());
