@@ -188,15 +188,16 @@ pub struct Heading {
     pub title: String,
 }
 
-/// One kind's count in an article.
+/// One kind's count in an article (fields in alphabetical order: templates see them
+/// sorted).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct KindCount {
+    /// Notes of this kind.
+    pub count: usize,
     /// The kind as configured (`fact-check`), or `note` for notes of no kind.
     pub kind: String,
     /// As shown: `Fact-check`.
     pub label: String,
-    /// Notes of this kind.
-    pub count: usize,
 }
 
 /// An article's notes, counted.

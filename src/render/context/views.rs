@@ -8,7 +8,7 @@
 //! to the site root (`articles/x/`); templates put the page's `root` (`../../`) in
 //! front, so the output works under any path and from the file system.
 
-use super::tera_value::{from_json, map_with, sorted};
+use super::tera_value::{from_json, map_with};
 use super::values::{feed_ids, shorten, terms, SEARCH_SUMMARY};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
@@ -55,55 +55,58 @@ pub struct TermLink<'a> {
 }
 
 /// An article as list pages show it.
+///
+/// Fields in alphabetical order: Tera's serializer keeps the order they are declared
+/// in, and every map a template sees has its keys sorted.
 #[derive(Serialize)]
 pub struct ArticleItem<'a> {
-    /// Headline.
-    pub title: &'a str,
-    /// URL slug.
-    pub slug: &'a str,
-    /// Site-relative URL: `articles/<slug>/`.
-    pub url: String,
-    /// Absolute URL.
-    pub permalink: String,
+    /// Actors named, as term links.
+    pub actors: Vec<TermLink<'a>>,
     /// `YYYY-MM-DD`, in the date's own offset.
     pub date: String,
     /// For `<time datetime>` and the `date` filter: `date` when no time was given,
     /// else RFC 3339.
     pub datetime: String,
-    /// The source outlet, with `link` to the original story when given.
-    pub source: SourceLink<'a>,
-    /// Actors named, as term links.
-    pub actors: Vec<TermLink<'a>>,
-    /// Tags, as term links.
-    pub tags: Vec<TermLink<'a>>,
-    /// Plain-text summary.
-    pub summary: &'a str,
     /// Whether it is a draft (only built with `--drafts`).
     pub draft: bool,
-    /// Words in the body.
-    pub word_count: usize,
-    /// Minutes to read, at 220 words a minute, at least 1.
-    pub reading_minutes: usize,
     /// The notes, counted by kind: `count`, `kinds` (`kind`, `label`, `count`),
     /// `summary` (`3 notes: 2 context, 1 fact-check`).
     pub notes: &'a NoteCounts,
+    /// Absolute URL.
+    pub permalink: String,
+    /// Minutes to read, at 220 words a minute, at least 1.
+    pub reading_minutes: usize,
+    /// URL slug.
+    pub slug: &'a str,
+    /// The source outlet, with `link` to the original story when given.
+    pub source: SourceLink<'a>,
+    /// Plain-text summary.
+    pub summary: &'a str,
+    /// Tags, as term links.
+    pub tags: Vec<TermLink<'a>>,
+    /// Headline.
+    pub title: &'a str,
+    /// Site-relative URL: `articles/<slug>/`.
+    pub url: String,
+    /// Words in the body.
+    pub word_count: usize,
 }
 
-/// The source of an article.
+/// The source of an article (fields in alphabetical order, as [`ArticleItem`]'s).
 #[derive(Serialize)]
 pub struct SourceLink<'a> {
+    /// The original story's author, or null.
+    pub author: Option<&'a str>,
+    /// The original story, or null.
+    pub link: Option<&'a str>,
     /// Outlet name (most used spelling).
     pub name: &'a str,
+    /// When the outlet published it, `YYYY-MM-DD`, or null.
+    pub published: Option<String>,
     /// URL segment.
     pub slug: &'a str,
     /// Site-relative URL of the source's page.
     pub url: String,
-    /// The original story, or null.
-    pub link: Option<&'a str>,
-    /// The original story's author, or null.
-    pub author: Option<&'a str>,
-    /// When the outlet published it, `YYYY-MM-DD`, or null.
-    pub published: Option<String>,
 }
 
 /// The template every article's card is rendered from.
@@ -471,8 +474,9 @@ impl Views {
     /// its whole body.
     pub(super) fn feed_entry(&self, site: &Site, i: usize) -> tera::Value {
         let a = &site.articles[i];
-        // Sorted at every depth, as the article's page has it (`entry.source`).
-        let mut entry = sorted(tera::Value::from_serializable(&item(site, a)))
+        // The item's fields are declared in key order, so its maps come out sorted
+        // at every depth, as the article's page has them (`entry.source`).
+        let mut entry = tera::Value::from_serializable(&item(site, a))
             .into_map()
             .unwrap_or_default();
         let time = tera::Value::from(a.front.date.with_time());
@@ -542,5 +546,57 @@ impl Views {
         let mut text = serde_json::to_string(&index).expect("the index serialises");
         text.push('\n');
         text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::article::KindCount;
+    use crate::render::context::tera_value::sorted;
+
+    /// Regression (found in review): feed entries, made by Tera's serializer, listed
+    /// `entry.source` in declaration order where pages list it sorted.
+    #[test]
+    fn an_item_serialises_with_every_map_sorted() {
+        let notes = NoteCounts {
+            count: 1,
+            kinds: vec![KindCount {
+                count: 1,
+                kind: "context".into(),
+                label: "Context".into(),
+            }],
+            summary: "1 note".into(),
+        };
+        let link = || TermLink {
+            name: "N",
+            slug: "n",
+            url: "tags/n/".into(),
+        };
+        let item = ArticleItem {
+            actors: vec![link()],
+            date: "2017-07-06".into(),
+            datetime: "2017-07-06".into(),
+            draft: false,
+            notes: &notes,
+            permalink: "https://example.org/articles/a/".into(),
+            reading_minutes: 1,
+            slug: "a",
+            source: SourceLink {
+                author: None,
+                link: Some("https://example.org/"),
+                name: "S",
+                published: None,
+                slug: "s",
+                url: "sources/s/".into(),
+            },
+            summary: "",
+            tags: vec![link()],
+            title: "A",
+            url: "articles/a/".into(),
+            word_count: 1,
+        };
+        let value = tera::Value::from_serializable(&item);
+        assert_eq!(value.to_string(), sorted(value.clone()).to_string());
     }
 }
