@@ -84,7 +84,15 @@ pub struct Templates {
     /// What loading found worth a warning: constructs of Tera 1 that Tera 2 renders
     /// differently.
     pub warnings: Vec<Diagnostic>,
+    /// The most bytes one page may render to ([`MAX_PAGE_BYTES`]).
+    pub max_page_bytes: usize,
 }
+
+/// The most bytes a template may write for one page, before its cards are spliced
+/// in. Tera 2 counts no output: a loop printing a long value thousands of times would
+/// fill the memory. The largest page of a 100,000-article site (its home page, cards
+/// still marks) renders to a few MiB.
+pub const MAX_PAGE_BYTES: usize = 64 << 20;
 
 /// Where the default theme's templates live in the Tera instance: a site template
 /// of the same name comes first, and `theme/<name>` always names the theme's.
@@ -148,6 +156,7 @@ impl Templates {
                 fingerprint: crate::model::fingerprint::of(&sources),
                 origins: sources,
                 warnings,
+                max_page_bytes: MAX_PAGE_BYTES,
             }),
             _ => {
                 let mut all = errors;
@@ -169,9 +178,60 @@ impl Templates {
         page: &str,
     ) -> Result<String, Diagnostic> {
         super::filters::reset_budget();
-        self.tera
-            .render(name, context)
-            .map_err(|e| super::tera_errors::render_failure(&e, name, page, &self.origins))
+        // Rendered into a writer that refuses to grow past the cap: Tera stops at the
+        // first write over it.
+        let mut out = Capped {
+            out: Vec::with_capacity(16 * 1024),
+            left: self.max_page_bytes,
+        };
+        match self.tera.render_to(name, context, &mut out) {
+            Ok(()) => String::from_utf8(out.out).map_err(|_| {
+                Diagnostic::general(format!("cannot render {page} with {name}: not UTF-8"))
+            }),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    tera::ErrorKind::Io(std::io::ErrorKind::FileTooLarge)
+                ) =>
+            {
+                let message = format!(
+                    "cannot render {page}: {name} wrote more than {} MiB for it",
+                    self.max_page_bytes >> 20
+                );
+                let d = match self.origins.get(name) {
+                    Some((file, _)) => Diagnostic::error(file, message),
+                    None => Diagnostic::general(message),
+                };
+                Err(d.help("a loop is writing far more than a page holds: look for one over a long list, or printing a value that grows"))
+            }
+            Err(e) => Err(super::tera_errors::render_failure(
+                &e,
+                name,
+                page,
+                &self.origins,
+            )),
+        }
+    }
+}
+
+/// A page's bytes, refusing to grow past `left` more.
+struct Capped {
+    out: Vec<u8>,
+    left: usize,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if buf.len() > self.left {
+            return Err(std::io::ErrorKind::FileTooLarge.into());
+        }
+        self.left -= buf.len();
+        self.out.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -433,6 +493,32 @@ mod tests {
             .map(|(n, t)| (n.as_str(), t.as_str()))
             .collect();
         assert!(load_errors(&files).is_empty());
+    }
+
+    #[test]
+    fn a_page_is_capped_at_what_its_template_may_write() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+        std::fs::write(
+            dir.path().join("templates/x.html"),
+            "{% for i in range(end=1000) %}0123456789{% endfor %}",
+        )
+        .unwrap();
+        let mut t = Templates::load(dir.path()).unwrap();
+        assert_eq!(
+            t.render("x.html", &tera::Context::new(), "/x/")
+                .unwrap()
+                .len(),
+            10_000
+        );
+        t.max_page_bytes = 9_999;
+        let e = t
+            .render("x.html", &tera::Context::new(), "/x/")
+            .unwrap_err();
+        assert_eq!(
+            e.to_string().lines().next().unwrap(),
+            "error: templates/x.html: cannot render /x/: x.html wrote more than 0 MiB for it"
+        );
     }
 
     #[test]
