@@ -521,6 +521,25 @@ mod tests {
         );
     }
 
+    /// Under Tera 1, hundreds of nested blocks overflowed the stack (exit 134); Tera 2's
+    /// parser refuses them when templates load.
+    #[test]
+    fn deep_nesting_is_refused_at_load() {
+        let n = 200;
+        let text = format!(
+            "{}x{}",
+            "{% for i in [1] %}".repeat(n),
+            "{% endfor %}".repeat(n)
+        );
+        let errors = load_errors(&[("x.html", &text)]);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].starts_with("error: templates/x.html:1:")
+                && errors[0].ends_with("template syntax: The template nesting is too deep"),
+            "{errors:?}"
+        );
+    }
+
     #[test]
     fn extends_loops_are_refused_at_the_extends() {
         assert_eq!(

@@ -267,3 +267,38 @@ fn a_site_overrides_one_block_of_the_article_and_keeps_the_rest() {
     );
     assert!(page.contains("class=\"site-title\""), "the masthead stays");
 }
+
+/// A template cannot print the environment (a CI secret) into the public site: Tera 2
+/// has no `get_env`, and a template asking for it fails to load with what to use
+/// instead; the previous output stays as it was.
+#[test]
+fn templates_cannot_read_the_environment() {
+    let site = crate::support::copy_fixture("basic");
+    std::fs::create_dir_all(site.path().join("templates")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let (code, _, stderr) = build(site.path(), &public, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let before = tree(&public);
+    std::fs::write(
+        site.path().join("templates/article.html"),
+        "{% extends \"theme/article.html\" %}\n{% block key_points %}{{ get_env(name=\"DEPLOY_TOKEN\") }}{% endblock key_points %}\n",
+    )
+    .unwrap();
+    let o = assert_cmd::Command::cargo_bin("briefing")
+        .unwrap()
+        .args(["--root", site.path().to_str().unwrap(), "build", "-o"])
+        .arg(&public)
+        .env("NO_COLOR", "1")
+        .env("DEPLOY_TOKEN", "s3cr3t-t0ken")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        stderr.lines().next().unwrap(),
+        "error: templates/article.html:2:26: templates here cannot call `get_env`"
+    );
+    assert!(!stderr.contains("s3cr3t"), "{stderr}");
+    assert_eq!(tree(&public), before, "a failed build changed the output");
+}
