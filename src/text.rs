@@ -146,6 +146,19 @@ pub fn neutralise_marks(html: String) -> String {
     out
 }
 
+/// Serialised JSON made safe to embed in HTML or serve beside it: `<`, `>` and `&`
+/// as `\u003c`, `\u003e`, `\u0026`. JSON has these characters only inside strings,
+/// where the escapes mean the same, so the value is unchanged; no text in it can close
+/// a `<script>` or be read as markup by a careless consumer.
+pub fn json_html_safe(json: String) -> String {
+    if !json.contains(['<', '>', '&']) {
+        return json;
+    }
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
 /// Escapes text for HTML content and quoted attributes: `& < > " '`, not `/`, which
 /// would turn every URL into `&#x2F;` soup and is not needed for safety.
 pub fn escape_html(input: &str) -> String {

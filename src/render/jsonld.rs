@@ -128,11 +128,7 @@ fn thing(site: &Site, kind: TaxonomyKind, t: &Term) -> Value {
 
 /// JSON with `<`, `>` and `&` escaped, so no text in it can close the `<script>`.
 fn script_safe(v: &Value) -> String {
-    serde_json::to_string(v)
-        .expect("JSON values serialise")
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    crate::text::json_html_safe(serde_json::to_string(v).expect("JSON values serialise"))
 }
 
 #[cfg(test)]

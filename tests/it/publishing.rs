@@ -211,6 +211,22 @@ fn the_search_index_has_every_article_and_the_search_page_loads_it_from_the_site
     assert_eq!(meeting["source"], "Reuters", "{meeting}");
     assert_eq!(meeting["date"], "2017-07-07", "{meeting}");
 
+    // Markup in a title is escaped in the file, and reads back as written.
+    let basic = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = build(&fixture("basic"), basic.path(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = read(basic.path(), "search.json");
+    assert!(
+        !text.contains('<') && text.contains(r"First \u003cb\u003ebriefing"),
+        "{text}"
+    );
+    let index: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(index["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["title"] == "First <b>briefing</b>"));
+
     let page = read(out.path(), "search/index.html");
     assert!(
         page.contains(

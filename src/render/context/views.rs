@@ -543,7 +543,10 @@ impl Views {
             version: 1,
             articles,
         };
-        let mut text = serde_json::to_string(&index).expect("the index serialises");
+        // `<` escaped as JSON-LD has it: the index is served as a file of the site.
+        let mut text = crate::text::json_html_safe(
+            serde_json::to_string(&index).expect("the index serialises"),
+        );
         text.push('\n');
         text
     }
