@@ -146,6 +146,21 @@ pub fn neutralise_marks(html: String) -> String {
     out
 }
 
+/// `text` cut to at most `max` characters at a word's end, with `…` when cut.
+pub fn shorten(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => text.into(),
+        Some((end, next)) => {
+            let cut = if next.is_whitespace() {
+                end
+            } else {
+                text[..end].rfind(char::is_whitespace).unwrap_or(end)
+            };
+            format!("{}…", text[..cut].trim_end()).into()
+        }
+    }
+}
+
 /// Serialised JSON made safe to embed in HTML or serve beside it: `<`, `>` and `&`
 /// as `\u003c`, `\u003e`, `\u0026`. JSON has these characters only inside strings,
 /// where the escapes mean the same, so the value is unchanged; no text in it can close
@@ -203,6 +218,15 @@ fn escape_runs<'a>(input: &'a str, mut emit: impl FnMut(&'a str)) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn summaries_are_cut_at_a_word_end() {
+        assert_eq!(shorten("short enough", 12), "short enough");
+        assert_eq!(shorten("one two three", 9), "one two…");
+        assert_eq!(shorten("one two, three", 8), "one two,…");
+        // No space to cut at: cut at the limit, on a character boundary.
+        assert_eq!(shorten("ééééé", 3), "ééé…");
+    }
 
     #[test]
     fn normalize_drops_bom_and_crlf() {

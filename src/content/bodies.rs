@@ -16,6 +16,9 @@ use crate::model::site::{Bodies, Site};
 use rayon::prelude::*;
 use std::borrow::Cow;
 
+/// How long an automatic summary (the first paragraph) may be, in characters.
+pub const AUTO_SUMMARY: usize = 300;
+
 /// Renders the body of every article that needs it (not rendered yet, or whose links
 /// would now resolve differently: an actor or an article it links to appeared, went
 /// or moved) and of every profile not rendered yet. With `keep_links` each body's
@@ -92,11 +95,11 @@ fn render_article<L: Links>(
         &mut diagnostics,
     );
     let mut body = Body {
-        summary: article
-            .front
-            .summary
-            .clone()
-            .unwrap_or(rendered.first_paragraph),
+        // An automatic summary shows in the page's description, its card, feeds and
+        // search: a first paragraph of megabytes is cut, at a word's end.
+        summary: article.front.summary.clone().unwrap_or_else(|| {
+            crate::text::shorten(&rendered.first_paragraph, AUTO_SUMMARY).into_owned()
+        }),
         html: rendered.html,
         headings: rendered.headings,
         word_count: rendered.word_count,

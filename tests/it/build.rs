@@ -302,3 +302,29 @@ fn templates_cannot_read_the_environment() {
     assert!(!stderr.contains("s3cr3t"), "{stderr}");
     assert_eq!(tree(&public), before, "a failed build changed the output");
 }
+
+/// Regression (hardening issue): a first paragraph of megabytes became a page's
+/// description, its card, its feed summary and its search entry whole. An automatic
+/// summary is cut at a word's end within 300 characters; a written one is kept.
+#[test]
+fn an_automatic_summary_is_cut_at_a_word_end() {
+    let site = crate::support::copy_fixture("basic");
+    let long = "word ".repeat(20_000);
+    std::fs::write(
+        site.path().join("content/2017-07-08-long.md"),
+        format!("---\ntitle: Long\ndate: 2017-07-08\nsource: TASS\n---\n{long}\n"),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = build(site.path(), out.path(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let page = read(out.path(), "articles/long/index.html");
+    let description = page
+        .split("<meta name=\"description\" content=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap();
+    assert_eq!(description, format!("{}…", "word ".repeat(60).trim_end()));
+    let home = read(out.path(), "index.html");
+    assert!(home.len() < 20_000, "the card carries the whole paragraph");
+}

@@ -60,21 +60,6 @@ pub(super) fn lastmod(site: &Site, kind: PageKind) -> Option<String> {
 /// How long a summary in `search.json` may be, in characters.
 pub const SEARCH_SUMMARY: usize = 200;
 
-/// `text` cut to at most `max` characters at a word's end, with `…` when cut.
-pub(super) fn shorten(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
-    match text.char_indices().nth(max) {
-        None => text.into(),
-        Some((end, next)) => {
-            let cut = if next.is_whitespace() {
-                end
-            } else {
-                text[..end].rfind(char::is_whitespace).unwrap_or(end)
-            };
-            format!("{}…", text[..cut].trim_end()).into()
-        }
-    }
-}
-
 /// How many pages the paginator shows on each side of the current one.
 const NEARBY: u32 = 2;
 
@@ -236,15 +221,6 @@ pub(super) fn taxonomy_view(kind: TaxonomyKind) -> Value {
 mod tests {
     use super::*;
     use crate::render::plan;
-
-    #[test]
-    fn summaries_are_cut_at_a_word_end() {
-        assert_eq!(shorten("short enough", 12), "short enough");
-        assert_eq!(shorten("one two three", 9), "one two…");
-        assert_eq!(shorten("one two, three", 8), "one two,…");
-        // No space to cut at: cut at the limit, on a character boundary.
-        assert_eq!(shorten("ééééé", 3), "ééé…");
-    }
 
     #[test]
     fn the_paginator_window_never_hides_a_single_page() {

@@ -9,7 +9,7 @@
 //! front, so the output works under any path and from the file system.
 
 use super::tera_value::{from_json, map_with};
-use super::values::{feed_ids, shorten, terms, SEARCH_SUMMARY};
+use super::values::{feed_ids, terms, SEARCH_SUMMARY};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::model::article::{Article, NoteCounts};
@@ -17,6 +17,7 @@ use crate::model::fingerprint;
 use crate::model::site::Site;
 use crate::model::taxonomy::{TaxonomyKind, Term};
 use crate::render::templates::Templates;
+use crate::text::shorten;
 use crate::text::{CARD_CLOSE, CARD_OPEN, ROOT_MARK};
 use rayon::prelude::*;
 use serde::Serialize;
