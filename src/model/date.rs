@@ -1,6 +1,6 @@
 //! Dates of articles: `YYYY-MM-DD`, or RFC 3339 with a time and an offset.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone};
 use std::fmt;
 
 /// When something was published, as written: a day, or an instant with its offset.
@@ -53,6 +53,25 @@ impl Date {
             found: text.to_string(),
             reason: reason.map(str::to_string),
         };
+        let date = Self::parse_as_written(s, &error)?;
+        // What every output format (sitemaps, feeds, JSON-LD) can hold: years 1 to
+        // 9999, offsets real time zones use.
+        if date.at.year() < 1 {
+            return Err(error(Some("the year must be 1 to 9999")));
+        }
+        if date.at.offset().local_minus_utc().abs() > 14 * 3600 {
+            return Err(error(Some(
+                "an offset is at most ±14:00, as real time zones are",
+            )));
+        }
+        Ok(date)
+    }
+
+    /// [`Date::parse`] without the range checks.
+    fn parse_as_written(
+        s: &str,
+        error: &dyn Fn(Option<&str>) -> DateError,
+    ) -> Result<Date, DateError> {
         if !starts_with_day(s) {
             return Err(error(None));
         }
@@ -198,5 +217,36 @@ mod tests {
                 .ends_with("(a time needs an offset, such as Z or +02:00)"),
             "{e}"
         );
+    }
+
+    /// Regression (hardening issue): such dates reached the sitemap as `<lastmod>`
+    /// values its schema refuses.
+    #[test]
+    fn refuses_years_and_offsets_no_output_format_holds() {
+        for (text, reason) in [
+            ("0000-07-06", "the year must be 1 to 9999"),
+            ("0000-07-06T10:00:00Z", "the year must be 1 to 9999"),
+            (
+                "2017-07-06T10:00:00+23:59",
+                "an offset is at most ±14:00, as real time zones are",
+            ),
+            (
+                "2017-07-06T10:00:00-14:01",
+                "an offset is at most ±14:00, as real time zones are",
+            ),
+        ] {
+            let e = Date::parse(text).unwrap_err();
+            assert!(
+                e.to_string().ends_with(&format!("({reason})")),
+                "{text}: {e}"
+            );
+        }
+        for text in [
+            "0001-01-01",
+            "9999-12-31T23:59:59+14:00",
+            "2017-07-06T10:00:00-12:00",
+        ] {
+            assert!(Date::parse(text).is_ok(), "{text}");
+        }
     }
 }
