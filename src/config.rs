@@ -140,6 +140,13 @@ pub fn load(root: &Path) -> Result<Loaded, Vec<Diagnostic>> {
             root.display()
         ))]);
     }
+    // Only a regular file is read: opening a FIFO would wait for a writer forever.
+    if std::fs::metadata(&path).is_ok_and(|m| !m.is_file()) {
+        return Err(vec![Diagnostic::error(
+            CONFIG_FILE,
+            "not a regular file (a folder, FIFO, device or socket); expected the site's settings in a text file",
+        )]);
+    }
     let text = std::fs::read_to_string(&path).map_err(|e| {
         let message = if e.kind() == std::io::ErrorKind::NotFound {
             format!(

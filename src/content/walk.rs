@@ -120,6 +120,13 @@ pub fn walk(root: &Path, dir: &Path, mode: Mode) -> Found {
                 }
             }
         } else if !entry.file_type().is_file() {
+            // A FIFO, device or socket: reading one could wait forever.
+            if !entry.file_type().is_dir() {
+                found.diagnostics.push(Diagnostic::warning(
+                    display_path(root, path),
+                    "not a regular file (a FIFO, device or socket); skipped",
+                ));
+            }
             continue;
         }
         let Ok(rel) = path.strip_prefix(dir) else {

@@ -287,7 +287,16 @@ fn read_site_templates(
         };
         let path = entry.path();
         let name = entry.file_name().to_string_lossy();
-        if !entry.file_type().is_file()
+        let kind = entry.file_type();
+        if !kind.is_file() && !kind.is_dir() && !kind.is_symlink() {
+            // A FIFO, device or socket: reading one could wait forever.
+            errors.push(Diagnostic::warning(
+                display_path(root, path),
+                "not a regular file (a FIFO, device or socket); skipped",
+            ));
+            continue;
+        }
+        if !kind.is_file()
             || ![".html", ".xml", ".txt"].iter().any(|e| name.ends_with(e))
             || crate::content::walk::is_ignored_name(&name)
         {

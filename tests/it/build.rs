@@ -328,3 +328,53 @@ fn an_automatic_summary_is_cut_at_a_word_end() {
     let home = read(out.path(), "index.html");
     assert!(home.len() < 20_000, "the card carries the whole paragraph");
 }
+
+/// Regression (hardening issue): a FIFO where a file was expected blocked the build
+/// forever. Only regular files are read: a special file in `content/`, `templates/` or
+/// `static/` is skipped with a warning; one at `site.toml` is an error.
+#[cfg(unix)]
+#[test]
+fn special_files_are_skipped_or_refused_never_waited_on() {
+    let site = crate::support::copy_fixture("basic");
+    let fifo = |rel: &str| {
+        let path = site.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0, "{rel}");
+    };
+    fifo("content/pipe.md");
+    fifo("templates/pipe.html");
+    fifo("static/pipe.txt");
+    let out = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let o = assert_cmd::Command::cargo_bin("briefing")
+            .unwrap()
+            .arg("--root")
+            .arg(site.path())
+            .args(args)
+            .arg(out.path().join("public"))
+            .env("NO_COLOR", "1")
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let (code, stderr) = run(&["build", "-o"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    for rel in ["content/pipe.md", "static/pipe.txt", "templates/pipe.html"] {
+        let line =
+            format!("warning: {rel}: not a regular file (a FIFO, device or socket); skipped");
+        assert!(stderr.lines().any(|l| l == line), "{rel}: {stderr}");
+    }
+    std::fs::remove_file(site.path().join("site.toml")).unwrap();
+    fifo("site.toml");
+    let (code, stderr) = run(&["build", "-o"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(
+        stderr.lines().next().unwrap(),
+        "error: site.toml: not a regular file (a folder, FIFO, device or socket); expected the site's settings in a text file"
+    );
+}
