@@ -57,6 +57,20 @@ pub enum Mode {
 pub fn walk(root: &Path, dir: &Path, mode: Mode) -> Found {
     let mut found = Found::default();
     if !dir.is_dir() {
+        // `static/` is optional. `content/` is not: building a missing or unreadable one
+        // would replace a published site with an empty one.
+        if mode == Mode::Content {
+            let message = match std::fs::metadata(dir) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && dir.symlink_metadata().is_err() => {
+                    "no such folder: the articles go in content/ (a site with no articles yet has an empty one)".to_string()
+                }
+                Err(e) => format!("cannot read the folder: {e}"),
+                Ok(_) => "not a folder: the articles go in a content/ folder".to_string(),
+            };
+            found
+                .diagnostics
+                .push(Diagnostic::error(display_path(root, dir), message));
+        }
         return found;
     }
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());

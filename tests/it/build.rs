@@ -378,3 +378,33 @@ fn special_files_are_skipped_or_refused_never_waited_on() {
         "error: site.toml: not a regular file (a folder, FIFO, device or socket); expected the site's settings in a text file"
     );
 }
+
+/// Regression (hardening issue): a missing `content/` (or one that is a symbolic link
+/// loop) built "0 articles" and replaced the published site with an empty one.
+#[cfg(unix)]
+#[test]
+fn a_missing_or_looping_content_folder_fails_and_keeps_the_output() {
+    let site = crate::support::copy_fixture("basic");
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let (code, _, stderr) = build(site.path(), &public, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let before = tree(&public);
+    let content = site.path().join("content");
+    std::fs::rename(&content, site.path().join("moved")).unwrap();
+    let (code, _, stderr) = build(site.path(), &public, &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        stderr.lines().next().unwrap(),
+        "error: content: no such folder: the articles go in content/ (a site with no articles yet has an empty one)"
+    );
+    assert_eq!(tree(&public), before);
+    std::os::unix::fs::symlink("content", &content).unwrap();
+    let (code, _, stderr) = build(site.path(), &public, &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: content: cannot read the folder: "),
+        "{stderr}"
+    );
+    assert_eq!(tree(&public), before);
+}
