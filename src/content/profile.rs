@@ -116,6 +116,9 @@ fn parse(
     kind: TaxonomyKind,
     rel: &str,
 ) -> (Option<Profile>, Vec<Diagnostic>) {
+    if let Some(d) = front_matter::aliases::too_many(path, text, split.yaml) {
+        return (None, vec![d]);
+    }
     let index = KeyIndex::new(split.yaml, split.yaml_line);
     let mut diagnostics = Vec::new();
     let mut unknown = Vec::new();

@@ -6,6 +6,7 @@
 //! give meaning to the values (dates, slugs, non-empty titles); serde would lose the
 //! position for those, so a small [`KeyIndex`] of `key:` lines finds it again.
 
+pub mod aliases;
 mod checks;
 mod split;
 mod yaml_errors;
@@ -144,6 +145,12 @@ pub struct Parsed<T> {
 
 /// Parses and checks the front matter of the article at `path` (shown as given).
 pub fn parse_article(path: &Path, text: &str, split: &Split<'_>) -> Parsed<FrontMatter> {
+    if let Some(d) = aliases::too_many(path, text, split.yaml) {
+        return Parsed {
+            value: None,
+            diagnostics: vec![d],
+        };
+    }
     let index = KeyIndex::new(split.yaml, split.yaml_line);
     let mut unknown = Vec::new();
     let de = serde_yaml::Deserializer::from_str(split.yaml);
