@@ -102,12 +102,68 @@ fn parent_and_name(path: &Path) -> io::Result<(&Path, String)> {
     Ok((parent, name))
 }
 
+/// How long a build waits for another one writing the same output.
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// An advisory lock on writing an output folder, held on a file beside it (not inside:
+/// the folder is swapped) for as long as this value lives. The file names the holder's
+/// pid. The system drops the lock when its holder exits, however it exits. The file
+/// stays, as cargo's lock files do: removing it while another build waits on it would
+/// let a third take a new one.
+pub struct WriteLock {
+    _file: std::fs::File,
+}
+
+impl WriteLock {
+    /// Takes the lock on writing `target`, waiting at most `wait` for another process
+    /// holding it; past that, an error naming the target and the holder's pid.
+    pub fn take(target: &Path, wait: std::time::Duration) -> io::Result<WriteLock> {
+        let (parent, name) = parent_and_name(target)?;
+        let path = parent.join(format!(".{name}.lock"));
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&path)?;
+        let deadline = std::time::Instant::now() + wait;
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                    // The holder is another process; its end is not an event here.
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    let holder = std::fs::read_to_string(&path).unwrap_or_default();
+                    return Err(io::Error::new(
+                        io::ErrorKind::WouldBlock,
+                        format!(
+                            "another build is writing {} (pid {}); waited {} s",
+                            target.display(),
+                            holder.trim(),
+                            wait.as_secs()
+                        ),
+                    ));
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(e),
+            }
+        }
+        use std::io::{Seek, Write};
+        file.set_len(0)?;
+        file.seek(io::SeekFrom::Start(0))?;
+        write!(file, "{}", std::process::id())?;
+        Ok(WriteLock { _file: file })
+    }
+}
+
 /// A folder being filled beside the output, swapped in by [`Staging::commit`] and
-/// removed if dropped uncommitted.
+/// removed if dropped uncommitted. It holds the output's [`WriteLock`].
 pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
     committed: bool,
+    _lock: WriteLock,
 }
 
 impl Staging {
@@ -115,9 +171,10 @@ impl Staging {
     /// is a rename).
     pub fn create(target: &Path) -> io::Result<Staging> {
         let target = resolve(target);
+        let lock = WriteLock::take(&target, LOCK_WAIT)?;
         let (parent, name) = parent_and_name(&target)?;
-        // Folders left by a build that crashed or was killed are only clutter; a build
-        // running now on the same output loses its staging folder and fails cleanly.
+        // Under the lock, folders left beside the output are a crashed or killed
+        // build's: only clutter.
         let stale = [format!(".{name}.staging-"), format!(".{name}.old-")];
         for entry in std::fs::read_dir(parent)?.flatten() {
             let file_name = entry.file_name();
@@ -133,6 +190,7 @@ impl Staging {
             dir,
             target,
             committed: false,
+            _lock: lock,
         })
     }
 
@@ -326,6 +384,27 @@ mod tests {
     }
 
     #[test]
+    fn a_second_writer_waits_for_the_lock_then_names_the_holder() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let held = WriteLock::take(&target, LOCK_WAIT).unwrap();
+        // A second open file of the same lock conflicts, as another process's would.
+        let e = WriteLock::take(&target, std::time::Duration::ZERO)
+            .err()
+            .unwrap();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "another build is writing {} (pid {}); waited 0 s",
+                target.display(),
+                std::process::id()
+            )
+        );
+        drop(held);
+        assert!(WriteLock::take(&target, std::time::Duration::ZERO).is_ok());
+    }
+
+    #[test]
     fn commit_swaps_and_drop_cleans_up() {
         let site = tempfile::tempdir().unwrap();
         let out = site.path().join("public");
@@ -334,9 +413,15 @@ mod tests {
         let abandoned = Staging::create(&out).unwrap();
         abandoned.write("x.html", b"x").unwrap();
         drop(abandoned);
+        // The output and the lock file beside it, which stays (see `WriteLock`).
+        let mut left: Vec<String> = std::fs::read_dir(site.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
         assert_eq!(
-            std::fs::read_dir(site.path()).unwrap().count(),
-            1,
+            left,
+            [".public.lock", "public"],
             "staging folder left behind"
         );
         let s = Staging::create(&out).unwrap();
@@ -348,6 +433,6 @@ mod tests {
             "new"
         );
         assert!(!out.join("old.html").exists());
-        assert_eq!(std::fs::read_dir(site.path()).unwrap().count(), 1);
+        assert_eq!(std::fs::read_dir(site.path()).unwrap().count(), 2);
     }
 }

@@ -27,7 +27,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     let leftovers: Vec<_> = std::fs::read_dir(site.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.'))
+        .filter(|n| n.starts_with('.') && n != ".public.lock")
         .collect();
     assert!(leftovers.is_empty(), "staging left behind: {leftovers:?}");
 }
@@ -130,4 +130,39 @@ fn symbolic_links_out_of_the_site_are_reported_and_not_published() {
         std::fs::read(out.join("images/alias.png")).unwrap(),
         b"png-bytes\n"
     );
+}
+
+/// Regression (hardening issue): two builds into one output each removed the other's
+/// staging folder as a crash's leftover, and one failed with "No such file or
+/// directory". The second now waits for the first's lock; both succeed, and the
+/// output is a whole build.
+#[test]
+fn two_builds_into_one_output_take_turns() {
+    let site = copy_fixture("basic");
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let spawn = || {
+        assert_cmd::cargo::CommandCargoExt::cargo_bin("briefing")
+            .map(|mut c: std::process::Command| {
+                c.arg("--root")
+                    .arg(site.path())
+                    .args(["build", "-q", "-o"])
+                    .arg(&public)
+                    .env("NO_COLOR", "1")
+                    .stderr(std::process::Stdio::piped());
+                c
+            })
+            .unwrap()
+            .spawn()
+            .unwrap()
+    };
+    let runs: Vec<_> = (0..4).map(|_| spawn()).collect();
+    for run in runs {
+        let o = run.wait_with_output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let clean = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = build(site.path(), clean.path(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(tree(&public), tree(clean.path()));
 }

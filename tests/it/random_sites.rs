@@ -1107,12 +1107,13 @@ fn errors(f: &BuildFailure) -> String {
         .join("\n")
 }
 
-/// Nothing but the site and its output beside each other: no staging folder left.
+/// Nothing but the site and its output beside each other (and the output's lock
+/// file): no staging folder left.
 fn check_no_leftovers(tmp: &Path) -> Result<(), TestCaseError> {
     let names: BTreeSet<String> = std::fs::read_dir(tmp)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "site" && n != "out")
+        .filter(|n| n != "site" && n != "out" && n != ".out.lock")
         .collect();
     prop_assert!(names.is_empty(), "left beside the output: {names:?}");
     Ok(())
