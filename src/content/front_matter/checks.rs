@@ -17,6 +17,10 @@ use std::path::Path;
 /// The keys whose values are names made into URLs.
 const NAMED: &[&str] = &["actors", "tags", "source", "source.name", "slug"];
 
+/// The most actors, and the most tags, one article may name: far more than a briefing
+/// names, far fewer than make its pages grow without bound.
+pub const MOST_NAMES: usize = 100;
+
 /// Checks one file's front matter, gathering every error.
 pub(super) struct Checks<'a> {
     path: &'a Path,
@@ -152,6 +156,18 @@ impl<'a> Checks<'a> {
                 if reported.insert(key) {
                     self.error(key, message);
                 }
+            }
+        }
+        // Each actor's page lists every actor named beside it, and every card its
+        // actors: names by the thousand made output grow with their square (5,000
+        // actors wrote 2.2 GB).
+        for (key, list) in [("actors", &raw.actors), ("tags", &raw.tags)] {
+            let count = list.as_ref().map_or(0, Vec::len);
+            if count > MOST_NAMES {
+                self.error(
+                    key,
+                    format!("{count} {key} named; an article may name at most {MOST_NAMES}"),
+                );
             }
         }
         if let Some(s) = raw.slug.as_deref().filter(|s| s.contains(['/', '\\'])) {
