@@ -10,12 +10,12 @@
 //! compiler asks for both when a part is added.
 //! The incremental-equals-full tests guard the pairs.
 
-use super::tera_value::{from_json, map_with};
+use super::tera_value::from_json;
 use super::values::{
     feed_ids, lastmod, mentioned, neighbours, paginator, period_label, period_view, profile_view,
     rebase, taxonomy_view, terms,
 };
-use super::views::{item_value, term_link, Views};
+use super::views::{item_with, term_link, Views};
 use crate::model::site::Site;
 use crate::model::taxonomy::{TaxonomyKind, Term};
 use crate::render::jsonld;
@@ -196,8 +196,6 @@ impl Part {
     /// Puts this part's values into a page's context.
     pub fn insert(self, views: &Views, site: &Site, kind: PageKind, ctx: &mut tera::Context) {
         let mut put = |key: &'static str, value: tera::Value| ctx.insert_value(key, value);
-        // Most values are described as JSON, and moved across ([`from_json`]).
-        let json = from_json;
         match self {
             Part::Common => {
                 let url = kind.url(site);
@@ -205,34 +203,31 @@ impl Part {
                 put("root", tera::Value::from(super::root(site, kind)));
                 put(
                     "page",
-                    json(
+                    from_json(
                         json!({ "kind": kind.name(), "url": url, "permalink": site.config.permalink(&url), "title": title(site, kind) }),
                     ),
                 );
                 put("taxonomies", views.taxonomies.clone());
             }
-            Part::Paginator => put("paginator", json(paginator(site, kind))),
+            Part::Paginator => put("paginator", from_json(paginator(site, kind))),
             Part::Editions => {
                 put("editions", views.editions(site, &kind.articles(site)));
                 put("article_count", tera::Value::from(site.articles.len()));
             }
             Part::Article(i) => {
                 let a = &site.articles[i];
-                let mut article = item_value(site, a);
-                if let Value::Object(map) = &mut article {
-                    map.insert("key_points".into(), json!(a.front.key_points));
-                    map.insert("headings".into(), json!(a.headings));
-                    map.insert("extra".into(), a.front.extra.clone());
-                    let mentioned: Vec<Value> = mentioned(site, a)
-                        .map(|t| json!(term_link(TaxonomyKind::Actors, t)))
-                        .collect();
-                    map.insert("mentions".into(), Value::Array(mentioned));
-                }
-                let made = vec![
+                let mentioned: Vec<Value> = mentioned(site, a)
+                    .map(|t| json!(term_link(TaxonomyKind::Actors, t)))
+                    .collect();
+                let fields = vec![
+                    ("key_points", from_json(json!(a.front.key_points))),
+                    ("headings", from_json(json!(a.headings))),
+                    ("extra", from_json(a.front.extra.clone())),
+                    ("mentions", from_json(Value::Array(mentioned))),
                     ("content", views.page_body(site, i)),
                     ("related", views.items(site, &site.related[i])),
                 ];
-                put("article", map_with(article, made));
+                put("article", item_with(site, a, fields));
                 put("json_ld", tera::Value::from(jsonld::article(site, i)));
             }
             Part::Terms(k) => {
@@ -245,8 +240,8 @@ impl Part {
                         json!({ "name": link.name, "slug": link.slug, "url": link.url, "count": t.articles.len() })
                     })
                     .collect();
-                put("taxonomy", json(taxonomy_view(k)));
-                put("terms", json(Value::Array(terms)));
+                put("taxonomy", from_json(taxonomy_view(k)));
+                put("terms", from_json(Value::Array(terms)));
             }
             Part::Term(k, i) => {
                 let t = &site.taxonomy(k).terms[i];
@@ -265,10 +260,10 @@ impl Part {
                 if let (Some(html), true) = (site.profile(k, i), kind.number() > 0) {
                     profile["content"] = Value::String(rebase(&html.html, "../../"));
                 }
-                put("taxonomy", json(taxonomy_view(k)));
+                put("taxonomy", from_json(taxonomy_view(k)));
                 put(
                     "term",
-                    json(
+                    from_json(
                         json!({ "name": link.name, "slug": link.slug, "url": link.url, "count": t.articles.len(), "profile": profile, "connections": connections }),
                     ),
                 );
@@ -289,7 +284,7 @@ impl Part {
                         view
                     })
                     .collect();
-                put("years", json(Value::Array(years)));
+                put("years", from_json(Value::Array(years)));
                 put("article_count", tera::Value::from(site.articles.len()));
             }
             Part::Period(y, month) => {
@@ -303,10 +298,10 @@ impl Part {
                         .collect();
                     period["months"] = Value::Array(months);
                 }
-                put("period", json(period));
+                put("period", from_json(period));
                 put("articles", views.items(site, &kind.articles(site)));
             }
-            Part::Search => put("search", json(json!({ "index": "search.json" }))),
+            Part::Search => put("search", from_json(json!({ "index": "search.json" }))),
             Part::Feed(scope) => {
                 let url = kind.url(site);
                 let ids = feed_ids(site, scope);
@@ -319,7 +314,7 @@ impl Part {
                     .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
                 put(
                     "feed",
-                    json(json!({
+                    from_json(json!({
                         "title": title(site, kind),
                         "id": site.config.permalink(&format!("{url}atom.xml")),
                         "self": site.config.permalink(&format!("{url}atom.xml")),
@@ -336,7 +331,7 @@ impl Part {
                         json!({ "loc": site.config.permalink(&p.url(site)), "lastmod": lastmod(site, p) })
                     })
                     .collect();
-                put("pages", json(Value::Array(pages)));
+                put("pages", from_json(Value::Array(pages)));
             }
             Part::SearchIndex => {}
         }

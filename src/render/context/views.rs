@@ -147,9 +147,27 @@ pub struct ViewCache {
     entries: rustc_hash::FxHashMap<u64, Cached>,
 }
 
-/// An article's item as its page and its feed entries see it.
-pub(super) fn item_value(site: &Site, a: &Article) -> Value {
+/// An article's item as JSON: what its card is rendered from and its hashes read.
+fn item_value(site: &Site, a: &Article) -> Value {
     serde_json::to_value(item(site, a)).expect("views serialise")
+}
+
+/// An article's item as a Tera value, with `extra` fields among its own (keys sorted).
+/// The item's fields are declared in key order, so Tera's serializer gives its maps
+/// sorted at every depth, as a JSON object would.
+pub(super) fn item_with(
+    site: &Site,
+    a: &Article,
+    extra: Vec<(&'static str, tera::Value)>,
+) -> tera::Value {
+    let mut map = tera::Value::from_serializable(&item(site, a))
+        .into_map()
+        .unwrap_or_default();
+    for (key, value) in extra {
+        map.insert(key.into(), value);
+    }
+    map.sort_keys();
+    tera::Value::from(map)
 }
 
 /// One article's card and the hashes of its item and list entry.
@@ -474,18 +492,16 @@ impl Views {
     /// One article as a feed entry: its item's fields, dates as Atom wants them, and
     /// its whole body.
     pub(super) fn feed_entry(&self, site: &Site, i: usize) -> tera::Value {
-        let a = &site.articles[i];
-        // The item's fields are declared in key order, so its maps come out sorted
-        // at every depth, as the article's page has them (`entry.source`).
-        let mut entry = tera::Value::from_serializable(&item(site, a))
-            .into_map()
-            .unwrap_or_default();
-        let time = tera::Value::from(a.front.date.with_time());
-        entry.insert("updated".into(), time.clone());
-        entry.insert("published".into(), time);
-        entry.insert("content".into(), self.body(site, i));
-        entry.sort_keys();
-        tera::Value::from(entry)
+        let time = tera::Value::from(site.articles[i].front.date.with_time());
+        item_with(
+            site,
+            &site.articles[i],
+            vec![
+                ("updated", time.clone()),
+                ("published", time),
+                ("content", self.body(site, i)),
+            ],
+        )
     }
 
     /// Articles `ids` (newest first) grouped by day.
