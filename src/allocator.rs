@@ -14,5 +14,40 @@
 //! The library (and its tests) runs on the system allocator: choosing one is the
 //! binary's business.
 
+//!
+//! Each allocation first asks the watchdog whether the build was stopped
+//! ([`briefing::watchdog::hold_if_stopped`]): a runaway template is held at its next
+//! allocation while the build cleans up, rather than filling the memory meanwhile.
+
+use std::alloc::{GlobalAlloc, Layout};
+
+struct Watched;
+
+// SAFETY: every call is mimalloc's, after a check that allocates nothing.
+unsafe impl GlobalAlloc for Watched {
+    #[inline]
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        briefing::watchdog::hold_if_stopped();
+        unsafe { mimalloc::MiMalloc.alloc(layout) }
+    }
+
+    #[inline]
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        briefing::watchdog::hold_if_stopped();
+        unsafe { mimalloc::MiMalloc.alloc_zeroed(layout) }
+    }
+
+    #[inline]
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { mimalloc::MiMalloc.dealloc(ptr, layout) }
+    }
+
+    #[inline]
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        briefing::watchdog::hold_if_stopped();
+        unsafe { mimalloc::MiMalloc.realloc(ptr, layout, new_size) }
+    }
+}
+
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: Watched = Watched;

@@ -17,6 +17,7 @@
 //! 8. [`dev`]: `watch` and `serve`: the session rebuilt on every change, and a
 //!    preview server with live reload as a hook after each build.
 //!
+//! [`watchdog`] bounds what a page's rendering may cost in time and memory.
 //! [`scaffold`] makes new sites and articles. Problems at every stage are
 //! [`diagnostics::Diagnostic`]s, collected so that one run reports them all. The
 //! library never prints.
@@ -37,5 +38,6 @@ pub mod paths;
 pub mod render;
 pub mod scaffold;
 pub mod text;
+pub mod watchdog;
 
 pub use build::{build, BuildFailure, BuildOptions, BuildReport, Progress};

@@ -21,6 +21,9 @@ use std::sync::{mpsc, Arc};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(code) = start_watchdog(&cli) {
+        return code;
+    }
     match &cli.command {
         Command::Build(args) => once(
             &cli,
@@ -64,6 +67,36 @@ fn main() -> ExitCode {
         }
         Command::Serve(args) => serve(&cli, args),
     }
+}
+
+/// Whether the watchdog's message is in colour, and the command it stops.
+static STOPPING: std::sync::OnceLock<(bool, &'static str)> = std::sync::OnceLock::new();
+
+/// Starts the watchdog on each page's render time and the process's memory
+/// (`briefing::watchdog`) for the commands that render; a bad limit in the
+/// environment is a usage error.
+fn start_watchdog(cli: &Cli) -> Result<(), ExitCode> {
+    let what = match cli.command {
+        Command::Build(_) => "build",
+        Command::Check(_) => "check",
+        Command::Watch(_) | Command::Serve(_) => "rebuild",
+        _ => return Ok(()),
+    };
+    let limits = briefing::watchdog::Limits::from_env().map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })?;
+    let _ = STOPPING.set((color(cli), what));
+    briefing::watchdog::install(limits, stopped);
+    Ok(())
+}
+
+/// What the watchdog calls once a limit is passed, its folders removed.
+fn stopped(problem: briefing::diagnostics::Diagnostic) -> ! {
+    let (color, what) = STOPPING.get().copied().unwrap_or((false, "build"));
+    print_diagnostics(&[problem], color);
+    eprintln!("error: {what} failed with 1 error");
+    std::process::exit(1)
 }
 
 /// Today, in the local time zone, `YYYY-MM-DD`.
@@ -189,6 +222,8 @@ fn serve(cli: &Cli, args: &ServeArgs) -> ExitCode {
             ))
         }
     };
+    // Removed by the watchdog if it stops the process; the drop below otherwise.
+    let _scratch = briefing::watchdog::Scratch::new(folder.path());
     let dir = folder.path().join("site");
     let options = BuildOptions {
         root: cli.root.clone(),

@@ -163,6 +163,8 @@ pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
     committed: bool,
+    /// Removed by the watchdog if it stops the build.
+    _staged: crate::watchdog::Scratch,
     _lock: WriteLock,
 }
 
@@ -185,11 +187,13 @@ impl Staging {
         }
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         std::fs::create_dir(&dir)?;
+        let staged = crate::watchdog::Scratch::new(&dir);
         std::fs::write(dir.join(MARKER), MARKER_TEXT)?;
         Ok(Staging {
             dir,
             target,
             committed: false,
+            _staged: staged,
             _lock: lock,
         })
     }

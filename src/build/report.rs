@@ -64,9 +64,7 @@ pub(crate) struct Laps {
 
 /// The process's peak resident memory so far, in KiB (`VmHWM`; Linux only).
 pub fn peak_memory() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
+    crate::watchdog::status_kib("VmHWM:")
 }
 
 impl Laps {

@@ -184,7 +184,10 @@ impl Templates {
             out: Vec::with_capacity(16 * 1024),
             left: self.max_page_bytes,
         };
-        match self.tera.render_to(name, context, &mut out) {
+        let rendering = crate::watchdog::rendering(|| self.file_of(name), page);
+        let rendered = self.tera.render_to(name, context, &mut out);
+        drop(rendering);
+        match rendered {
             Ok(()) => String::from_utf8(out.out).map_err(|_| {
                 Diagnostic::general(format!("cannot render {page} with {name}: not UTF-8"))
             }),
@@ -210,6 +213,17 @@ impl Templates {
                 page,
                 &self.origins,
             )),
+        }
+    }
+}
+
+impl Templates {
+    /// The file the template `name` comes from, as diagnostics show it.
+    fn file_of(&self, name: &str) -> String {
+        let theirs = format!("{THEME_PREFIX}{name}");
+        match self.origins.get(name).or_else(|| self.origins.get(&theirs)) {
+            Some((file, _)) => file.display().to_string(),
+            None => name.to_string(),
         }
     }
 }

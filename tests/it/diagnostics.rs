@@ -1,17 +1,25 @@
 //! Bad input: every case under `tests/fixtures/invalid/` fails with exit status 1 and
-//! exactly the diagnostics in its `expected.stderr`; warnings do not fail a build.
+//! exactly the diagnostics in its `expected.stderr`, and leaves a previous output byte
+//! for byte as it was; warnings do not fail a build.
 
-use crate::support::{briefing, fixture, run_in};
+use crate::support::{briefing, built, fixture, run_in, tree};
 
 #[test]
 fn every_invalid_fixture_fails_with_its_exact_diagnostics() {
     let cases = fixture("invalid");
+    let previous = built("basic", &[]);
+    let previous = tree(previous.path());
     let mut checked = 0;
     let mut failures = Vec::new();
     for entry in std::fs::read_dir(&cases).unwrap() {
         let dir = entry.unwrap().path();
         let expected = std::fs::read_to_string(dir.join("expected.stderr")).unwrap();
         let out = tempfile::tempdir().unwrap();
+        for (rel, bytes) in &previous {
+            let to = out.path().join("site").join(rel);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::write(to, bytes).unwrap();
+        }
         let (code, stdout, stderr) = run_in(
             &dir,
             &[
@@ -27,8 +35,17 @@ fn every_invalid_fixture_fails_with_its_exact_diagnostics() {
             ));
         }
         assert!(
-            !out.path().join("site").exists(),
-            "{name}: a failed build wrote output"
+            tree(&out.path().join("site")) == previous,
+            "{name}: a failed build changed the previous output"
+        );
+        let beside: Vec<_> = std::fs::read_dir(out.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "site" && n != ".site.lock")
+            .collect();
+        assert!(
+            beside.is_empty(),
+            "{name}: left beside the output: {beside:?}"
         );
         checked += 1;
     }

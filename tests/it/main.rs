@@ -5,6 +5,7 @@ mod build;
 mod cli;
 mod diagnostics;
 mod incremental;
+mod limits;
 mod links;
 mod lists;
 mod output;
