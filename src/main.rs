@@ -33,6 +33,7 @@ fn main() -> ExitCode {
                 base_url: args.base_url.clone(),
                 drafts: args.drafts,
                 write: true,
+                waiting: waiting(&cli),
                 ..Default::default()
             },
             "built",
@@ -61,6 +62,7 @@ fn main() -> ExitCode {
                 output: args.output.clone(),
                 drafts: args.drafts,
                 write: true,
+                waiting: waiting(&cli),
                 ..Default::default()
             };
             live(&cli, Session::open(options, true), None)
@@ -97,6 +99,12 @@ fn stopped(problem: briefing::diagnostics::Diagnostic) -> ! {
     print_diagnostics(&[problem], color);
     eprintln!("error: {what} failed with 1 error");
     std::process::exit(1)
+}
+
+/// What says that a build waits for another writing the same output (not with
+/// `--quiet`).
+fn waiting(cli: &Cli) -> Option<fn(&str)> {
+    (!cli.quiet).then_some(|what: &str| eprintln!("note: {what}"))
 }
 
 /// Today, in the local time zone, `YYYY-MM-DD`.

@@ -116,8 +116,13 @@ pub struct WriteLock {
 
 impl WriteLock {
     /// Takes the lock on writing `target`, waiting at most `wait` for another process
-    /// holding it; past that, an error naming the target and the holder's pid.
-    pub fn take(target: &Path, wait: std::time::Duration) -> io::Result<WriteLock> {
+    /// holding it (telling `waiting` once what it waits for); past that, an error
+    /// naming the target and the holder's pid.
+    pub fn take(
+        target: &Path,
+        wait: std::time::Duration,
+        waiting: &dyn Fn(&str),
+    ) -> io::Result<WriteLock> {
         let (parent, name) = parent_and_name(target)?;
         let path = parent.join(format!(".{name}.lock"));
         let mut file = std::fs::OpenOptions::new()
@@ -127,23 +132,33 @@ impl WriteLock {
             .write(true)
             .open(&path)?;
         let deadline = std::time::Instant::now() + wait;
+        let holder = || {
+            let pid = std::fs::read_to_string(&path).unwrap_or_default();
+            format!(
+                "another build is writing {} (pid {})",
+                target.display(),
+                pid.trim()
+            )
+        };
+        let mut told = false;
         loop {
             match file.try_lock() {
                 Ok(()) => break,
                 Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                    if !std::mem::replace(&mut told, true) {
+                        waiting(&format!(
+                            "{}; waiting up to {} s for it to finish",
+                            holder(),
+                            wait.as_secs()
+                        ));
+                    }
                     // The holder is another process; its end is not an event here.
                     std::thread::sleep(std::time::Duration::from_millis(50));
                 }
                 Err(std::fs::TryLockError::WouldBlock) => {
-                    let holder = std::fs::read_to_string(&path).unwrap_or_default();
                     return Err(io::Error::new(
                         io::ErrorKind::WouldBlock,
-                        format!(
-                            "another build is writing {} (pid {}); waited {} s",
-                            target.display(),
-                            holder.trim(),
-                            wait.as_secs()
-                        ),
+                        format!("{}; waited {} s", holder(), wait.as_secs()),
                     ));
                 }
                 Err(std::fs::TryLockError::Error(e)) => return Err(e),
@@ -170,10 +185,10 @@ pub struct Staging {
 
 impl Staging {
     /// Creates an empty staging folder beside `target` (same file system, so the swap
-    /// is a rename).
-    pub fn create(target: &Path) -> io::Result<Staging> {
+    /// is a rename), once it holds the output's lock (see [`WriteLock::take`]).
+    pub fn create(target: &Path, waiting: &dyn Fn(&str)) -> io::Result<Staging> {
         let target = resolve(target);
-        let lock = WriteLock::take(&target, LOCK_WAIT)?;
+        let lock = WriteLock::take(&target, LOCK_WAIT, waiting)?;
         let (parent, name) = parent_and_name(&target)?;
         // Under the lock, folders left beside the output are a crashed or killed
         // build's: only clutter.
@@ -391,9 +406,9 @@ mod tests {
     fn a_second_writer_waits_for_the_lock_then_names_the_holder() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("public");
-        let held = WriteLock::take(&target, LOCK_WAIT).unwrap();
+        let held = WriteLock::take(&target, LOCK_WAIT, &|_| {}).unwrap();
         // A second open file of the same lock conflicts, as another process's would.
-        let e = WriteLock::take(&target, std::time::Duration::ZERO)
+        let e = WriteLock::take(&target, std::time::Duration::ZERO, &|_| {})
             .err()
             .unwrap();
         assert_eq!(
@@ -405,7 +420,7 @@ mod tests {
             )
         );
         drop(held);
-        assert!(WriteLock::take(&target, std::time::Duration::ZERO).is_ok());
+        assert!(WriteLock::take(&target, std::time::Duration::ZERO, &|_| {}).is_ok());
     }
 
     #[test]
@@ -414,7 +429,7 @@ mod tests {
         let out = site.path().join("public");
         std::fs::create_dir(&out).unwrap();
         std::fs::write(out.join("old.html"), "old").unwrap();
-        let abandoned = Staging::create(&out).unwrap();
+        let abandoned = Staging::create(&out, &|_| {}).unwrap();
         abandoned.write("x.html", b"x").unwrap();
         drop(abandoned);
         // The output and the lock file beside it, which stays (see `WriteLock`).
@@ -428,7 +443,7 @@ mod tests {
             [".public.lock", "public"],
             "staging folder left behind"
         );
-        let s = Staging::create(&out).unwrap();
+        let s = Staging::create(&out, &|_| {}).unwrap();
         s.create_dirs(["a/b/index.html"].into_iter()).unwrap();
         s.write("a/b/index.html", b"new").unwrap();
         s.commit().unwrap();

@@ -36,6 +36,9 @@ pub struct BuildOptions {
     pub check_links: bool,
     /// Where the build says how far it is, for a progress bar.
     pub progress: Option<std::sync::Arc<Progress>>,
+    /// Told once, with what it waits for, when the build must wait for another
+    /// process writing the same output.
+    pub waiting: Option<fn(&str)>,
 }
 
 /// How far a build is: shared with whatever shows it. `total` is 0 until the pages

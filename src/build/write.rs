@@ -10,7 +10,7 @@ use super::{BuildOptions, Progress};
 use crate::diagnostics::Diagnostic;
 use crate::model::fingerprint;
 use crate::model::site::Site;
-use crate::output::{InPlace, Staging};
+use crate::output::{InPlace, Staging, WriteLock, LOCK_WAIT};
 use crate::render::context::Views;
 use crate::render::links::{self, PageLinks};
 use crate::render::plan::{Entry, Output, PageKind, Plan};
@@ -33,6 +33,15 @@ pub(super) struct Pages<'a> {
     pub site: &'a Site,
     pub views: &'a Views,
     pub plan: &'a Plan,
+}
+
+/// What tells the build's caller it waits for another build's lock.
+fn waiting(options: &BuildOptions) -> impl Fn(&str) + '_ {
+    move |what: &str| {
+        if let Some(tell) = options.waiting {
+            tell(what);
+        }
+    }
 }
 
 fn has_errors(diagnostics: &[Diagnostic]) -> bool {
@@ -89,6 +98,18 @@ pub(super) fn in_place(
         .keys()
         .filter(|p| !planned.contains(p.as_str()))
         .collect();
+    // Under the output's lock, as a full build writes: never beside another build's
+    // swap of the same folder.
+    let _lock = match WriteLock::take(&target.output_dir, LOCK_WAIT, &waiting(target.options)) {
+        Ok(lock) => lock,
+        Err(e) => {
+            diagnostics.push(Diagnostic::general(format!(
+                "cannot write {}: {e}",
+                target.output_dir.display()
+            )));
+            return Err((diagnostics, false));
+        }
+    };
     let out = InPlace {
         dir: &target.output_dir,
     };
@@ -137,7 +158,7 @@ pub(super) fn staged(
     // With errors already found, still render every page (writing nothing) to find
     // template errors too, so one run reports everything.
     let staging = if options.write && !has_errors(&diagnostics) {
-        match Staging::create(output_dir).and_then(|s| {
+        match Staging::create(output_dir, &waiting(options)).and_then(|s| {
             s.create_dirs(plan.entries.iter().map(|e| e.path.as_str()))
                 .map(|()| s)
         }) {

@@ -166,3 +166,38 @@ fn two_builds_into_one_output_take_turns() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(tree(&public), tree(clean.path()));
 }
+
+#[test]
+fn a_build_says_it_waits_for_another_writing_the_same_output() {
+    use std::io::{BufRead, Write};
+    let site = copy_fixture("basic");
+    let public = site.path().join("public");
+    // Another build, as far as the lock can tell: this process holds it.
+    let mut held = std::fs::File::create(site.path().join(".public.lock")).unwrap();
+    held.lock().unwrap();
+    write!(held, "4242").unwrap();
+    let mut run = std::process::Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .arg("--root")
+        .arg(site.path())
+        .args(["build", "-o"])
+        .arg(&public)
+        .env("NO_COLOR", "1")
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(run.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    assert_eq!(
+        line,
+        format!(
+            "note: another build is writing {} (pid 4242); waiting up to 30 s for it to finish\n",
+            crate::support::resolved(&public).display()
+        )
+    );
+    assert!(!public.exists(), "written before the lock was released");
+    drop(held);
+    assert!(run.wait().unwrap().success());
+    assert!(public.join("index.html").is_file());
+}

@@ -122,3 +122,10 @@ pub fn generated_site(settings: &str, dates: &[&str]) -> tempfile::TempDir {
     }
     tmp
 }
+
+/// `path` with its existing part's symbolic links followed (a temporary folder may
+/// be behind one), as the binary names output folders.
+pub fn resolved(path: &Path) -> PathBuf {
+    let parent = path.parent().unwrap().canonicalize().unwrap();
+    parent.join(path.file_name().unwrap())
+}
