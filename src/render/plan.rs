@@ -38,8 +38,13 @@ pub enum PageKind {
     SearchIndex,
     /// An Atom feed: the site's (`None`), or one term's.
     Feed(Option<(TaxonomyKind, usize)>),
-    /// `sitemap.xml`.
-    Sitemap,
+    /// A sitemap of the site's HTML pages: `Sitemap(0)` is `sitemap.xml` with them
+    /// all; a site of more than [`SITEMAP_MAX_URLS`] has `SitemapIndex` there instead,
+    /// and its pages in `Sitemap(1)` (`sitemap-1.xml`), `Sitemap(2)` and so on.
+    Sitemap(u32),
+    /// `sitemap.xml` as an index of the site's sitemaps, when one cannot hold every
+    /// page.
+    SitemapIndex,
     /// `robots.txt`.
     Robots,
     /// `404.html`.
@@ -63,7 +68,8 @@ impl PageKind {
             PageKind::Search => "search/".into(),
             PageKind::Feed(None)
             | PageKind::SearchIndex
-            | PageKind::Sitemap
+            | PageKind::Sitemap(_)
+            | PageKind::SitemapIndex
             | PageKind::Robots
             | PageKind::NotFound => String::new(),
         }
@@ -106,7 +112,8 @@ impl PageKind {
         let file = match self {
             PageKind::Feed(_) => "atom.xml",
             PageKind::SearchIndex => "search.json",
-            PageKind::Sitemap => "sitemap.xml",
+            PageKind::Sitemap(n) if n > 0 => return format!("sitemap-{n}.xml"),
+            PageKind::Sitemap(_) | PageKind::SitemapIndex => "sitemap.xml",
             PageKind::Robots => "robots.txt",
             PageKind::NotFound => "404.html",
             _ => "index.html",
@@ -119,7 +126,8 @@ impl PageKind {
     pub fn yields_to_files(self) -> bool {
         matches!(
             self,
-            PageKind::Sitemap
+            PageKind::Sitemap(_)
+                | PageKind::SitemapIndex
                 | PageKind::Robots
                 | PageKind::NotFound
                 | PageKind::Search
@@ -140,7 +148,8 @@ impl PageKind {
             PageKind::Search => "search.html",
             PageKind::SearchIndex => return None,
             PageKind::Feed(_) => "atom.xml",
-            PageKind::Sitemap => "sitemap.xml",
+            PageKind::Sitemap(_) => "sitemap.xml",
+            PageKind::SitemapIndex => "sitemap_index.xml",
             PageKind::Robots => "robots.txt",
             PageKind::NotFound => "404.html",
         })
@@ -159,7 +168,8 @@ impl PageKind {
             PageKind::Search => "search",
             PageKind::SearchIndex => "search_index",
             PageKind::Feed(_) => "feed",
-            PageKind::Sitemap => "sitemap",
+            PageKind::Sitemap(_) => "sitemap",
+            PageKind::SitemapIndex => "sitemap_index",
             PageKind::Robots => "robots",
             PageKind::NotFound => "not_found",
         }
@@ -269,6 +279,21 @@ pub struct Entry {
 
 /// Every page of the site, each list at its first page, in the plan's order.
 fn first_pages(site: &Site) -> Vec<PageKind> {
+    let mut pages = pages_before_sitemaps(site);
+    match sitemap_parts(site) {
+        0 => pages.push(PageKind::Sitemap(0)),
+        n => {
+            pages.push(PageKind::SitemapIndex);
+            pages.extend((1..=n).map(PageKind::Sitemap));
+        }
+    }
+    pages.extend([PageKind::Robots, PageKind::NotFound]);
+    pages
+}
+
+/// The pages of [`first_pages`] that come before the sitemaps: every page a sitemap
+/// may list, and the feeds and search index.
+fn pages_before_sitemaps(site: &Site) -> Vec<PageKind> {
     let mut pages = vec![PageKind::Home(0)];
     pages.extend((0..site.articles.len()).map(PageKind::Article));
     for kind in TaxonomyKind::ALL {
@@ -286,11 +311,40 @@ fn first_pages(site: &Site) -> Vec<PageKind> {
         PageKind::Search,
         PageKind::SearchIndex,
         PageKind::Feed(None),
-        PageKind::Sitemap,
-        PageKind::Robots,
-        PageKind::NotFound,
     ]);
     pages
+}
+
+/// The most URLs one sitemap may list, as the sitemaps.org protocol says (search
+/// engines ignore the rest).
+pub const SITEMAP_MAX_URLS: usize = 50_000;
+
+/// How many sitemaps a site's HTML pages need past the first, [`SITEMAP_MAX_URLS`]
+/// to each: 0 when `sitemap.xml` holds them all.
+pub fn sitemap_parts(site: &Site) -> u32 {
+    parts_of(html_pages(site).len(), SITEMAP_MAX_URLS)
+}
+
+/// How many parts of at most `max` a list of `len` is cut into: 0 when it fits in one.
+fn parts_of(len: usize, max: usize) -> u32 {
+    match len <= max {
+        true => 0,
+        false => u32::try_from(len.div_ceil(max)).unwrap_or(u32::MAX),
+    }
+}
+
+/// The HTML pages that sitemap `kind` lists: every one for `Sitemap(0)`, the `n`th
+/// [`SITEMAP_MAX_URLS`] for `Sitemap(n)`.
+pub fn sitemap_pages(site: &Site, kind: PageKind) -> Vec<PageKind> {
+    let all = html_pages(site);
+    match kind {
+        PageKind::Sitemap(n) if n > 0 => all
+            .chunks(SITEMAP_MAX_URLS)
+            .nth(n as usize - 1)
+            .map(<[PageKind]>::to_vec)
+            .unwrap_or_default(),
+        _ => all,
+    }
 }
 
 /// What wants a page, for messages, and its source file if it has one.
@@ -318,7 +372,8 @@ fn origin(site: &Site, kind: PageKind) -> (String, Option<PathBuf>) {
         PageKind::Search => "the search page".into(),
         PageKind::SearchIndex => "the search index".into(),
         PageKind::Feed(None) => "the site's feed".into(),
-        PageKind::Sitemap => "the sitemap".into(),
+        PageKind::Sitemap(_) => "the sitemap".into(),
+        PageKind::SitemapIndex => "the sitemap index".into(),
         PageKind::Robots => "robots.txt".into(),
         PageKind::NotFound => "the not-found page".into(),
     };
@@ -329,18 +384,9 @@ fn origin(site: &Site, kind: PageKind) -> (String, Option<PathBuf>) {
 /// for the sitemap: the plan's pages less the not-found page and the files that are
 /// not HTML.
 pub fn html_pages(site: &Site) -> Vec<PageKind> {
-    first_pages(site)
+    pages_before_sitemaps(site)
         .into_iter()
-        .filter(|k| {
-            !matches!(
-                k,
-                PageKind::Feed(_)
-                    | PageKind::SearchIndex
-                    | PageKind::Sitemap
-                    | PageKind::Robots
-                    | PageKind::NotFound
-            )
-        })
+        .filter(|k| !matches!(k, PageKind::Feed(_) | PageKind::SearchIndex))
         .flat_map(|k| (0..k.pages(site)).map(move |n| k.with_number(n)))
         .collect()
 }
@@ -478,4 +524,25 @@ pub fn plan(site: &Site) -> (Plan, Vec<Diagnostic>) {
         }
     }
     (Plan { entries }, diagnostics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_is_cut_into_parts_only_past_the_most_one_may_hold() {
+        assert_eq!(parts_of(0, 3), 0);
+        assert_eq!(parts_of(3, 3), 0);
+        assert_eq!(parts_of(4, 3), 2);
+        assert_eq!(parts_of(9, 3), 3);
+        assert_eq!(parts_of(10, 3), 4);
+        assert_eq!(
+            (
+                PageKind::Sitemap(0).template(),
+                PageKind::SitemapIndex.template()
+            ),
+            (Some("sitemap.xml"), Some("sitemap_index.xml"))
+        );
+    }
 }

@@ -61,6 +61,10 @@ pub const THEME: &[(&str, &str)] = &[
         include_str!("../../theme/templates/sitemap.xml"),
     ),
     (
+        "sitemap_index.xml",
+        include_str!("../../theme/templates/sitemap_index.xml"),
+    ),
+    (
         "robots.txt",
         include_str!("../../theme/templates/robots.txt"),
     ),

@@ -48,8 +48,11 @@ pub enum Part {
     Search,
     /// `feed` and `entries`: the newest articles of the site or of one term.
     Feed(Option<(TaxonomyKind, usize)>),
-    /// `pages`: every HTML page with its last change.
-    Sitemap,
+    /// `pages`: the HTML pages of sitemap `n` (see [`PageKind::Sitemap`]) with their
+    /// last change.
+    Sitemap(u32),
+    /// `sitemaps`: each sitemap of the site, with its pages' last change.
+    SitemapIndex,
     /// Not a template's: what `search.json` writes of each article (title, URL, day,
     /// summary, the names of its terms), and no more, so a body edit that leaves the
     /// summary as it was does not write 5 MB again.
@@ -73,7 +76,8 @@ pub fn parts(site: &Site, kind: PageKind) -> Vec<Part> {
         PageKind::Search => Some(Part::Search),
         PageKind::SearchIndex => Some(Part::SearchIndex),
         PageKind::Feed(scope) => Some(Part::Feed(scope)),
-        PageKind::Sitemap => Some(Part::Sitemap),
+        PageKind::Sitemap(n) => Some(Part::Sitemap(n)),
+        PageKind::SitemapIndex => Some(Part::SitemapIndex),
         PageKind::Robots | PageKind::NotFound => None,
     });
     parts
@@ -95,7 +99,7 @@ pub fn title(site: &Site, kind: PageKind) -> String {
         PageKind::Feed(Some((k, i))) => {
             format!("{}: {}", site.config.title, site.taxonomy(k).terms[i].name)
         }
-        PageKind::Sitemap => "Sitemap".into(),
+        PageKind::Sitemap(_) | PageKind::SitemapIndex => "Sitemap".into(),
         PageKind::Robots => "robots.txt".into(),
         PageKind::NotFound => "Page not found".into(),
     };
@@ -103,6 +107,14 @@ pub fn title(site: &Site, kind: PageKind) -> String {
         0 => title,
         n => format!("{title}, page {} of {}", n + 1, kind.pages(site)),
     }
+}
+
+/// The newest article among the pages of sitemap `n`: its last change.
+fn sitemap_newest(site: &Site, n: u32) -> Option<usize> {
+    plan::sitemap_pages(site, PageKind::Sitemap(n))
+        .into_iter()
+        .filter_map(|p| super::values::newest(site, p))
+        .min()
 }
 
 /// A term as lists of terms show it: what its hash covers.
@@ -177,9 +189,14 @@ impl Part {
                     (views.item_hashes[i], site.articles[i].page_hash).hash(h);
                 }
             }
-            Part::Sitemap => {
-                for p in plan::html_pages(site) {
+            Part::Sitemap(n) => {
+                for p in plan::sitemap_pages(site, PageKind::Sitemap(n)) {
                     (p.url(site), lastmod(site, p)).hash(h);
+                }
+            }
+            Part::SitemapIndex => {
+                for n in 1..=plan::sitemap_parts(site) {
+                    sitemap_newest(site, n).hash(h);
                 }
             }
             Part::SearchIndex => {
@@ -324,8 +341,19 @@ impl Part {
                 );
                 put("entries", tera::Value::from(entries));
             }
-            Part::Sitemap => {
-                let pages: Vec<Value> = plan::html_pages(site)
+            Part::SitemapIndex => {
+                let sitemaps: Vec<Value> = (1..=plan::sitemap_parts(site))
+                    .map(|n| {
+                        let path = PageKind::Sitemap(n).path(site);
+                        let lastmod = sitemap_newest(site, n)
+                            .map(|i| site.articles[i].front.date.as_written());
+                        json!({ "loc": site.config.permalink(&path), "lastmod": lastmod })
+                    })
+                    .collect();
+                put("sitemaps", from_json(Value::Array(sitemaps)));
+            }
+            Part::Sitemap(n) => {
+                let pages: Vec<Value> = plan::sitemap_pages(site, PageKind::Sitemap(n))
                     .into_iter()
                     .map(|p| {
                         json!({ "loc": site.config.permalink(&p.url(site)), "lastmod": lastmod(site, p) })

@@ -46,15 +46,20 @@ pub(super) fn feed_ids(site: &Site, scope: Option<(TaxonomyKind, usize)>) -> Vec
 /// When a page last changed, for the sitemap: the date of the newest article of
 /// its list (any page of a list changes when an article is added to it).
 pub(super) fn lastmod(site: &Site, kind: PageKind) -> Option<String> {
-    let newest = match kind {
+    newest(site, kind).map(|i| site.articles[i].front.date.as_written())
+}
+
+/// The newest article a page shows (articles are kept newest first): its own for an
+/// article's page, the first of its list, the site's newest for any other page.
+pub(super) fn newest(site: &Site, kind: PageKind) -> Option<usize> {
+    match kind {
         PageKind::Article(i) => Some(i),
         _ => match kind.listed(site) {
             Some(listed) => listed.first(),
             None if site.articles.is_empty() => None,
             None => Some(0),
         },
-    };
-    newest.map(|i| site.articles[i].front.date.as_written())
+    }
 }
 
 /// How long a summary in `search.json` may be, in characters.

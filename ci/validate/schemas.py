@@ -1,0 +1,65 @@
+"""Validates a built site's XML against the schemas beside this file, with lxml:
+sitemap.xml (a urlset, or an index of urlsets past 50,000 pages) and every
+atom.xml. Also checks that the sitemaps list every HTML page but the not-found page,
+each once. Usage: schemas.py OUTPUT_DIR BASE_URL. Exits 1 on any problem."""
+
+import pathlib
+import sys
+
+from lxml import etree
+
+here = pathlib.Path(__file__).parent / "schemas"
+out = pathlib.Path(sys.argv[1])
+base = sys.argv[2].rstrip("/") + "/"
+NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+problems = []
+
+
+def schema(name):
+    tree = etree.parse(str(here / name))
+    return etree.RelaxNG(tree) if name.endswith(".rng") else etree.XMLSchema(tree)
+
+
+def check(validator, path):
+    doc = etree.parse(str(path))
+    if not validator.validate(doc):
+        for e in validator.error_log:
+            problems.append(f"{path.relative_to(out)}:{e.line}: {e.message}")
+    return doc
+
+
+urlset, index, atom = schema("sitemap.xsd"), schema("sitemap-index.xsd"), schema("atom.rng")
+
+top = etree.parse(str(out / "sitemap.xml")).getroot()
+if top.tag == NS + "sitemapindex":
+    check(index, out / "sitemap.xml")
+    parts = [loc.text[len(base):] for loc in top.iter(NS + "loc")]
+else:
+    parts = ["sitemap.xml"]
+listed = []
+for part in parts:
+    doc = check(urlset, out / part)
+    listed += [loc.text for loc in doc.iter(NS + "loc")]
+pages = sorted(
+    base + str(p.relative_to(out)).removesuffix("index.html")
+    for p in out.rglob("*.html")
+    if p.name != "404.html"
+)
+if len(listed) != len(set(listed)):
+    problems.append(f"sitemaps: {len(listed) - len(set(listed))} URLs listed twice")
+if sorted(set(listed)) != pages:
+    missing = sorted(set(pages) - set(listed))[:5]
+    extra = sorted(set(listed) - set(pages))[:5]
+    problems.append(f"sitemaps: missing {missing}, not pages {extra}")
+
+feeds = sorted(out.rglob("atom.xml"))
+for feed in feeds:
+    check(atom, feed)
+
+for p in problems[:50]:
+    print(p)
+print(
+    f"schemas: {len(parts)} sitemap(s), {len(listed)} URLs, {len(feeds)} feeds, "
+    f"{len(problems)} problems"
+)
+sys.exit(1 if problems else 0)
