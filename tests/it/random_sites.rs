@@ -367,6 +367,35 @@ enum Junk {
     Broken(Box<Article>, Break),
     SiteToml(String),
     Profile(String),
+    /// Templates of hostile shapes, by file name under `templates/`.
+    Templates(Vec<(String, String)>),
+    /// An article whose `extra` holds a list of `len` items and `copies` aliases of it.
+    Aliases {
+        len: usize,
+        copies: usize,
+    },
+    /// An article naming `actors` actors and `tags` tags.
+    Names {
+        actors: usize,
+        tags: usize,
+    },
+    /// A site folder broken: see [`write_root`].
+    Root(RootBreak),
+}
+
+/// Ways the site's own folders can be broken.
+#[derive(Debug, Clone, Copy)]
+enum RootBreak {
+    /// `content/` removed.
+    NoContent,
+    /// `content/` a symbolic link to itself.
+    ContentLoop,
+    /// `content/` a file.
+    ContentFile,
+    /// `static/` a symbolic link to itself.
+    StaticLoop,
+    /// A FIFO in `content/`, one in `templates/`: skipped with a warning.
+    Fifos,
 }
 
 #[derive(Debug, Clone)]
@@ -599,6 +628,91 @@ fn junk() -> impl Strategy<Value = Junk> {
         .prop_map(Junk::SiteToml),
         1 => prop_oneof![any::<String>(), YAMLISH.prop_map(|y| format!("---\n{y}---\nbody\n"))]
             .prop_map(Junk::Profile),
+        2 => templates().prop_map(Junk::Templates),
+        1 => (1..1000usize, 1..130usize).prop_map(|(len, copies)| Junk::Aliases { len, copies }),
+        1 => (0..130usize, 0..130usize).prop_map(|(actors, tags)| Junk::Names { actors, tags }),
+        1 => prop_oneof![
+            Just(RootBreak::NoContent),
+            Just(RootBreak::ContentLoop),
+            Just(RootBreak::ContentFile),
+            Just(RootBreak::StaticLoop),
+            Just(RootBreak::Fifos),
+        ]
+        .prop_map(Junk::Root),
+    ]
+}
+
+/// A template that nests `depth` blocks of `for` or `if`.
+fn nested(depth: usize, loops: bool) -> String {
+    let (open, close) = match loops {
+        true => ("{% for x in [1] %}", "{% endfor %}"),
+        false => ("{% if true %}", "{% endif %}"),
+    };
+    format!("{}x{}", open.repeat(depth), close.repeat(depth))
+}
+
+/// Templates of the shapes that crashed, hung or filled the memory of earlier
+/// versions, at sizes on both sides of the limits. Render-time shapes are given as
+/// `404.html`, a page every build renders; the rest are loaded and checked only.
+fn templates() -> impl Strategy<Value = Vec<(String, String)>> {
+    let one = |name: &str, text: String| vec![(name.to_string(), text)];
+    prop_oneof![
+        // Nesting, to well past what Tera 2's parser takes.
+        (1..400usize, any::<bool>()).prop_map(move |(d, l)| one("junk.html", nested(d, l))),
+        // Include chains without a loop, to past the depth allowed (32).
+        (1..60usize).prop_map(|n| (0..n)
+            .map(|i| {
+                let next = match i + 1 < n {
+                    true => format!("{{% include \"chain-{}.html\" %}}", i + 1),
+                    false => "end".to_string(),
+                };
+                (format!("chain-{i}.html"), next)
+            })
+            .collect()),
+        // Loops of includes or extends.
+        (1..5usize, any::<bool>()).prop_map(|(n, extends)| (0..n)
+            .map(|i| {
+                let next = format!("loop-{}.html", (i + 1) % n);
+                let text = match extends {
+                    true => format!("{{% extends \"{next}\" %}}"),
+                    false => format!("{{% include \"{next}\" %}}"),
+                };
+                (format!("loop-{i}.html"), text)
+            })
+            .collect()),
+        // The environment and the clock.
+        Just(one("junk.html", "{{ get_env(name=\"HOME\") }}".into())),
+        Just(one("junk.html", "{{ now() }}".into())),
+        // Tera 1 constructs and syntax errors.
+        Just(one("junk.html", "{% macro m() %}x{% endmacro m %}{{ self::m() }}".into())),
+        "\\{[%{#]\\PC{0,20}".prop_map(move |t| one("junk.html", t)),
+        // A recursive component.
+        Just(one(
+            "junk.html",
+            "{% component c() %}{{ <c /> }}{% endcomponent c %}{{ <c /> }}".into()
+        )),
+        // Ranges around the page's budget (100,000 numbers).
+        (1..2_000_000u64).prop_map(move |end| one(
+            "404.html",
+            format!("{{% for i in range(end={end}) %}}.{{% endfor %}}")
+        )),
+        // Nested loops over a split: bounded here (no watchdog in the library).
+        (1..20usize, 1..4usize).prop_map(move |(words, depth)| {
+            let w = vec!["w"; words].join(" ");
+            let mut t = format!("{{% set w = \"{w}\" | split(pat=\" \") %}}");
+            t += &"{% for a in w %}".repeat(depth);
+            t += ".";
+            t += &"{% endfor %}".repeat(depth);
+            one("404.html", t)
+        }),
+        // A value doubled, then printed: past the page's 64 MiB or not.
+        (0..22u32, 1..100usize).prop_map(move |(doublings, times)| one(
+            "404.html",
+            format!(
+                "{{% set s = \"ab\" %}}{{% for i in range(end={doublings}) %}}{{% set_global s = s ~ s %}}{{% endfor %}}\
+                 {{% for i in range(end={times}) %}}{{{{ s }}}}{{% endfor %}}"
+            )
+        )),
     ]
 }
 
@@ -1037,7 +1151,10 @@ fn write_junk(root: &Path, s: &SiteSpec) {
         .enumerate()
         .map(|(n, a)| article_path(a, n))
         .collect();
-    for (k, j) in s.junk.iter().enumerate() {
+    // A broken folder last: nothing written after it puts `content/` back.
+    let mut junk: Vec<(usize, &Junk)> = s.junk.iter().enumerate().collect();
+    junk.sort_by_key(|(_, j)| matches!(j, Junk::Root(_)));
+    for (k, j) in junk {
         let rel = format!("content/junk-{k}.md");
         match j {
             Junk::Bytes(b) => write(root, &rel, b),
@@ -1061,6 +1178,62 @@ fn write_junk(root: &Path, s: &SiteSpec) {
             }
             Junk::SiteToml(t) => write(root, "site.toml", t.as_bytes()),
             Junk::Profile(t) => write(root, &format!("content/actors/junk-{k}.md"), t.as_bytes()),
+            Junk::Templates(files) => {
+                for (name, text) in files {
+                    write(root, &format!("templates/{name}"), text.as_bytes());
+                }
+            }
+            Junk::Aliases { len, copies } => {
+                let items = vec!["item"; *len].join(", ");
+                let aliases = vec!["*a"; *copies].join(", ");
+                let fm = format!(
+                    "title: Aliases\ndate: 2017-07-06\nsource: Wire\nextra:\n  base: &a [{items}]\n  copies: [{aliases}]\n"
+                );
+                write(root, &rel, format!("---\n{fm}---\nBody.\n").as_bytes());
+            }
+            Junk::Names { actors, tags } => {
+                let names = |prefix: &str, n: usize| {
+                    (0..n)
+                        .map(|i| format!("{prefix} {i}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let fm = format!(
+                    "title: Names\ndate: 2017-07-06\nsource: Wire\nactors: [{}]\ntags: [{}]\n",
+                    names("Actor", *actors),
+                    names("Tag", *tags)
+                );
+                write(root, &rel, format!("---\n{fm}---\nBody.\n").as_bytes());
+            }
+            Junk::Root(broken) => write_root(root, *broken),
+        }
+    }
+}
+
+/// Breaks one of the site's own folders.
+fn write_root(root: &Path, broken: RootBreak) {
+    let content = root.join("content");
+    match broken {
+        RootBreak::NoContent => std::fs::remove_dir_all(&content).unwrap(),
+        RootBreak::ContentLoop => {
+            std::fs::remove_dir_all(&content).unwrap();
+            std::os::unix::fs::symlink("content", &content).unwrap();
+        }
+        RootBreak::ContentFile => {
+            std::fs::remove_dir_all(&content).unwrap();
+            std::fs::write(&content, "not a folder").unwrap();
+        }
+        RootBreak::StaticLoop => {
+            let _ = std::fs::remove_dir_all(root.join("static"));
+            std::os::unix::fs::symlink("static", root.join("static")).unwrap();
+        }
+        RootBreak::Fifos => {
+            std::fs::create_dir_all(root.join("templates")).unwrap();
+            for fifo in [content.join("fifo.md"), root.join("templates/fifo.html")] {
+                let path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+                // SAFETY: a valid NUL-terminated path; mkfifo only reads it.
+                assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o644) }, 0);
+            }
         }
     }
 }
@@ -1321,6 +1494,16 @@ fn check_site(s: &SiteSpec) -> Result<(), TestCaseError> {
     write_junk(&root, s);
     let outcome = run_build(&root, &out)?;
     check_no_leftovers(tmp.path())?;
+    let no_content = s.junk.iter().any(|j| {
+        matches!(
+            j,
+            Junk::Root(RootBreak::NoContent | RootBreak::ContentLoop | RootBreak::ContentFile)
+        )
+    });
+    prop_assert!(
+        !(no_content && outcome.is_ok()),
+        "a site without a readable content/ built"
+    );
     match outcome {
         Ok(_) => {
             let site_toml_replaced = s.junk.iter().any(|j| matches!(j, Junk::SiteToml(_)));
