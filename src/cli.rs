@@ -15,26 +15,91 @@ pub const VERSION: &str = concat!(
 #[derive(Debug, Parser)]
 #[command(name = "briefing", version = VERSION, about, long_about = None)]
 pub struct Cli {
-    /// The site root: the folder that holds site.toml.
-    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
-    pub root: PathBuf,
+    /// The site root: the folder that holds site.toml (default: the current folder).
+    /// Also taken after the command, by the commands that read a site.
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
 
     /// Print only warnings and errors.
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(short, long, global = true, conflicts_with = "verbose", help_heading = GLOBAL)]
     pub quiet: bool,
 
     /// Also print the time each stage took.
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = GLOBAL)]
     pub verbose: bool,
 
     /// Colour in diagnostics: auto (on a terminal, unless NO_COLOR is set), always or
     /// never.
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", help_heading = GLOBAL)]
     pub color: ColorChoice,
 
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The heading of the options every command takes, listed after its own.
+const GLOBAL: &str = "Global options";
+
+impl Cli {
+    /// The site root: given after the command, else before it, else `.`.
+    pub fn root(&self) -> PathBuf {
+        let after = match &self.command {
+            Command::Build(a) => &a.site.root,
+            Command::Check(a) => &a.site.root,
+            Command::Serve(a) => &a.site.root,
+            Command::Watch(a) => &a.site.root,
+            Command::New(a) => &a.site.root,
+            Command::Init(_) | Command::Completions(_) => &None,
+        };
+        after
+            .clone()
+            .or_else(|| self.root.clone())
+            .unwrap_or_else(|| PathBuf::from("."))
+    }
+
+    /// A usage error in what clap lets through: `--root` before a command that reads
+    /// no site (`init` takes its folder as DIR).
+    pub fn misused(&self) -> Option<String> {
+        match (&self.root, &self.command) {
+            (Some(_), Command::Init(_)) => {
+                Some("--root means nothing to init: give the new site's folder as DIR, `briefing init DIR`".into())
+            }
+            (Some(_), Command::Completions(_)) => {
+                Some("--root means nothing to completions".into())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// `--root`, for the commands that read a site.
+#[derive(Debug, Args)]
+pub struct SiteRoot {
+    /// The site root: the folder that holds site.toml (default: the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+}
+
+/// `--base-url`'s value: an absolute http(s) URL, else a usage error.
+fn base_url(value: &str) -> Result<String, String> {
+    match url::Url::parse(value) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") => Ok(value.to_string()),
+        _ => Err(
+            "expected an absolute http or https URL such as https://example.org/briefings".into(),
+        ),
+    }
+}
+
+/// `--date`'s value: a day or an RFC 3339 time, else a usage error.
+fn date(value: &str) -> Result<String, String> {
+    match briefing::model::date::Date::parse(value) {
+        Ok(_) => Ok(value.to_string()),
+        Err(_) => Err(
+            "expected a day, 2017-07-06, or a time with its offset, 2017-07-06T16:30:00+02:00"
+                .into(),
+        ),
+    }
 }
 
 /// The commands.
@@ -100,8 +165,11 @@ pub struct NewArgs {
     pub tags: Vec<String>,
 
     /// Its date, YYYY-MM-DD or RFC 3339 (default: today).
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = date)]
     pub date: Option<String>,
+
+    #[command(flatten)]
+    pub site: SiteRoot,
 }
 
 /// Arguments of `completions`.
@@ -130,6 +198,9 @@ pub struct ServeArgs {
     /// Open the site in the default browser.
     #[arg(long)]
     pub open: bool,
+
+    #[command(flatten)]
+    pub site: SiteRoot,
 }
 
 /// Arguments of `watch`.
@@ -142,6 +213,9 @@ pub struct WatchArgs {
     /// Build drafts too.
     #[arg(long)]
     pub drafts: bool,
+
+    #[command(flatten)]
+    pub site: SiteRoot,
 }
 
 /// Arguments of `build`.
@@ -152,12 +226,19 @@ pub struct BuildArgs {
     pub output: Option<PathBuf>,
 
     /// Use this base URL instead of the one in site.toml (for a deploy elsewhere).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = base_url)]
     pub base_url: Option<String>,
 
     /// Build drafts too.
     #[arg(long)]
     pub drafts: bool,
+
+    /// Make every warning an error (as `strict = true` in site.toml does), for CI.
+    #[arg(long)]
+    pub strict: bool,
+
+    #[command(flatten)]
+    pub site: SiteRoot,
 }
 
 /// Arguments of `check`.
@@ -166,6 +247,13 @@ pub struct CheckArgs {
     /// Check drafts too.
     #[arg(long)]
     pub drafts: bool,
+
+    /// Make every warning an error (as `strict = true` in site.toml does), for CI.
+    #[arg(long)]
+    pub strict: bool,
+
+    #[command(flatten)]
+    pub site: SiteRoot,
 }
 
 #[cfg(test)]

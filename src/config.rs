@@ -21,6 +21,7 @@ const TOP_KEYS: &[&str] = &[
     "output_dir",
     "paginate_by",
     "feed_limit",
+    "strict",
     "extra",
     "annotations",
 ];
@@ -44,6 +45,8 @@ pub struct Config {
     pub paginate_by: Option<usize>,
     /// Entries in each Atom feed, newest first (default 20).
     pub feed_limit: usize,
+    /// Every warning is an error in `build` and `check` (`--strict`).
+    pub strict: bool,
     /// Free-form values passed to templates as `site.extra`.
     pub extra: serde_json::Value,
     /// The `[annotations]` table.
@@ -111,6 +114,8 @@ struct RawConfig {
     output_dir: Option<PathBuf>,
     paginate_by: Option<i64>,
     feed_limit: Option<i64>,
+    #[serde(default)]
+    strict: bool,
     #[serde(default)]
     extra: Option<toml::Table>,
     #[serde(default)]
@@ -294,6 +299,7 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
         output_dir: raw.output_dir.unwrap_or_else(|| PathBuf::from("public")),
         paginate_by,
         feed_limit,
+        strict: raw.strict,
         extra,
         annotations: raw.annotations,
     };
@@ -312,6 +318,7 @@ impl Config {
             output_dir: PathBuf::from("public"),
             paginate_by: None,
             feed_limit: 20,
+            strict: false,
             extra: serde_json::Value::Object(Default::default()),
             annotations: Annotations::default(),
         }

@@ -57,6 +57,8 @@ pub struct Diagnostic {
     pub label: Option<String>,
     /// How to fix it, printed as `= help:` lines after the causes.
     pub helps: Vec<String>,
+    /// Why it is what it is, printed as `= note:` lines last.
+    pub notes: Vec<String>,
 }
 
 impl Diagnostic {
@@ -91,6 +93,7 @@ impl Diagnostic {
             span_len: 0,
             label: None,
             helps: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -180,6 +183,15 @@ impl Diagnostic {
         self
     }
 
+    /// A warning made an error, saying by what (`--strict`); an error stays as it is.
+    pub fn strict(mut self, by: &str) -> Self {
+        if self.severity == Severity::Warning {
+            self.severity = Severity::Error;
+            self.notes.push(format!("a warning, made an error by {by}"));
+        }
+        self
+    }
+
     /// True for errors.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
@@ -241,6 +253,9 @@ impl Diagnostic {
         for help in &self.helps {
             let help = annotate_snippets::normalize_untrusted_str(help);
             group = group.element(Level::HELP.message(help));
+        }
+        for note in &self.notes {
+            group = group.element(Level::NOTE.message(note.as_str()));
         }
         renderer(color).render(&[group])
     }

@@ -21,6 +21,10 @@ use std::sync::{mpsc, Arc};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(problem) = cli.misused() {
+        eprintln!("error: {problem}");
+        return ExitCode::from(2);
+    }
     if let Err(code) = start_watchdog(&cli) {
         return code;
     }
@@ -28,11 +32,12 @@ fn main() -> ExitCode {
         Command::Build(args) => once(
             &cli,
             BuildOptions {
-                root: cli.root.clone(),
+                root: cli.root(),
                 output: args.output.clone(),
                 base_url: args.base_url.clone(),
                 drafts: args.drafts,
                 write: true,
+                strict: args.strict,
                 waiting: waiting(&cli),
                 ..Default::default()
             },
@@ -41,9 +46,10 @@ fn main() -> ExitCode {
         Command::Check(args) => once(
             &cli,
             BuildOptions {
-                root: cli.root.clone(),
+                root: cli.root(),
                 drafts: args.drafts,
                 write: false,
+                strict: args.strict,
                 check_links: true,
                 ..Default::default()
             },
@@ -58,7 +64,7 @@ fn main() -> ExitCode {
         }
         Command::Watch(args) => {
             let options = BuildOptions {
-                root: cli.root.clone(),
+                root: cli.root(),
                 output: args.output.clone(),
                 drafts: args.drafts,
                 write: true,
@@ -148,13 +154,14 @@ fn new(cli: &Cli, args: &NewArgs) -> ExitCode {
         tags: args.tags.clone(),
         date: args.date.clone(),
     };
-    match briefing::scaffold::new_article(&cli.root, &article, &today()) {
+    match briefing::scaffold::new_article(&cli.root(), &article, &today()) {
         Ok(rel) => {
             // The path alone on stdout, so that `$EDITOR "$(briefing new …)"` works.
-            let path = if cli.root == std::path::Path::new(".") {
+            let root = cli.root();
+            let path = if root == std::path::Path::new(".") {
                 rel
             } else {
-                cli.root.join(rel)
+                root.join(rel)
             };
             println!("{}", path.display());
             if args.source.is_none() && !cli.quiet {
@@ -234,7 +241,7 @@ fn serve(cli: &Cli, args: &ServeArgs) -> ExitCode {
     let _scratch = briefing::watchdog::Scratch::new(folder.path());
     let dir = folder.path().join("site");
     let options = BuildOptions {
-        root: cli.root.clone(),
+        root: cli.root(),
         output: Some(dir.clone()),
         base_url: Some(url.clone()),
         drafts: args.drafts,
@@ -297,7 +304,7 @@ fn live(cli: &Cli, mut session: Session, server: Option<(&Server, &str, bool)>) 
         open: server.is_some_and(|(_, _, open)| open),
         shown_warnings: Default::default(),
     };
-    if let Err(e) = briefing::dev::run(&mut session, &cli.root, (tx, rx), &mut console) {
+    if let Err(e) = briefing::dev::run(&mut session, &cli.root(), (tx, rx), &mut console) {
         return fatal(&e);
     }
     if !cli.quiet {

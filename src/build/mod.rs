@@ -34,6 +34,9 @@ pub struct BuildOptions {
     /// Also check every internal link and anchor of the rendered pages (`briefing
     /// check`).
     pub check_links: bool,
+    /// Every warning is an error (`--strict`); `strict = true` in site.toml does the
+    /// same for a build that is not a session's (`build`, `check`).
+    pub strict: bool,
     /// Where the build says how far it is, for a progress bar.
     pub progress: Option<std::sync::Arc<Progress>>,
     /// Told once, with what it waits for, when the build must wait for another

@@ -258,7 +258,28 @@ impl Session {
             diagnostics.extend(p.render_diagnostics.iter().cloned());
         }
         diagnostics.extend(self.template_diagnostics.iter().cloned());
-        diagnostics
+        self.strict_about(diagnostics)
+    }
+
+    /// What makes warnings errors in this build, if anything: `--strict`, or
+    /// `strict = true` in site.toml for a one-off build (a preview shows the site
+    /// while it is being fixed).
+    pub(super) fn strictness(&self) -> Option<&'static str> {
+        match (&self.options.strict, &self.config) {
+            (true, _) => Some("--strict"),
+            (false, Some(c)) if c.strict && !self.incremental => {
+                Some("`strict = true` in site.toml")
+            }
+            _ => None,
+        }
+    }
+
+    /// `diagnostics`, every warning made an error if the build is strict.
+    pub(super) fn strict_about(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        match self.strictness() {
+            Some(by) => diagnostics.into_iter().map(|d| d.strict(by)).collect(),
+            None => diagnostics,
+        }
     }
 
     /// Puts the articles of the kept model back with the others, for a full rebuild
@@ -471,7 +492,10 @@ impl Session {
             options: &self.options,
             templates,
             output_dir: self.output_dir(),
+            strict: self.strictness(),
         };
+        // The plan's and the cards' warnings too.
+        let diagnostics = self.strict_about(diagnostics);
         let pages = Pages { site, views, plan };
         let fingerprints = if self.incremental {
             write::fingerprints(&pages)

@@ -26,6 +26,8 @@ pub(super) struct Target<'a> {
     pub options: &'a BuildOptions,
     pub templates: &'a Templates,
     pub output_dir: PathBuf,
+    /// What makes warnings errors, if anything (see `Session::strictness`).
+    pub strict: Option<&'static str>,
 }
 
 /// The model, views and plan of one build: what its pages are rendered from.
@@ -183,7 +185,11 @@ pub(super) fn staged(
         let files: HashSet<&str> = plan.entries.iter().map(|e| e.path.as_str()).collect();
         let base_path = pages.site.config.base_path();
         let source = |file: &Path| std::fs::read_to_string(options.root.join(file)).ok();
-        diagnostics.extend(dedupe(links::check(&scanned, &files, &base_path, source)));
+        let found = dedupe(links::check(&scanned, &files, &base_path, source));
+        diagnostics.extend(found.into_iter().map(|d| match target.strict {
+            Some(by) => d.strict(by),
+            None => d,
+        }));
         laps.lap("links");
     }
     if has_errors(&diagnostics) {

@@ -99,6 +99,7 @@ pub fn load(root: &Path, md: &Asset) -> (Option<Article>, Vec<Diagnostic>) {
             format!("articles/{slug}/ cannot be copied to Windows, where `{slug}` is a reserved name: add another `slug:` if the site may go there"),
         ));
     }
+    diagnostics.extend(placeholders(&file, &text, &front, split.body_offset));
     let bundle = md.rel.strip_suffix("/index.md").map(str::to_string);
     let body_offset = split.body_offset;
     let article = Article {
@@ -134,6 +135,54 @@ pub fn load(root: &Path, md: &Asset) -> (Option<Article>, Vec<Diagnostic>) {
         }),
         diagnostics,
     )
+}
+
+/// The source `briefing new` writes when given none.
+pub const PLACEHOLDER_SOURCE: &str = "TODO";
+
+/// The body `briefing new` writes: its first line, then a note for it.
+pub const STARTER_BODY: &str = "Write the briefing here. A note goes in a footnote:[^context-1]\n\n[^context-1]: Context for the reader.\n";
+
+/// Warnings for what `briefing new` left for the editor to replace: the placeholder
+/// source and the starter body. A build publishes them as they are; `--strict` does
+/// not.
+fn placeholders(
+    file: &Path,
+    text: &str,
+    front: &crate::model::article::FrontMatter,
+    body_offset: usize,
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    if front.source.name == PLACEHOLDER_SOURCE {
+        let at = text[..body_offset]
+            .lines()
+            .position(|l| {
+                l.trim_start().starts_with("source:") || l.trim_start().starts_with("name:")
+            })
+            .unwrap_or(0);
+        let line = text.lines().nth(at).unwrap_or_default();
+        let column = line
+            .find(PLACEHOLDER_SOURCE)
+            .map_or(1, |c| line[..c].chars().count() + 1);
+        found.push(
+            Diagnostic::warning(file, "source: still the placeholder `briefing new` wrote")
+                .at_span(at + 1, column, PLACEHOLDER_SOURCE.len(), text)
+                .help("name the outlet the briefing is based on, such as `source: Reuters`"),
+        );
+    }
+    let first = STARTER_BODY.lines().next().unwrap_or_default();
+    if let Some(offset) = text[body_offset..].find(first) {
+        found.push(
+            Diagnostic::warning(
+                file,
+                "the body is still the starter text `briefing new` wrote",
+            )
+            .at_offset(body_offset + offset, text)
+            .span(first.chars().count())
+            .help("write the briefing in its place, and its notes"),
+        );
+    }
+    found
 }
 
 /// Loads every article in parallel. Each file gives an article (its warnings kept in

@@ -4,6 +4,7 @@
 //! forced, and even then writes only the files that are not there; `new` creates its
 //! file with `create_new`, so a file that appears meanwhile is not replaced either.
 
+use crate::content::article::{PLACEHOLDER_SOURCE, STARTER_BODY};
 use crate::model::date::Date;
 use crate::model::slug::slugify;
 use std::fs;
@@ -182,10 +183,10 @@ fn front_matter(article: &NewArticle, date: &str) -> String {
     let source = match &article.source {
         Some(name) => quote(name),
         // A draft is checked like any article: the placeholder is a valid name.
-        None => "TODO  # the outlet this briefing is based on".to_string(),
+        None => format!("{PLACEHOLDER_SOURCE}  # the outlet this briefing is based on"),
     };
     format!(
-        "---\ntitle: {}\ndate: {date}\nsource: {source}\nactors: {}\ntags: {}\ndraft: true\n---\nWrite the briefing here. A note goes in a footnote:[^context-1]\n\n[^context-1]: Context for the reader.\n",
+        "---\ntitle: {}\ndate: {date}\nsource: {source}\nactors: {}\ntags: {}\ndraft: true\n---\n{STARTER_BODY}",
         quote(&article.title),
         list(&article.actors),
         list(&article.tags),

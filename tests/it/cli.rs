@@ -152,7 +152,13 @@ fn new_writes_a_draft_once_and_never_overwrites() {
         tmp.path(),
         &["build", "--drafts", "-o", out.to_str().unwrap()],
     );
-    assert_eq!((code, stderr.as_str()), (0, ""));
+    // Edits added after the starter text, which is still there to replace.
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.starts_with("warning: content/2024-03-05-assads-forces-a-new-push.md:9:1: the body is still the starter text")
+            && stderr.lines().filter(|l| l.starts_with("warning")).count() == 1,
+        "{stderr}"
+    );
     assert!(out
         .join("articles/assads-forces-a-new-push/index.html")
         .is_file());
@@ -169,8 +175,35 @@ fn new_without_a_source_still_writes_a_valid_draft() {
         stderr,
         "note: its source is TODO; fill in `source:` before it is published\n"
     );
+    // The placeholders are warnings, then errors under --strict.
     let (code, _, stderr) = run_in(tmp.path(), &["check", "--drafts"]);
-    assert_eq!((code, stderr.as_str()), (0, ""));
+    let expected = "\
+warning: content/2024-03-06-quiet-day.md:4:9: source: still the placeholder `briefing new` wrote
+  |
+4 | source: TODO  # the outlet this briefing is based on
+  |         ^^^^
+  |
+  = help: name the outlet the briefing is based on, such as `source: Reuters`
+warning: content/2024-03-06-quiet-day.md:9:1: the body is still the starter text `briefing new` wrote
+  |
+9 | Write the briefing here. A note goes in a footnote:[^context-1]
+  | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+  |
+  = help: write the briefing in its place, and its notes
+";
+    assert_eq!((code, stderr.as_str()), (0, expected));
+    let (code, _, stderr) = run_in(tmp.path(), &["check", "--drafts", "--strict"]);
+    let strict = expected
+        .replace("warning:", "error:")
+        .replace(
+            "  = help: name the outlet the briefing is based on, such as `source: Reuters`\n",
+            "  = help: name the outlet the briefing is based on, such as `source: Reuters`\n  = note: a warning, made an error by --strict\n",
+        )
+        .replace(
+            "  = help: write the briefing in its place, and its notes\n",
+            "  = help: write the briefing in its place, and its notes\n  = note: a warning, made an error by --strict\nerror: check failed with 2 errors\n",
+        );
+    assert_eq!((code, stderr.as_str()), (1, strict.as_str()));
 }
 
 #[test]
@@ -183,12 +216,13 @@ fn new_refuses_bad_input_in_one_line() {
         "error: no site.toml in .; run this in a site's folder, pass --root DIR, or start one with `briefing init DIR`\n"
     );
     minimal_site(tmp.path());
+    // A bad option value is a usage error: exit 2, from the parser.
     let (code, _, stderr) = run_in(tmp.path(), &["new", "Title", "--date", "July 6"]);
     assert_eq!(
         (code, stderr.as_str()),
         (
-            1,
-            "error: --date: expected YYYY-MM-DD or RFC 3339, found \"July 6\"\n"
+            2,
+            "error: invalid value 'July 6' for '--date <DATE>': expected a day, 2017-07-06, or a time with its offset, 2017-07-06T16:30:00+02:00\n\nFor more information, try '--help'.\n"
         )
     );
     let (code, _, stderr) = run_in(tmp.path(), &["new", "!!!"]);
@@ -288,4 +322,128 @@ fn colour_is_on_when_asked_and_off_with_no_color() {
         .output()
         .unwrap();
     assert!(!String::from_utf8_lossy(&auto.stderr).contains('\x1b'));
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_lists_the_commands_options_first() {
+    let site = fixture("basic");
+    let (code, stdout, stderr) = run_in(&site, &["build", "--base-url", "notaurl"]);
+    assert_eq!(
+        (code, stdout.as_str(), stderr.as_str()),
+        (
+            2,
+            "",
+            "error: invalid value 'notaurl' for '--base-url <URL>': expected an absolute http or https URL such as https://example.org/briefings\n\nFor more information, try '--help'.\n"
+        )
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = run_in(tmp.path(), &["--root", "x", "init", "desk"]);
+    assert_eq!(
+        (code, stderr.as_str()),
+        (2, "error: --root means nothing to init: give the new site's folder as DIR, `briefing init DIR`\n")
+    );
+    assert!(!tmp.path().join("desk").exists());
+    // --root after the command, as before it.
+    let out = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = run_in(
+        tmp.path(),
+        &[
+            "build",
+            "--root",
+            site.to_str().unwrap(),
+            "-q",
+            "-o",
+            out.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    assert!(out.path().join("index.html").is_file());
+
+    let help = |args: &[&str]| run_in(tmp.path(), args).1;
+    let build = help(&["build", "--help"]);
+    let (own, global) = build
+        .split_once("Global options:")
+        .expect("a global section");
+    for option in ["--output", "--base-url", "--drafts", "--strict", "--root"] {
+        assert!(
+            own.contains(option),
+            "{option} among build's own options:\n{build}"
+        );
+    }
+    for option in ["--quiet", "--verbose", "--color"] {
+        assert!(
+            global.contains(option) && !own.contains(option),
+            "{option}:\n{build}"
+        );
+    }
+    for command in ["init", "completions"] {
+        let text = help(&[command, "--help"]);
+        assert!(!text.contains("--root"), "{command} --help:\n{text}");
+        assert!(text.contains("--quiet"), "{command} --help:\n{text}");
+    }
+}
+
+#[test]
+fn strict_makes_every_warning_an_error_in_build_and_check_not_in_a_preview() {
+    let site = copy_fixture("warnings");
+    let out = site.path().join("public");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let (code, _, loose) = run_in(
+        site.path(),
+        &["build", "-o", elsewhere.path().to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{loose}");
+    let warnings = loose.lines().filter(|l| l.starts_with("warning: ")).count();
+    assert!(warnings >= 5, "{loose}");
+    let (code, _, stderr) = run_in(
+        site.path(),
+        &["build", "--strict", "-o", out.to_str().unwrap()],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        !out.exists(),
+        "a strict build with warnings wrote its output"
+    );
+    // The same diagnostics, each an error now, saying why.
+    let expected =
+        std::fs::read_to_string(fixture("warnings").join("expected-strict.stderr")).unwrap();
+    assert_eq!(stderr, expected);
+    assert_eq!(
+        expected
+            .matches("  = note: a warning, made an error by --strict\n")
+            .count(),
+        warnings
+    );
+    let (code, _, stderr) = run_in(site.path(), &["check", "--strict"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(!stderr.contains("warning:"), "{stderr}");
+    assert!(
+        stderr
+            .matches("  = note: a warning, made an error by --strict\n")
+            .count()
+            >= warnings,
+        "{stderr}"
+    );
+    // strict = true in site.toml does the same for build and check.
+    let toml = site.path().join("site.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, format!("strict = true\n{text}")).unwrap();
+    let (code, _, stderr) = run_in(site.path(), &["check"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("  = note: a warning, made an error by `strict = true` in site.toml\n"),
+        "{stderr}"
+    );
+    // A preview shows the site while it is being fixed: warnings stay warnings.
+    let mut session = briefing::build::Session::open(
+        briefing::BuildOptions {
+            root: site.path().to_path_buf(),
+            output: Some(out.clone()),
+            write: true,
+            ..Default::default()
+        },
+        true,
+    );
+    let report = session.build().expect("a session is not strict");
+    assert!(report.warnings.iter().all(|d| !d.is_error()) && report.warnings.len() >= warnings - 1);
 }

@@ -105,23 +105,3 @@ fn bad_usage_exits_2() {
     let o = briefing(&["frobnicate"]);
     assert_eq!(o.status.code(), Some(2));
 }
-
-#[test]
-fn a_bad_base_url_override_is_an_error() {
-    let out = tempfile::tempdir().unwrap();
-    let (code, _, stderr) = run_in(
-        &fixture("basic"),
-        &[
-            "build",
-            "--output",
-            out.path().to_str().unwrap(),
-            "--base-url",
-            "example.org",
-        ],
-    );
-    assert_eq!(code, 1);
-    assert_eq!(
-        stderr,
-        "error: --base-url: expected an absolute http or https URL such as https://example.org/briefings, found \"example.org\"\nerror: build failed with 1 error\n"
-    );
-}

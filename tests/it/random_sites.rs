@@ -1151,10 +1151,7 @@ fn write_junk(root: &Path, s: &SiteSpec) {
         .enumerate()
         .map(|(n, a)| article_path(a, n))
         .collect();
-    // A broken folder last: nothing written after it puts `content/` back.
-    let mut junk: Vec<(usize, &Junk)> = s.junk.iter().enumerate().collect();
-    junk.sort_by_key(|(_, j)| matches!(j, Junk::Root(_)));
-    for (k, j) in junk {
+    for (k, j) in s.junk.iter().enumerate() {
         let rel = format!("content/junk-{k}.md");
         match j {
             Junk::Bytes(b) => write(root, &rel, b),
@@ -1205,9 +1202,21 @@ fn write_junk(root: &Path, s: &SiteSpec) {
                 );
                 write(root, &rel, format!("---\n{fm}---\nBody.\n").as_bytes());
             }
-            Junk::Root(broken) => write_root(root, *broken),
+            Junk::Root(_) => {}
         }
     }
+    // One broken folder, last: nothing written after it puts `content/` back.
+    if let Some(broken) = root_break(s) {
+        write_root(root, broken);
+    }
+}
+
+/// The site's broken folder, if its junk has one (the first).
+fn root_break(s: &SiteSpec) -> Option<RootBreak> {
+    s.junk.iter().find_map(|j| match j {
+        Junk::Root(b) => Some(*b),
+        _ => None,
+    })
 }
 
 /// Breaks one of the site's own folders.
@@ -1494,12 +1503,10 @@ fn check_site(s: &SiteSpec) -> Result<(), TestCaseError> {
     write_junk(&root, s);
     let outcome = run_build(&root, &out)?;
     check_no_leftovers(tmp.path())?;
-    let no_content = s.junk.iter().any(|j| {
-        matches!(
-            j,
-            Junk::Root(RootBreak::NoContent | RootBreak::ContentLoop | RootBreak::ContentFile)
-        )
-    });
+    let no_content = matches!(
+        root_break(s),
+        Some(RootBreak::NoContent | RootBreak::ContentLoop | RootBreak::ContentFile)
+    );
     prop_assert!(
         !(no_content && outcome.is_ok()),
         "a site without a readable content/ built"
