@@ -313,21 +313,10 @@ fn live(cli: &Cli, mut session: Session, server: Option<(&Server, &str, bool)>) 
     ExitCode::SUCCESS
 }
 
-/// Opens `url` in the desktop's browser, or says why it cannot.
+/// Opens `url` in the desktop's browser (the `open` crate: `xdg-open` and its
+/// fallbacks, `open` on macOS, the shell on Windows), or says why it cannot.
 pub fn open_browser(url: &str) {
-    let opener = if cfg!(target_os = "macos") {
-        "open"
-    } else if cfg!(windows) {
-        "explorer"
-    } else {
-        "xdg-open"
-    };
-    if let Err(e) = std::process::Command::new(opener)
-        .arg(url)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-    {
-        eprintln!("warning: cannot open a browser ({opener}: {e}); open {url} yourself");
+    if let Err(e) = open::that_detached(url) {
+        eprintln!("warning: cannot open a browser ({e}); open {url} yourself");
     }
 }

@@ -34,8 +34,11 @@ pub fn is_ignored_name(name: &str) -> bool {
 /// True for what editors, version control and the OS leave behind, which even
 /// `static/` (copied as is, dotfiles included) never publishes.
 pub fn is_scratch_name(name: &str) -> bool {
-    matches!(name, ".git" | ".hg" | ".svn" | ".DS_Store" | "Thumbs.db")
-        || name.starts_with(".#")
+    // `.gitkeep` only keeps an empty folder in git.
+    matches!(
+        name,
+        ".git" | ".hg" | ".svn" | ".DS_Store" | "Thumbs.db" | ".gitkeep"
+    ) || name.starts_with(".#")
         || name.ends_with('~')
         || name.ends_with(".swp")
         || name.ends_with(".swx")

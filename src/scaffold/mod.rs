@@ -23,10 +23,19 @@ const STARTER: &[(&str, &str)] = &[
         "content/actors/jane-doe.md",
         include_str!("starter/jane-doe.md"),
     ),
+    // The output and what a build leaves beside it stay out of git.
+    (".gitignore", include_str!("starter/gitignore")),
+    // Git keeps no empty folder; briefing never publishes a `.gitkeep`.
+    ("templates/.gitkeep", ""),
+    ("static/.gitkeep", ""),
 ];
 
 /// The starter site's empty folders.
 const FOLDERS: &[&str] = &["templates", "static"];
+
+/// The longest slug `new` makes from a headline, cut at a word's end: a URL an editor
+/// can read (a whole 300-character headline made a file name the build refused).
+pub const NEW_SLUG_MAX: usize = 80;
 
 /// What `init` did.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -158,7 +167,7 @@ pub fn new_article(
     }
     let date_text = article.date.clone().unwrap_or_else(|| today.to_string());
     let date = Date::parse(&date_text).map_err(|_| ScaffoldError::BadDate(date_text.clone()))?;
-    let slug = slugify(&article.title);
+    let slug = shorten_slug(&slugify(&article.title), NEW_SLUG_MAX);
     if slug.is_empty() {
         return Err(ScaffoldError::NoSlug(article.title.clone()));
     }
@@ -170,6 +179,19 @@ pub fn new_article(
         Ok(()) => Ok(rel),
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(ScaffoldError::Exists(rel)),
         Err(e) => Err(ScaffoldError::Io(rel, e)),
+    }
+}
+
+/// `slug` cut to at most `max` bytes at the end of a word (a `-`), or mid-word when
+/// its first word alone is longer.
+fn shorten_slug(slug: &str, max: usize) -> String {
+    if slug.len() <= max {
+        return slug.to_string();
+    }
+    // Slugs are ASCII: any byte index is a character boundary.
+    match slug[..=max].rfind('-') {
+        Some(end) if end > 0 => slug[..end].to_string(),
+        _ => slug[..max].trim_end_matches('-').to_string(),
     }
 }
 
@@ -211,6 +233,21 @@ fn write_new(path: &Path, text: &str) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_headline_makes_a_slug_cut_at_a_word() {
+        assert_eq!(shorten_slug("us-offers-russia", 80), "us-offers-russia");
+        assert_eq!(shorten_slug("us-offers-russia", 10), "us-offers");
+        assert_eq!(shorten_slug("us-offers-russia", 9), "us-offers");
+        assert_eq!(shorten_slug("us-offers-russia", 8), "us");
+        assert_eq!(shorten_slug("antidisestablishment-x", 5), "antid");
+        let long = "word-".repeat(100);
+        let short = shorten_slug(&slugify(&long), NEW_SLUG_MAX);
+        assert!(
+            short.len() <= NEW_SLUG_MAX && short.ends_with("word"),
+            "{short}"
+        );
+    }
 
     #[test]
     fn front_matter_quotes_what_yaml_would_misread() {

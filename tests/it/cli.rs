@@ -39,12 +39,13 @@ fn init_makes_a_site_that_builds_and_checks_clean() {
     assert_eq!((code, stderr.as_str()), (0, ""));
     assert_eq!(
         stdout,
-        "created a briefing site in desk (4 files)\nnext:\n  cd desk\n  briefing serve\n"
+        "created a briefing site in desk (7 files)\nnext:\n  cd desk\n  briefing serve\n"
     );
     let site = tmp.path().join("desk");
     assert_eq!(
         files(&site),
         [
+            ".gitignore",
             "README.md",
             "content/",
             "content/actors/",
@@ -52,9 +53,14 @@ fn init_makes_a_site_that_builds_and_checks_clean() {
             "content/welcome-to-your-briefing.md",
             "site.toml",
             "static/",
+            "static/.gitkeep",
             "templates/",
+            "templates/.gitkeep",
         ]
     );
+    // The output stays out of git; the empty folders stay in, and are never published.
+    let ignore = std::fs::read_to_string(site.join(".gitignore")).unwrap();
+    assert!(ignore.lines().any(|l| l == "/public"), "{ignore}");
     let welcome =
         std::fs::read_to_string(site.join("content/welcome-to-your-briefing.md")).unwrap();
     for part in ["[^context-first]", "> [!NOTE]", "actors: [Jane Doe"] {
@@ -72,6 +78,7 @@ fn init_makes_a_site_that_builds_and_checks_clean() {
         page.contains(">Editor of the example desk<")
             || site.join("public/actors/jane-doe/index.html").is_file()
     );
+    assert!(!site.join("public/.gitkeep").exists());
     let (code, stdout, stderr) = run_in(&site, &["check"]);
     assert_eq!((code, stderr.as_str()), (0, ""), "{stdout}");
     assert!(stdout.starts_with("checked 22 pages"), "{stdout}");
@@ -97,7 +104,7 @@ fn init_refuses_a_folder_with_files_and_force_adds_only_what_is_missing() {
         "warning: desk/site.toml already exists; left as it is\n"
     );
     assert!(
-        stdout.starts_with("created a briefing site in desk (3 files)\n"),
+        stdout.starts_with("created a briefing site in desk (6 files)\n"),
         "{stdout}"
     );
     assert_eq!(
@@ -446,4 +453,29 @@ fn strict_makes_every_warning_an_error_in_build_and_check_not_in_a_preview() {
     );
     let report = session.build().expect("a session is not strict");
     assert!(report.warnings.iter().all(|d| !d.is_error()) && report.warnings.len() >= warnings - 1);
+}
+
+#[test]
+fn new_cuts_a_long_headline_to_a_slug_the_build_takes() {
+    let tmp = tempfile::tempdir().unwrap();
+    minimal_site(tmp.path());
+    let headline = "Foreign ministers of the guarantor states meet again in Astana to discuss the de-escalation zones, the monitoring of the ceasefire in the south-west and the exchange of prisoners, while the opposition delegation says it was not consulted";
+    let (code, stdout, stderr) = run_in(
+        tmp.path(),
+        &["new", headline, "--date", "2017-07-06", "--source", "Wire"],
+    );
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    assert_eq!(
+        stdout,
+        "content/2017-07-06-foreign-ministers-of-the-guarantor-states-meet-again-in-astana-to-discuss-the-de.md\n"
+    );
+    let out = tmp.path().join("out");
+    let (code, _, stderr) = run_in(
+        tmp.path(),
+        &["build", "--drafts", "-o", out.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(out
+        .join("articles/foreign-ministers-of-the-guarantor-states-meet-again-in-astana-to-discuss-the-de/index.html")
+        .is_file());
 }
