@@ -24,8 +24,13 @@ fn main() {
     // Again when HEAD moves (a commit, a checkout).
     if let Some(dir) = git(&["rev-parse", "--git-dir"]) {
         println!("cargo:rerun-if-changed={dir}/HEAD");
+        // The branch's ref, where git keeps it: in a linked worktree that is the main
+        // repository's folder, not `dir` (a path that does not exist would make cargo
+        // run this script, and rebuild the crate, every time).
         if let Some(head) = git(&["symbolic-ref", "-q", "HEAD"]) {
-            println!("cargo:rerun-if-changed={dir}/{head}");
+            if let Some(path) = git(&["rev-parse", "--git-path", &head]) {
+                println!("cargo:rerun-if-changed={path}");
+            }
         }
     }
     println!("cargo:rerun-if-changed=build.rs");

@@ -8,13 +8,20 @@
 //! HTML page as it is sent and the events it listens to (`live`), and the bounds.
 //!
 //! The bounds, since a preview may be shown to the network (`--bind`): at most
-//! [`MAX_CONNECTIONS`] connections (more are told 503 and closed), a request head
-//! within [`READ_TIMEOUT`] (also the longest a kept-alive connection may sit idle)
-//! and of at most [`MAX_HEAD`] bytes, and a client that takes longer than
-//! [`WRITE_TIMEOUT`] to accept a part of a response is dropped. A failed `accept`
-//! (no file descriptors left) waits and tries again: the server never stops
-//! listening while the process runs.
+//! [`MAX_CONNECTIONS`] connections, a request head within [`READ_TIMEOUT`] (also the
+//! longest a kept-alive connection may sit idle) and of at most [`MAX_HEAD`] bytes,
+//! and a client that takes longer than [`WRITE_TIMEOUT`] to accept a part of a
+//! response is dropped. The cap is fair (`connections`): a connection past it makes
+//! room by evicting the idlest connection not inside a request (the one whose last
+//! request started longest ago, or that connected longest ago without finishing a
+//! head), so clients that hold connections without asking (slowloris) cannot keep a
+//! browser out; only when every connection is inside a request is a newcomer told 503
+//! and closed. (An evicted connection closes at once, or once the response it is
+//! sending has gone out; until then it is open beyond the cap.) A failed `accept` (no
+//! file descriptors left) waits and tries again: the server never stops listening
+//! while the process runs.
 
+mod connections;
 mod files;
 mod live;
 
@@ -26,25 +33,29 @@ use axum::http::{HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use connections::{Connections, Counted, Evicted, Slot};
 use files::Answer;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::service::TowerToHyperService;
 use live::Live;
+use std::future::Future;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_io_timeout::TimeoutStream;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// Connections open at once; more are answered 503 and closed.
+/// Connections kept open at once. One more evicts the idlest connection not inside a
+/// request; when every connection is inside one, the newcomer is answered 503 and
+/// closed. `BRIEFING_MAX_CONNECTIONS` sets another number (the tests fill a small
+/// server with requests that never end).
 pub const MAX_CONNECTIONS: usize = 256;
 /// How long a connection may take to send a request head, or sit idle between
 /// requests.
@@ -95,6 +106,7 @@ impl Server {
     pub fn start(listener: TcpListener, dir: &Path) -> Result<Server, String> {
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let cannot = |e: std::io::Error| format!("cannot serve on {addr}: {e}");
+        let connections = Connections::new(max_connections()?);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(WORKERS)
             .thread_name("serve")
@@ -110,7 +122,7 @@ impl Server {
             dir: dir.to_path_buf(),
             live: Live::new(),
         });
-        runtime.spawn(accept(listener, router(Arc::clone(&shared))));
+        runtime.spawn(accept(listener, router(Arc::clone(&shared)), connections));
         Ok(Server {
             shared,
             runtime,
@@ -137,6 +149,17 @@ impl Server {
     /// at most) for file reads under way, so that the folder can go.
     pub fn stop(self) {
         self.runtime.shutdown_timeout(Duration::from_secs(1));
+    }
+}
+
+/// [`MAX_CONNECTIONS`], or the number `BRIEFING_MAX_CONNECTIONS` says.
+fn max_connections() -> Result<usize, String> {
+    const NAME: &str = "BRIEFING_MAX_CONNECTIONS";
+    match std::env::var(NAME) {
+        Err(_) => Ok(MAX_CONNECTIONS),
+        Ok(v) => v.trim().parse().ok().filter(|&n| n > 0).ok_or_else(|| {
+            format!("{NAME}={v}: expected a whole number above 0; unset it for the default")
+        }),
     }
 }
 
@@ -198,8 +221,7 @@ fn to_folder(uri: &Uri) -> Response {
 type Io = Pin<Box<TimeoutStream<TcpStream>>>;
 
 /// Accepts connections until the runtime stops, each on a task of its own.
-async fn accept(listener: tokio::net::TcpListener, app: Router) {
-    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+async fn accept(listener: tokio::net::TcpListener, app: Router, connections: Arc<Connections>) {
     let mut http = http1::Builder::new();
     // A client may end its side once it has asked (`nc -N`, HTTP/1.0 tools): it is
     // still answered.
@@ -217,21 +239,42 @@ async fn accept(listener: tokio::net::TcpListener, app: Router) {
         let _ = stream.set_nodelay(true);
         let mut io = Box::pin(TimeoutStream::new(stream));
         io.as_mut().set_write_timeout_pinned(Some(WRITE_TIMEOUT));
-        match Arc::clone(&slots).try_acquire_owned() {
-            Ok(slot) => tokio::spawn(serve(http.clone(), io, app.clone(), slot)),
-            Err(_) => tokio::spawn(refuse(io)),
+        match connections.admit() {
+            Some((slot, evicted)) => {
+                tokio::spawn(serve(http.clone(), io, app.clone(), slot, evicted))
+            }
+            None => tokio::spawn(refuse(io)),
         };
     }
 }
 
-/// Answers the requests of one connection until it closes, fails or times out.
-async fn serve(http: http1::Builder, io: Io, app: Router, _slot: OwnedSemaphorePermit) {
-    let mut connection = http.serve_connection(TokioIo::new(io), TowerToHyperService::new(app));
-    let _ = std::future::poll_fn(|cx| connection.poll_without_shutdown(cx)).await;
+/// Answers the requests of one connection until it closes, fails, times out or is
+/// evicted. An evicted connection that was never asked anything has nothing to send
+/// and is closed at once (hyper's graceful shutdown would wait for the end of a partly
+/// sent first head, which a slowloris never sends). One that was is shut down by
+/// hyper: at once when idle (a partly sent next head included), else once what it is
+/// sending has gone out: the end of its last response, or a response to a request
+/// that started just as it was being evicted.
+async fn serve(http: http1::Builder, io: Io, app: Router, slot: Arc<Slot>, mut evicted: Evicted) {
+    let service = Counted::new(app, Arc::clone(&slot));
+    let mut connection = http.serve_connection(TokioIo::new(io), service);
+    let mut finishing = false;
+    let _ = std::future::poll_fn(|cx| {
+        if !finishing && Pin::new(&mut evicted).poll(cx).is_ready() {
+            if !slot.asked() {
+                return Poll::Ready(Ok(()));
+            }
+            Pin::new(&mut connection).graceful_shutdown();
+            finishing = true;
+        }
+        connection.poll_without_shutdown(cx)
+    })
+    .await;
     close(connection.into_parts().io.into_inner()).await;
 }
 
-/// Tells a connection over the limit so at once, without reading its request.
+/// Tells a connection that finds every other inside a request so at once, without
+/// reading its request.
 async fn refuse(mut io: Io) {
     const BUSY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 21\r\nconnection: close\r\n\r\ntoo many connections\n";
     io.as_mut()

@@ -16,6 +16,8 @@ const PATIENCE: Duration = Duration::from_secs(30);
 const POLL: Duration = Duration::from_millis(20);
 const SCRIPT_TAG: &str = briefing::dev::server::SCRIPT_TAG;
 const EVENTS_PATH: &str = briefing::dev::server::EVENTS_PATH;
+const MAX_CONNECTIONS: usize = briefing::dev::server::MAX_CONNECTIONS;
+const READ_TIMEOUT: Duration = briefing::dev::server::READ_TIMEOUT;
 
 /// A running `briefing serve` (or `watch`), killed when dropped.
 struct Running {
@@ -27,11 +29,17 @@ struct Running {
 
 impl Running {
     fn start(root: &Path, args: &[&str]) -> Running {
+        Running::start_with(root, args, &[])
+    }
+
+    /// Starts it with the environment variables `env` set.
+    fn start_with(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Running {
         let tmp = tempfile::tempdir().unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
             .arg("--root")
             .arg(root)
             .args(args)
+            .envs(env.iter().copied())
             .env("NO_COLOR", "1")
             .env("TMPDIR", tmp.path())
             .stdout(Stdio::piped())
@@ -571,19 +579,76 @@ fn the_server_is_bounded_and_survives_bad_clients() {
         write!(s, "GET /articles/first/ HTTP/1.1\r\n").unwrap();
         drop(s);
     }
-    // Past the connection limit, a connection is told 503 at once and closed;
-    // the others are still served.
-    let held: Vec<TcpStream> = (0..300).map(|_| connect()).collect();
-    let mut over = held.last().unwrap().try_clone().unwrap();
-    let mut text = String::new();
-    over.read_to_string(&mut text).unwrap();
-    assert!(text.starts_with("HTTP/1.1 503 "), "{text}");
-    write!(&held[0], "GET / HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
-    let reply = read_reply(&mut BufReader::new(held[0].try_clone().unwrap()), false);
+    // A slowloris: 300 connections, more than the limit, that each begin a request
+    // and never finish its head. Past the limit, each new connection evicts the
+    // idlest one, so a normal client is always served.
+    let held: Vec<TcpStream> = (0..300)
+        .map(|_| {
+            let mut s = connect();
+            write!(s, "GET / HTTP/1.1\r\n").unwrap();
+            s
+        })
+        .collect();
+    for _ in 0..20 {
+        let reply = server.get("/");
+        assert_eq!(reply.status, 200, "{}", reply.text());
+    }
+    // The evicted were the first to connect: at least the 44 over the limit. They
+    // are closed well before the header timeout would have closed them.
+    let kept = MAX_CONNECTIONS.min(held.len());
+    for (i, mut s) in held[..held.len() - kept].iter().enumerate() {
+        s.set_read_timeout(Some(READ_TIMEOUT / 2)).unwrap();
+        match s.read(&mut [0; 64]) {
+            Ok(0) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {}
+            other => panic!("slow connection {i} not closed: {other:?}"),
+        }
+    }
+    // The newest are still open, and answered once their head is complete.
+    let last = held.last().unwrap();
+    write!(&*last, "Host: {host}\r\n\r\n").unwrap();
+    let reply = read_reply(&mut BufReader::new(last.try_clone().unwrap()), false);
     assert_eq!(reply.status, 200);
     drop(held);
-    // Once they are gone, new connections are served again.
     server.until("/", "after the flood", |r| r.status == 200);
+}
+
+#[test]
+fn a_newcomer_is_told_503_only_when_every_connection_is_inside_a_request() {
+    let site = copy_fixture("basic");
+    // Room for four connections; event streams are requests that go on.
+    let server = Running::start_with(
+        site.path(),
+        &["serve", "--port", "0"],
+        &[("BRIEFING_MAX_CONNECTIONS", "4")],
+    );
+    let host = server.host().to_string();
+    let stream = || {
+        let s = connect(&host);
+        write!(&s, "GET {EVENTS_PATH} HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
+        let mut reader = BufReader::new(s);
+        let mut status = String::new();
+        reader.read_line(&mut status).unwrap();
+        assert!(status.starts_with("HTTP/1.1 200 "), "{status}");
+        reader
+    };
+    let streams: Vec<_> = (0..3).map(|_| stream()).collect();
+    // The fourth is a kept-alive connection between requests: it makes room.
+    let idle = connect(&host);
+    write!(&idle, "GET / HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
+    let mut idle = BufReader::new(idle);
+    assert_eq!(read_reply(&mut idle, false).status, 200);
+    assert_eq!(server.get("/").status, 200);
+    let mut rest = Vec::new();
+    idle.read_to_end(&mut rest).unwrap();
+    assert!(rest.is_empty(), "{}", String::from_utf8_lossy(&rest));
+    // With every place taken by a request under way, a newcomer is refused cleanly.
+    let fourth = stream();
+    let refused = server.exchange(&format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n"));
+    let refused = String::from_utf8_lossy(&refused);
+    assert!(refused.starts_with("HTTP/1.1 503 "), "{refused}");
+    assert!(refused.ends_with("too many connections\n"), "{refused}");
+    drop((streams, fourth));
 }
 
 /// A data file of the site, 1,201 bytes: ranges, validators and HEAD are asked of it.
