@@ -79,6 +79,9 @@ pub struct DevConsole<'a> {
     pub open: bool,
     /// Warnings printed by an earlier build of this session, not printed again.
     pub shown_warnings: HashSet<String>,
+    /// Whether a build of this session succeeded: until one does, there is nothing
+    /// good to serve.
+    pub built_once: bool,
 }
 
 impl briefing::dev::Hook for DevConsole<'_> {
@@ -89,8 +92,9 @@ impl briefing::dev::Hook for DevConsole<'_> {
             result,
             verb,
             &mut self.shown_warnings,
-            self.server.is_some(),
+            self.server.is_some().then_some(self.built_once),
         );
+        self.built_once |= result.is_ok();
         if let Some((server, _)) = self.server {
             briefing::dev::live_reload(server, result, problem.unwrap_or_default());
         }
@@ -128,14 +132,15 @@ impl briefing::dev::Hook for DevConsole<'_> {
 }
 
 /// Prints a build's outcome; for a failed one, returns the text printed, for the
-/// pages a server shows. Warnings already printed by an earlier build of this session
+/// pages a server shows. `serving` is `Some(whether a build succeeded before)` for
+/// `serve`. Warnings already printed by an earlier build of this session
 /// are not printed again.
 fn report(
     cli: &Cli,
     result: &Result<BuildReport, BuildFailure>,
     verb: &str,
     shown_warnings: &mut HashSet<String>,
-    serving: bool,
+    serving: Option<bool>,
 ) -> Option<String> {
     match result {
         Ok(report) => {
@@ -158,8 +163,14 @@ fn report(
         }
         Err(failure) => {
             let mut tail = vec![failed(verb, failure)];
-            if serving {
-                tail.push("still serving the last good build".into());
+            match serving {
+                // The first build, and every one since, failed: nothing good to show.
+                Some(false) => tail.push(
+                    "nothing to serve yet: every page shows this problem until a save fixes it"
+                        .into(),
+                ),
+                Some(true) => tail.push("still serving the last good build".into()),
+                None => {}
             }
             print_diagnostics(&failure.diagnostics, color(cli));
             eprintln!("{}", tail.join("\n"));

@@ -303,6 +303,7 @@ fn live(cli: &Cli, mut session: Session, server: Option<(&Server, &str, bool)>) 
         server: server.map(|(s, url, _)| (s, url)),
         open: server.is_some_and(|(_, _, open)| open),
         shown_warnings: Default::default(),
+        built_once: false,
     };
     if let Err(e) = briefing::dev::run(&mut session, &cli.root(), (tx, rx), &mut console) {
         return fatal(&e);

@@ -187,7 +187,9 @@ async fn site(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     // Finding the file and reading a page are a few system calls, answered from the
     // page cache: done here, since handing them to tokio's blocking pool costs more
     // (measured: 36,000 against 48,700 pages a second; docs/robustness.md).
-    match files::answer(&shared.dir, &path) {
+    // The generation first: the page read after it is of that build or a newer one.
+    let generation = shared.live.generation();
+    match files::answer(&shared.dir, &path, generation) {
         Answer::Page(status, html) => (status, axum::response::Html(html)).into_response(),
         Answer::File(file, mime) => ServeFile::new_with_mime(file, &mime)
             .ignore_multi_range_requests(true)

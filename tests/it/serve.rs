@@ -15,6 +15,33 @@ const PATIENCE: Duration = Duration::from_secs(30);
 /// The pause between two polls.
 const POLL: Duration = Duration::from_millis(20);
 const SCRIPT_TAG: &str = briefing::dev::server::SCRIPT_TAG;
+
+/// `html` without the live-reload tag the server puts in pages, and the generation
+/// it names (`None` when there is no tag).
+fn without_script(html: &str) -> (String, Option<u64>) {
+    let Some(start) = html.find(SCRIPT_TAG) else {
+        return (html.to_string(), None);
+    };
+    let rest = &html[start + SCRIPT_TAG.len()..];
+    let generation = rest
+        .strip_prefix(" data-generation=\"")
+        .and_then(|r| r.split('"').next())
+        .and_then(|n| n.parse().ok());
+    let end = start
+        + SCRIPT_TAG.len()
+        + rest.find("</script>").expect("a closed tag")
+        + "</script>".len();
+    (format!("{}{}", &html[..start], &html[end..]), generation)
+}
+
+/// Whether `html` has the live-reload tag just before its `</body>`.
+fn script_before_body_end(html: &str) -> bool {
+    html.find(SCRIPT_TAG).is_some_and(|start| {
+        let rest = &html[start..];
+        rest.find("</script>")
+            .is_some_and(|e| rest[e..].starts_with("</script></body>"))
+    })
+}
 const EVENTS_PATH: &str = briefing::dev::server::EVENTS_PATH;
 const MAX_CONNECTIONS: usize = briefing::dev::server::MAX_CONNECTIONS;
 const READ_TIMEOUT: Duration = briefing::dev::server::READ_TIMEOUT;
@@ -235,11 +262,7 @@ fn the_served_site_follows_every_save_and_equals_a_full_build() {
         home.header("Content-Type").as_deref(),
         Some("text/html; charset=utf-8")
     );
-    assert!(
-        home.text().contains(&format!("{SCRIPT_TAG}</body>")),
-        "{}",
-        home.text()
-    );
+    assert!(script_before_body_end(&home.text()), "{}", home.text());
 
     // An edit in place.
     edit(
@@ -313,7 +336,7 @@ fn the_served_site_follows_every_save_and_equals_a_full_build() {
         let reply = server.get(&url);
         assert_eq!(reply.status, 200, "{url}");
         let served = if path.ends_with(".html") {
-            reply.text().replacen(SCRIPT_TAG, "", 1).into_bytes()
+            without_script(&reply.text()).0.into_bytes()
         } else {
             reply.body
         };
@@ -342,6 +365,10 @@ fn a_broken_save_shows_an_overlay_and_keeps_the_last_good_site() {
                 events.read_line(&mut line).unwrap() > 0,
                 "the stream closed"
             );
+            // A stream opens by naming the build; this test waits for what follows.
+            if line == "\n" && event.starts_with("event: generation") {
+                event.clear();
+            }
             if line == "\n" && event.starts_with("event:") {
                 return event;
             }
@@ -703,7 +730,7 @@ fn html_pages_are_sent_whole_without_validators() {
     // would be a range of something else.
     let page = server.ask("/articles/first/", &["Range: bytes=0-99"]);
     assert_eq!(page.status, 200);
-    assert!(page.text().contains(&format!("{SCRIPT_TAG}</body>")));
+    assert!(script_before_body_end(&page.text()));
     assert_eq!(
         page.header("Content-Length"),
         Some(page.body.len().to_string())
@@ -844,5 +871,59 @@ fn bad_paths_folders_and_missing_pages_get_their_answers() {
         Some("text/html; charset=utf-8")
     );
     assert!(missing.text().contains("There is no page at this address."));
-    assert!(missing.text().contains(&format!("{SCRIPT_TAG}</body>")));
+    assert!(script_before_body_end(&missing.text()));
+}
+
+/// The first event of a new event stream, and the text of the stream so far.
+fn first_event(host: &str) -> String {
+    let mut s = connect(host);
+    write!(s, "GET {EVENTS_PATH} HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
+    let mut r = BufReader::new(s);
+    let mut event = String::new();
+    loop {
+        let mut line = String::new();
+        assert!(r.read_line(&mut line).unwrap() > 0, "the stream closed");
+        if line.starts_with("event:") || line.starts_with("data:") {
+            event.push_str(&line);
+        }
+        if line == "\n" && event.starts_with("event:") {
+            return event;
+        }
+    }
+}
+
+#[test]
+fn a_site_broken_from_the_start_says_so_and_pages_learn_of_builds_they_missed() {
+    let site = copy_fixture("basic");
+    let root = site.path();
+    edit(root, FIRST, "tags: [syria", "tags: [[syria");
+    let server = Running::start(root, &["serve", "--port", "0"]);
+    let host = server.url.trim_start_matches("http://").to_string();
+    // No good build yet: every address says so, and its stream shows the problem.
+    let page = server.get("/articles/first/");
+    assert_eq!(page.status, 404);
+    assert!(
+        page.text().contains("<h1>The site has not built yet</h1>"),
+        "{}",
+        page.text()
+    );
+    assert_eq!(without_script(&page.text()).1, Some(0));
+    let event = first_event(&host);
+    assert!(
+        event.starts_with("event: unbuilt\ndata: error: content/2017-07-06-first.md:8:"),
+        "{event}"
+    );
+    // Fixed: the site is served, each page names the build it is of, and a stream
+    // opened later names the build now, so a page that loaded while a build finished
+    // (and missed its reload) reloads.
+    edit(root, FIRST, "tags: [[syria", "tags: [syria");
+    let home = server.until("/", "the fixed site", |r| r.status == 200);
+    assert_eq!(without_script(&home.text()).1, Some(1));
+    assert_eq!(first_event(&host), "event: generation\ndata: 1\n");
+    edit(root, FIRST, "First", "Second");
+    let page = server.until("/articles/first/", "the next build", |r| {
+        without_script(&r.text()).1 == Some(2)
+    });
+    assert!(page.text().contains("Second"));
+    assert_eq!(first_event(&host), "event: generation\ndata: 2\n");
 }

@@ -40,33 +40,43 @@ pub(super) enum Answer {
     Unreadable(std::io::Error),
 }
 
-/// Answers `url_path` (as sent, percent-encoded) from the files of `dir`.
-pub(super) fn answer(dir: &Path, url_path: &str) -> Answer {
+/// Answers `url_path` (as sent, percent-encoded) from the files of `dir`; a page
+/// says it is of build `generation`.
+pub(super) fn answer(dir: &Path, url_path: &str, generation: u64) -> Answer {
     match locate(dir, url_path) {
         Located::File(file) => {
             let mime = content_type(&file);
             if !is_html(&mime) {
                 return Answer::File(file, mime);
             }
-            match read_page(&file) {
+            match read_page(&file, generation) {
                 Ok(html) => Answer::Page(StatusCode::OK, html),
                 Err(e) => Answer::Unreadable(e),
             }
         }
         Located::Folder => Answer::Folder,
-        Located::NotFound => not_found(dir),
+        Located::NotFound => not_found(dir, generation),
         Located::Refused => Answer::Refused,
     }
 }
 
 const FALLBACK_404: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head><body><h1>Not found</h1><p>No page at this address.</p></body></html>";
 
-/// The site's own `404.html`, or a plain page when it has none.
-fn not_found(dir: &Path) -> Answer {
-    match read_page(&dir.join("404.html")) {
+/// What every address shows before the site has built once (its first build failed):
+/// the problem comes over it, and it reloads once a save builds.
+const UNBUILT: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not built yet</title></head><body><h1>The site has not built yet</h1><p>Its first build failed: the problem is shown above and in the terminal. Fix it and save; this page reloads with the site.</p></body></html>";
+
+/// The site's own `404.html`, or a plain page when it has none; before the first good
+/// build, a page saying so.
+fn not_found(dir: &Path, generation: u64) -> Answer {
+    match read_page(&dir.join("404.html"), generation) {
         Ok(html) => Answer::Page(StatusCode::NOT_FOUND, html),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            Answer::Page(StatusCode::NOT_FOUND, inject(FALLBACK_404.to_string()))
+            let page = match generation {
+                0 => UNBUILT,
+                _ => FALLBACK_404,
+            };
+            Answer::Page(StatusCode::NOT_FOUND, inject(page.to_string(), generation))
         }
         Err(e) => Answer::Unreadable(e),
     }
@@ -74,11 +84,11 @@ fn not_found(dir: &Path) -> Answer {
 
 /// An HTML file with the live-reload script in it (bytes that are not UTF-8 are
 /// replaced: the build writes none).
-fn read_page(file: &Path) -> std::io::Result<String> {
+fn read_page(file: &Path, generation: u64) -> std::io::Result<String> {
     let bytes = std::fs::read(file)?;
     let html = String::from_utf8(bytes)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    Ok(inject(html))
+    Ok(inject(html, generation))
 }
 
 /// Finds the file `url_path` (as sent, percent-encoded) names inside `dir`.
@@ -204,7 +214,7 @@ mod tests {
         let dir = site.path();
         std::fs::write(dir.join("index.html"), "<body>home</body>").unwrap();
         std::fs::write(dir.join("style.css"), "p{}").unwrap();
-        let page = |path: &str| match answer(dir, path) {
+        let page = |path: &str| match answer(dir, path, 1) {
             Answer::Page(status, html) => (status, html),
             other => panic!("{path}: {other:?}"),
         };
@@ -212,10 +222,10 @@ mod tests {
             page("/"),
             (
                 StatusCode::OK,
-                format!("<body>home{}</body>", crate::dev::server::SCRIPT_TAG)
+                format!("<body>home{}</body>", super::super::live::script_tag(1))
             )
         );
-        assert!(matches!(answer(dir, "/style.css"), Answer::File(_, _)));
+        assert!(matches!(answer(dir, "/style.css", 1), Answer::File(_, _)));
         let (status, html) = page("/gone/");
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert!(html.contains("No page at this address."), "{html}");

@@ -3,7 +3,9 @@
 (() => {
   "use strict";
   const id = "briefing-problem";
-  const show = (text) => {
+  // The build this page is of; the event stream opens by telling the build now.
+  const generation = document.currentScript && document.currentScript.dataset.generation;
+  const show = (text, heading) => {
     let box = document.getElementById(id);
     if (!box) {
       box = document.createElement("div");
@@ -15,7 +17,7 @@
         "border-bottom:4px solid #d70015;font:14px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;" +
         "box-shadow:0 4px 24px rgba(0,0,0,.4)";
       const title = document.createElement("strong");
-      title.textContent = "The last save did not build; this page is the last good version.";
+      title.className = "briefing-problem-title";
       title.style.cssText = "display:block;margin-bottom:.5rem;font-family:system-ui,sans-serif";
       const close = document.createElement("button");
       close.type = "button";
@@ -28,9 +30,17 @@
       document.body.append(box);
     }
     box.hidden = false;
+    box.querySelector(".briefing-problem-title").textContent = heading;
     box.querySelector("pre").textContent = text;
   };
   const events = new EventSource("/__briefing/events");
   events.addEventListener("reload", () => location.reload());
-  events.addEventListener("problem", (e) => show(e.data));
+  events.addEventListener("problem", (e) =>
+    show(e.data, "The last save did not build; this page is the last good version."));
+  events.addEventListener("unbuilt", (e) =>
+    show(e.data, "The site has not built yet: fix this problem and save, and the page reloads."));
+  // A build finished while this page loaded, before its stream connected.
+  events.addEventListener("generation", (e) => {
+    if (generation !== undefined && e.data !== generation) location.reload();
+  });
 })();

@@ -10,6 +10,7 @@ use axum::http::{header::CONTENT_TYPE, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, Stream, StreamExt};
 use std::convert::Infallible;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
@@ -18,8 +19,9 @@ use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 pub const SCRIPT_PATH: &str = "/__briefing/live.js";
 /// Where the script listens for events.
 pub const EVENTS_PATH: &str = "/__briefing/events";
-/// The tag injected before `</body>` of every HTML page served.
-pub const SCRIPT_TAG: &str = "<script src=\"/__briefing/live.js\"></script>";
+/// How the tag injected before `</body>` of every HTML page served begins; it ends
+/// with the build the page is of: `data-generation="3"></script>`.
+pub const SCRIPT_TAG: &str = "<script src=\"/__briefing/live.js\"";
 const SCRIPT: &str = include_str!("live.js");
 
 /// Event streams open at once (browser tabs); more get 503.
@@ -34,6 +36,10 @@ pub(super) struct Live {
     /// good one reloads the pages.
     state: watch::Sender<Option<String>>,
     streams: Arc<Semaphore>,
+    /// Good builds published so far. A page carries the generation it was served at,
+    /// and a stream opens by telling the one now: a page whose build was replaced
+    /// while it loaded (before its stream connected) reloads then.
+    generation: AtomicU64,
 }
 
 impl Live {
@@ -41,12 +47,22 @@ impl Live {
         Live {
             state: watch::Sender::new(None),
             streams: Arc::new(Semaphore::new(MAX_STREAMS)),
+            generation: AtomicU64::new(0),
         }
     }
 
-    /// Tells every open page: reload (`None`), or show the problem.
+    /// Tells every open page: reload (`None`, a good build), or show the problem.
     pub(super) fn publish(&self, problem: Option<String>) {
+        if problem.is_none() {
+            self.generation.fetch_add(1, Ordering::SeqCst);
+        }
         self.state.send_replace(problem);
+    }
+
+    /// The good builds published so far: read before a page's file, so a page can
+    /// only be newer than the generation it says (an extra reload), never older.
+    pub(super) fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
     }
 
     pub(super) fn has_problem(&self) -> bool {
@@ -58,7 +74,7 @@ impl Live {
         let Ok(slot) = Arc::clone(&self.streams).try_acquire_owned() else {
             return (StatusCode::SERVICE_UNAVAILABLE, "too many open pages\n").into_response();
         };
-        let events = stream_of(self.state.subscribe(), slot);
+        let events = stream_of(self.state.subscribe(), self.generation(), slot);
         (
             [(CONTENT_TYPE, "text/event-stream")],
             Body::from_stream(events),
@@ -76,11 +92,14 @@ pub(super) async fn script() -> impl IntoResponse {
 /// one after each build, or a comment after a quiet while. `slot` is held as long.
 fn stream_of(
     mut live: watch::Receiver<Option<String>>,
+    generation: u64,
     slot: OwnedSemaphorePermit,
 ) -> impl Stream<Item = Result<String, Infallible>> {
     let mut first = String::from("retry: 500\n\n");
-    if let Some(problem) = &*live.borrow_and_update() {
-        first.push_str(&event("problem", problem));
+    match &*live.borrow_and_update() {
+        Some(problem) if generation == 0 => first.push_str(&event("unbuilt", problem)),
+        Some(problem) => first.push_str(&event("problem", problem)),
+        None => first.push_str(&event("generation", &generation.to_string())),
     }
     let later = stream::unfold((live, slot), |(mut live, slot)| async move {
         let text = match tokio::time::timeout(KEEPALIVE, live.changed()).await {
@@ -115,14 +134,20 @@ pub(super) fn event(name: &str, data: &str) -> String {
     out
 }
 
-/// `html` with the live-reload script before its last `</body>` (or at the end).
-pub(super) fn inject(mut html: String) -> String {
+/// `html` with the live-reload script before its last `</body>` (or at the end),
+/// saying which build the page is of.
+pub(super) fn inject(mut html: String, generation: u64) -> String {
     let at = html
         .to_ascii_lowercase()
         .rfind("</body>")
         .unwrap_or(html.len());
-    html.insert_str(at, SCRIPT_TAG);
+    html.insert_str(at, &script_tag(generation));
     html
+}
+
+/// The script tag of a page served at `generation`.
+pub fn script_tag(generation: u64) -> String {
+    format!("{SCRIPT_TAG} data-generation=\"{generation}\"></script>")
 }
 
 #[cfg(test)]
@@ -132,10 +157,10 @@ mod tests {
     #[test]
     fn the_script_goes_before_the_last_body_end() {
         assert_eq!(
-            inject("<p></body></p></BODY></html>".into()),
-            format!("<p></body></p>{SCRIPT_TAG}</BODY></html>")
+            inject("<p></body></p></BODY></html>".into(), 2),
+            format!("<p></body></p>{}</BODY></html>", script_tag(2))
         );
-        assert_eq!(inject("<p>".into()), format!("<p>{SCRIPT_TAG}"));
+        assert_eq!(inject("<p>".into(), 0), format!("<p>{}", script_tag(0)));
     }
 
     #[test]
