@@ -172,7 +172,7 @@ fn placeholders(
     }
     let first = STARTER_BODY.lines().next().unwrap_or_default();
     // memchr's searcher: `str::find` took 1.5% of a build's instructions here.
-    if let Some(offset) = memchr::memmem::find(text[body_offset..].as_bytes(), first.as_bytes()) {
+    if let Some(offset) = memchr::memmem::find(&text.as_bytes()[body_offset..], first.as_bytes()) {
         found.push(
             Diagnostic::warning(
                 file,
