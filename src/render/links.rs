@@ -94,8 +94,8 @@ pub fn check(
 
 /// Whether `link` is relative and names a `.md` file. An article's Markdown links
 /// to `.md` files are resolved to article pages by the Markdown stage, which warns
-/// about each that leads to no article (README, "Diagnostics"): one left as written
-/// in the page is such a link, and reporting it again would say it twice.
+/// about each that leads to no article (a warning, as the README lists it): one left
+/// as written in the page is such a link, and reporting it again would say it twice.
 fn is_markdown_file(link: &str) -> bool {
     let file = link.split(['#', '?']).next().unwrap_or_default();
     !link.starts_with('/') && file.ends_with(".md")
