@@ -112,6 +112,18 @@ impl<'a> Lines<'a> {
         let mut i = 0;
         while i < self.lines.len() && i <= upto {
             let Some(s) = shape(self.lines[i]) else {
+                // A line that starts with a quote (a quoted key) never closed.
+                let rest = self.lines[i].trim_start_matches(' ');
+                let at = self.lines[i].len() - rest.len();
+                if rest.starts_with(['"', '\'']) && closing_quote(&self.lines, i, at).is_none() {
+                    let s = Shape {
+                        indent: at,
+                        colon: None,
+                        value_at: at,
+                        value: rest,
+                    };
+                    return Some(self.unclosed_quote(i, &s));
+                }
                 i += 1;
                 continue;
             };
@@ -619,6 +631,13 @@ mod tests {
             )
             .len()
                 == 2
+        );
+        assert_eq!(
+            advice("\"title: x\ndate: 2017-07-06\n", (3, 1), eos),
+            [
+                "error: a.md:2:1: title: the opening quote is never closed",
+                "close it at the end of the line: `\"title: x\"`",
+            ]
         );
         assert_eq!(
             advice(
