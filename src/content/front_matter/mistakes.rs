@@ -7,7 +7,8 @@
 //! happened: a colon inside a title, quotes inside quotes, a quote or `[` never
 //! closed, a line indented one space off or with a tab, a key without its colon.
 //! Like [`KeyIndex`], this reads the block-style YAML editors write and is not a YAML
-//! parser: a mistake in none of these shapes keeps the parser's message.
+//! parser: a mistake in none of these shapes keeps the parser's message. The starts
+//! of yaml_serde's messages read here are pinned by a test in [`super::yaml_errors`].
 
 use super::advice::{put_in_quotes, quoted, shape, without_comment, Shape};
 use super::{KeyIndex, ARTICLE_KEYS, SOURCE_KEYS};

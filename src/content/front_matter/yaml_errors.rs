@@ -171,6 +171,24 @@ mod tests {
         );
     }
 
+    /// The start of each yaml_serde message that `mistakes` reads a shape for.
+    #[test]
+    fn the_problems_mistakes_reads_are_yaml_serde_s() {
+        for (yaml, problem) in [
+            ("title: a: b\n", "mapping values are not allowed"),
+            ("title: \"a \"b\"\"\n", "did not find expected key"),
+            ("a:\n  b: 1\n c: 2\n", "did not find expected key"),
+            ("title: x\ndate 2017\n", "could not find expected ':'"),
+        ] {
+            let e = serde_yaml::from_str::<serde_yaml::Value>(yaml)
+                .unwrap_err()
+                .to_string();
+            assert!(e.starts_with(problem), "{yaml:?}: {e}");
+        }
+        let two = serde_yaml::from_str::<serde_yaml::Value>(" a: 1\nb: 2\n").unwrap_err();
+        assert!(two.to_string().contains("more than one document"), "{two}");
+    }
+
     #[test]
     fn line_numbers_inside_a_message_count_from_the_file() {
         assert_eq!(
