@@ -90,6 +90,24 @@ pub fn describe_forbidden(c: char) -> String {
     }
 }
 
+/// The character byte `b` stands for in Windows-1252, the encoding editors' files
+/// are most often in when they are not UTF-8. Latin-1 is the same but for 0x80 to
+/// 0x9F, control characters there and quotes, dashes and `€` in Windows-1252; its
+/// five unused bytes are `None`.
+pub fn windows_1252(b: u8) -> Option<char> {
+    #[rustfmt::skip]
+    const HIGH: [Option<char>; 32] = [
+        Some('€'), None, Some('‚'), Some('ƒ'), Some('„'), Some('…'), Some('†'), Some('‡'),
+        Some('ˆ'), Some('‰'), Some('Š'), Some('‹'), Some('Œ'), None, Some('Ž'), None,
+        None, Some('‘'), Some('’'), Some('“'), Some('”'), Some('•'), Some('–'), Some('—'),
+        Some('˜'), Some('™'), Some('š'), Some('›'), Some('œ'), None, Some('ž'), Some('Ÿ'),
+    ];
+    match b {
+        0x80..=0x9f => HIGH[usize::from(b - 0x80)],
+        b => Some(char::from(b)),
+    }
+}
+
 /// Unicode's noncharacters U+FDD0 to U+FDEF, which no text exchanged between
 /// programs has: the renderer marks places in a page with them.
 pub fn is_noncharacter(c: char) -> bool {
@@ -218,6 +236,17 @@ fn escape_runs<'a>(input: &'a str, mut emit: impl FnMut(&'a str)) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn windows_1252_has_quotes_and_dashes_where_latin_1_has_controls() {
+        let read =
+            |bytes: &[u8]| -> Option<String> { bytes.iter().map(|&b| windows_1252(b)).collect() };
+        assert_eq!(
+            read(b"\x93no\x94 \x96 it\x92s \x80 5, caf\xe9").as_deref(),
+            Some("“no” – it’s € 5, café")
+        );
+        assert_eq!(windows_1252(0x81), None);
+    }
 
     #[test]
     fn summaries_are_cut_at_a_word_end() {

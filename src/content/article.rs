@@ -50,17 +50,11 @@ pub fn load(root: &Path, md: &Asset) -> (Option<Article>, Vec<Diagnostic>) {
     let text = match super::text_of(bytes) {
         Ok(t) => t,
         Err(e) => {
-            let offset = e.utf8_error().valid_up_to();
-            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let d = Diagnostic::error(file, "expected UTF-8 text, found bytes that are not UTF-8")
-                .at_offset(offset, &lossy);
-            return (None, vec![d]);
+            return (None, vec![super::not_utf8(&file, &e)]);
         }
     };
     if let Some((offset, c)) = text::forbidden_char(&text) {
-        let message = format!("expected text, found {}", text::describe_forbidden(c));
-        let d = Diagnostic::error(file, message).at_offset(offset, &text);
-        return (None, vec![d]);
+        return (None, vec![super::forbidden(&file, &text, offset, c)]);
     }
     let split = match front_matter::split(&file, &text) {
         Ok(s) => s,

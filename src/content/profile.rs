@@ -81,11 +81,7 @@ pub fn load(root: &Path, file: &Asset) -> (Option<Profile>, Vec<Diagnostic>) {
     let text = match std::fs::read(&file.src).map(String::from_utf8) {
         Ok(Ok(t)) => text::normalize(t),
         Ok(Err(e)) => {
-            let offset = e.utf8_error().valid_up_to();
-            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let d = Diagnostic::error(path, "expected UTF-8 text, found bytes that are not UTF-8")
-                .at_offset(offset, &lossy);
-            return (None, vec![d]);
+            return (None, vec![super::not_utf8(&path, &e)]);
         }
         Err(e) => {
             return (
@@ -95,11 +91,7 @@ pub fn load(root: &Path, file: &Asset) -> (Option<Profile>, Vec<Diagnostic>) {
         }
     };
     if let Some((offset, c)) = text::forbidden_char(&text) {
-        let message = format!("expected text, found {}", text::describe_forbidden(c));
-        return (
-            None,
-            vec![Diagnostic::error(path, message).at_offset(offset, &text)],
-        );
+        return (None, vec![super::forbidden(&path, &text, offset, c)]);
     }
     let split = match front_matter::split(&path, &text) {
         Ok(s) => s,

@@ -98,6 +98,22 @@ fn warnings_are_printed_and_do_not_fail_the_build() {
     );
 }
 
+/// Regression: `check` reported a link to a missing `.md` file twice, as the warning
+/// below and again as a broken link.
+#[test]
+fn check_reports_a_link_to_a_missing_article_once_as_a_warning() {
+    let (code, _, stderr) = run_in(&fixture("warnings"), &["check"]);
+    assert_eq!(code, 0, "{stderr}");
+    let about_it: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("missing.md") && !l.contains(" | "))
+        .collect();
+    assert_eq!(
+        about_it,
+        ["warning: content/2017-07-06-a.md:12:5: link to `missing.md`: no article at content/missing.md"]
+    );
+}
+
 #[test]
 fn bad_usage_exits_2() {
     let o = briefing(&["build", "--no-such-flag"]);

@@ -3,8 +3,8 @@
 //! at the line and column of its value.
 
 use super::{
-    example, template_value, value_error, web_url, yaml_strings, KeyIndex, RawFrontMatter,
-    RawSource, Split, MAX_SLUG,
+    advice, example, template_value, web_url, yaml_strings, KeyIndex, RawFrontMatter, RawSource,
+    Split, MAX_SLUG,
 };
 use crate::diagnostics::Diagnostic;
 use crate::model::article::{FrontMatter, Source};
@@ -60,6 +60,13 @@ impl<'a> Checks<'a> {
             }
         }
         self.strings(&raw);
+        for (key, list) in [
+            ("actors", &raw.actors),
+            ("tags", &raw.tags),
+            ("key_points", &raw.key_points),
+        ] {
+            self.empty_items(key, list.as_deref().unwrap_or_default());
+        }
         let title = self.title(raw.title.as_deref());
         let date = raw.date.and_then(|d| self.date("date", &d));
         let source = raw.source.map(|s| self.source(s));
@@ -90,13 +97,25 @@ impl<'a> Checks<'a> {
 
     /// An error in the value of `key`, underlined.
     fn error(&mut self, key: &str, message: String) {
-        let (line, col) = self.index.value(key).unwrap_or((self.fence, 1));
-        self.errors
-            .push(value_error(self.path, key, message).at_value(line, col, self.text));
+        self.error_with_help(key, message, None);
     }
 
-    /// A required key that is not there, reported at the opening `---`.
+    fn error_with_help(&mut self, key: &str, message: String, help: Option<String>) {
+        let (line, col) = self.index.value(key).unwrap_or((self.fence, 1));
+        self.errors.push(
+            Diagnostic::error(self.path, format!("{key}: {message}"))
+                .at_value(line, col, self.text)
+                .with_help(help),
+        );
+    }
+
+    /// A required key that is not there, reported at the opening `---`; or written
+    /// with nothing after it, reported at its line.
     fn missing(&mut self, key: &str) {
+        if let Some(d) = advice::nothing_written(self.path, self.text, self.index, key) {
+            self.errors.push(d);
+            return;
+        }
         self.errors.push(
             Diagnostic::error(self.path, format!("missing required key `{key}`"))
                 .at(self.fence, 1, self.text)
@@ -124,13 +143,13 @@ impl<'a> Checks<'a> {
             ("tags", &raw.tags),
             ("key_points", &raw.key_points),
         ] {
-            strings.extend(values.iter().flatten().map(|v| (key, v.as_str())));
+            strings.extend(values.iter().flatten().flatten().map(|v| (key, v.as_str())));
         }
         match &raw.source {
             Some(RawSource::Name(name)) => strings.push(("source", name)),
             Some(RawSource::Full(map)) => {
-                strings.push(("source.name", &map.name));
                 for (key, value) in [
+                    ("source.name", &map.name),
                     ("source.url", &map.url),
                     ("source.author", &map.author),
                     ("source.published", &map.published),
@@ -178,23 +197,42 @@ impl<'a> Checks<'a> {
         }
     }
 
-    /// The headline, trimmed; written but empty is an error (absent is `missing`).
+    /// The headline, trimmed; quoted but empty is an error (absent or left empty is
+    /// `missing`).
     fn title(&mut self, title: Option<&str>) -> String {
-        let title = title.unwrap_or_default().trim().to_string();
-        if title.is_empty() && self.index.value("title").is_some() {
+        let title = title.map(str::trim);
+        if title == Some("") {
             self.error("title", "expected a headline, found an empty string".into());
         }
-        title
+        title.unwrap_or_default().to_string()
     }
 
     fn date(&mut self, key: &str, text: &str) -> Option<Date> {
         Date::parse(text)
-            .map_err(|e| self.error(key, e.to_string()))
+            .map_err(|e| {
+                let help = advice::date_help(key, text);
+                self.error_with_help(key, e.to_string(), Some(help));
+            })
             .ok()
+    }
+
+    /// An error at each empty item of the list under `key`: a page titled "~" is no
+    /// actor's.
+    fn empty_items(&mut self, key: &str, list: &[Option<String>]) {
+        let empty: Vec<bool> = list
+            .iter()
+            .map(|item| item.as_deref().is_none_or(|s| s.trim().is_empty()))
+            .collect();
+        if empty.contains(&true) {
+            self.errors.extend(advice::empty_items(
+                self.path, self.text, self.index, key, &empty,
+            ));
+        }
     }
 
     /// `source:`, a name or a mapping, with its link and date checked.
     fn source(&mut self, raw: RawSource) -> Source {
+        let mut named = true;
         let source = match raw {
             RawSource::Name(name) => Source {
                 name: name.trim().to_string(),
@@ -213,15 +251,19 @@ impl<'a> Checks<'a> {
                 if let Some(Err(message)) = url.as_deref().map(web_url) {
                     self.error("source.url", message);
                 }
+                if map.name.is_none() {
+                    named = false;
+                    self.nameless_source();
+                }
                 Source {
-                    name: map.name.trim().to_string(),
+                    name: map.name.unwrap_or_default().trim().to_string(),
                     url,
                     author: map.author.filter(|a| !a.trim().is_empty()),
                     published,
                 }
             }
         };
-        if source.name.is_empty() {
+        if named && source.name.is_empty() {
             let key = if self.index.value("source.name").is_some() {
                 "source.name"
             } else {
@@ -233,6 +275,29 @@ impl<'a> Checks<'a> {
             );
         }
         source
+    }
+
+    /// `source:` as a mapping without a name: `name:` left empty, or not written.
+    fn nameless_source(&mut self) {
+        if let Some(d) = advice::nothing_written(self.path, self.text, self.index, "source.name") {
+            self.errors.push(d);
+            return;
+        }
+        let (line, col) = self.index.key("source", 0).unwrap_or((self.fence, 1));
+        let indent = self
+            .index
+            .key("source.url", 0)
+            .or(self.index.key("source.author", 0))
+            .or(self.index.key("source.published", 0))
+            .map_or(2, |(_, col)| col - 1);
+        self.errors.push(
+            Diagnostic::error(self.path, "source: missing required key `name`")
+                .at(line, col, self.text)
+                .help(format!(
+                    "add a line `{}name: Reuters` under `source:`",
+                    " ".repeat(indent)
+                )),
+        );
     }
 
     /// `slug:` as it goes into the URL.
@@ -260,11 +325,11 @@ fn too_long(name: &str) -> Option<String> {
     })
 }
 
-/// A list of names, trimmed, the empty ones dropped.
-fn names(list: Option<Vec<String>>) -> Vec<String> {
+/// A list of names, trimmed (empty ones are errors, in [`Checks::empty_items`]).
+fn names(list: Option<Vec<Option<String>>>) -> Vec<String> {
     list.unwrap_or_default()
         .into_iter()
+        .flatten()
         .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
         .collect()
 }

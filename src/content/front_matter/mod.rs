@@ -6,8 +6,10 @@
 //! give meaning to the values (dates, slugs, non-empty titles); serde would lose the
 //! position for those, so a small [`KeyIndex`] of `key:` lines finds it again.
 
+mod advice;
 pub mod aliases;
 mod checks;
+mod mistakes;
 mod split;
 mod yaml_errors;
 
@@ -70,16 +72,18 @@ struct RawFrontMatter {
     date: Option<String>,
     #[serde(default)]
     source: Option<RawSource>,
+    // Items are optional so that `~` and `null`, which mean no value, are told
+    // apart from a name written "null": they are refused, not made into pages.
     #[serde(default)]
-    actors: Option<Vec<String>>,
+    actors: Option<Vec<Option<String>>>,
     #[serde(default)]
-    tags: Option<Vec<String>>,
+    tags: Option<Vec<Option<String>>>,
     #[serde(default)]
     summary: Option<String>,
     #[serde(default)]
     draft: Option<bool>,
     #[serde(default)]
-    key_points: Option<Vec<String>>,
+    key_points: Option<Vec<Option<String>>>,
     #[serde(default)]
     slug: Option<String>,
     #[serde(default)]
@@ -95,7 +99,9 @@ enum RawSource {
 
 #[derive(Debug, Deserialize)]
 struct RawSourceMap {
-    name: String,
+    // Required; optional here to tell `name: ~` from a name, and to say it at its line.
+    #[serde(default)]
+    name: Option<String>,
     #[serde(default)]
     url: Option<String>,
     #[serde(default)]
@@ -173,6 +179,7 @@ pub fn parse_article(path: &Path, text: &str, split: &Split<'_>) -> Parsed<Front
     let mut diagnostics = unknown_keys(path, text, split, &index, &unknown);
     let mut checks = Checks::new(path, text, split, &index);
     let value = checks.front_matter(raw);
+    checks.errors.sort_by_key(|d| d.position);
     diagnostics.append(&mut checks.errors);
     Parsed { value, diagnostics }
 }
@@ -235,9 +242,21 @@ fn field_errors(path: &Path, text: &str, split: &Split<'_>, index: &KeyIndex) ->
     let mut errors = Vec::new();
     for (key, value) in map {
         let Some(key) = key.as_str() else { continue };
+        if value.is_null() {
+            // Left empty: optional keys may be, required ones say so at their line.
+            errors.extend(
+                advice::nothing_written(path, text, index, key)
+                    .filter(|_| matches!(key, "title" | "date" | "source")),
+            );
+            continue;
+        }
+        let mut help = type_help(key);
         let problem = match key {
             "date" => match from_value::<String>(value) {
-                Ok(d) => Date::parse(&d).err().map(|e| e.to_string()),
+                Ok(d) => Date::parse(&d).err().map(|e| {
+                    help = Some(advice::date_help(key, &d));
+                    e.to_string()
+                }),
                 Err(e) => Some(serde(e)),
             },
             "title" | "summary" | "slug" => match from_value::<String>(value) {
@@ -245,7 +264,13 @@ fn field_errors(path: &Path, text: &str, split: &Split<'_>, index: &KeyIndex) ->
                     .map(|(_, c)| format!("expected text, found {}", describe_forbidden(c))),
                 Err(e) => Some(serde(e)),
             },
-            "actors" | "tags" | "key_points" => from_value::<Vec<String>>(value).err().map(serde),
+            "actors" | "tags" | "key_points" => {
+                if let Some(d) = advice::not_a_list(path, text, index, key, &value) {
+                    errors.push(d);
+                    continue;
+                }
+                from_value::<Vec<Option<String>>>(value).err().map(serde)
+            }
             "draft" => from_value::<bool>(value).err().map(serde),
             "source" => from_value::<RawSource>(value).err().map(serde),
             _ => None,
@@ -262,24 +287,13 @@ fn field_errors(path: &Path, text: &str, split: &Split<'_>, index: &KeyIndex) ->
             }
             let (line, col) = index.value(key).unwrap_or((split.yaml_line - 1, 1));
             errors.push(
-                value_error(path, key, message)
+                Diagnostic::error(path, format!("{key}: {message}"))
                     .at_value(line, col, text)
-                    .with_help(type_help(key)),
+                    .with_help(help),
             );
         }
     }
     errors
-}
-
-/// An error in the value of `key`; a date's says how dates are written.
-fn value_error(path: &Path, key: &str, message: String) -> Diagnostic {
-    let d = Diagnostic::error(path, format!("{key}: {message}"));
-    match key {
-        "date" | "source.published" => {
-            d.help("write a date as 2017-07-06, or with a time as 2017-07-06T09:30:00+02:00")
-        }
-        _ => d,
-    }
 }
 
 /// How a value of `key` is written, for a value of the wrong type.
@@ -300,6 +314,7 @@ fn example(key: &str) -> &'static str {
         "title" => "title: \"Talks resume in Geneva\"",
         "date" => "date: 2017-07-06",
         "source" => "source: Reuters",
+        "source.name" => "name: Reuters",
         "actors" => "actors: [Vladimir Putin, Rex Tillerson]",
         "tags" => "tags: [syria, ceasefire]",
         "key_points" => "key_points: [\"First point\", \"Second point\"]",
@@ -380,7 +395,7 @@ mod tests {
 
     #[test]
     fn parses_every_field() {
-        let text = "---\ntitle: \"US offers Russia\"\ndate: 2017-07-06\nsource:\n  name: RFE/RL\n  url: https://x.org/a\n  published: 2017-07-05\nactors: [Rex Tillerson, ' ']\ntags: [syria]\nslug: No Fly\ndraft: true\nkey_points: [a, b]\nextra: {k: 1}\n---\nBody";
+        let text = "---\ntitle: \"US offers Russia\"\ndate: 2017-07-06\nsource:\n  name: RFE/RL\n  url: https://x.org/a\n  published: 2017-07-05\nactors: [' Rex Tillerson ']\ntags: [syria]\nslug: No Fly\ndraft: true\nkey_points: [a, b]\nextra: {k: 1}\n---\nBody";
         let (fm, diags) = parse(text);
         assert!(diags.is_empty(), "{diags:?}");
         let fm = fm.unwrap();
@@ -409,7 +424,7 @@ mod tests {
             parse("---\ntitle: x\ndate: 2017-07-06\nsource: RFE\nactors: Putin\n---\n");
         assert_eq!(
             diags,
-            vec![r#"error: a.md:5:9: actors: invalid type: string "Putin", expected a sequence"#]
+            vec!["error: a.md:5:9: actors: expected a list, found text"]
         );
     }
 
@@ -451,14 +466,61 @@ mod tests {
         let (_, diags) = parse("---\ntitle: x\ndate: 2017-07-06\nsource:\n  url: y\n---\n");
         assert_eq!(
             diags,
-            vec!["error: a.md:4:1: source: missing required key `name`"]
+            vec![
+                "error: a.md:4:1: source: missing required key `name`",
+                r#"error: a.md:5:8: source.url: expected an http or https URL, found "y""#,
+            ]
         );
     }
 
     #[test]
     fn syntax_errors_count_lines_from_the_top_of_the_file() {
-        let (_, diags) = parse("---\ntitle: \"x\ndate: 2017-07-06\n---\n");
-        assert_eq!(diags, vec!["error: a.md:4:1: found unexpected end of stream, while scanning a quoted scalar at line 2 column 8"]);
+        let (_, diags) = parse("---\ntitle: x\nfoo\n---\n");
+        assert_eq!(diags, vec!["error: a.md:4:1: could not find expected ':', while scanning a simple key at line 3 column 1"]);
+    }
+
+    /// Regression: `title: #1 priority` gave "missing title" at 1:1 and "empty
+    /// string" at 2:1, two errors that contradict each other.
+    #[test]
+    fn a_value_that_is_all_comment_is_one_error_at_its_key() {
+        let (_, diags) = parse("---\ntitle: #1 priority\ndate: 2017-07-06\nsource: s\n---\n");
+        assert_eq!(
+            diags,
+            ["error: a.md:2:8: title: `#` starts a comment, so the title is empty"]
+        );
+        let (_, diags) = parse("---\ntitle: x\ndate: 2017-07-06\nsource:\n---\n");
+        assert_eq!(
+            diags,
+            ["error: a.md:4:1: source: expected the outlet's name, found nothing"]
+        );
+        // Also beside a value of the wrong type, which reads each key on its own.
+        let (_, diags) =
+            parse("---\ntitle:\ndate: 2017-07-06\nsource: s\nsummary:\ntags: 5\n---\n");
+        assert_eq!(
+            diags,
+            [
+                "error: a.md:2:1: title: expected a headline, found nothing",
+                "error: a.md:6:7: tags: expected a list, found a number",
+            ]
+        );
+    }
+
+    /// Regression: `tags: [null, ~]` made pages titled "null" and "~".
+    #[test]
+    fn empty_names_are_refused_at_the_item() {
+        let (fm, diags) = parse("---\ntitle: x\ndate: 2017-07-06\nsource: s\ntags: [null, \"null\", ~, '']\nactors:\n  - Putin\n  -\n---\n");
+        assert!(fm.is_none());
+        assert_eq!(
+            diags,
+            [
+                "error: a.md:5:8: tags: `null` means no value, so this tag is empty",
+                "error: a.md:5:22: tags: `~` means no value, so this tag is empty",
+                "error: a.md:5:25: tags: this tag is empty",
+                "error: a.md:8:4: actors: this actor is empty",
+            ]
+        );
+        let (fm, _) = parse("---\ntitle: x\ndate: 2017-07-06\nsource: s\ntags: [\"null\"]\n---\n");
+        assert_eq!(fm.unwrap().tags, ["null"]);
     }
 
     #[test]
@@ -498,10 +560,10 @@ mod tests {
 
     #[test]
     fn user_text_that_looks_like_a_position_is_left_alone() {
-        let (_, diags) = parse("---\ntitle: x\ndate: 2017-07-06\nsource: s\nactors: line 2\n---\n");
+        let (_, diags) = parse("---\ntitle: x\ndate: 2017-07-06\nsource: s\ndraft: line 2\n---\n");
         assert_eq!(
             diags,
-            vec![r#"error: a.md:5:9: actors: invalid type: string "line 2", expected a sequence"#]
+            vec![r#"error: a.md:5:8: draft: invalid type: string "line 2", expected a boolean"#]
         );
     }
 

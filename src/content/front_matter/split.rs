@@ -77,6 +77,8 @@ struct KeyEntry {
     key_col: usize,
     /// 1-based column of the value on the same line, if any.
     value_col: Option<usize>,
+    /// 1-based column of a `#` right after the key, which makes the value a comment.
+    comment_col: Option<usize>,
 }
 
 impl KeyIndex {
@@ -106,17 +108,18 @@ impl KeyIndex {
                 None => key.to_string(),
             };
             let value = after.trim_start();
-            let value_col = (!value.is_empty() && !value.starts_with('#')).then(|| {
-                line[..indent + colon + 1 + (after.len() - value.len())]
-                    .chars()
-                    .count()
-                    + 1
-            });
+            let value_at = line[..indent + colon + 1 + (after.len() - value.len())]
+                .chars()
+                .count()
+                + 1;
+            let value_col = (!value.is_empty() && !value.starts_with('#')).then_some(value_at);
+            let comment_col = value.starts_with('#').then_some(value_at);
             entries.push(KeyEntry {
                 path: path.clone(),
                 line: first_line + i,
                 key_col: line[..indent].chars().count() + 1,
                 value_col,
+                comment_col,
             });
             parents.push((indent, path));
         }
@@ -129,6 +132,21 @@ impl KeyIndex {
             .iter()
             .find(|e| e.path == path)
             .map(|e| (e.line, e.value_col.unwrap_or(e.key_col)))
+    }
+
+    /// The line and column of the `#` that makes the value of `path` a comment
+    /// (`title: #1 priority`), when it does.
+    pub fn comment(&self, path: &str) -> Option<(usize, usize)> {
+        let e = self.entries.iter().find(|e| e.path == path)?;
+        e.comment_col.map(|col| (e.line, col))
+    }
+
+    /// The dotted path of the key written on `line` of the file, if one is.
+    pub fn path_at(&self, line: usize) -> Option<&str> {
+        self.entries
+            .iter()
+            .find(|e| e.line == line)
+            .map(|e| e.path.as_str())
     }
 
     /// The line and column of the `nth` (0-based) occurrence of the key `path`.

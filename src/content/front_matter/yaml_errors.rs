@@ -6,6 +6,7 @@
 //! numbers inside a message, which count from the YAML, not the file. The tests
 //! below pin that text to yaml_serde 0.10.
 
+use super::mistakes::Lines;
 use super::{KeyIndex, Split};
 use crate::diagnostics::{between, Diagnostic};
 use std::path::Path;
@@ -73,17 +74,7 @@ pub(crate) fn yaml_error(
             (Some(a), Some(b)) if a < b => format!("{}{}", &message[..a], &message[b..]),
             _ => message,
         };
-        let at_tab = location.is_some_and(|(line, col)| {
-            split
-                .yaml
-                .lines()
-                .nth(line.saturating_sub(1))
-                .and_then(|l| l.chars().nth(col.saturating_sub(1)))
-                == Some('\t')
-        });
-        let message = if at_tab {
-            "found a tab: YAML indents with spaces only".to_string()
-        } else if message.contains("repetition limit exceeded") {
+        let message = if message.contains("repetition limit exceeded") {
             // No position comes with it: the first alias is where to look.
             let alias = [": *", "[*", ",*", "- *"]
                 .iter()
@@ -100,6 +91,11 @@ pub(crate) fn yaml_error(
         } else if message.contains("recursion limit exceeded") {
             "YAML is nested too deeply (recursion limit exceeded)".to_string()
         } else {
+            // A mistake editors make, said as they would, at the line they made it.
+            let lines = Lines::new(path, text, split.yaml, split.yaml_line, index);
+            if let Some(d) = lines.syntax(location, &message) {
+                return d;
+            }
             message
         };
         let message = shift_line_numbers(
@@ -173,6 +169,24 @@ mod tests {
             )),
             "{syntax}"
         );
+    }
+
+    /// The start of each yaml_serde message that `mistakes` reads a shape for.
+    #[test]
+    fn the_problems_mistakes_reads_are_yaml_serde_s() {
+        for (yaml, problem) in [
+            ("title: a: b\n", "mapping values are not allowed"),
+            ("title: \"a \"b\"\"\n", "did not find expected key"),
+            ("a:\n  b: 1\n c: 2\n", "did not find expected key"),
+            ("title: x\ndate 2017\n", "could not find expected ':'"),
+        ] {
+            let e = serde_yaml::from_str::<serde_yaml::Value>(yaml)
+                .unwrap_err()
+                .to_string();
+            assert!(e.starts_with(problem), "{yaml:?}: {e}");
+        }
+        let two = serde_yaml::from_str::<serde_yaml::Value>(" a: 1\nb: 2\n").unwrap_err();
+        assert!(two.to_string().contains("more than one document"), "{two}");
     }
 
     #[test]
