@@ -30,12 +30,13 @@ function measure() {
   let right = width;
   for (const e of document.body.querySelectorAll("*")) {
     const r = e.getBoundingClientRect();
-    if (r.width === 0 || r.right <= right + 0.5) continue;
-    right = r.right;
+    const edge = r.right + window.scrollX;
+    if (r.width === 0 || edge <= right + 0.5) continue;
+    right = edge;
     const id = e.id ? `#${e.id}` : "";
     const cls = typeof e.className === "string" && e.className ? `.${e.className.trim().split(/\s+/).join(".")}` : "";
     const text = (e.textContent || "").trim().replace(/\s+/g, " ").slice(0, 60);
-    widest = `<${e.tagName.toLowerCase()}${id}${cls}> ${Math.round(r.width)} px wide, right edge at ${Math.round(r.right)} px: "${text}"`;
+    widest = `<${e.tagName.toLowerCase()}${id}${cls}> ${Math.round(r.width)} px wide, right edge at ${Math.round(edge)} px: "${text}"`;
   }
   return { width, scroll, widest };
 }
@@ -66,10 +67,13 @@ function smallMarks(target) {
       widest[width] = 0;
       for (const p of list) {
         const where = `${p} [${width}px]`;
-        // The search page with results, as a reader sees it.
+        // The search page with results (every briefing with a word starting with
+        // "a"), as a reader sees it.
         const search = p === "/search/";
-        await page.goto(base + p + (search ? "?q=putin" : ""), { waitUntil: "load" });
-        if (search) await page.waitForFunction(() => document.getElementById("search-results").children.length > 0);
+        await page.goto(base + p + (search ? "?q=a" : ""), { waitUntil: "load" });
+        if (search) {
+          await page.waitForFunction(() => !/^(Loading|$)/.test(document.getElementById("search-status").textContent));
+        }
         const closed = await page.evaluate(measure);
         const small = await page.evaluate(smallMarks, TARGET);
         marks += await page.locator(".note-mark").count();
