@@ -75,6 +75,10 @@ pub const THEME: &[(&str, &str)] = &[
 pub const THEME_STATIC: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../../theme/static/style.css")),
     ("search.js", include_bytes!("../../theme/static/search.js")),
+    (
+        "favicon.svg",
+        include_bytes!("../../theme/static/favicon.svg"),
+    ),
 ];
 
 /// The loaded templates, and which file each came from.
