@@ -54,3 +54,20 @@ fn every_page_links_the_theme_s_favicon() {
         assert!(html.contains(&link), "{page} lacks {link}");
     }
 }
+
+/// Regression (issue 21): an actor's page said "President of Russia, Russia".
+#[test]
+fn an_actor_s_country_is_not_repeated_after_a_role_that_names_it() {
+    let out = tempfile::tempdir().unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR"));
+    assert_eq!(build(example, out.path(), &[]).0, 0);
+    let putin = read(out.path(), "actors/vladimir-putin/index.html");
+    assert!(
+        putin.contains("<p class=\"profile-lede\">President of Russia</p>"),
+        "{putin}"
+    );
+    let tillerson = read(out.path(), "actors/rex-tillerson/index.html");
+    assert!(
+        tillerson.contains("<p class=\"profile-lede\">US Secretary of State, United States</p>")
+    );
+}
