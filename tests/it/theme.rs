@@ -5,6 +5,25 @@
 use crate::support::{build, built, read, tree};
 use std::path::Path;
 
+/// A site of `articles` (file stem, front matter lines), built; returns its folder
+/// (the output is `public/` inside it).
+fn site_of(articles: &[(&str, &str)]) -> tempfile::TempDir {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(
+        site.path().join("site.toml"),
+        "title = \"Desk\"\nbase_url = \"https://example.org/briefings/\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir(site.path().join("content")).unwrap();
+    for (stem, front) in articles {
+        let text = format!("---\n{front}\nsource: Wire\n---\nRussia's \"offer\".\n");
+        std::fs::write(site.path().join(format!("content/{stem}.md")), text).unwrap();
+    }
+    let (code, _, stderr) = build(site.path(), &site.path().join("public"), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    site
+}
+
 /// Regression (issue 21): the not-found page marked "Latest" as the current page and
 /// named the home page as its canonical URL.
 #[test]
@@ -53,6 +72,29 @@ fn every_page_links_the_theme_s_favicon() {
         let link = format!("<link rel=\"icon\" href=\"{root}favicon.svg\" type=\"image/svg+xml\">");
         assert!(html.contains(&link), "{page} lacks {link}");
     }
+}
+
+/// Regression (issue 21): headlines kept straight quotes while their bodies got
+/// curly ones. The headline is typeset once, so pages, feeds, JSON-LD and search
+/// show the same one.
+#[test]
+fn headlines_get_the_smart_punctuation_of_bodies() {
+    let site = site_of(&[(
+        "quotes",
+        "title: \"Russia's 'red line' -- and \\\"no\\\"...\"\ndate: 2017-07-06\nsummary: Lavrov's word.\nkey_points: [\"It's on\"]",
+    )]);
+    let out = site.path().join("public");
+    let typeset = "Russia’s ‘red line’ – and “no”…";
+    let article = read(&out, "articles/quotes/index.html");
+    assert!(article.contains("<p>Russia’s “offer”.</p>"), "{article}");
+    assert!(article.contains(&format!("<h1 class=\"briefing-title\">{typeset}</h1>")));
+    assert!(article.contains(&format!("<title>{typeset} · Desk</title>")));
+    assert!(article.contains(&format!("\"headline\":\"{typeset}\"")));
+    assert!(article.contains("<meta name=\"description\" content=\"Lavrov’s word.\">"));
+    assert!(article.contains("<li>It’s on</li>"));
+    assert!(read(&out, "index.html").contains(&format!(">{typeset}</a></h3>")));
+    assert!(read(&out, "atom.xml").contains(&format!("<title>{typeset}</title>")));
+    assert!(read(&out, "search.json").contains(&format!("\"title\":\"{typeset}\"")));
 }
 
 /// Regression (issue 21): an actor's page said "President of Russia, Russia".
