@@ -24,6 +24,16 @@ fn site_of(articles: &[(&str, &str)]) -> tempfile::TempDir {
     site
 }
 
+/// The cards (`<li class="article-item">…</li>`) of a list page.
+fn cards(page: &str) -> Vec<&str> {
+    page.match_indices("<li class=\"article-item\">")
+        .map(|(i, _)| {
+            let card = &page[i..];
+            &card[..card.find("\n</li>").expect("a card ends")]
+        })
+        .collect()
+}
+
 /// Regression (issue 21): the not-found page marked "Latest" as the current page and
 /// named the home page as its canonical URL.
 #[test]
@@ -72,6 +82,78 @@ fn every_page_links_the_theme_s_favicon() {
         let link = format!("<link rel=\"icon\" href=\"{root}favicon.svg\" type=\"image/svg+xml\">");
         assert!(html.contains(&link), "{page} lacks {link}");
     }
+}
+
+/// Regression (issue 21): every card on an actor's page showed that actor's chip.
+#[test]
+fn a_term_page_leaves_its_own_chip_out_of_every_card() {
+    let site = site_of(&[
+        (
+            "two",
+            "title: Two\ndate: 2017-07-06\nactors: [Ann Alpha, Bo Beta]",
+        ),
+        ("one", "title: One\ndate: 2017-07-07\nactors: [Ann Alpha]"),
+    ]);
+    let out = site.path().join("public");
+    let alpha = read(&out, "actors/ann-alpha/index.html");
+    let alpha_cards = cards(&alpha);
+    assert_eq!(alpha_cards.len(), 2, "{alpha}");
+    for card in &alpha_cards {
+        assert!(!card.contains("actors/ann-alpha/"), "{card}");
+    }
+    // The card of two actors keeps the other's chip; that of one has no list left.
+    assert!(alpha_cards[1].contains(
+        "<ul class=\"chips\" aria-label=\"Actors\"><li><a class=\"chip actor\" href=\"../../actors/bo-beta/\">Bo Beta</a></li></ul>"
+    ));
+    assert!(!alpha_cards[0].contains("<ul"), "{}", alpha_cards[0]);
+    let beta = read(&out, "actors/bo-beta/index.html");
+    assert!(cards(&beta)[0].contains("href=\"../../actors/ann-alpha/\">Ann Alpha</a>"));
+    assert!(!cards(&beta)[0].contains("actors/bo-beta/"));
+    // Every other list shows every chip.
+    for (page, root) in [
+        ("index.html", "./"),
+        ("archive/2017/07/index.html", "../../../"),
+    ] {
+        let list = read(&out, page);
+        let both = cards(&list)[1];
+        for actor in ["ann-alpha", "bo-beta"] {
+            assert!(
+                both.contains(&format!("href=\"{root}actors/{actor}/\"")),
+                "{both}"
+            );
+        }
+    }
+    // No mark of a part is left on any page.
+    for (file, bytes) in tree(&out) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains(briefing::text::is_noncharacter),
+            "{file} has a renderer's mark"
+        );
+    }
+}
+
+/// Regression (issue 21): each card on the home page repeated the date of the day
+/// heading it sits under.
+#[test]
+fn home_page_cards_leave_out_the_date_of_their_day() {
+    let site = site_of(&[
+        ("a", "title: A\ndate: 2017-07-06"),
+        ("b", "title: B\ndate: 2017-07-07T10:00:00+02:00"),
+    ]);
+    let out = site.path().join("public");
+    let home = read(&out, "index.html");
+    for card in cards(&home) {
+        assert!(!card.contains("<time"), "{card}");
+        assert!(
+            card.contains("<p class=\"item-meta\"><a href=\"./sources/wire/\">Wire</a></p>"),
+            "{card}"
+        );
+    }
+    let wire = read(&out, "sources/wire/index.html");
+    assert!(cards(&wire)[0].contains(
+        "<p class=\"item-meta\"><time datetime=\"2017-07-07T10:00:00+02:00\">7 July 2017</time> · <a href=\"../../sources/wire/\">Wire</a></p>"
+    ));
 }
 
 /// Regression (issue 21): headlines kept straight quotes while their bodies got
