@@ -6,8 +6,8 @@
 //! output. The marks' rule lives here whole: reading a file replaces any noncharacter
 //! ([`normalize`]), front matter refuses them ([`forbidden_char`]), Markdown's HTML
 //! writes them as references ([`neutralise_marks`]), so only the renderer's own
-//! marks ([`CARD_OPEN`], [`CARD_CLOSE`], [`ROOT_MARK`]) ever reach a page before its
-//! cards are spliced in.
+//! marks ([`CARD_OPEN`], [`CARD_CLOSE`], [`ROOT_MARK`], [`PART_OPEN`], [`PART_BODY`],
+//! [`PART_CLOSE`]) ever reach a page before its cards are spliced in.
 
 use memchr::memmem;
 use std::sync::LazyLock;
@@ -131,15 +131,23 @@ pub const CARD_OPEN: char = '\u{FDD0}';
 /// Closes a card's place; see [`CARD_OPEN`].
 pub const CARD_CLOSE: char = '\u{FDD1}';
 
+/// Opens a part of a card that one kind of list leaves out: `PART_OPEN`, the list's
+/// key, [`PART_BODY`], the part, [`PART_CLOSE`]. A term's page leaves out the parts
+/// keyed by its URL (`actors/vladimir-putin/`: the chip of the actor whose page it
+/// is), the home page those keyed `day` (its days are headings). A card's place may
+/// name one key after its number (`CARD_OPEN`, `12`, `PART_OPEN`, the key,
+/// [`CARD_CLOSE`]); every other list keeps each part and drops the marks. Parts nest.
+pub const PART_OPEN: char = '\u{FDD3}';
+/// Ends a part's key and starts the part; see [`PART_OPEN`].
+pub const PART_BODY: char = '\u{FDD4}';
+/// Closes a part of a card; see [`PART_OPEN`].
+pub const PART_CLOSE: char = '\u{FDD5}';
+
 /// Searchers for the marks' bytes. A `str` search for a `char` runs `memchr` on its
 /// last byte, which HTML has often; these look for the rare first byte.
 /// This one finds [`CARD_OPEN`].
 pub static CARD_OPEN_FINDER: LazyLock<memmem::Finder<'static>> =
     LazyLock::new(|| finder(CARD_OPEN));
-/// Finds [`ROOT_MARK`]; see [`CARD_OPEN_FINDER`].
-pub static ROOT_MARK_FINDER: LazyLock<memmem::Finder<'static>> =
-    LazyLock::new(|| finder(ROOT_MARK));
-
 fn finder(mark: char) -> memmem::Finder<'static> {
     memmem::Finder::new(mark.encode_utf8(&mut [0; 4]).as_bytes()).into_owned()
 }
@@ -264,7 +272,9 @@ mod tests {
 
     #[test]
     fn marks_are_noncharacters_that_normalising_replaces() {
-        for mark in [CARD_OPEN, CARD_CLOSE, ROOT_MARK] {
+        for mark in [
+            CARD_OPEN, CARD_CLOSE, ROOT_MARK, PART_OPEN, PART_BODY, PART_CLOSE,
+        ] {
             assert!(is_noncharacter(mark));
             let text = format!("a{mark}b");
             assert_eq!(normalize(text.clone()), "a\u{FFFD}b");

@@ -33,8 +33,8 @@ const pages = [
           });
           page.on("pageerror", (e) => problems.push(`${where}: script error: ${e}`));
           page.on("response", (r) => {
-            // Chromium asks for a favicon the site does not have.
-            if (r.status() >= 400 && !r.url().endsWith("/favicon.ico") && !r.url().endsWith("/404.html")) {
+            // Every page links the theme's favicon: a request for a missing one fails.
+            if (r.status() >= 400 && !r.url().endsWith("/404.html")) {
               problems.push(`${where}: HTTP ${r.status()} ${r.url()}`);
             }
           });
@@ -43,10 +43,9 @@ const pages = [
             await page.waitForFunction(() => document.getElementById("search-results").children.length > 0);
           }
           if (width === 320) {
-            // Open every note in place, as a reader on a phone would.
+            // Every note opened in place, as a reader on a phone would. (Sideways
+            // scrolling is overflow.js's, on every page.)
             for (const toggle of await page.locator(".note-toggle").all()) await toggle.check({ force: true });
-            const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-            if (overflow > 0) problems.push(`${where}: scrolls sideways by ${overflow}px`);
           }
           await page.addScriptTag({ path: AXE });
           const violations = await page.evaluate(async () => (await axe.run()).violations);

@@ -61,9 +61,15 @@ pub fn load(root: &Path, md: &Asset) -> (Option<Article>, Vec<Diagnostic>) {
         Err(d) => return (None, vec![d]),
     };
     let parsed = front_matter::parse_article(&file, &text, &split);
-    let Some(front) = parsed.value else {
+    let Some(mut front) = parsed.value else {
         return (None, parsed.diagnostics);
     };
+    // What pages show of the front matter as prose gets the body's smart
+    // punctuation, everywhere it is shown: pages, feeds, JSON-LD, search.
+    let smart = super::markdown::smart_punctuation;
+    front.title = smart(&front.title);
+    front.summary = front.summary.as_deref().map(smart);
+    front.key_points = front.key_points.iter().map(|p| smart(p)).collect();
     let mut diagnostics = parsed.diagnostics;
     let slug = match &front.slug {
         Some(s) => s.clone(),

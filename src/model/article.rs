@@ -155,7 +155,8 @@ pub struct Source {
 /// An article's front matter, checked and typed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FrontMatter {
-    /// The headline.
+    /// The headline, with the smart punctuation bodies get (`’`, `“”`, `–`, `…`), as
+    /// are `summary` and `key_points`.
     pub title: String,
     /// When the briefing is dated.
     pub date: Date,

@@ -48,6 +48,40 @@ pub struct Profile {
 }
 
 impl Profile {
+    /// The role and the country as one phrase, the country left out when every word
+    /// of it is already in the role: `President of Russia` (not `President of Russia,
+    /// Russia`), `Foreign Minister, Russia`; either alone when the other is missing.
+    pub fn role_and_country(&self) -> Option<String> {
+        let role = self
+            .role
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty());
+        let country = self
+            .country
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty());
+        match (role, country) {
+            (Some(role), Some(country)) => {
+                let words = |s: &str| -> Vec<String> {
+                    s.split(|c: char| !c.is_alphanumeric())
+                        .filter(|w| !w.is_empty())
+                        .map(str::to_lowercase)
+                        .collect()
+                };
+                let in_role = words(role);
+                let named = words(country).iter().all(|w| in_role.contains(w));
+                Some(if named {
+                    role.to_string()
+                } else {
+                    format!("{role}, {country}")
+                })
+            }
+            (role, country) => role.or(country).map(str::to_string),
+        }
+    }
+
     /// `https://www.wikidata.org/wiki/Q7747`, when a Wikidata item is given.
     pub fn wikidata_url(&self) -> Option<String> {
         self.wikidata
@@ -62,5 +96,64 @@ impl Profile {
         self.html = html;
         self.render_diagnostics = diagnostics;
         self.rendered = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile(role: Option<&str>, country: Option<&str>) -> Profile {
+        Profile {
+            kind: TaxonomyKind::Actors,
+            file: PathBuf::new(),
+            name: "N".into(),
+            slug: "n".into(),
+            aliases: Vec::new(),
+            role: role.map(str::to_string),
+            country: country.map(str::to_string),
+            schema_type: None,
+            wikidata: None,
+            url: None,
+            description: None,
+            extra: serde_json::Value::Null,
+            body: String::new(),
+            body_offset: 0,
+            text: String::new(),
+            name_at: (0, 0),
+            html: String::new(),
+            render_diagnostics: Vec::new(),
+            rendered: false,
+        }
+    }
+
+    /// Regression (issue 21): an actor page said "President of Russia, Russia".
+    #[test]
+    fn the_country_is_left_out_when_the_role_names_it() {
+        let line = |r, c| profile(r, c).role_and_country();
+        assert_eq!(
+            line(Some("President of Russia"), Some("Russia")).as_deref(),
+            Some("President of Russia")
+        );
+        assert_eq!(
+            line(
+                Some("President of the United States"),
+                Some("united states")
+            )
+            .as_deref(),
+            Some("President of the United States")
+        );
+        assert_eq!(
+            line(Some("US Secretary of State"), Some("United States")).as_deref(),
+            Some("US Secretary of State, United States")
+        );
+        // A word inside another is not the word: "Russian" does not name "Russia".
+        assert_eq!(
+            line(Some("Russian envoy"), Some("Russia")).as_deref(),
+            Some("Russian envoy, Russia")
+        );
+        assert_eq!(line(None, Some("Syria")).as_deref(), Some("Syria"));
+        assert_eq!(line(Some("Envoy"), Some(" ")).as_deref(), Some("Envoy"));
+        assert_eq!(line(None, None), None);
     }
 }

@@ -75,6 +75,10 @@ pub const THEME: &[(&str, &str)] = &[
 pub const THEME_STATIC: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../../theme/static/style.css")),
     ("search.js", include_bytes!("../../theme/static/search.js")),
+    (
+        "favicon.svg",
+        include_bytes!("../../theme/static/favicon.svg"),
+    ),
 ];
 
 /// The loaded templates, and which file each came from.
@@ -463,12 +467,12 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("templates/parts")).unwrap();
         std::fs::write(
             dir.path().join("templates/parts/mine.html"),
-            "{% component chips(terms: array, kind: string, root: string, label: string = \"\") %}<b>{{ terms | length }} {{ kind }}</b>{% endcomponent chips %}",
+            "{% component chips(terms: array, kind: string, root: string, label: string = \"\", omit: map = {}) %}<b>{{ terms | length }} {{ kind }}</b>{% endcomponent chips %}",
         )
         .unwrap();
         let t = Templates::load(dir.path()).unwrap_or_else(|e| panic!("{e:?}"));
         let ctx = tera::Context::from_serialize(&serde_json::json!({
-            "root": "../", "site": {},
+            "root": "../", "site": {}, "omit": {"open": "", "body": "", "close": ""},
             "article": {"url": "articles/a/", "title": "A", "draft": false, "datetime": "2017-07-06",
                         "date": "2017-07-06", "source": {"url": "sources/s/", "name": "S"},
                         "notes": {"count": 0}, "summary": "", "actors": [{"name": "X", "url": "actors/x/"}]}

@@ -50,7 +50,8 @@ fn an_alias_counts_for_the_actor_and_the_profile_shows_on_its_page() {
     assert!(!out.path().join("actors/nobody-named").exists());
     let putin = read(out.path(), "actors/vladimir-putin/index.html");
     for expected in [
-        r#"<p class="profile-lede">President of Russia, Russia</p>"#,
+        // The country once: the role names it (issue 21).
+        r#"<p class="profile-lede">President of Russia</p>"#,
         "<p>A <em>short</em> profile.</p>",
         "<dt>Also known as</dt><dd>Putin</dd>",
         r#"<dd><a href="https://www.wikidata.org/wiki/Q7747">Q7747</a></dd>"#,

@@ -11,7 +11,7 @@ fn builds_every_page_of_the_basic_fixture() {
     assert_eq!(code, 0, "{stderr}");
     assert!(
         stdout.starts_with(
-            "built 32 pages (4 articles, 1 home page, 3 term lists, 8 term pages, 3 archive pages, 9 feeds, 4 site files) and 9 files into "
+            "built 32 pages (4 articles, 1 home page, 3 term lists, 8 term pages, 3 archive pages, 9 feeds, 4 site files) and 10 files into "
         ),
         "{stdout}"
     );
@@ -26,6 +26,7 @@ fn builds_every_page_of_the_basic_fixture() {
         "index.html",
         "style.css",
         "search.js",
+        "favicon.svg",
         "robots.txt",
         "images/logo.png",
         "articles/first/index.html",

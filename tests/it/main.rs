@@ -13,3 +13,4 @@ mod publishing;
 mod random_sites;
 mod serve;
 mod support;
+mod theme;

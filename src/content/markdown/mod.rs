@@ -10,6 +10,7 @@
 mod headings;
 mod joined;
 mod links;
+mod smart;
 mod walk;
 mod words;
 
@@ -17,6 +18,7 @@ pub use headings::RESERVED_IDS;
 use headings::*;
 use joined::*;
 use links::*;
+pub use smart::smart_punctuation;
 use walk::*;
 use words::*;
 

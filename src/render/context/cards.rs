@@ -4,9 +4,14 @@
 //! [`CARD_OPEN`](crate::text::CARD_OPEN)) instead of thousands of cards; the cards,
 //! each rendered once per build with [`ROOT_MARK`] for the page's `root`, are written
 //! in their places as the page goes to its file, so no list is ever whole in memory.
+//! A place may name the parts of the card its list leaves out (see [`PART_OPEN`]):
+//! the chip of the actor whose page it is, the date under a day's heading. So one
+//! card serves every list, and leaving a part out costs a comparison.
 
 use super::views::Views;
-use crate::text::{CARD_CLOSE, CARD_OPEN, CARD_OPEN_FINDER, ROOT_MARK, ROOT_MARK_FINDER};
+use crate::text::{
+    CARD_CLOSE, CARD_OPEN, CARD_OPEN_FINDER, PART_BODY, PART_CLOSE, PART_OPEN, ROOT_MARK,
+};
 
 impl Views {
     /// Writes each card in its place in a rendered page (see [`CARD_OPEN`]), with
@@ -37,14 +42,21 @@ impl Views {
             .find(&page.as_bytes()[from..])
             .map(|i| from + i)
         {
-            let digits = &page[at + open..];
-            let end = digits
+            let place = &page[at + open..];
+            let digits = place
                 .find(|c: char| !c.is_ascii_digit())
-                .unwrap_or(digits.len());
-            let card = digits[..end]
+                .unwrap_or(place.len());
+            let (omit, end) = match place[digits..].strip_prefix(PART_OPEN) {
+                Some(key) => match key.find(CARD_CLOSE) {
+                    Some(len) => (Some(&key[..len]), digits + PART_OPEN.len_utf8() + len),
+                    None => (None, digits),
+                },
+                None => (None, digits),
+            };
+            let card = place[..digits]
                 .parse::<usize>()
                 .ok()
-                .filter(|_| digits[end..].starts_with(CARD_CLOSE))
+                .filter(|_| place[end..].starts_with(CARD_CLOSE))
                 .and_then(|i| self.cards.get(i));
             let Some(card) = card else {
                 // Not a place (a template cut it); left as it is.
@@ -52,17 +64,103 @@ impl Views {
                 continue;
             };
             out.write_all(&page.as_bytes()[last..at])?;
-            let card = card.as_bytes();
-            let mut start = 0;
-            for mark in ROOT_MARK_FINDER.find_iter(card) {
-                out.write_all(&card[start..mark])?;
-                out.write_all(root.as_bytes())?;
-                start = mark + ROOT_MARK.len_utf8();
-            }
-            out.write_all(&card[start..])?;
+            write_card(card, root, omit, out)?;
             last = at + open + end + CARD_CLOSE.len_utf8();
             from = last;
         }
         out.write_all(&page.as_bytes()[last..])
+    }
+}
+
+/// Writes one card: `root` for each [`ROOT_MARK`], the parts keyed `omit` left out,
+/// every other part kept without its marks.
+fn write_card(
+    card: &str,
+    root: &str,
+    omit: Option<&str>,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    let bytes = card.as_bytes();
+    // How many parts deep inside one left out (0: writing).
+    let mut skipping = 0usize;
+    let mut start = 0;
+    // Every mark starts with the byte 0xEF, which starts a character wherever it is
+    // (and English text hardly has): one pass of `memchr` over the card finds them.
+    for at in memchr::memchr_iter(0xef, bytes) {
+        if at < start {
+            continue;
+        }
+        let mark = card[at..].chars().next().unwrap_or_default();
+        if ![ROOT_MARK, PART_OPEN, PART_BODY, PART_CLOSE].contains(&mark) {
+            continue;
+        }
+        let after = at + mark.len_utf8();
+        if skipping == 0 {
+            out.write_all(&bytes[start..at])?;
+        }
+        start = after;
+        match mark {
+            ROOT_MARK if skipping == 0 => out.write_all(root.as_bytes())?,
+            PART_OPEN => {
+                let Some(len) = card[after..].find(PART_BODY) else {
+                    continue;
+                };
+                let key = &card[after..after + len];
+                if skipping > 0 || omit == Some(key) {
+                    skipping += 1;
+                }
+                start = after + len + PART_BODY.len_utf8();
+            }
+            PART_CLOSE => skipping = skipping.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if skipping == 0 {
+        out.write_all(&bytes[start..])?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn card(text: &str, omit: Option<&str>) -> String {
+        let mut out = Vec::new();
+        write_card(text, "../", omit, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// `<` for PART_OPEN, `|` for PART_BODY, `>` for PART_CLOSE, `~` for ROOT_MARK.
+    fn marked(text: &str) -> String {
+        text.replace('<', &PART_OPEN.to_string())
+            .replace('|', &PART_BODY.to_string())
+            .replace('>', &PART_CLOSE.to_string())
+            .replace('~', &ROOT_MARK.to_string())
+    }
+
+    #[test]
+    fn a_list_leaves_out_the_parts_of_its_key_and_keeps_the_others() {
+        let text = marked("[<day|6 July · >~s/] <a/|[~a/]><b/|[~b/]>");
+        assert_eq!(card(&text, None), "[6 July · ../s/] [../a/][../b/]");
+        assert_eq!(card(&text, Some("day")), "[../s/] [../a/][../b/]");
+        assert_eq!(card(&text, Some("a/")), "[6 July · ../s/] [../b/]");
+        assert_eq!(card(&text, Some("c/")), card(&text, None));
+    }
+
+    #[test]
+    fn parts_nest_and_a_broken_mark_is_dropped() {
+        // The whole list is a part when it has one chip: left out with it.
+        let text = marked("(<a/|{<a/|~a/>}>)");
+        assert_eq!(card(&text, Some("a/")), "()");
+        assert_eq!(card(&text, None), "({../a/})");
+        let nested = marked("(<x|1<a/|2>3>4)");
+        assert_eq!(card(&nested, Some("x")), "(4)");
+        assert_eq!(card(&nested, Some("a/")), "(134)");
+        // An open mark with no key's end, a stray end: dropped, the text kept.
+        assert_eq!(card(&marked("a<b"), Some("b")), "ab");
+        assert_eq!(card(&marked("a|b>c"), None), "abc");
+        // Characters that share the marks' first bytes are not marks.
+        assert_eq!(card("ﷺ﷽~", None), "ﷺ﷽~");
     }
 }

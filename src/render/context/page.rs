@@ -242,7 +242,7 @@ impl Part {
                     ("extra", from_json(a.front.extra.clone())),
                     ("mentions", from_json(Value::Array(mentioned))),
                     ("content", views.page_body(site, i)),
-                    ("related", views.items(site, &site.related[i])),
+                    ("related", views.items(site, &site.related[i], None)),
                 ];
                 put("article", item_with(site, a, fields));
                 put("json_ld", tera::Value::from(jsonld::article(site, i)));
@@ -284,7 +284,11 @@ impl Part {
                         json!({ "name": link.name, "slug": link.slug, "url": link.url, "count": t.articles.len(), "profile": profile, "connections": connections }),
                     ),
                 );
-                put("articles", views.items(site, &kind.articles(site)));
+                // Its cards leave out the chip of the term whose page it is.
+                put(
+                    "articles",
+                    views.items(site, &kind.articles(site), Some(&link.url)),
+                );
                 put("json_ld", tera::Value::from(jsonld::term(site, k, i)));
             }
             Part::Archive => {
@@ -316,7 +320,7 @@ impl Part {
                     period["months"] = Value::Array(months);
                 }
                 put("period", from_json(period));
-                put("articles", views.items(site, &kind.articles(site)));
+                put("articles", views.items(site, &kind.articles(site), None));
             }
             Part::Search => put("search", from_json(json!({ "index": "search.json" }))),
             Part::Feed(scope) => {

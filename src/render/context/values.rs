@@ -208,6 +208,7 @@ pub(super) fn profile_view(p: &crate::model::profile::Profile) -> Value {
         "aliases": p.aliases,
         "role": p.role,
         "country": p.country,
+        "role_and_country": p.role_and_country(),
         "type": p.schema_type,
         "wikidata": p.wikidata,
         "wikidata_url": p.wikidata_url(),

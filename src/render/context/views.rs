@@ -18,7 +18,7 @@ use crate::model::site::Site;
 use crate::model::taxonomy::{TaxonomyKind, Term};
 use crate::render::templates::Templates;
 use crate::text::shorten;
-use crate::text::{CARD_CLOSE, CARD_OPEN, ROOT_MARK};
+use crate::text::{CARD_CLOSE, CARD_OPEN, PART_BODY, PART_CLOSE, PART_OPEN, ROOT_MARK};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -126,11 +126,18 @@ fn list_fields(a: &Article) -> [String; 4] {
     ]
 }
 
+/// The key of the parts of a card that the home page leaves out: its days are
+/// headings, so its cards do not repeat their date.
+pub const DAY_PART: &str = "day";
+
 /// Article `i`'s list entry: the place of its card (written in by
-/// [`Views::splice_cards`]) and its [`LIST_FIELDS`].
-fn list_entry(site: &Site, i: usize) -> tera::Value {
+/// [`Views::splice_cards`], without the parts keyed `omit`) and its [`LIST_FIELDS`].
+fn list_entry(site: &Site, i: usize, omit: Option<&str>) -> tera::Value {
     let mut entry = tera::Map::with_capacity(1 + LIST_FIELDS.len());
-    let card = format!("{CARD_OPEN}{i}{CARD_CLOSE}");
+    let card = match omit {
+        Some(key) => format!("{CARD_OPEN}{i}{PART_OPEN}{key}{CARD_CLOSE}"),
+        None => format!("{CARD_OPEN}{i}{CARD_CLOSE}"),
+    };
     entry.insert("card".into(), tera::Value::from(card));
     for (key, value) in LIST_FIELDS.iter().zip(list_fields(&site.articles[i])) {
         entry.insert((*key).into(), tera::Value::from(value));
@@ -199,8 +206,10 @@ pub struct Views {
     pub(super) site: tera::Value,
     /// `taxonomies`, the same on every page.
     pub(super) taxonomies: tera::Value,
+    /// `omit` in every card ([`omit_marks`]).
+    omit: tera::Value,
     /// Each article's card: [`CARD_TEMPLATE`] rendered with its item, `root` being
-    /// [`ROOT_MARK`].
+    /// [`ROOT_MARK`], and `omit` the marks of its parts ([`omit_marks`]).
     pub(super) cards: Vec<Arc<str>>,
     /// What every page sees (config, templates, `site`), hashed.
     pub(super) site_hash: u64,
@@ -270,6 +279,21 @@ fn item<'a>(site: &'a Site, article: &'a Article) -> ArticleItem<'a> {
     }
 }
 
+/// `omit` in a card: the marks to write around a part of it that one kind of list
+/// leaves out, `{{ omit.open }}` key `{{ omit.body }}` part `{{ omit.close }}` (see
+/// [`PART_OPEN`]). The key is [`DAY_PART`] or a term's URL, which the template has.
+fn omit_marks() -> tera::Value {
+    let mut marks = tera::Map::with_capacity(3);
+    for (key, mark) in [
+        ("body", PART_BODY),
+        ("close", PART_CLOSE),
+        ("open", PART_OPEN),
+    ] {
+        marks.insert(key.into(), tera::Value::from(mark.to_string()));
+    }
+    tera::Value::from(marks)
+}
+
 impl Views {
     /// Serialises the shared values, every article's item in parallel, and renders
     /// each article's card (taking those in `cache` that are still right). Returns
@@ -317,6 +341,7 @@ impl Views {
         let mut views = Views {
             site: from_json(site_value),
             taxonomies: from_json(json!(TaxonomyKind::ALL.map(super::values::taxonomy_view))),
+            omit: omit_marks(),
             cards: Vec::new(),
             site_hash,
             item_hashes: Vec::new(),
@@ -460,6 +485,7 @@ impl Views {
         }
         let mut context = tera::Context::new();
         context.insert_value("article", from_json(value));
+        context.insert_value("omit", self.omit.clone());
         context.insert_value("root", tera::Value::from(ROOT_MARK.to_string()));
         context.insert_value("site", self.site.clone());
         let page = format!("/articles/{}/ (its card)", a.slug);
@@ -483,10 +509,15 @@ impl Views {
 
     /// The list entries of articles `ids`: each the place of its `card` (the
     /// article's item rendered through [`CARD_TEMPLATE`], written in by
-    /// [`Views::splice_cards`]) and the few fields a list needs around it. A list of
-    /// 10,000 articles costs 10,000 small values, not 10,000 cards or deep copies.
-    pub(super) fn items(&self, site: &Site, ids: &[usize]) -> tera::Value {
-        tera::Value::from(ids.iter().map(|&i| list_entry(site, i)).collect::<Vec<_>>())
+    /// [`Views::splice_cards`] without its parts keyed `omit`) and the few fields a
+    /// list needs around it. A list of 10,000 articles costs 10,000 small values,
+    /// not 10,000 cards or deep copies.
+    pub(super) fn items(&self, site: &Site, ids: &[usize], omit: Option<&str>) -> tera::Value {
+        tera::Value::from(
+            ids.iter()
+                .map(|&i| list_entry(site, i, omit))
+                .collect::<Vec<_>>(),
+        )
     }
 
     /// One article as a feed entry: its item's fields, dates as Atom wants them, and
@@ -504,7 +535,8 @@ impl Views {
         )
     }
 
-    /// Articles `ids` (newest first) grouped by day.
+    /// Articles `ids` (newest first) grouped by day; their cards leave out the date
+    /// their day's heading shows.
     pub(super) fn editions(&self, site: &Site, ids: &[usize]) -> tera::Value {
         let day = |i: usize| site.articles[i].front.date.day();
         let editions: Vec<tera::Value> = ids
@@ -513,7 +545,7 @@ impl Views {
                 let d = day(run[0]);
                 map_with(
                     json!({ "date": d.to_string(), "label": d.format("%A %-d %B %Y").to_string() }),
-                    vec![("articles", self.items(site, run))],
+                    vec![("articles", self.items(site, run, Some(DAY_PART)))],
                 )
             })
             .collect();
