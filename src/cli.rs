@@ -191,8 +191,13 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 1111)]
     pub port: u16,
 
-    /// Show drafts too.
+    /// Show only what `build` publishes: no drafts. (By default the preview shows
+    /// drafts too, each with a banner.)
     #[arg(long)]
+    pub no_drafts: bool,
+
+    /// Drafts are shown by default; kept so that older scripts still run.
+    #[arg(long, hide = true, conflicts_with = "no_drafts")]
     pub drafts: bool,
 
     /// Open the site in the default browser.

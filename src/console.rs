@@ -68,15 +68,25 @@ pub fn progress_bar(cli: &Cli, progress: &Arc<Progress>) -> Option<impl FnOnce()
     })
 }
 
+/// The server of `serve` and what it was asked for.
+pub struct Preview<'a> {
+    /// The server.
+    pub server: &'a Server,
+    /// Its URL.
+    pub url: &'a str,
+    /// Open the URL in a browser once the first build is done.
+    pub open: bool,
+    /// Whether drafts are shown (all but `serve --no-drafts`).
+    pub drafts: bool,
+}
+
 /// The dev loop's hook: prints each build's outcome, once per warning, and tells the
 /// pages a server shows.
 pub struct DevConsole<'a> {
     /// The command line.
     pub cli: &'a Cli,
-    /// The server and its URL, for `serve`.
-    pub server: Option<(&'a Server, &'a str)>,
-    /// Open the URL in a browser once the first build is done.
-    pub open: bool,
+    /// What `serve` shows, and where; `None` for `watch`.
+    pub preview: Option<Preview<'a>>,
     /// Warnings printed by an earlier build of this session, not printed again.
     pub shown_warnings: HashSet<String>,
     /// Whether a build of this session succeeded: until one does, there is nothing
@@ -92,22 +102,28 @@ impl briefing::dev::Hook for DevConsole<'_> {
             result,
             verb,
             &mut self.shown_warnings,
-            self.server.is_some().then_some(self.built_once),
+            self.preview.is_some().then_some(self.built_once),
         );
         self.built_once |= result.is_ok();
-        if let Some((server, _)) = self.server {
-            briefing::dev::live_reload(server, result, problem.unwrap_or_default());
+        if let Some(preview) = &self.preview {
+            briefing::dev::live_reload(preview.server, result, problem.unwrap_or_default());
         }
     }
 
     fn watching(&mut self) {
-        match self.server {
-            Some((_, url)) => {
+        match &self.preview {
+            Some(preview) => {
                 if !self.cli.quiet {
-                    println!("serving at {url} (Ctrl-C to stop)");
+                    println!("serving at {} (Ctrl-C to stop)", preview.url);
+                    if preview.drafts {
+                        println!(
+                            "drafts are shown, each with a banner; `briefing build` leaves them \
+                             out (`serve --no-drafts` shows only what it publishes)"
+                        );
+                    }
                 }
-                if self.open {
-                    crate::open_browser(url);
+                if preview.open {
+                    crate::open_browser(preview.url);
                 }
             }
             None => {

@@ -14,6 +14,7 @@ use clap::Parser;
 use cli::{Cli, Command, InitArgs, NewArgs, ServeArgs};
 use console::{
     color, failed, fatal, print_diagnostics, print_stages, progress_bar, summary, DevConsole,
+    Preview,
 };
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -244,7 +245,8 @@ fn serve(cli: &Cli, args: &ServeArgs) -> ExitCode {
         root: cli.root(),
         output: Some(dir.clone()),
         base_url: Some(url.clone()),
-        drafts: args.drafts,
+        // A preview is for the editor: drafts show, with a banner, unless asked not to.
+        drafts: !args.no_drafts,
         write: true,
         ..Default::default()
     };
@@ -259,7 +261,16 @@ fn serve(cli: &Cli, args: &ServeArgs) -> ExitCode {
             args.bind
         );
     }
-    let code = live(cli, session, Some((&server, &url, args.open)));
+    let code = live(
+        cli,
+        session,
+        Some(Preview {
+            server: &server,
+            url: &url,
+            open: args.open,
+            drafts: !args.no_drafts,
+        }),
+    );
     server.stop();
     drop(folder);
     code
@@ -290,7 +301,7 @@ fn shown(addr: SocketAddr) -> String {
 
 /// Builds, then rebuilds on every batch of changes until Ctrl-C. A failed build is
 /// reported (in the terminal, and on the served pages) and the loop goes on.
-fn live(cli: &Cli, mut session: Session, server: Option<(&Server, &str, bool)>) -> ExitCode {
+fn live(cli: &Cli, mut session: Session, preview: Option<Preview>) -> ExitCode {
     let (tx, rx) = mpsc::channel();
     let stop = tx.clone();
     if let Err(e) = ctrlc::set_handler(move || {
@@ -300,8 +311,7 @@ fn live(cli: &Cli, mut session: Session, server: Option<(&Server, &str, bool)>) 
     }
     let mut console = DevConsole {
         cli,
-        server: server.map(|(s, url, _)| (s, url)),
-        open: server.is_some_and(|(_, _, open)| open),
+        preview,
         shown_warnings: Default::default(),
         built_once: false,
     };

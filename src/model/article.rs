@@ -168,7 +168,7 @@ pub struct FrontMatter {
     pub tags: Vec<String>,
     /// An explicit summary.
     pub summary: Option<String>,
-    /// Built only with `--drafts`.
+    /// Shown by `serve`; built only with `--drafts`.
     pub draft: bool,
     /// Shown as a list at the top of the article.
     pub key_points: Vec<String>,

@@ -327,9 +327,10 @@ fn the_served_site_follows_every_save_and_equals_a_full_build() {
     server.until("/fonts/readme.txt", "a static file", |r| r.status == 200);
     server.until("/articles/second/", "a deleted folder", |r| r.status == 404);
 
-    // What is served now is what a clean build of the same site writes.
+    // What is served now is what a clean build of the same site, drafts and all, writes.
     let full = tempfile::tempdir().unwrap();
-    let (code, _, stderr) = crate::support::build(root, full.path(), &["--base-url", &server.url]);
+    let (code, _, stderr) =
+        crate::support::build(root, full.path(), &["--base-url", &server.url, "--drafts"]);
     assert_eq!(code, 0, "{stderr}");
     for (path, bytes) in tree(full.path()) {
         let url = format!("/{}", path.strip_suffix("index.html").unwrap_or(&path));
@@ -342,6 +343,66 @@ fn the_served_site_follows_every_save_and_equals_a_full_build() {
         };
         assert!(served == bytes, "{url} differs from a clean build");
     }
+}
+
+#[test]
+fn serve_shows_drafts_with_a_banner_and_no_drafts_shows_what_build_publishes() {
+    let site = copy_fixture("basic");
+    let root = site.path();
+    let banner = "<p class=\"status-banner\" role=\"note\"><strong>Draft.</strong> Not \
+                  published: <code>briefing build</code> leaves this article out until the \
+                  line <code>draft: true</code> is removed.</p>";
+
+    let mut server = Running::start(root, &["serve", "--port", "0"]);
+    server.wait_line(|l| {
+        l == "drafts are shown, each with a banner; `briefing build` leaves them out \
+              (`serve --no-drafts` shows only what it publishes)"
+    });
+    let draft = server.get("/articles/draft/");
+    assert_eq!(draft.status, 200);
+    assert!(draft.text().contains(banner), "{}", draft.text());
+    let home = server.get("/").text();
+    assert!(
+        home.contains(r#"<a href="./articles/draft/">Draft</a> <span class="badge">Draft</span>"#),
+        "{home}"
+    );
+    // A published article has no banner.
+    assert!(!server
+        .get("/articles/first/")
+        .text()
+        .contains("status-banner"));
+    // A new article, written as `new` writes it, shows at once.
+    write(
+        root,
+        "content/2017-07-11-tonight.md",
+        "---\ntitle: \"Tonight\"\ndate: 2017-07-11\nsource: \"AP\"\ndraft: true\n---\nBody.\n",
+    );
+    server.until("/articles/tonight/", "a new draft", |r| {
+        r.status == 200 && r.text().contains(banner)
+    });
+    drop(server);
+
+    // --no-drafts serves exactly what build publishes.
+    // (Running::start returns once the first build is served.)
+    let server = Running::start(root, &["serve", "--port", "0", "--no-drafts"]);
+    assert_eq!(server.get("/articles/draft/").status, 404);
+    assert_eq!(server.get("/articles/tonight/").status, 404);
+    let full = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = crate::support::build(root, full.path(), &["--base-url", &server.url]);
+    assert_eq!(code, 0, "{stderr}");
+    for (path, bytes) in tree(full.path()) {
+        let url = format!("/{}", path.strip_suffix("index.html").unwrap_or(&path));
+        let reply = server.get(&url);
+        assert_eq!(reply.status, 200, "{url}");
+        let served = if path.ends_with(".html") {
+            without_script(&reply.text()).0.into_bytes()
+        } else {
+            reply.body
+        };
+        assert!(served == bytes, "{url} differs from a build");
+    }
+    // And serve wrote nothing where build publishes.
+    assert!(!root.join("public").exists());
 }
 
 #[test]

@@ -68,7 +68,7 @@ pub struct ArticleItem<'a> {
     /// For `<time datetime>` and the `date` filter: `date` when no time was given,
     /// else RFC 3339.
     pub datetime: String,
-    /// Whether it is a draft (only built with `--drafts`).
+    /// Whether it is a draft (shown by `serve`, built only with `--drafts`).
     pub draft: bool,
     /// The notes, counted by kind: `count`, `kinds` (`kind`, `label`, `count`),
     /// `summary` (`3 notes: 2 context, 1 fact-check`).
