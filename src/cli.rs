@@ -50,6 +50,7 @@ impl Cli {
             Command::Serve(a) => &a.site.root,
             Command::Watch(a) => &a.site.root,
             Command::New(a) => &a.site.root,
+            Command::Theme(a) => &a.site.root,
             Command::Init(_) | Command::Completions(_) => &None,
         };
         after
@@ -119,6 +120,9 @@ pub enum Command {
     Init(InitArgs),
     /// Start a new article: content/<date>-<slug>.md, as a draft.
     New(NewArgs),
+    /// Copy the default theme's templates and CSS into the site to edit them; list
+    /// or show the theme's files.
+    Theme(ThemeArgs),
     /// Print a shell completion script: `briefing completions bash > ~/.local/share/bash-completion/completions/briefing`.
     Completions(CompletionsArgs),
 }
@@ -170,6 +174,39 @@ pub struct NewArgs {
 
     #[command(flatten)]
     pub site: SiteRoot,
+}
+
+/// Arguments of `theme`.
+#[derive(Debug, Args)]
+pub struct ThemeArgs {
+    /// What to do with the theme.
+    #[command(subcommand)]
+    pub action: ThemeAction,
+
+    #[command(flatten)]
+    pub site: SiteRoot,
+}
+
+/// What `theme` does.
+#[derive(Debug, Subcommand)]
+pub enum ThemeAction {
+    /// Copy theme files into templates/ and static/ to edit them: every template and
+    /// style.css, or the FILEs named. A file already there is never overwritten.
+    Eject {
+        /// A theme file: article.html, partials/article_item.html, style.css,
+        /// search.js (`briefing theme list` lists them).
+        #[arg(value_name = "FILE")]
+        files: Vec<String>,
+    },
+    /// List the theme's files, and whether the site uses the theme's, an ejected copy
+    /// or its own.
+    List,
+    /// Print a theme file as `eject` would write it (to compare with an ejected copy).
+    Show {
+        /// A theme file: article.html, style.css, …
+        #[arg(value_name = "FILE")]
+        file: String,
+    },
 }
 
 /// Arguments of `completions`.

@@ -114,9 +114,9 @@ impl briefing::dev::Hook for DevConsole<'_> {
         match &self.preview {
             Some(preview) => {
                 if !self.cli.quiet {
-                    println!("serving at {} (Ctrl-C to stop)", preview.url);
+                    outln!("serving at {} (Ctrl-C to stop)", preview.url);
                     if preview.drafts {
-                        println!(
+                        outln!(
                             "drafts are shown, each with a banner; `briefing build` leaves them \
                              out (`serve --no-drafts` shows only what it publishes)"
                         );
@@ -128,7 +128,7 @@ impl briefing::dev::Hook for DevConsole<'_> {
             }
             None => {
                 if !self.cli.quiet {
-                    println!("watching for changes (Ctrl-C to stop)");
+                    outln!("watching for changes (Ctrl-C to stop)");
                 }
             }
         }
@@ -137,13 +137,13 @@ impl briefing::dev::Hook for DevConsole<'_> {
     fn changed(&mut self, paths: &[PathBuf]) {
         if self.cli.verbose {
             for path in paths {
-                println!("changed: {}", path.display());
+                outln!("changed: {}", path.display());
             }
         }
     }
 
     fn watch_problem(&mut self, message: &str) {
-        eprintln!("warning: {message}");
+        errln!("warning: {message}");
     }
 }
 
@@ -164,13 +164,13 @@ fn report(
             for d in &report.warnings {
                 let text = d.to_string();
                 if !shown_warnings.contains(&text) {
-                    eprintln!("{}", d.styled(color(cli)));
+                    errln!("{}", d.styled(color(cli)));
                 }
                 now.insert(text);
             }
             *shown_warnings = now;
             if !cli.quiet {
-                println!("{}", summary(verb, report));
+                outln!("{}", summary(verb, report));
             }
             if cli.verbose {
                 print_stages(report);
@@ -189,7 +189,7 @@ fn report(
                 None => {}
             }
             print_diagnostics(&failure.diagnostics, color(cli));
-            eprintln!("{}", tail.join("\n"));
+            errln!("{}", tail.join("\n"));
             let text: Vec<String> = failure
                 .diagnostics
                 .iter()
@@ -217,7 +217,7 @@ pub fn failed(verb: &str, failure: &BuildFailure) -> String {
 
 /// Prints `error: message` and gives exit code 1.
 pub fn fatal(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
+    errln!("error: {message}");
     ExitCode::from(1)
 }
 
@@ -225,12 +225,12 @@ pub fn fatal(message: &str) -> ExitCode {
 pub fn print_stages(report: &BuildReport) {
     for (stage, time, peak) in &report.stages {
         match peak {
-            Some(kib) => println!(
+            Some(kib) => outln!(
                 "  {stage}: {} ms (peak memory {} MiB)",
                 time.as_millis(),
                 kib / 1024
             ),
-            None => println!("  {stage}: {} ms", time.as_millis()),
+            None => outln!("  {stage}: {} ms", time.as_millis()),
         }
     }
 }
@@ -238,7 +238,7 @@ pub fn print_stages(report: &BuildReport) {
 /// Every diagnostic, in the order found, on stderr.
 pub fn print_diagnostics(diagnostics: &[Diagnostic], color: bool) {
     for d in diagnostics {
-        eprintln!("{}", d.styled(color));
+        errln!("{}", d.styled(color));
     }
 }
 

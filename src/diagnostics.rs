@@ -26,19 +26,22 @@ use std::path::{Path, PathBuf};
 use annotate_snippets::renderer::{AnsiColor, DecorStyle, Effects, Style};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
-/// How bad a problem is: errors fail the build, warnings do not.
+/// How bad a problem is: errors fail the build, warnings do not, and notes only say
+/// something worth knowing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     /// The site cannot be built as written.
     Error,
     /// Worth fixing, but the build goes on.
     Warning,
+    /// Worth knowing; `--strict` leaves it a note.
+    Note,
 }
 
 /// One problem in the site, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// Error or warning.
+    /// Error, warning or note.
     pub severity: Severity,
     /// The file, relative to the site root where possible.
     pub file: Option<PathBuf>,
@@ -70,6 +73,11 @@ impl Diagnostic {
     /// A warning about `file` as a whole.
     pub fn warning(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, Some(file.into()), message.into())
+    }
+
+    /// A note about `file`.
+    pub fn note(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Note, Some(file.into()), message.into())
     }
 
     /// An error that belongs to no single file (a bad option, say).
@@ -229,6 +237,7 @@ impl Diagnostic {
         let level = match self.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
+            Severity::Note => Level::NOTE,
         };
         let mut group = Group::with_title(level.primary_title(self.header()));
         if let (Some((line, column)), Some(source)) = (self.position, &self.source_line) {

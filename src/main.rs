@@ -2,9 +2,27 @@
 //! diagnostics and summary, and exit 0 (success), 1 (the site has errors) or 2 (bad
 //! usage, from clap).
 
+/// `outln!` that never panics: a closed stdout (`briefing build | head -0`) loses
+/// the line, and the command goes on to its exit status.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `errln!` that never panics, for the same reason.
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod allocator;
 mod cli;
 mod console;
+mod theme_command;
 
 use briefing::build::Session;
 use briefing::dev::server::Server;
@@ -23,7 +41,7 @@ use std::sync::{mpsc, Arc};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(problem) = cli.misused() {
-        eprintln!("error: {problem}");
+        errln!("error: {problem}");
         return ExitCode::from(2);
     }
     if let Err(code) = start_watchdog(&cli) {
@@ -51,7 +69,7 @@ fn main() -> ExitCode {
                 drafts: args.drafts,
                 write: false,
                 strict: args.strict,
-                check_links: true,
+                check: true,
                 ..Default::default()
             },
             "checked",
@@ -60,7 +78,10 @@ fn main() -> ExitCode {
         Command::New(args) => new(&cli, args),
         Command::Completions(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(args.shell, &mut command, "briefing", &mut std::io::stdout());
+            // Into memory first: clap_complete panics on a write error (a closed pipe).
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut command, "briefing", &mut script);
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), &script);
             ExitCode::SUCCESS
         }
         Command::Watch(args) => {
@@ -75,6 +96,7 @@ fn main() -> ExitCode {
             live(&cli, Session::open(options, true), None)
         }
         Command::Serve(args) => serve(&cli, args),
+        Command::Theme(args) => theme_command::run(&cli, args),
     }
 }
 
@@ -92,7 +114,7 @@ fn start_watchdog(cli: &Cli) -> Result<(), ExitCode> {
         _ => return Ok(()),
     };
     let limits = briefing::watchdog::Limits::from_env().map_err(|e| {
-        eprintln!("error: {e}");
+        errln!("error: {e}");
         ExitCode::from(2)
     })?;
     let _ = STOPPING.set((color(cli), what));
@@ -104,14 +126,14 @@ fn start_watchdog(cli: &Cli) -> Result<(), ExitCode> {
 fn stopped(problem: briefing::diagnostics::Diagnostic) -> ! {
     let (color, what) = STOPPING.get().copied().unwrap_or((false, "build"));
     print_diagnostics(&[problem], color);
-    eprintln!("error: {what} failed with 1 error");
+    errln!("error: {what} failed with 1 error");
     std::process::exit(1)
 }
 
 /// What says that a build waits for another writing the same output (not with
 /// `--quiet`).
 fn waiting(cli: &Cli) -> Option<fn(&str)> {
-    (!cli.quiet).then_some(|what: &str| eprintln!("note: {what}"))
+    (!cli.quiet).then_some(|what: &str| errln!("note: {what}"))
 }
 
 /// Today, in the local time zone, `YYYY-MM-DD`.
@@ -124,18 +146,18 @@ fn init(cli: &Cli, args: &InitArgs) -> ExitCode {
     match briefing::scaffold::init(&args.dir, args.force, &today()) {
         Ok(done) => {
             for kept in &done.kept {
-                eprintln!(
+                errln!(
                     "warning: {} already exists; left as it is",
                     args.dir.join(kept).display()
                 );
             }
             if !cli.quiet {
                 let dir = args.dir.display();
-                println!(
+                outln!(
                     "created a briefing site in {dir} ({} files)",
                     done.written.len()
                 );
-                println!(
+                outln!(
                     "next:\n  cd {}\n  briefing serve",
                     shell_word(&dir.to_string())
                 );
@@ -164,9 +186,9 @@ fn new(cli: &Cli, args: &NewArgs) -> ExitCode {
             } else {
                 root.join(rel)
             };
-            println!("{}", path.display());
+            outln!("{}", path.display());
             if args.source.is_none() && !cli.quiet {
-                eprintln!("note: its source is TODO; fill in `source:` before it is published");
+                errln!("note: its source is TODO; fill in `source:` before it is published");
             }
             ExitCode::SUCCESS
         }
@@ -200,7 +222,7 @@ fn once(cli: &Cli, mut options: BuildOptions, verb: &str) -> ExitCode {
         Ok(report) => {
             print_diagnostics(&report.warnings, color);
             if !cli.quiet {
-                println!("{}", summary(verb, &report));
+                outln!("{}", summary(verb, &report));
             }
             if cli.verbose {
                 print_stages(&report);
@@ -209,7 +231,7 @@ fn once(cli: &Cli, mut options: BuildOptions, verb: &str) -> ExitCode {
         }
         Err(failure) => {
             print_diagnostics(&failure.diagnostics, color);
-            eprintln!("{}", failed(verb, &failure));
+            errln!("{}", failed(verb, &failure));
             ExitCode::from(1)
         }
     }
@@ -256,7 +278,7 @@ fn serve(cli: &Cli, args: &ServeArgs) -> ExitCode {
         Err(e) => return fatal(&e),
     };
     if !args.bind.is_loopback() {
-        eprintln!(
+        errln!(
             "warning: listening on {}: anyone who can reach this machine can read the preview",
             args.bind
         );
@@ -319,7 +341,7 @@ fn live(cli: &Cli, mut session: Session, preview: Option<Preview>) -> ExitCode {
         return fatal(&e);
     }
     if !cli.quiet {
-        println!("stopped");
+        outln!("stopped");
     }
     ExitCode::SUCCESS
 }
@@ -328,6 +350,6 @@ fn live(cli: &Cli, mut session: Session, preview: Option<Preview>) -> ExitCode {
 /// fallbacks, `open` on macOS, the shell on Windows), or says why it cannot.
 pub fn open_browser(url: &str) {
     if let Err(e) = open::that_detached(url) {
-        eprintln!("warning: cannot open a browser ({e}); open {url} yourself");
+        errln!("warning: cannot open a browser ({e}); open {url} yourself");
     }
 }

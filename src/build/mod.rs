@@ -31,9 +31,10 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// `false` checks everything and writes nothing (`briefing check`).
     pub write: bool,
-    /// Also check every internal link and anchor of the rendered pages (`briefing
-    /// check`).
-    pub check_links: bool,
+    /// What `briefing check` does besides a build: check every internal link and
+    /// anchor of the rendered pages, and note files ejected from the theme that the
+    /// theme has changed since.
+    pub check: bool,
     /// Every warning is an error (`--strict`); `strict = true` in site.toml does the
     /// same for a build that is not a session's (`build`, `check`).
     pub strict: bool,

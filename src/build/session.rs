@@ -258,6 +258,11 @@ impl Session {
             diagnostics.extend(p.render_diagnostics.iter().cloned());
         }
         diagnostics.extend(self.template_diagnostics.iter().cloned());
+        if self.options.check {
+            diagnostics.extend(crate::render::theme::changed_since_ejected(
+                &self.options.root,
+            ));
+        }
         self.strict_about(diagnostics)
     }
 

@@ -181,7 +181,7 @@ pub(super) fn staged(
     }
     let (problems, scanned) = render_all(pages, target.templates, staging.as_ref(), options);
     diagnostics.extend(problems);
-    if options.check_links {
+    if options.check {
         let files: HashSet<&str> = plan.entries.iter().map(|e| e.path.as_str()).collect();
         let base_path = pages.site.config.base_path();
         let source = |file: &Path| std::fs::read_to_string(options.root.join(file)).ok();
@@ -270,13 +270,13 @@ fn render_entries(
         .collect()
 }
 
-/// What writing one entry of the plan found: a problem, and with `check_links` the
+/// What writing one entry of the plan found: a problem, and with `check` the
 /// page's links and ids.
 type Outcome = (Option<Diagnostic>, Option<PageLinks>);
 
 /// Renders (and writes, given a staging folder) every entry of the plan in parallel.
 /// Template errors repeated on many pages are reported once, with the count. With
-/// `check_links`, each HTML page's links and ids come back too.
+/// `check`, each HTML page's links and ids come back too.
 fn render_all(
     pages: &Pages<'_>,
     templates: &Templates,
@@ -300,13 +300,12 @@ fn render_all(
                         // `check` reads the links of the finished page; a build writes
                         // the page as its cards are spliced in, so a list's cards are
                         // never all in memory.
-                        let scanned =
-                            (options.check_links && entry.path.ends_with(".html")).then(|| {
-                                let html = views.splice_cards(page.clone(), &root);
-                                let origin = matches!(kind, PageKind::Article(_))
-                                    .then(|| PathBuf::from(&entry.origin));
-                                links::scan(&entry.path, origin, &html)
-                            });
+                        let scanned = (options.check && entry.path.ends_with(".html")).then(|| {
+                            let html = views.splice_cards(page.clone(), &root);
+                            let origin = matches!(kind, PageKind::Article(_))
+                                .then(|| PathBuf::from(&entry.origin));
+                            links::scan(&entry.path, origin, &html)
+                        });
                         let written = staging.and_then(|s| {
                             io(s.write_with(&entry.path, |out| {
                                 views.write_spliced(&page, &root, out)

@@ -13,6 +13,7 @@ mod template_checks;
 pub mod templates;
 mod tera1;
 mod tera_errors;
+pub mod theme;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::site::Site;

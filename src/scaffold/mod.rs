@@ -1,8 +1,11 @@
-//! New sites and new articles: `briefing init` and `briefing new`.
+//! New sites, new articles and ejected theme files: `briefing init`, `briefing new`
+//! and `briefing theme eject` ([`eject`]).
 //!
-//! Neither ever overwrites a file. `init` refuses a folder that holds anything unless
+//! None ever overwrites a file. `init` refuses a folder that holds anything unless
 //! forced, and even then writes only the files that are not there; `new` creates its
 //! file with `create_new`, so a file that appears meanwhile is not replaced either.
+
+pub mod eject;
 
 use crate::content::article::{PLACEHOLDER_SOURCE, STARTER_BODY};
 use crate::model::date::Date;
@@ -63,6 +66,8 @@ pub enum ScaffoldError {
     Io(PathBuf, io::Error),
     /// `init` was given a file.
     NotAFolder(PathBuf),
+    /// `theme eject` was given names the theme has no file of: why, for each.
+    NotInTheme(Vec<String>),
 }
 
 impl std::fmt::Display for ScaffoldError {
@@ -97,6 +102,7 @@ impl std::fmt::Display for ScaffoldError {
                 "{} is a file; a site needs a folder of its own",
                 path.display()
             ),
+            ScaffoldError::NotInTheme(problems) => f.write_str(&problems.join("\nerror: ")),
         }
     }
 }
@@ -129,7 +135,7 @@ pub fn init(dir: &Path, force: bool, today: &str) -> Result<Initialised, Scaffol
     for (rel, text) in STARTER {
         let path = dir.join(rel);
         fs::create_dir_all(path.parent().unwrap_or(dir)).map_err(io(&path))?;
-        match write_new(&path, &text.replace("{{DATE}}", today)) {
+        match write_new(&path, text.replace("{{DATE}}", today)) {
             Ok(()) => done.written.push((*rel).to_string()),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                 done.kept.push((*rel).to_string())
@@ -175,7 +181,7 @@ pub fn new_article(
     let path = root.join(&rel);
     let content = root.join("content");
     fs::create_dir_all(&content).map_err(|e| ScaffoldError::Io(content, e))?;
-    match write_new(&path, &front_matter(article, &date_text)) {
+    match write_new(&path, front_matter(article, &date_text)) {
         Ok(()) => Ok(rel),
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(ScaffoldError::Exists(rel)),
         Err(e) => Err(ScaffoldError::Io(rel, e)),
@@ -220,14 +226,19 @@ fn quote(s: &str) -> String {
     serde_json::to_string(s).expect("a string serialises")
 }
 
-/// Writes `text` to a file that must not exist yet.
-fn write_new(path: &Path, text: &str) -> io::Result<()> {
+/// Writes `text` to a file that must not exist yet. A file that cannot be written
+/// whole (a full disk) is removed, not left half-written.
+pub(crate) fn write_new(path: &Path, text: impl AsRef<[u8]>) -> io::Result<()> {
     let mut file = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(path)?;
-    file.write_all(text.as_bytes())?;
-    file.sync_all()
+    let written = file.write_all(text.as_ref()).and_then(|()| file.sync_all());
+    if written.is_err() {
+        drop(file);
+        let _ = fs::remove_file(path);
+    }
+    written
 }
 
 #[cfg(test)]

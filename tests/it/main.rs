@@ -4,6 +4,7 @@ mod annotations;
 mod build;
 mod cli;
 mod diagnostics;
+mod eject;
 mod incremental;
 mod limits;
 mod links;
