@@ -301,8 +301,13 @@ pub fn summary(verb: &str, report: &BuildReport) -> String {
             report.elapsed.as_millis()
         );
     }
+    let left_out = match report.drafts_left_out {
+        0 => String::new(),
+        1 => "; 1 draft left out (--drafts includes it)".to_string(),
+        n => format!("; {n} drafts left out (--drafts includes them)"),
+    };
     format!(
-        "{verb} {total} pages ({}) and {} file{}{target} in {} ms",
+        "{verb} {total} pages ({}) and {} file{}{target} in {} ms{left_out}",
         kinds.join(", "),
         report.files,
         if report.files == 1 { "" } else { "s" },

@@ -29,6 +29,8 @@ pub struct BuildReport {
     pub stages: Vec<(&'static str, Duration, Option<u64>)>,
     /// Non-fatal problems.
     pub warnings: Vec<Diagnostic>,
+    /// Drafts the build left out (no `--drafts`).
+    pub drafts_left_out: usize,
 }
 
 impl BuildReport {

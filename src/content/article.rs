@@ -140,8 +140,20 @@ pub fn load(root: &Path, md: &Asset) -> (Option<Article>, Vec<Diagnostic>) {
 /// The source `briefing new` writes when given none.
 pub const PLACEHOLDER_SOURCE: &str = "TODO";
 
-/// The body `briefing new` writes: its first line, then a note for it.
-pub const STARTER_BODY: &str = "Write the briefing here. A note goes in a footnote:[^context-1]\n\n[^context-1]: Context for the reader.\n";
+/// The body `briefing new` writes: its first line, a note for it, and a last
+/// paragraph, so that text added at the end is not read as part of the note.
+pub const STARTER_BODY: &str = "Write the briefing here. A note goes in a footnote:[^context-1]\n\n[^context-1]: Context for the reader.\n\nReplace these lines with the briefing; a note may be defined anywhere in it.\n";
+
+/// The warning about the placeholder source.
+const PLACEHOLDER_SOURCE_LEFT: &str = "source: still the placeholder `briefing new` wrote";
+/// The warning about the starter body.
+const STARTER_BODY_LEFT: &str = "the body is still the starter text `briefing new` wrote";
+
+/// Whether `d` is a warning about what `briefing new` left in place: said only of an
+/// article the build publishes (a draft left out is still being written).
+pub fn is_placeholder_warning(d: &Diagnostic) -> bool {
+    !d.is_error() && (d.message == PLACEHOLDER_SOURCE_LEFT || d.message == STARTER_BODY_LEFT)
+}
 
 /// Warnings for what `briefing new` left for the editor to replace: the placeholder
 /// source and the starter body. A build publishes them as they are; `--strict` does
@@ -165,7 +177,7 @@ fn placeholders(
             .find(PLACEHOLDER_SOURCE)
             .map_or(1, |c| line[..c].chars().count() + 1);
         found.push(
-            Diagnostic::warning(file, "source: still the placeholder `briefing new` wrote")
+            Diagnostic::warning(file, PLACEHOLDER_SOURCE_LEFT)
                 .at_span(at + 1, column, PLACEHOLDER_SOURCE.len(), text)
                 .help("name the outlet the briefing is based on, such as `source: Reuters`"),
         );
@@ -174,13 +186,10 @@ fn placeholders(
     // memchr's searcher: `str::find` took 1.5% of a build's instructions here.
     if let Some(offset) = memchr::memmem::find(&text.as_bytes()[body_offset..], first.as_bytes()) {
         found.push(
-            Diagnostic::warning(
-                file,
-                "the body is still the starter text `briefing new` wrote",
-            )
-            .at_offset(body_offset + offset, text)
-            .span(first.chars().count())
-            .help("write the briefing in its place, and its notes"),
+            Diagnostic::warning(file, STARTER_BODY_LEFT)
+                .at_offset(body_offset + offset, text)
+                .span(first.chars().count())
+                .help("write the briefing in its place, and its notes"),
         );
     }
     found

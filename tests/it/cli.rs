@@ -141,7 +141,7 @@ fn new_writes_a_draft_once_and_never_overwrites() {
     let text = std::fs::read_to_string(&path).unwrap();
     assert_eq!(
         text,
-        "---\ntitle: \"Assad's forces: a \\\"new\\\" push\"\ndate: 2024-03-05\nsource: \"Reuters\"\nactors: [\"Bashar al-Assad\", \"Vladimir Putin\"]\ntags: [\"syria\"]\ndraft: true\n---\nWrite the briefing here. A note goes in a footnote:[^context-1]\n\n[^context-1]: Context for the reader.\n"
+        "---\ntitle: \"Assad's forces: a \\\"new\\\" push\"\ndate: 2024-03-05\nsource: \"Reuters\"\nactors: [\"Bashar al-Assad\", \"Vladimir Putin\"]\ntags: [\"syria\"]\ndraft: true\n---\nWrite the briefing here. A note goes in a footnote:[^context-1]\n\n[^context-1]: Context for the reader.\n\nReplace these lines with the briefing; a note may be defined anywhere in it.\n"
     );
     std::fs::write(&path, format!("{text}\nMy edits.\n")).unwrap();
     let (code, stdout, stderr) = run_in(tmp.path(), &args);
@@ -211,6 +211,14 @@ warning: content/2024-03-06-quiet-day.md:9:1: the body is still the starter text
             "  = help: write the briefing in its place, and its notes\n  = note: a warning, made an error by --strict\nerror: check failed with 2 errors\n",
         );
     assert_eq!((code, stderr.as_str()), (1, strict.as_str()));
+    // A draft left out is still being written: no word of its placeholders, even
+    // under --strict, and the summary says it was left out.
+    let (code, stdout, stderr) = run_in(tmp.path(), &["check", "--strict"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    assert!(
+        stdout.ends_with(" ms; 1 draft left out (--drafts includes it)\n"),
+        "{stdout}"
+    );
 }
 
 #[test]
