@@ -22,6 +22,8 @@ const TOP_KEYS: &[&str] = &[
     "paginate_by",
     "feed_limit",
     "strict",
+    "timezone",
+    "default_author",
     "extra",
     "annotations",
 ];
@@ -47,6 +49,11 @@ pub struct Config {
     pub feed_limit: usize,
     /// Every warning is an error in `build` and `check` (`--strict`).
     pub strict: bool,
+    /// The IANA time zone dates without an offset are read in, and whose days group
+    /// articles; `None` reads days as written and needs an offset with a time.
+    pub timezone: Option<crate::model::date::Tz>,
+    /// The author of an article without `authors:`.
+    pub default_author: Option<String>,
     /// Free-form values passed to templates as `site.extra`.
     pub extra: serde_json::Value,
     /// The `[annotations]` table.
@@ -116,6 +123,8 @@ struct RawConfig {
     feed_limit: Option<i64>,
     #[serde(default)]
     strict: bool,
+    timezone: Option<String>,
+    default_author: Option<String>,
     #[serde(default)]
     extra: Option<toml::Table>,
     #[serde(default)]
@@ -287,6 +296,33 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
             "expected single words such as \"context\"".into(),
         );
     }
+    let timezone = match raw.timezone.as_deref().map(str::trim) {
+        None => None,
+        Some(name) => match name.parse::<crate::model::date::Tz>() {
+            Ok(zone) => Some(zone),
+            Err(_) => {
+                let closest = chrono_tz::TZ_VARIANTS
+                    .iter()
+                    .map(|z| (strsim::levenshtein(name, z.name()), z.name()))
+                    .min()
+                    .filter(|(d, _)| *d <= 4)
+                    .map(|(_, n)| format!(" (did you mean \"{n}\"?)"))
+                    .unwrap_or_default();
+                error(
+                    "timezone",
+                    format!(
+                        "expected an IANA time zone such as \"Europe/Berlin\" or \"UTC\", \
+                         found {name:?}{closest}"
+                    ),
+                );
+                None
+            }
+        },
+    };
+    let default_author = raw
+        .default_author
+        .map(|a| a.trim().to_string())
+        .filter(|a| !a.is_empty());
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -300,6 +336,8 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
         paginate_by,
         feed_limit,
         strict: raw.strict,
+        timezone,
+        default_author,
         extra,
         annotations: raw.annotations,
     };
@@ -319,6 +357,8 @@ impl Config {
             paginate_by: None,
             feed_limit: 20,
             strict: false,
+            timezone: None,
+            default_author: None,
             extra: serde_json::Value::Object(Default::default()),
             annotations: Annotations::default(),
         }

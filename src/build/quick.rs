@@ -40,7 +40,12 @@ impl Session {
         let mut swaps = Vec::new();
         for (md, loaded) in files
             .iter()
-            .zip(article::load_all(&self.options.root, &files, true))
+            .zip(article::load_all(
+                &self.options.root,
+                &files,
+                true,
+                self.config.as_ref().and_then(|c| c.timezone),
+            ))
         {
             let new = loaded.ok()?;
             let i = kept.site.index_of_path(&md.rel)?;

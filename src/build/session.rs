@@ -155,9 +155,17 @@ impl Session {
             });
         }
         self.disassemble();
+        let mut reload: BTreeSet<String> = changes.articles.clone();
         if changes.config {
             let annotations = self.config.as_ref().map(|c| format!("{:?}", c.annotations));
+            let zone = self.config.as_ref().map(|c| c.timezone);
             self.load_config();
+            // Dates are read in the site's time zone: every article is read again.
+            if self.config.as_ref().map(|c| c.timezone) != zone {
+                reload.extend(self.content.markdown.iter().map(|m| m.rel.clone()));
+                self.articles.clear();
+                self.failed.clear();
+            }
             // Bodies are rendered with the annotation settings.
             if self.config.as_ref().map(|c| format!("{:?}", c.annotations)) != annotations {
                 for a in self.articles.values_mut() {
@@ -171,7 +179,6 @@ impl Session {
         if changes.walk_static {
             self.walk_static();
         }
-        let mut reload: BTreeSet<String> = changes.articles.clone();
         if changes.walk_content {
             self.walk_content();
             let now: HashSet<&str> = self
@@ -355,7 +362,8 @@ impl Session {
     }
 
     fn load_articles(&mut self, files: &[Asset]) {
-        let loaded = article::load_all(&self.options.root, files, self.incremental);
+        let zone = self.config.as_ref().and_then(|c| c.timezone);
+        let loaded = article::load_all(&self.options.root, files, self.incremental, zone);
         self.articles.reserve(loaded.len());
         for (md, result) in files.iter().zip(loaded) {
             match result {

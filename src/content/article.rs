@@ -4,6 +4,7 @@
 //! reads and checks the front matter (all the site indexes need), and
 //! [`super::bodies::render`] renders Markdown once the indexes exist to resolve links against.
 
+use crate::model::date::Tz;
 use super::front_matter;
 use crate::diagnostics::{display_path, Diagnostic};
 use crate::model::article::{next_generation, Article, NoteCounts};
@@ -36,7 +37,7 @@ pub fn slug_from_path(content_path: &str) -> String {
 }
 
 /// Reads one article and checks its front matter.
-pub fn load(root: &Path, md: &Asset) -> (Option<Article>, Vec<Diagnostic>) {
+pub fn load(root: &Path, md: &Asset, zone: Option<Tz>) -> (Option<Article>, Vec<Diagnostic>) {
     let file = display_path(root, &md.src);
     let bytes = match std::fs::read(&md.src) {
         Ok(b) => b,
@@ -60,7 +61,7 @@ pub fn load(root: &Path, md: &Asset) -> (Option<Article>, Vec<Diagnostic>) {
         Ok(s) => s,
         Err(d) => return (None, vec![d]),
     };
-    let parsed = front_matter::parse_article(&file, &text, &split);
+    let parsed = front_matter::parse_article(&file, &text, &split, zone);
     let Some(mut front) = parsed.value else {
         return (None, parsed.diagnostics);
     };
@@ -203,10 +204,11 @@ pub fn load_all(
     root: &Path,
     files: &[Asset],
     keep_text: bool,
+    zone: Option<Tz>,
 ) -> Vec<Result<Article, Vec<Diagnostic>>> {
     files
         .par_iter()
-        .map(|md| match load(root, md) {
+        .map(|md| match load(root, md, zone) {
             (Some(mut article), diagnostics) => {
                 article.load_diagnostics = diagnostics;
                 if !keep_text {

@@ -1,6 +1,7 @@
 //! Dates of articles: `YYYY-MM-DD`, or RFC 3339 with a time and an offset.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone};
+use chrono::{DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, TimeZone};
+pub use chrono_tz::Tz;
 use std::fmt;
 
 /// When something was published, as written: a day, or an instant with its offset.
@@ -11,6 +12,9 @@ pub struct Date {
     /// Whether the source gave a time of day.
     pub has_time: bool,
 }
+
+/// Why a time without an offset is refused where the site has no `timezone`.
+const NO_OFFSET: &str = "a time needs an offset, such as Z or +02:00, or a `timezone` in site.toml";
 
 /// A date that is neither `YYYY-MM-DD` nor RFC 3339.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,12 +52,23 @@ pub fn starts_with_day(s: &str) -> bool {
 impl Date {
     /// Parses `YYYY-MM-DD` or RFC 3339 (`2017-07-07T16:30:00+02:00`).
     pub fn parse(text: &str) -> Result<Date, DateError> {
+        Self::parse_in(text, None)
+    }
+
+    /// Parses a date of a site whose `timezone` is `zone`. With a zone, a day is its
+    /// midnight there, a time without an offset is read there, and a time with one is
+    /// moved there (the same instant), so that [`Date::day`] is the day in that zone.
+    /// Without one, a day is midnight UTC and a time needs its offset.
+    pub fn parse_in(text: &str, zone: Option<Tz>) -> Result<Date, DateError> {
         let s = text.trim();
         let error = |reason: Option<&str>| DateError {
             found: text.to_string(),
             reason: reason.map(str::to_string),
         };
-        let date = Self::parse_as_written(s, &error)?;
+        let date = match zone {
+            Some(zone) => Self::parse_in_zone(s, zone, &error)?,
+            None => Self::parse_as_written(s, &error)?,
+        };
         // What every output format (sitemaps, feeds, JSON-LD) can hold: years 1 to
         // 9999, offsets real time zones use.
         if date.at.year() < 1 {
@@ -95,9 +110,60 @@ impl Date {
                 } else if s[10..].contains(['+', '-', 'Z', 'z']) {
                     error(Some(&e.to_string()))
                 } else {
-                    error(Some("a time needs an offset, such as Z or +02:00"))
+                    error(Some(NO_OFFSET))
                 }
             })
+    }
+
+    /// [`Date::parse_in`] with a zone, before the range checks.
+    fn parse_in_zone(
+        s: &str,
+        zone: Tz,
+        error: &dyn Fn(Option<&str>) -> DateError,
+    ) -> Result<Date, DateError> {
+        if !starts_with_day(s) {
+            return Err(error(None));
+        }
+        let local = |naive: chrono::NaiveDateTime, has_time: bool| {
+            match zone.from_local_datetime(&naive) {
+                // The clocks went back: the first of the two.
+                LocalResult::Single(at) | LocalResult::Ambiguous(at, _) => Ok(Date {
+                    at: at.fixed_offset(),
+                    has_time,
+                }),
+                LocalResult::None => Err(error(Some(&format!(
+                    "no such time in {}: the clocks went forward then",
+                    zone.name()
+                )))),
+            }
+        };
+        if s.len() == 10 {
+            let day = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map_err(|_| error(Some("no such day in the calendar")))?;
+            // A day with no midnight (a clock change at 00:00) starts when it starts.
+            let start = (0..24)
+                .filter_map(|h| day.and_hms_opt(h, 0, 0))
+                .find_map(|t| local(t, false).ok());
+            return start.ok_or_else(|| error(Some("no such day in the time zone")));
+        }
+        match Self::parse_as_written(s, error) {
+            Ok(date) => Ok(Date {
+                at: date.at.with_timezone(&zone).fixed_offset(),
+                has_time: true,
+            }),
+            Err(e) if e.reason.as_deref() == Some(NO_OFFSET) => {
+                let naive = [
+                    "%Y-%m-%dT%H:%M:%S%.f",
+                    "%Y-%m-%d %H:%M:%S%.f",
+                    "%Y-%m-%dT%H:%M",
+                ]
+                .iter()
+                .find_map(|f| chrono::NaiveDateTime::parse_from_str(s, f).ok())
+                .ok_or(e)?;
+                local(naive, true)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// The calendar day as written (in the date's own offset): `2017-07-06`.
@@ -120,9 +186,10 @@ impl Date {
         }
     }
 
-    /// RFC 3339 with a time, as Atom requires: midnight UTC for a day.
+    /// RFC 3339 with a time, as Atom requires: midnight for a day (UTC's, written
+    /// `Z`, without a time zone).
     pub fn with_time(&self) -> String {
-        if self.has_time {
+        if self.has_time || self.at.offset().local_minus_utc() != 0 {
             self.rfc3339()
         } else {
             let mut s = iso_day(self.day());
@@ -213,9 +280,48 @@ mod tests {
     fn a_time_needs_an_offset() {
         let e = Date::parse("2017-07-06T10:00:00").unwrap_err();
         assert!(
-            e.to_string()
-                .ends_with("(a time needs an offset, such as Z or +02:00)"),
+            e.to_string().ends_with(
+                "(a time needs an offset, such as Z or +02:00, or a `timezone` in site.toml)"
+            ),
             "{e}"
+        );
+    }
+
+    #[test]
+    fn a_site_time_zone_reads_days_and_times_there() {
+        let berlin: Tz = "Europe/Berlin".parse().unwrap();
+        let day = Date::parse_in("2017-07-06", Some(berlin)).unwrap();
+        assert_eq!(day.rfc3339(), "2017-07-06T00:00:00+02:00");
+        assert_eq!(day.with_time(), "2017-07-06T00:00:00+02:00");
+        assert_eq!(day.as_written(), "2017-07-06");
+        let local = Date::parse_in("2017-07-06T16:30:00", Some(berlin)).unwrap();
+        assert_eq!(local.rfc3339(), "2017-07-06T16:30:00+02:00");
+        let winter = Date::parse_in("2017-01-06 16:30", Some(berlin));
+        assert!(winter.is_err(), "seconds are required: {winter:?}");
+        let winter = Date::parse_in("2017-01-06T16:30", Some(berlin)).unwrap();
+        assert_eq!(winter.rfc3339(), "2017-01-06T16:30:00+01:00");
+        // The same instant, moved to the site's zone: its day is Berlin's.
+        let moved = Date::parse_in("2017-07-06T23:30:00-05:00", Some(berlin)).unwrap();
+        assert_eq!(moved.rfc3339(), "2017-07-07T06:30:00+02:00");
+        assert_eq!(moved.day().to_string(), "2017-07-07");
+        assert_eq!(
+            moved.at,
+            Date::parse("2017-07-06T23:30:00-05:00").unwrap().at
+        );
+        // 02:30 on the last Sunday of March does not exist in Berlin.
+        let gap = Date::parse_in("2017-03-26T02:30:00", Some(berlin)).unwrap_err();
+        assert!(
+            gap.to_string()
+                .ends_with("(no such time in Europe/Berlin: the clocks went forward then)"),
+            "{gap}"
+        );
+        // The hour that happens twice is its first.
+        let twice = Date::parse_in("2017-10-29T02:30:00", Some(berlin)).unwrap();
+        assert_eq!(twice.rfc3339(), "2017-10-29T02:30:00+02:00");
+        // Without a zone nothing changes.
+        assert_eq!(
+            Date::parse_in("2017-07-06", None).unwrap().with_time(),
+            "2017-07-06T00:00:00Z"
         );
     }
 

@@ -8,7 +8,7 @@ use super::{
 };
 use crate::diagnostics::Diagnostic;
 use crate::model::article::{FrontMatter, Source};
-use crate::model::date::Date;
+use crate::model::date::{Date, Tz};
 use crate::model::slug::{slugify, term_slug};
 use crate::text::{describe_forbidden, forbidden_char};
 use std::collections::BTreeSet;
@@ -30,6 +30,8 @@ pub(super) struct Checks<'a> {
     fence: usize,
     /// Every error found, in the order checked.
     pub errors: Vec<Diagnostic>,
+    /// The site's time zone, that dates are read in.
+    zone: Option<Tz>,
 }
 
 impl<'a> Checks<'a> {
@@ -38,6 +40,7 @@ impl<'a> Checks<'a> {
         text: &'a str,
         split: &Split<'_>,
         index: &'a KeyIndex,
+        zone: Option<Tz>,
     ) -> Checks<'a> {
         Checks {
             path,
@@ -45,6 +48,7 @@ impl<'a> Checks<'a> {
             index,
             fence: split.yaml_line - 1,
             errors: Vec::new(),
+            zone,
         }
     }
 
@@ -208,7 +212,7 @@ impl<'a> Checks<'a> {
     }
 
     fn date(&mut self, key: &str, text: &str) -> Option<Date> {
-        Date::parse(text)
+        Date::parse_in(text, self.zone)
             .map_err(|e| {
                 let help = advice::date_help(key, text);
                 self.error_with_help(key, e.to_string(), Some(help));

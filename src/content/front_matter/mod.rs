@@ -150,7 +150,12 @@ pub struct Parsed<T> {
 }
 
 /// Parses and checks the front matter of the article at `path` (shown as given).
-pub fn parse_article(path: &Path, text: &str, split: &Split<'_>) -> Parsed<FrontMatter> {
+pub fn parse_article(
+    path: &Path,
+    text: &str,
+    split: &Split<'_>,
+    zone: Option<crate::model::date::Tz>,
+) -> Parsed<FrontMatter> {
     if let Some(d) = aliases::too_many(path, text, split.yaml) {
         return Parsed {
             value: None,
@@ -166,7 +171,7 @@ pub fn parse_article(path: &Path, text: &str, split: &Split<'_>) -> Parsed<Front
         Err(e) => {
             // serde stops at the first value of a wrong type; each key is tried on
             // its own to report them all.
-            let mut each = field_errors(path, text, split, &index);
+            let mut each = field_errors(path, text, split, &index, zone);
             if each.is_empty() {
                 each = vec![yaml_error(path, text, split, &index, &e)];
             }
@@ -177,7 +182,7 @@ pub fn parse_article(path: &Path, text: &str, split: &Split<'_>) -> Parsed<Front
         }
     };
     let mut diagnostics = unknown_keys(path, text, split, &index, &unknown);
-    let mut checks = Checks::new(path, text, split, &index);
+    let mut checks = Checks::new(path, text, split, &index, zone);
     let value = checks.front_matter(raw);
     checks.errors.sort_by_key(|d| d.position);
     diagnostics.append(&mut checks.errors);
@@ -233,7 +238,13 @@ pub(crate) fn template_value(
 
 /// The type error of each key of an article's front matter, found by reading each
 /// on its own: `actors: "Putin"` and `tags: 5` both, where serde stops at the first.
-fn field_errors(path: &Path, text: &str, split: &Split<'_>, index: &KeyIndex) -> Vec<Diagnostic> {
+fn field_errors(
+    path: &Path,
+    text: &str,
+    split: &Split<'_>,
+    index: &KeyIndex,
+    zone: Option<crate::model::date::Tz>,
+) -> Vec<Diagnostic> {
     use serde_yaml::{from_value, Value};
     let Ok(Value::Mapping(map)) = serde_yaml::from_str::<Value>(split.yaml) else {
         return Vec::new();
@@ -253,7 +264,7 @@ fn field_errors(path: &Path, text: &str, split: &Split<'_>, index: &KeyIndex) ->
         let mut help = type_help(key);
         let problem = match key {
             "date" => match from_value::<String>(value) {
-                Ok(d) => Date::parse(&d).err().map(|e| {
+                Ok(d) => Date::parse_in(&d, zone).err().map(|e| {
                     help = Some(advice::date_help(key, &d));
                     e.to_string()
                 }),
@@ -330,7 +341,7 @@ mod tests {
         let path = Path::new("a.md");
         match split(path, text) {
             Ok(s) => {
-                let p = parse_article(path, text, &s);
+                let p = parse_article(path, text, &s, None);
                 (
                     p.value,
                     p.diagnostics
