@@ -38,15 +38,12 @@ impl Session {
             .cloned()
             .collect();
         let mut swaps = Vec::new();
-        for (md, loaded) in files
-            .iter()
-            .zip(article::load_all(
-                &self.options.root,
-                &files,
-                true,
-                self.config.as_ref().and_then(|c| c.timezone),
-            ))
-        {
+        for (md, loaded) in files.iter().zip(article::load_all(
+            &self.options.root,
+            &files,
+            true,
+            self.config.as_ref().and_then(|c| c.timezone),
+        )) {
             let new = loaded.ok()?;
             let i = kept.site.index_of_path(&md.rel)?;
             let old = &kept.site.articles[i];

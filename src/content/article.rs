@@ -4,11 +4,11 @@
 //! reads and checks the front matter (all the site indexes need), and
 //! [`super::bodies::render`] renders Markdown once the indexes exist to resolve links against.
 
-use crate::model::date::Tz;
 use super::front_matter;
 use crate::diagnostics::{display_path, Diagnostic};
 use crate::model::article::{next_generation, Article, NoteCounts};
 use crate::model::asset::Asset;
+use crate::model::date::Tz;
 use crate::model::slug::{slugify, term_slug};
 use crate::model::taxonomy::TaxonomyKind;
 use crate::text;
