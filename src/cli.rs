@@ -82,6 +82,32 @@ pub struct SiteRoot {
     pub root: Option<PathBuf>,
 }
 
+/// `--future`, `--expired` and `--now`: what the build's time leaves out.
+#[derive(Debug, Args)]
+pub struct Schedule {
+    /// Build articles dated after now too (scheduled ones).
+    #[arg(long)]
+    pub future: bool,
+
+    /// Build articles whose `expires` has passed too.
+    #[arg(long)]
+    pub expired: bool,
+
+    /// The time the build takes as now, RFC 3339 (default: BRIEFING_NOW, else the
+    /// clock).
+    #[arg(long, value_name = "RFC3339", value_parser = now)]
+    pub now: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+/// `--now`'s value (and `BRIEFING_NOW`'s): an RFC 3339 time with its offset.
+pub fn now(value: &str) -> Result<chrono::DateTime<chrono::FixedOffset>, String> {
+    chrono::DateTime::parse_from_rfc3339(value.trim()).map_err(|_| {
+        "expected an RFC 3339 time with its offset, such as 2017-07-08T06:00:00Z or \
+         2017-07-08T08:00:00+02:00"
+            .into()
+    })
+}
+
 /// `--base-url`'s value: an absolute http(s) URL, else a usage error.
 fn base_url(value: &str) -> Result<String, String> {
     match url::Url::parse(value) {
@@ -241,6 +267,11 @@ pub struct ServeArgs {
     #[arg(long)]
     pub open: bool,
 
+    /// The time the preview takes as now, RFC 3339, to see what is scheduled or
+    /// expired then (default: BRIEFING_NOW, else the clock).
+    #[arg(long, value_name = "RFC3339", value_parser = now)]
+    pub now: Option<chrono::DateTime<chrono::FixedOffset>>,
+
     #[command(flatten)]
     pub site: SiteRoot,
 }
@@ -255,6 +286,9 @@ pub struct WatchArgs {
     /// Build drafts too.
     #[arg(long)]
     pub drafts: bool,
+
+    #[command(flatten)]
+    pub schedule: Schedule,
 
     #[command(flatten)]
     pub site: SiteRoot,
@@ -280,6 +314,9 @@ pub struct BuildArgs {
     pub strict: bool,
 
     #[command(flatten)]
+    pub schedule: Schedule,
+
+    #[command(flatten)]
     pub site: SiteRoot,
 }
 
@@ -293,6 +330,10 @@ pub struct CheckArgs {
     /// Make every warning an error (as `strict = true` in site.toml does), for CI.
     #[arg(long)]
     pub strict: bool,
+
+    /// (Scheduled articles are always checked, not counted as published.)
+    #[command(flatten)]
+    pub schedule: Schedule,
 
     #[command(flatten)]
     pub site: SiteRoot,

@@ -3,6 +3,7 @@
 //! bar on slow builds, and the dev loop's reports.
 
 use crate::cli::{Cli, ColorChoice};
+use briefing::build::report::LeftOut;
 use briefing::dev::server::Server;
 use briefing::diagnostics::Diagnostic;
 use briefing::{BuildFailure, BuildReport, Progress};
@@ -171,6 +172,9 @@ fn report(
             *shown_warnings = now;
             if !cli.quiet {
                 outln!("{}", summary(verb, report));
+                if let Some(next) = next_due(report) {
+                    outln!("{next}");
+                }
             }
             if cli.verbose {
                 print_stages(report);
@@ -301,16 +305,57 @@ pub fn summary(verb: &str, report: &BuildReport) -> String {
             report.elapsed.as_millis()
         );
     }
-    let left_out = match report.drafts_left_out {
-        0 => String::new(),
-        1 => "; 1 draft left out (--drafts includes it)".to_string(),
-        n => format!("; {n} drafts left out (--drafts includes them)"),
-    };
     format!(
-        "{verb} {total} pages ({}) and {} file{}{target} in {} ms{left_out}",
+        "{verb} {total} pages ({}) and {} file{}{target} in {} ms{}",
         kinds.join(", "),
         report.files,
         if report.files == 1 { "" } else { "s" },
-        report.elapsed.as_millis()
+        report.elapsed.as_millis(),
+        left_out(verb, &report.left_out),
     )
+}
+
+/// What a build left out, after its summary: `; left out: 1 draft (--drafts), 2
+/// scheduled (--future)`; for `check`, the scheduled articles it checked too.
+fn left_out(verb: &str, left: &LeftOut) -> String {
+    let mut parts = Vec::new();
+    for (n, one, many, flag) in [
+        (left.drafts, "draft", "drafts", "--drafts"),
+        (left.scheduled, "scheduled", "scheduled", "--future"),
+        (left.expired, "expired", "expired", "--expired"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{n} {} ({flag})", if n == 1 { one } else { many }));
+        }
+    }
+    let mut text = String::new();
+    if verb == "checked" && left.scheduled_included > 0 {
+        let n = left.scheduled_included;
+        text.push_str(&format!(
+            "; {n} scheduled article{} checked, not published yet",
+            if n == 1 { "" } else { "s" }
+        ));
+    }
+    if !parts.is_empty() {
+        text.push_str("; left out: ");
+        text.push_str(&parts.join(", "));
+    }
+    text
+}
+
+/// When the next scheduled article falls due, for a scheduled job: `next: 2017-07-08
+/// 06:00 UTC, 2 articles fall due (build again then to publish them)`.
+pub fn next_due(report: &BuildReport) -> Option<String> {
+    let (at, n) = report.left_out.next_due?;
+    let zone = report.zone;
+    let utc = at.with_timezone(&chrono::Utc).format("%Y-%m-%d %H:%M UTC");
+    let local = zone
+        .map(|z| format!(" ({} {})", at.with_timezone(&z).format("%H:%M"), z.name()))
+        .unwrap_or_default();
+    Some(format!(
+        "next: {utc}{local}, {n} article{} fall{} due (build again then to publish {})",
+        if n == 1 { "" } else { "s" },
+        if n == 1 { "s" } else { "" },
+        if n == 1 { "it" } else { "them" },
+    ))
 }

@@ -47,6 +47,10 @@ fn main() -> ExitCode {
     if let Err(code) = start_watchdog(&cli) {
         return code;
     }
+    let now = match now(&cli) {
+        Ok(now) => now,
+        Err(code) => return code,
+    };
     match &cli.command {
         Command::Build(args) => once(
             &cli,
@@ -55,6 +59,9 @@ fn main() -> ExitCode {
                 output: args.output.clone(),
                 base_url: args.base_url.clone(),
                 drafts: args.drafts,
+                future: args.schedule.future,
+                expired: args.schedule.expired,
+                now,
                 write: true,
                 strict: args.strict,
                 waiting: waiting(&cli),
@@ -67,6 +74,10 @@ fn main() -> ExitCode {
             BuildOptions {
                 root: cli.root(),
                 drafts: args.drafts,
+                // A broken embargoed piece fails tonight's check, not the release.
+                future: true,
+                expired: args.schedule.expired,
+                now,
                 write: false,
                 strict: args.strict,
                 check: true,
@@ -89,15 +100,54 @@ fn main() -> ExitCode {
                 root: cli.root(),
                 output: args.output.clone(),
                 drafts: args.drafts,
+                future: args.schedule.future,
+                expired: args.schedule.expired,
+                now,
                 write: true,
                 waiting: waiting(&cli),
                 ..Default::default()
             };
             live(&cli, Session::open(options, true), None)
         }
-        Command::Serve(args) => serve(&cli, args),
+        Command::Serve(args) => serve(&cli, args, now),
         Command::Theme(args) => theme_command::run(&cli, args),
     }
+}
+
+/// A time given as the build's *now*.
+type Now = chrono::DateTime<chrono::FixedOffset>;
+
+/// The build's *now*: `--now`, else `BRIEFING_NOW`, else `None` (the clock at each
+/// build). Said unless it is the clock (and then under `-v`); a bad
+/// `BRIEFING_NOW` is a usage error. Not `SOURCE_DATE_EPOCH`: reproducible
+/// pipelines set it to the last commit's time, and schedules would never fall due.
+fn now(cli: &Cli) -> Result<Option<Now>, ExitCode> {
+    let given = match &cli.command {
+        Command::Build(a) => a.schedule.now,
+        Command::Check(a) => a.schedule.now,
+        Command::Watch(a) => a.schedule.now,
+        Command::Serve(a) => a.now,
+        _ => return Ok(None),
+    };
+    let (now, from) = match (given, std::env::var("BRIEFING_NOW")) {
+        (Some(now), _) => (Some(now), "--now"),
+        (None, Ok(value)) => match cli::now(&value) {
+            Ok(now) => (Some(now), "BRIEFING_NOW"),
+            Err(e) => {
+                errln!("error: BRIEFING_NOW={value:?}: {e}");
+                return Err(ExitCode::from(2));
+            }
+        },
+        (None, Err(_)) => (None, "the clock"),
+    };
+    if !cli.quiet && (now.is_some() || cli.verbose) {
+        let shown = now.unwrap_or_else(|| chrono::Utc::now().fixed_offset());
+        outln!(
+            "now: {} (from {from})",
+            shown.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        );
+    }
+    Ok(now)
 }
 
 /// Whether the watchdog's message is in colour, and the command it stops.
@@ -223,6 +273,9 @@ fn once(cli: &Cli, mut options: BuildOptions, verb: &str) -> ExitCode {
             print_diagnostics(&report.warnings, color);
             if !cli.quiet {
                 outln!("{}", summary(verb, &report));
+                if let Some(next) = console::next_due(&report) {
+                    outln!("{next}");
+                }
             }
             if cli.verbose {
                 print_stages(&report);
@@ -239,7 +292,7 @@ fn once(cli: &Cli, mut options: BuildOptions, verb: &str) -> ExitCode {
 
 /// `serve`: bind first (the site's links are made for the address really bound),
 /// build into a temporary folder, serve it, and rebuild on every change.
-fn serve(cli: &Cli, args: &ServeArgs) -> ExitCode {
+fn serve(cli: &Cli, args: &ServeArgs, now: Option<Now>) -> ExitCode {
     let listener = match briefing::dev::server::bind(args.bind, args.port) {
         Ok(l) => l,
         Err(e) => return fatal(&e),
@@ -267,8 +320,12 @@ fn serve(cli: &Cli, args: &ServeArgs) -> ExitCode {
         root: cli.root(),
         output: Some(dir.clone()),
         base_url: Some(url.clone()),
-        // A preview is for the editor: drafts show, with a banner, unless asked not to.
+        // A preview is for the editor: drafts, scheduled and expired articles show,
+        // each with a banner, unless asked not to.
         drafts: !args.no_drafts,
+        future: !args.no_drafts,
+        expired: !args.no_drafts,
+        now,
         write: true,
         ..Default::default()
     };

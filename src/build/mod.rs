@@ -29,6 +29,13 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Build drafts too.
     pub drafts: bool,
+    /// Build articles dated after *now* too (`--future`).
+    pub future: bool,
+    /// Build articles whose `expires` has passed too (`--expired`).
+    pub expired: bool,
+    /// The build's *now*, which decides what is scheduled and what has expired;
+    /// `None` is the clock when each build starts.
+    pub now: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// `false` checks everything and writes nothing (`briefing check`).
     pub write: bool,
     /// What `briefing check` does besides a build: check every internal link and

@@ -30,6 +30,10 @@ impl Session {
         }
         let mut laps = Laps::new();
         let kept = self.kept.as_ref()?;
+        // Past a schedule or an expiry, an article's status has changed.
+        if kept.next_change.is_some_and(|at| self.now() >= at) {
+            return None;
+        }
         let files: Vec<Asset> = self
             .content
             .markdown
@@ -50,6 +54,8 @@ impl Session {
             if old.front != new.front || old.slug != new.slug {
                 return None;
             }
+            let mut new = new;
+            new.status = old.status;
             swaps.push((i, new));
         }
         if swaps.len() != changes.articles.len() {

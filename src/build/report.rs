@@ -29,8 +29,47 @@ pub struct BuildReport {
     pub stages: Vec<(&'static str, Duration, Option<u64>)>,
     /// Non-fatal problems.
     pub warnings: Vec<Diagnostic>,
-    /// Drafts the build left out (no `--drafts`).
-    pub drafts_left_out: usize,
+    /// What the build left out, and when the next scheduled article falls due.
+    pub left_out: LeftOut,
+    /// The site's time zone, to say times in.
+    pub zone: Option<chrono_tz::Tz>,
+}
+
+/// The articles a build left out, by why.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LeftOut {
+    /// Drafts (no `--drafts`).
+    pub drafts: usize,
+    /// Dated after *now* (no `--future`).
+    pub scheduled: usize,
+    /// Expired (no `--expired`).
+    pub expired: usize,
+    /// Scheduled articles the build included (`--future`; `check` always).
+    pub scheduled_included: usize,
+    /// When the first scheduled article left out falls due, and how many fall due
+    /// then.
+    pub next_due: Option<(chrono::DateTime<chrono::FixedOffset>, usize)>,
+}
+
+impl LeftOut {
+    /// Counts `a`, left out.
+    pub(crate) fn count(&mut self, a: &crate::model::article::Article) {
+        use crate::model::article::Status;
+        match a.status {
+            Status::Draft => self.drafts += 1,
+            Status::Scheduled => {
+                self.scheduled += 1;
+                let at = a.front.date.at;
+                self.next_due = match self.next_due {
+                    Some((due, n)) if due == at => Some((due, n + 1)),
+                    Some((due, n)) if due < at => Some((due, n)),
+                    _ => Some((at, 1)),
+                };
+            }
+            Status::Expired => self.expired += 1,
+            Status::Published => {}
+        }
+    }
 }
 
 impl BuildReport {

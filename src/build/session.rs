@@ -19,14 +19,14 @@
 //! A build with errors changes nothing on disk: the last good site stays.
 
 use super::changes::{self, Changes};
-use super::report::{dedupe, peak_memory, BuildFailure, BuildReport, Laps};
+use super::report::{dedupe, peak_memory, BuildFailure, BuildReport, Laps, LeftOut};
 use super::write::{self, Pages, Target};
 use super::{drop_later, BuildOptions};
 use crate::config::{self, Config};
 use crate::content::walk::{self, Found};
 use crate::content::{article, bodies, profile};
 use crate::diagnostics::Diagnostic;
-use crate::model::article::Article;
+use crate::model::article::{Article, Status};
 use crate::model::asset::Asset;
 use crate::model::profile::Profile;
 use crate::model::site::Site;
@@ -34,6 +34,7 @@ use crate::output;
 use crate::render::context::{ViewCache, Views};
 use crate::render::plan::{self, Plan};
 use crate::render::templates::Templates;
+use chrono::{DateTime, FixedOffset};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -73,8 +74,11 @@ pub struct Session {
 /// A built site model with its views and plan.
 pub(super) struct Kept {
     pub(super) site: Site,
-    /// Drafts left out of it.
+    /// Articles left out of it (drafts, scheduled, expired).
     pub(super) aside: Vec<Article>,
+    /// When the next article falls due or expires: past it, a status has changed
+    /// and the quick path may not keep the model.
+    pub(super) next_change: Option<chrono::DateTime<chrono::FixedOffset>>,
     pub(super) views: Views,
     pub(super) plan: Plan,
 }
@@ -110,6 +114,14 @@ impl Session {
         session.load_articles(&all);
         session.opening = Some((start.elapsed(), peak_memory()));
         session
+    }
+
+    /// The build's *now*: `--now` (or `BRIEFING_NOW`, which the binary reads into
+    /// it), else the clock.
+    pub fn now(&self) -> DateTime<FixedOffset> {
+        self.options
+            .now
+            .unwrap_or_else(|| chrono::Utc::now().fixed_offset())
     }
 
     /// The folder the site is written to.
@@ -386,19 +398,43 @@ impl Session {
         let mut laps = Laps::new();
         self.disassemble();
 
-        // Drafts stay out (with their bundles' files) unless asked for.
+        // Drafts, scheduled and expired articles stay out (with their bundles'
+        // files) unless asked for.
+        let now = self.now();
         let mut included = Vec::with_capacity(self.articles.len());
         let mut aside = Vec::new();
         let mut draft_bundles = Vec::new();
-        for (_, a) in self.articles.drain() {
-            if a.front.draft && !self.options.drafts {
-                draft_bundles.extend(a.bundle.as_ref().map(|b| format!("{b}/")));
-                aside.push(a);
-            } else {
-                included.push(a);
+        let mut left_out = LeftOut::default();
+        let mut next_change = None;
+        for (_, mut a) in self.articles.drain() {
+            let status = Status::at(&a.front, now);
+            if status != a.status {
+                // Its item and card say what it is: made again.
+                a.status = status;
+                a.generation = crate::model::article::next_generation();
             }
+            for at in [Some(a.front.date.at), a.front.expires.map(|e| e.at)]
+                .into_iter()
+                .flatten()
+                .filter(|at| *at > now)
+            {
+                next_change = Some(next_change.map_or(at, |n: DateTime<FixedOffset>| n.min(at)));
+            }
+            let include = match status {
+                Status::Published => true,
+                Status::Draft => self.options.drafts,
+                Status::Scheduled => self.options.future,
+                Status::Expired => self.options.expired,
+            };
+            if include {
+                left_out.scheduled_included += usize::from(status == Status::Scheduled);
+                included.push(a);
+                continue;
+            }
+            left_out.count(&a);
+            draft_bundles.extend(a.bundle.as_ref().map(|b| format!("{b}/")));
+            aside.push(a);
         }
-        let drafts_left_out = aside.len();
         // Empty now, but still the size of every article (800 bytes each): freed.
         self.articles.shrink_to_fit();
         let assets: Vec<Asset> = self
@@ -435,6 +471,7 @@ impl Session {
                     self.kept = Some(Kept {
                         site,
                         aside,
+                        next_change,
                         views,
                         plan,
                     });
@@ -455,7 +492,8 @@ impl Session {
         };
         result.map(|mut report| {
             report.bodies = bodies;
-            report.drafts_left_out = drafts_left_out;
+            report.left_out = left_out;
+            report.zone = self.config.as_ref().and_then(|c| c.timezone);
             report.stages = laps.laps;
             report.elapsed = start.elapsed();
             report

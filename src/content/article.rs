@@ -126,6 +126,7 @@ pub fn load(root: &Path, md: &Asset, zone: Option<Tz>) -> (Option<Article>, Vec<
         src: md.src.clone(),
         text,
         body_offset,
+        status: Default::default(),
     };
     let term_slugs =
         TaxonomyKind::ALL.map(|k| article.names(k).into_iter().map(term_slug).collect());

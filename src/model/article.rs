@@ -65,6 +65,49 @@ pub struct Article {
     pub src: PathBuf,
     /// Where the body starts in the file.
     pub body_offset: usize,
+    /// Whether this build publishes it, or why not; set by each build, since the
+    /// time decides it.
+    pub status: Status,
+}
+
+/// Whether a build publishes an article, or what keeps it out (each included by a
+/// flag: `--drafts`, `--future`, `--expired`; `serve` includes all three).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Status {
+    /// Published.
+    #[default]
+    Published,
+    /// `draft: true`.
+    Draft,
+    /// Dated after the build's *now*.
+    Scheduled,
+    /// `expires` at or before the build's *now*.
+    Expired,
+}
+
+impl Status {
+    /// Its article's status at `now` (a draft is a draft first).
+    pub fn at(front: &FrontMatter, now: chrono::DateTime<chrono::FixedOffset>) -> Status {
+        if front.draft {
+            Status::Draft
+        } else if front.date.at > now {
+            Status::Scheduled
+        } else if front.expires.is_some_and(|e| e.at <= now) {
+            Status::Expired
+        } else {
+            Status::Published
+        }
+    }
+
+    /// As templates see it: `published`, `draft`, `scheduled`, `expired`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Published => "published",
+            Status::Draft => "draft",
+            Status::Scheduled => "scheduled",
+            Status::Expired => "expired",
+        }
+    }
 }
 
 /// What rendering an article's body gave, attached to it by [`Article::attach`].
@@ -170,6 +213,8 @@ pub struct FrontMatter {
     pub summary: Option<String>,
     /// Shown by `serve`; built only with `--drafts`.
     pub draft: bool,
+    /// From when it is no longer published (built only with `--expired`).
+    pub expires: Option<Date>,
     /// Shown as a list at the top of the article.
     pub key_points: Vec<String>,
     /// An explicit slug, already slugified.

@@ -216,7 +216,7 @@ warning: content/2024-03-06-quiet-day.md:9:1: the body is still the starter text
     let (code, stdout, stderr) = run_in(tmp.path(), &["check", "--strict"]);
     assert_eq!((code, stderr.as_str()), (0, ""));
     assert!(
-        stdout.ends_with(" ms; 1 draft left out (--drafts includes it)\n"),
+        stdout.ends_with(" ms; left out: 1 draft (--drafts)\n"),
         "{stdout}"
     );
 }

@@ -6,6 +6,7 @@ mod cli;
 mod diagnostics;
 mod eject;
 mod incremental;
+mod lifecycle;
 mod limits;
 mod links;
 mod lists;

@@ -380,6 +380,20 @@ fn serve_shows_drafts_with_a_banner_and_no_drafts_shows_what_build_publishes() {
     server.until("/articles/tonight/", "a new draft", |r| {
         r.status == 200 && r.text().contains(banner)
     });
+    // A scheduled article shows too, with its own banner.
+    write(
+        root,
+        "content/2099-01-01-embargoed.md",
+        "---\ntitle: Embargoed\ndate: 2099-01-01T06:00:00Z\nsource: AP\n---\nLater.\n",
+    );
+    server.until("/articles/embargoed/", "a scheduled article", |r| {
+        r.status == 200
+            && r.text().contains(
+                "<strong>Scheduled.</strong> Not published yet: <code>briefing build</code> \
+                 leaves this article out until <time datetime=\"2099-01-01T06:00:00+00:00\">1 \
+                 January 2099, 06:00</time>.</p>",
+            )
+    });
     drop(server);
 
     // --no-drafts serves exactly what build publishes.
@@ -387,6 +401,7 @@ fn serve_shows_drafts_with_a_banner_and_no_drafts_shows_what_build_publishes() {
     let server = Running::start(root, &["serve", "--port", "0", "--no-drafts"]);
     assert_eq!(server.get("/articles/draft/").status, 404);
     assert_eq!(server.get("/articles/tonight/").status, 404);
+    assert_eq!(server.get("/articles/embargoed/").status, 404);
     let full = tempfile::tempdir().unwrap();
     let (code, _, stderr) = crate::support::build(root, full.path(), &["--base-url", &server.url]);
     assert_eq!(code, 0, "{stderr}");

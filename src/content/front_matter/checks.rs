@@ -73,6 +73,20 @@ impl<'a> Checks<'a> {
         }
         let title = self.title(raw.title.as_deref());
         let date = raw.date.and_then(|d| self.date("date", &d));
+        let expires = raw.expires.and_then(|d| self.date("expires", &d));
+        if let (Some(date), Some(expires)) = (date, expires) {
+            if expires.at <= date.at {
+                self.error_with_help(
+                    "expires",
+                    format!(
+                        "{} is not after the article's date, {}: it would never be published",
+                        expires.as_written(),
+                        date.as_written()
+                    ),
+                    Some("give a later date, or remove the line".into()),
+                );
+            }
+        }
         let source = raw.source.map(|s| self.source(s));
         let slug = raw.slug.map(|s| self.slug(&s));
         let extra = template_value(raw.extra).unwrap_or_else(|message| {
@@ -93,6 +107,7 @@ impl<'a> Checks<'a> {
                 .map(|s| s.trim().to_string())
                 .filter(|s| !s.is_empty()),
             draft: raw.draft.unwrap_or(false),
+            expires,
             key_points: names(raw.key_points),
             slug,
             extra,
@@ -137,6 +152,7 @@ impl<'a> Checks<'a> {
         for (key, value) in [
             ("title", &raw.title),
             ("date", &raw.date),
+            ("expires", &raw.expires),
             ("summary", &raw.summary),
             ("slug", &raw.slug),
         ] {

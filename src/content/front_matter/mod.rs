@@ -36,6 +36,7 @@ pub const ARTICLE_KEYS: &[&str] = &[
     "tags",
     "summary",
     "draft",
+    "expires",
     "key_points",
     "slug",
     "extra",
@@ -82,6 +83,8 @@ struct RawFrontMatter {
     summary: Option<String>,
     #[serde(default)]
     draft: Option<bool>,
+    #[serde(default)]
+    expires: Option<String>,
     #[serde(default)]
     key_points: Option<Vec<Option<String>>>,
     #[serde(default)]
@@ -263,7 +266,7 @@ fn field_errors(
         }
         let mut help = type_help(key);
         let problem = match key {
-            "date" => match from_value::<String>(value) {
+            "date" | "expires" => match from_value::<String>(value) {
                 Ok(d) => Date::parse_in(&d, zone).err().map(|e| {
                     help = Some(advice::date_help(key, &d));
                     e.to_string()

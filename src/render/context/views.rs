@@ -70,6 +70,8 @@ pub struct ArticleItem<'a> {
     pub datetime: String,
     /// Whether it is a draft (shown by `serve`, built only with `--drafts`).
     pub draft: bool,
+    /// When it stops being published, as `datetime` is written, or null.
+    pub expires: Option<String>,
     /// The notes, counted by kind: `count`, `kinds` (`kind`, `label`, `count`),
     /// `summary` (`3 notes: 2 context, 1 fact-check`).
     pub notes: &'a NoteCounts,
@@ -81,6 +83,9 @@ pub struct ArticleItem<'a> {
     pub slug: &'a str,
     /// The source outlet, with `link` to the original story when given.
     pub source: SourceLink<'a>,
+    /// `published`, or why a build would leave it out: `draft`, `scheduled` (dated
+    /// after now), `expired` (shown only by `serve` and the flags that include them).
+    pub status: &'static str,
     /// Plain-text summary.
     pub summary: &'a str,
     /// Tags, as term links.
@@ -273,6 +278,8 @@ fn item<'a>(site: &'a Site, article: &'a Article) -> ArticleItem<'a> {
         tags: term_links(site, article, TaxonomyKind::Tags),
         summary: &article.summary,
         draft: article.front.draft,
+        expires: article.front.expires.map(|e| e.as_written()),
+        status: article.status.name(),
         word_count: article.word_count,
         reading_minutes: article.word_count.div_ceil(220).max(1),
         notes: &article.notes,
@@ -630,6 +637,7 @@ mod tests {
             date: "2017-07-06".into(),
             datetime: "2017-07-06".into(),
             draft: false,
+            expires: None,
             notes: &notes,
             permalink: "https://example.org/articles/a/".into(),
             reading_minutes: 1,
@@ -642,6 +650,7 @@ mod tests {
                 slug: "s",
                 url: "sources/s/".into(),
             },
+            status: "published",
             summary: "",
             tags: vec![link()],
             title: "A",

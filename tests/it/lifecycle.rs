@@ -1,0 +1,322 @@
+//! The life of an article (issue 22): schedules, expiry, the build's *now* and the
+//! site's time zone.
+
+use crate::support::{run_in, tree};
+use std::path::Path;
+
+/// A site of `articles` (file stem, whole text), with `settings` added to site.toml.
+fn site(settings: &str, articles: &[(&str, &str)]) -> tempfile::TempDir {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(
+        site.path().join("site.toml"),
+        format!("title = \"Desk\"\nbase_url = \"https://example.org/\"\n{settings}"),
+    )
+    .unwrap();
+    std::fs::create_dir(site.path().join("content")).unwrap();
+    for (stem, text) in articles {
+        std::fs::write(site.path().join(format!("content/{stem}.md")), text).unwrap();
+    }
+    site
+}
+
+const PUBLISHED: (&str, &str) = (
+    "2017-07-06-talks",
+    "---\ntitle: Talks in Hamburg\ndate: 2017-07-06T16:30:00+02:00\nsource: Reuters\ntags: [syria]\n---\nTalks.\n",
+);
+const SCHEDULED: (&str, &str) = (
+    "2017-07-08-embargoed",
+    "---\ntitle: Embargoed ceasefire\ndate: 2017-07-08T06:00:00Z\nsource: TASS\nactors: [Sergey Lavrov]\ntags: [embargo-only]\n---\nEmbargoed text.\n",
+);
+const SCHEDULED_TOO: (&str, &str) = (
+    "2017-07-08-also",
+    "---\ntitle: Also at six\ndate: 2017-07-08T08:00:00+02:00\nsource: TASS\n---\nAlso.\n",
+);
+const LATER: (&str, &str) = (
+    "2017-07-09-later",
+    "---\ntitle: Later still\ndate: 2017-07-09\nsource: TASS\n---\nLater.\n",
+);
+const EXPIRED: (&str, &str) = (
+    "2017-07-01-stale",
+    "---\ntitle: Stale offer\ndate: 2017-07-01\nexpires: 2017-07-07T00:00:00Z\nsource: AP\nactors: [Stale Actor]\n---\nStale text.\n",
+);
+
+/// Every file of `dir` whose bytes contain `needle`.
+fn files_containing(dir: &Path, needle: &str) -> Vec<String> {
+    tree(dir)
+        .into_iter()
+        .filter(|(_, bytes)| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
+        .map(|(path, _)| path)
+        .collect()
+}
+
+#[test]
+fn scheduled_and_expired_articles_are_in_no_output_file() {
+    let site = site("", &[PUBLISHED, SCHEDULED, SCHEDULED_TOO, LATER, EXPIRED]);
+    let root = site.path();
+    let (code, stdout, stderr) = run_in(root, &["build", "--now", "2017-07-07T12:00:00Z"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[0], "now: 2017-07-07T12:00:00Z (from --now)");
+    assert!(
+        lines[1].starts_with("built ") && lines[1].contains(" (1 article, "),
+        "{stdout}"
+    );
+    assert!(
+        lines[1].ends_with(" ms; left out: 3 scheduled (--future), 1 expired (--expired)"),
+        "{stdout}"
+    );
+    // Two fall due at the same instant (06:00 UTC, written two ways).
+    assert_eq!(
+        lines[2],
+        "next: 2017-07-08 06:00 UTC, 2 articles fall due (build again then to publish them)"
+    );
+    assert_eq!(lines.len(), 3);
+    let out = root.join("public");
+    for needle in [
+        "Embargoed",
+        "embargoed",
+        "Also at six",
+        "also/",
+        "Later still",
+        "Stale",
+        "stale",
+        "Lavrov",
+        "lavrov",
+        "embargo-only",
+    ] {
+        assert_eq!(
+            files_containing(&out, needle),
+            Vec::<String>::new(),
+            "{needle}"
+        );
+    }
+    // No page exists only because of them.
+    assert!(!out.join("actors/sergey-lavrov").exists());
+    assert!(!out.join("tags/embargo-only").exists());
+    assert!(!out.join("sources/tass").exists());
+    assert!(!out.join("2017/07/08").exists() && !out.join("archive/2017/07/08").exists());
+
+    // --future and --expired include them.
+    let (code, stdout, _) = run_in(
+        root,
+        &[
+            "build",
+            "--now",
+            "2017-07-07T12:00:00Z",
+            "--future",
+            "--expired",
+        ],
+    );
+    assert_eq!(code, 0);
+    assert!(stdout.contains(" (5 articles, "), "{stdout}");
+    assert!(
+        !stdout.contains("left out") && !stdout.contains("next:"),
+        "{stdout}"
+    );
+    let page = std::fs::read_to_string(out.join("articles/embargoed/index.html")).unwrap();
+    assert!(page.contains(
+        "<p class=\"status-banner\" role=\"note\"><strong>Scheduled.</strong> Not published yet: \
+         <code>briefing build</code> leaves this article out until <time \
+         datetime=\"2017-07-08T06:00:00+00:00\">8 July 2017, 06:00</time>.</p>"
+    ), "{page}");
+    let page = std::fs::read_to_string(out.join("articles/stale/index.html")).unwrap();
+    assert!(
+        page.contains(
+            "<strong>Expired.</strong> No longer published: <code>briefing build</code> has left \
+         this article out since <time datetime=\"2017-07-07T00:00:00+00:00\">7 July 2017, \
+         00:00</time>.</p>"
+        ),
+        "{page}"
+    );
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(home.contains("Embargoed ceasefire</a> <span class=\"badge\">Scheduled</span>"));
+    assert!(home.contains("Stale offer</a> <span class=\"badge\">Expired</span>"));
+
+    // A day later, all but one are published and the stale one stays out.
+    let (code, stdout, _) = run_in(root, &["build", "--now", "2017-07-08T06:00:00Z"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains(" (3 articles, "), "{stdout}");
+    assert!(stdout.contains("left out: 1 scheduled (--future), 1 expired (--expired)\n"));
+    assert!(stdout.ends_with(
+        "next: 2017-07-09 00:00 UTC, 1 article falls due (build again then to publish it)\n"
+    ));
+}
+
+#[test]
+fn check_checks_scheduled_articles_without_publishing_them() {
+    let broken = (
+        "2017-07-08-broken",
+        "---\ntitle: Broken embargo\ndate: 2017-07-08\nsource: TASS\n---\nSee [the talks](missing.md).\n",
+    );
+    let site = site("", &[PUBLISHED, SCHEDULED, broken]);
+    let (code, stdout, stderr) = run_in(
+        site.path(),
+        &["check", "--strict", "--now", "2017-07-07T12:00:00Z"],
+    );
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stderr.starts_with("error: content/2017-07-08-broken.md:6:5: "),
+        "the embargoed piece fails tonight's check: {stderr}"
+    );
+    let (code, stdout, stderr) = run_in(site.path(), &["check", "--now", "2017-07-07T12:00:00Z"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.ends_with(" ms; 2 scheduled articles checked, not published yet\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn now_comes_from_the_flag_then_the_environment_and_a_bad_one_is_a_usage_error() {
+    let site = site("", &[PUBLISHED, SCHEDULED]);
+    let run = |args: &[&str], env: Option<&str>| {
+        let mut cmd = assert_cmd::Command::cargo_bin("briefing").unwrap();
+        cmd.current_dir(site.path()).args(args).env("NO_COLOR", "1");
+        match env {
+            Some(v) => cmd.env("BRIEFING_NOW", v),
+            None => cmd.env_remove("BRIEFING_NOW"),
+        };
+        let o = cmd.output().unwrap();
+        (
+            o.status.code().unwrap(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let (code, stdout, _) = run(&["build"], Some("2017-07-09T00:00:00+02:00"));
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with("now: 2017-07-09T00:00:00+02:00 (from BRIEFING_NOW)\n"));
+    assert!(stdout.contains(" (2 articles, "), "{stdout}");
+    let (_, stdout, _) = run(
+        &["build", "--now", "2017-07-07T00:00:00Z"],
+        Some("2017-07-09T00:00:00+02:00"),
+    );
+    assert!(
+        stdout.starts_with("now: 2017-07-07T00:00:00Z (from --now)\n"),
+        "{stdout}"
+    );
+    // The clock is said only under -v, and SOURCE_DATE_EPOCH is not a clock.
+    let mut cmd = assert_cmd::Command::cargo_bin("briefing").unwrap();
+    let o = cmd
+        .current_dir(site.path())
+        .args(["build"])
+        .env_remove("BRIEFING_NOW")
+        .env("SOURCE_DATE_EPOCH", "1499000000")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.starts_with("built ") && stdout.contains(" (2 articles, "),
+        "{stdout}"
+    );
+    let (_, stdout, _) = run(&["-v", "build"], None);
+    assert!(
+        stdout.starts_with("now: 20") && stdout.contains(" (from the clock)\n"),
+        "{stdout}"
+    );
+
+    let (code, stdout, stderr) = run(&["build"], Some("tomorrow"));
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    assert_eq!(
+        stderr,
+        "error: BRIEFING_NOW=\"tomorrow\": expected an RFC 3339 time with its offset, such as \
+         2017-07-08T06:00:00Z or 2017-07-08T08:00:00+02:00\n"
+    );
+    let (code, _, stderr) = run(&["build", "--now", "2017-07-07"], None);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("invalid value '2017-07-07' for '--now <RFC3339>': expected an RFC 3339"),
+        "{stderr}"
+    );
+    assert!(!site.path().join("public/articles/talks").exists() || code == 2);
+}
+
+#[test]
+fn expires_not_after_the_date_is_an_error_at_its_line() {
+    let site = site(
+        "",
+        &[(
+            "2017-07-06-a",
+            "---\ntitle: A\ndate: 2017-07-06\nexpires: 2017-07-06\nsource: AP\n---\nA.\n",
+        )],
+    );
+    let (code, _, stderr) = run_in(site.path(), &["check"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr,
+        concat!(
+            "error: content/2017-07-06-a.md:4:10: expires: 2017-07-06 is not after the ",
+            "article's date, 2017-07-06: it would never be published\n",
+            "  |\n",
+            "4 | expires: 2017-07-06\n",
+            "  |          ^^^^^^^^^^\n",
+            "  |\n",
+            "  = help: give a later date, or remove the line\n",
+            "error: check failed with 1 error\n",
+        )
+    );
+}
+
+#[test]
+fn a_site_time_zone_reads_times_there_and_decides_the_day() {
+    let late = (
+        "2017-07-06-late",
+        "---\ntitle: Late in Washington\ndate: 2017-07-06T23:30:00-05:00\nsource: AP\n---\nLate.\n",
+    );
+    let local = (
+        "2017-07-06-local",
+        "---\ntitle: Local time\ndate: 2017-07-06T10:00:00\nsource: AP\n---\nLocal.\n",
+    );
+    let site = site("timezone = \"Europe/Berlin\"\n", &[late, local]);
+    let (code, _, stderr) = run_in(site.path(), &["build"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let page =
+        std::fs::read_to_string(site.path().join("public/articles/late/index.html")).unwrap();
+    assert!(
+        page.contains("<time datetime=\"2017-07-07T06:30:00+02:00\">Friday 7 July 2017</time>"),
+        "{page}"
+    );
+    let page =
+        std::fs::read_to_string(site.path().join("public/articles/local/index.html")).unwrap();
+    assert!(
+        page.contains("<time datetime=\"2017-07-06T10:00:00+02:00\">"),
+        "{page}"
+    );
+
+    // Without a zone, a time needs its offset, and the help says where to set one.
+    std::fs::write(
+        site.path().join("site.toml"),
+        "title = \"Desk\"\nbase_url = \"https://example.org/\"\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run_in(site.path(), &["check"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with(
+            "error: content/2017-07-06-local.md:3:7: date: expected YYYY-MM-DD or RFC 3339, \
+             found \"2017-07-06T10:00:00\" (a time needs an offset, such as Z or +02:00, or a \
+             `timezone` in site.toml)\n"
+        ),
+        "{stderr}"
+    );
+
+    std::fs::write(
+        site.path().join("site.toml"),
+        "title = \"Desk\"\nbase_url = \"https://example.org/\"\ntimezone = \"Europe/Berln\"\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run_in(site.path(), &["check"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with(concat!(
+            "error: site.toml:3:12: timezone: expected an IANA time zone such as ",
+            "\"Europe/Berlin\" or \"UTC\", found \"Europe/Berln\" (did you mean ",
+            "\"Europe/Berlin\"?)\n",
+            "  |\n",
+            "3 | timezone = \"Europe/Berln\"\n",
+            "  |            ^^^^^^^^^^^^^^\n",
+            "error: content/2017-07-06-local.md:3:7: ",
+        )),
+        "{stderr}"
+    );
+}
