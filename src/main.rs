@@ -193,7 +193,11 @@ fn today() -> String {
 
 /// `init DIR`.
 fn init(cli: &Cli, args: &InitArgs) -> ExitCode {
-    match briefing::scaffold::init(&args.dir, args.force, &today()) {
+    // The machine's zone, when it has an IANA name chrono-tz knows.
+    let zone = iana_time_zone::get_timezone()
+        .ok()
+        .filter(|z| z.parse::<briefing::model::date::Tz>().is_ok());
+    match briefing::scaffold::init(&args.dir, args.force, &today(), zone.as_deref()) {
         Ok(done) => {
             for kept in &done.kept {
                 errln!(

@@ -109,8 +109,20 @@ impl std::fmt::Display for ScaffoldError {
 
 impl std::error::Error for ScaffoldError {}
 
-/// Creates a new site in `dir` (made if missing), dated `today` (`YYYY-MM-DD`).
-pub fn init(dir: &Path, force: bool, today: &str) -> Result<Initialised, ScaffoldError> {
+/// Creates a new site in `dir` (made if missing), dated `today` (`YYYY-MM-DD`), in
+/// the time zone `zone` (the machine's, an IANA name) when known.
+pub fn init(
+    dir: &Path,
+    force: bool,
+    today: &str,
+    zone: Option<&str>,
+) -> Result<Initialised, ScaffoldError> {
+    let timezone = match zone {
+        Some(zone) => format!(
+            "timezone = \"{zone}\"    # dates without an offset are read here, and days are its days"
+        ),
+        None => "# timezone = \"Europe/Berlin\"    # IANA: dates without an offset are read here".into(),
+    };
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |e| ScaffoldError::Io(path, e)
@@ -135,7 +147,10 @@ pub fn init(dir: &Path, force: bool, today: &str) -> Result<Initialised, Scaffol
     for (rel, text) in STARTER {
         let path = dir.join(rel);
         fs::create_dir_all(path.parent().unwrap_or(dir)).map_err(io(&path))?;
-        match write_new(&path, text.replace("{{DATE}}", today)) {
+        let text = text
+            .replace("{{DATE}}", today)
+            .replace("{{TIMEZONE}}", &timezone);
+        match write_new(&path, text) {
             Ok(()) => done.written.push((*rel).to_string()),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                 done.kept.push((*rel).to_string())
@@ -244,6 +259,30 @@ pub(crate) fn write_new(path: &Path, text: impl AsRef<[u8]>) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn init_writes_the_machines_time_zone_or_says_where_one_goes() {
+        let dir = tempfile::tempdir().unwrap();
+        init(
+            &dir.path().join("a"),
+            false,
+            "2017-07-06",
+            Some("Europe/Berlin"),
+        )
+        .unwrap();
+        let toml = fs::read_to_string(dir.path().join("a/site.toml")).unwrap();
+        assert!(toml.ends_with(
+            "\ntimezone = \"Europe/Berlin\"    # dates without an offset are read here, and days are its days\n"
+        ), "{toml}");
+        let config = crate::config::parse(&toml).unwrap().config;
+        assert_eq!(config.timezone.map(|z| z.name()), Some("Europe/Berlin"));
+        init(&dir.path().join("b"), false, "2017-07-06", None).unwrap();
+        let toml = fs::read_to_string(dir.path().join("b/site.toml")).unwrap();
+        assert!(toml.ends_with(
+            "\n# timezone = \"Europe/Berlin\"    # IANA: dates without an offset are read here\n"
+        ), "{toml}");
+        assert_eq!(crate::config::parse(&toml).unwrap().config.timezone, None);
+    }
 
     #[test]
     fn a_long_headline_makes_a_slug_cut_at_a_word() {
