@@ -150,6 +150,14 @@ impl Article {
         }
     }
 
+    /// When it last changed in substance: the latest of its date and `updated`.
+    pub fn modified(&self) -> Date {
+        match self.front.updated {
+            Some(u) if u.at > self.front.date.at => u,
+            _ => self.front.date,
+        }
+    }
+
     /// The article's folder relative to `content/` (`""` at the top).
     pub fn content_dir(&self) -> &str {
         self.content_path
@@ -215,6 +223,8 @@ pub struct FrontMatter {
     pub draft: bool,
     /// From when it is no longer published (built only with `--expired`).
     pub expires: Option<Date>,
+    /// Its last change in substance, not before `date`.
+    pub updated: Option<Date>,
     /// Shown as a list at the top of the article.
     pub key_points: Vec<String>,
     /// An explicit slug, already slugified.

@@ -25,6 +25,7 @@ pub fn article(site: &Site, i: usize) -> String {
     data.insert("url".into(), json!(url));
     data.insert("mainEntityOfPage".into(), json!(url));
     data.insert("datePublished".into(), json!(datetime));
+    data.insert("dateModified".into(), json!(a.modified().as_written()));
     data.insert("inLanguage".into(), json!(config.language));
     data.insert("wordCount".into(), json!(a.word_count));
     if !a.summary.is_empty() {

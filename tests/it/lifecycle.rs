@@ -320,3 +320,127 @@ fn a_site_time_zone_reads_times_there_and_decides_the_day() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_update_shows_on_the_page_the_card_the_json_ld_the_feeds_and_the_sitemap() {
+    let updated = (
+        "2017-07-06-talks",
+        "---\ntitle: Talks\ndate: 2017-07-06\nupdated: 2017-07-07T09:30:00+02:00\nsource: Reuters\ntags: [talks]\n---\nTalks.\n",
+    );
+    let older = (
+        "2017-07-05-older",
+        "---\ntitle: Older\ndate: 2017-07-05\nsource: AP\ntags: [older]\n---\nOlder.\n",
+    );
+    let site = site("", &[updated, older]);
+    let (code, _, stderr) = run_in(site.path(), &["build"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let out = site.path().join("public");
+    let read = |rel: &str| std::fs::read_to_string(out.join(rel)).unwrap();
+
+    let page = read("articles/talks/index.html");
+    assert!(
+        page.contains(
+            "<time datetime=\"2017-07-06\">Thursday 6 July 2017</time> · Updated <time \
+         datetime=\"2017-07-07T09:30:00+02:00\">7 July 2017, 09:30</time>"
+        ),
+        "{page}"
+    );
+    let json_ld = page
+        .split("<script type=\"application/ld+json\">")
+        .nth(1)
+        .and_then(|s| s.split("</script>").next())
+        .unwrap();
+    let json_ld: serde_json::Value = serde_json::from_str(json_ld).unwrap();
+    assert_eq!(json_ld["datePublished"], "2017-07-06");
+    assert_eq!(json_ld["dateModified"], "2017-07-07T09:30:00+02:00");
+    let never: serde_json::Value = serde_json::from_str(
+        read("articles/older/index.html")
+            .split("<script type=\"application/ld+json\">")
+            .nth(1)
+            .and_then(|s| s.split("</script>").next())
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(never["dateModified"], "2017-07-05");
+
+    let home = read("index.html");
+    assert!(
+        home.contains("· Updated <time datetime=\"2017-07-07T09:30:00+02:00\">7 July 2017</time>")
+    );
+    assert_eq!(
+        home.matches("· Updated").count(),
+        1,
+        "only the updated card says so"
+    );
+
+    // The feed: the entry's updated and published, and the feed's updated.
+    let atom = read("atom.xml");
+    let doc = roxmltree::Document::parse(&atom).unwrap();
+    let child = |n: roxmltree::Node, name: &str| {
+        n.children()
+            .find(|c| c.tag_name().name() == name)
+            .and_then(|c| c.text())
+            .map(str::to_string)
+    };
+    let feed = doc.root_element();
+    assert_eq!(
+        child(feed, "updated").as_deref(),
+        Some("2017-07-07T09:30:00+02:00")
+    );
+    let entry = feed
+        .children()
+        .find(|e| e.tag_name().name() == "entry" && child(*e, "title").as_deref() == Some("Talks"))
+        .unwrap();
+    assert_eq!(
+        child(entry, "updated").as_deref(),
+        Some("2017-07-07T09:30:00+02:00")
+    );
+    assert_eq!(
+        child(entry, "published").as_deref(),
+        Some("2017-07-06T00:00:00Z")
+    );
+
+    // The sitemap: each page's newest change among what it shows.
+    let sitemap = read("sitemap.xml");
+    let doc = roxmltree::Document::parse(&sitemap).unwrap();
+    let lastmod = |path: &str| {
+        doc.root_element()
+            .children()
+            .find(|u| child(*u, "loc").as_deref() == Some(&format!("https://example.org/{path}")))
+            .and_then(|u| child(u, "lastmod"))
+    };
+    assert_eq!(
+        lastmod("articles/talks/").as_deref(),
+        Some("2017-07-07T09:30:00+02:00")
+    );
+    assert_eq!(lastmod("articles/older/").as_deref(), Some("2017-07-05"));
+    assert_eq!(lastmod("").as_deref(), Some("2017-07-07T09:30:00+02:00"));
+    assert_eq!(lastmod("tags/older/").as_deref(), Some("2017-07-05"));
+    assert_eq!(
+        lastmod("tags/talks/").as_deref(),
+        Some("2017-07-07T09:30:00+02:00")
+    );
+
+    // An update before the article is an error at its line.
+    std::fs::write(
+        site.path().join("content/2017-07-05-older.md"),
+        "---\ntitle: Older\ndate: 2017-07-05\nupdated: 2017-07-04\nsource: AP\n---\nOlder.\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run_in(site.path(), &["check"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr,
+        concat!(
+            "error: content/2017-07-05-older.md:4:10: updated: 2017-07-04 is before the ",
+            "article's date, 2017-07-05\n",
+            "  |\n",
+            "4 | updated: 2017-07-04\n",
+            "  |          ^^^^^^^^^^\n",
+            "  |\n",
+            "  = help: an update comes after the article: give its date and time, such as ",
+            "`updated: 2017-07-07T09:30:00+02:00`\n",
+            "error: check failed with 1 error\n",
+        )
+    );
+}

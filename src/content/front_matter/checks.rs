@@ -74,6 +74,20 @@ impl<'a> Checks<'a> {
         let title = self.title(raw.title.as_deref());
         let date = raw.date.and_then(|d| self.date("date", &d));
         let expires = raw.expires.and_then(|d| self.date("expires", &d));
+        let updated = raw.updated.and_then(|d| self.date("updated", &d));
+        if let (Some(date), Some(updated)) = (date, updated) {
+            if updated.at < date.at {
+                self.error_with_help(
+                    "updated",
+                    format!(
+                        "{} is before the article's date, {}",
+                        updated.as_written(),
+                        date.as_written()
+                    ),
+                    Some("an update comes after the article: give its date and time, such as `updated: 2017-07-07T09:30:00+02:00`".into()),
+                );
+            }
+        }
         if let (Some(date), Some(expires)) = (date, expires) {
             if expires.at <= date.at {
                 self.error_with_help(
@@ -108,6 +122,7 @@ impl<'a> Checks<'a> {
                 .filter(|s| !s.is_empty()),
             draft: raw.draft.unwrap_or(false),
             expires,
+            updated,
             key_points: names(raw.key_points),
             slug,
             extra,
@@ -153,6 +168,7 @@ impl<'a> Checks<'a> {
             ("title", &raw.title),
             ("date", &raw.date),
             ("expires", &raw.expires),
+            ("updated", &raw.updated),
             ("summary", &raw.summary),
             ("slug", &raw.slug),
         ] {

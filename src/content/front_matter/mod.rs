@@ -35,6 +35,7 @@ pub const ARTICLE_KEYS: &[&str] = &[
     "actors",
     "tags",
     "summary",
+    "updated",
     "draft",
     "expires",
     "key_points",
@@ -85,6 +86,8 @@ struct RawFrontMatter {
     draft: Option<bool>,
     #[serde(default)]
     expires: Option<String>,
+    #[serde(default)]
+    updated: Option<String>,
     #[serde(default)]
     key_points: Option<Vec<Option<String>>>,
     #[serde(default)]
@@ -266,7 +269,7 @@ fn field_errors(
         }
         let mut help = type_help(key);
         let problem = match key {
-            "date" | "expires" => match from_value::<String>(value) {
+            "date" | "expires" | "updated" => match from_value::<String>(value) {
                 Ok(d) => Date::parse_in(&d, zone).err().map(|e| {
                     help = Some(advice::date_help(key, &d));
                     e.to_string()

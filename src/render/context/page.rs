@@ -328,11 +328,12 @@ impl Part {
                 let ids = feed_ids(site, scope);
                 let entries: Vec<tera::Value> =
                     ids.iter().map(|&i| views.feed_entry(site, i)).collect();
+                // The newest change among its entries, by instant (offsets differ).
                 let updated = ids
                     .iter()
-                    .map(|&i| site.articles[i].front.date.with_time())
-                    .max()
-                    .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+                    .map(|&i| site.articles[i].modified())
+                    .max_by_key(|d| d.at)
+                    .map_or_else(|| "1970-01-01T00:00:00Z".into(), |d| d.with_time());
                 put(
                     "feed",
                     from_json(json!({

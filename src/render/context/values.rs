@@ -43,10 +43,25 @@ pub(super) fn feed_ids(site: &Site, scope: Option<(TaxonomyKind, usize)>) -> Vec
     }
 }
 
-/// When a page last changed, for the sitemap: the date of the newest article of
-/// its list (any page of a list changes when an article is added to it).
+/// When a page last changed, for the sitemap: the newest change among what it
+/// shows. An article's page changed when it was last updated; a page of a list when
+/// its list last gained an article (every page of it shifts) or an article it shows
+/// was updated; any other page when the site last gained an article.
 pub(super) fn lastmod(site: &Site, kind: PageKind) -> Option<String> {
-    newest(site, kind).map(|i| site.articles[i].front.date.as_written())
+    let first = newest(site, kind)?;
+    let mut latest = site.articles[first].front.date;
+    let shown = match kind {
+        PageKind::Article(i) => vec![i],
+        _ if kind.listed(site).is_some() => kind.articles(site),
+        _ => Vec::new(),
+    };
+    for i in shown {
+        let modified = site.articles[i].modified();
+        if modified.at > latest.at {
+            latest = modified;
+        }
+    }
+    Some(latest.as_written())
 }
 
 /// The newest article a page shows (articles are kept newest first): its own for an

@@ -92,6 +92,9 @@ pub struct ArticleItem<'a> {
     pub tags: Vec<TermLink<'a>>,
     /// Headline.
     pub title: &'a str,
+    /// When it last changed in substance (`updated`), as `datetime` is written, or
+    /// null when it never has.
+    pub updated: Option<String>,
     /// Site-relative URL: `articles/<slug>/`.
     pub url: String,
     /// Words in the body.
@@ -279,6 +282,8 @@ fn item<'a>(site: &'a Site, article: &'a Article) -> ArticleItem<'a> {
         summary: &article.summary,
         draft: article.front.draft,
         expires: article.front.expires.map(|e| e.as_written()),
+        updated: (article.modified().at > article.front.date.at)
+            .then(|| article.modified().as_written()),
         status: article.status.name(),
         word_count: article.word_count,
         reading_minutes: article.word_count.div_ceil(220).max(1),
@@ -530,13 +535,13 @@ impl Views {
     /// One article as a feed entry: its item's fields, dates as Atom wants them, and
     /// its whole body.
     pub(super) fn feed_entry(&self, site: &Site, i: usize) -> tera::Value {
-        let time = tera::Value::from(site.articles[i].front.date.with_time());
+        let a = &site.articles[i];
         item_with(
             site,
-            &site.articles[i],
+            a,
             vec![
-                ("updated", time.clone()),
-                ("published", time),
+                ("updated", tera::Value::from(a.modified().with_time())),
+                ("published", tera::Value::from(a.front.date.with_time())),
                 ("content", self.body(site, i)),
             ],
         )
@@ -654,6 +659,7 @@ mod tests {
             summary: "",
             tags: vec![link()],
             title: "A",
+            updated: None,
             url: "articles/a/".into(),
             word_count: 1,
         };
