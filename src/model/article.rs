@@ -225,6 +225,8 @@ pub struct FrontMatter {
     pub expires: Option<Date>,
     /// Its last change in substance, not before `date`.
     pub updated: Option<Date>,
+    /// Its place within its day on the home page: weighted first, smaller first.
+    pub weight: Option<i64>,
     /// Shown as a list at the top of the article.
     pub key_points: Vec<String>,
     /// An explicit slug, already slugified.

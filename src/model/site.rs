@@ -46,6 +46,10 @@ pub struct Site {
     pub related: Vec<Vec<usize>>,
     /// The articles by year and month, newest first.
     pub archive: Vec<Year>,
+    /// The home page's order when any article has a `weight` (else empty: the
+    /// articles' own order): each day's weighted articles first, smaller first, then
+    /// the rest newest first.
+    pub home: Vec<usize>,
     by_content_path: HashMap<String, usize>,
 }
 
@@ -166,9 +170,11 @@ impl Site {
             .map(|(i, a)| (a.content_path.clone(), i))
             .collect();
         let archive = archive::years(&articles);
+        let home = home_order(&articles);
         let site = Site {
             config,
             archive,
+            home,
             articles,
             taxonomies,
             content_assets,
@@ -179,6 +185,15 @@ impl Site {
             by_content_path,
         };
         (site, diagnostics)
+    }
+
+    /// The articles of the home page, in its order.
+    pub fn home_ids(&self) -> Vec<usize> {
+        if self.home.is_empty() {
+            (0..self.articles.len()).collect()
+        } else {
+            self.home.clone()
+        }
     }
 
     /// The profile of a term, if it has one.
@@ -478,4 +493,24 @@ fn related(taxonomies: &[Taxonomy; 3], ids: [&[Vec<usize>]; 2]) -> Vec<Vec<usize
             },
         )
         .collect()
+}
+
+/// The home page's order, when any article has a `weight`: articles (newest first)
+/// regrouped within each day, weighted first by weight, smaller first, the rest as
+/// they were. Empty when none has a weight.
+fn home_order(articles: &[Article]) -> Vec<usize> {
+    if articles.iter().all(|a| a.front.weight.is_none()) {
+        return Vec::new();
+    }
+    let mut order: Vec<usize> = (0..articles.len()).collect();
+    // Stable: equal keys keep the articles' own order (newest first).
+    order.sort_by_key(|&i| {
+        let front = &articles[i].front;
+        (
+            std::cmp::Reverse(front.date.day()),
+            front.weight.is_none(),
+            front.weight,
+        )
+    });
+    order
 }

@@ -179,7 +179,8 @@ impl PageKind {
     /// `None` for pages that are no list of articles.
     pub fn listed(self, site: &Site) -> Option<Listed<'_>> {
         Some(match self {
-            PageKind::Home(_) => Listed::Run(0..site.articles.len()),
+            PageKind::Home(_) if site.home.is_empty() => Listed::Run(0..site.articles.len()),
+            PageKind::Home(_) => Listed::Ids(&site.home),
             PageKind::Term(k, i, _) => Listed::Ids(&site.taxonomy(k).terms[i].articles),
             PageKind::Year(y, _) => Listed::Run(site.archive[y].articles.clone()),
             PageKind::Month(y, m, _) => Listed::Run(site.archive[y].months[m].articles.clone()),

@@ -444,3 +444,99 @@ fn an_update_shows_on_the_page_the_card_the_json_ld_the_feeds_and_the_sitemap() 
         )
     );
 }
+
+#[test]
+fn weight_orders_a_day_on_the_home_page_and_no_other_list() {
+    let article = |stem: &str, title: &str, date: &str, weight: &str| {
+        (
+            stem.to_string(),
+            format!(
+                "---\ntitle: {title}\ndate: {date}\nsource: AP\ntags: [day]\n{weight}---\n{title}.\n"
+            ),
+        )
+    };
+    let articles = [
+        article("late", "Latest unweighted", "2017-07-06T18:00:00Z", ""),
+        article(
+            "second",
+            "Weighted two",
+            "2017-07-06T09:00:00Z",
+            "weight: 2\n",
+        ),
+        article(
+            "first",
+            "Weighted one",
+            "2017-07-06T08:00:00Z",
+            "weight: 1\n",
+        ),
+        article("early", "Early unweighted", "2017-07-06T07:00:00Z", ""),
+        article(
+            "yesterday",
+            "Yesterday weighted",
+            "2017-07-05T07:00:00Z",
+            "weight: 1\n",
+        ),
+        article(
+            "yesterday-late",
+            "Yesterday late",
+            "2017-07-05T20:00:00Z",
+            "",
+        ),
+    ];
+    let refs: Vec<(&str, &str)> = articles
+        .iter()
+        .map(|(s, t)| (s.as_str(), t.as_str()))
+        .collect();
+    let site = site("", &refs);
+    let (code, _, stderr) = run_in(site.path(), &["build"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let order = |rel: &str| -> Vec<String> {
+        let page = std::fs::read_to_string(site.path().join("public").join(rel)).unwrap();
+        page.split("<h3 class=\"item-title\"><a href=\"")
+            .skip(1)
+            .map(|s| s.split('"').next().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        order("index.html"),
+        [
+            "./articles/first/",
+            "./articles/second/",
+            "./articles/late/",
+            "./articles/early/",
+            "./articles/yesterday/",
+            "./articles/yesterday-late/",
+        ]
+    );
+    assert_eq!(
+        order("tags/day/index.html"),
+        [
+            "../../articles/late/",
+            "../../articles/second/",
+            "../../articles/first/",
+            "../../articles/early/",
+            "../../articles/yesterday-late/",
+            "../../articles/yesterday/",
+        ]
+    );
+
+    std::fs::write(
+        site.path().join("content/late.md"),
+        "---\ntitle: L\ndate: 2017-07-06\nsource: AP\nweight: first\n---\nL.\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run_in(site.path(), &["check"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with(
+            "error: content/late.md:5:9: weight: invalid type: string \"first\", expected a whole number\n"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "  = help: write a whole number, such as `weight: 1` (smaller comes first)\n"
+        ),
+        "{stderr}"
+    );
+}

@@ -123,6 +123,7 @@ impl<'a> Checks<'a> {
             draft: raw.draft.unwrap_or(false),
             expires,
             updated,
+            weight: raw.weight,
             key_points: names(raw.key_points),
             slug,
             extra,

@@ -40,6 +40,7 @@ pub const ARTICLE_KEYS: &[&str] = &[
     "expires",
     "key_points",
     "slug",
+    "weight",
     "extra",
 ];
 const SOURCE_KEYS: &[&str] = &["name", "url", "author", "published"];
@@ -92,6 +93,8 @@ struct RawFrontMatter {
     key_points: Option<Vec<Option<String>>>,
     #[serde(default)]
     slug: Option<String>,
+    #[serde(default)]
+    weight: Option<i64>,
     #[serde(default)]
     extra: Option<serde_yaml::Value>,
 }
@@ -289,6 +292,9 @@ fn field_errors(
                 from_value::<Vec<Option<String>>>(value).err().map(serde)
             }
             "draft" => from_value::<bool>(value).err().map(serde),
+            "weight" => from_value::<i64>(value)
+                .err()
+                .map(|e| serde(e).replace("expected i64", "expected a whole number")),
             "source" => from_value::<RawSource>(value).err().map(serde),
             _ => None,
         };
@@ -321,6 +327,7 @@ fn type_help(key: &str) -> Option<String> {
             example(key)
         )),
         "draft" => Some("write `draft: true` or `draft: false`".into()),
+        "weight" => Some("write a whole number, such as `weight: 1` (smaller comes first)".into()),
         _ => None,
     }
 }

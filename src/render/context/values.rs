@@ -69,6 +69,8 @@ pub(super) fn lastmod(site: &Site, kind: PageKind) -> Option<String> {
 pub(super) fn newest(site: &Site, kind: PageKind) -> Option<usize> {
     match kind {
         PageKind::Article(i) => Some(i),
+        // Weights may put an older article first: the site's newest is the newest.
+        PageKind::Home(_) => (!site.articles.is_empty()).then_some(0),
         _ => match kind.listed(site) {
             Some(listed) => listed.first(),
             None if site.articles.is_empty() => None,
