@@ -266,7 +266,14 @@ pub fn summary(verb: &str, report: &BuildReport) -> String {
         ),
         (&["feed"], "feed", "feeds"),
         (
-            &["search", "search_index", "sitemap", "robots", "not_found"],
+            &[
+                "search",
+                "search_index",
+                "sitemap",
+                "robots",
+                "not_found",
+                "corrections",
+            ],
             "site file",
             "site files",
         ),

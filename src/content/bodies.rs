@@ -149,6 +149,7 @@ fn page_hash(article: &Article, body: &Body) -> u64 {
     body.headings.hash(&mut h);
     body.mentions.hash(&mut h);
     article.front.key_points.hash(&mut h);
+    article.front.corrections.hash(&mut h);
     crate::model::fingerprint::json(&mut h, &article.front.extra);
     h.finish()
 }

@@ -150,12 +150,18 @@ impl Article {
         }
     }
 
-    /// When it last changed in substance: the latest of its date and `updated`.
+    /// When it last changed in substance: the latest of its date, `updated` and its
+    /// corrections' dates.
     pub fn modified(&self) -> Date {
-        match self.front.updated {
-            Some(u) if u.at > self.front.date.at => u,
-            _ => self.front.date,
-        }
+        let front = &self.front;
+        front
+            .updated
+            .into_iter()
+            .chain(front.corrections.iter().map(|c| c.date))
+            .fold(
+                front.date,
+                |latest, d| if d.at > latest.at { d } else { latest },
+            )
     }
 
     /// The article's folder relative to `content/` (`""` at the top).
@@ -227,12 +233,25 @@ pub struct FrontMatter {
     pub updated: Option<Date>,
     /// Its place within its day on the home page: weighted first, smaller first.
     pub weight: Option<i64>,
+    /// Corrections made in public, in the order written.
+    pub corrections: Vec<Correction>,
     /// Shown as a list at the top of the article.
     pub key_points: Vec<String>,
     /// An explicit slug, already slugified.
     pub slug: Option<String>,
     /// Free-form values for templates.
     pub extra: serde_json::Value,
+}
+
+/// A correction of an article, made in public.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Correction {
+    /// When it was made: not before the article's date.
+    pub date: Date,
+    /// What it says, one paragraph of Markdown, as HTML (without the `<p>`).
+    pub html: String,
+    /// The same as plain text, for feeds' summaries and structured data.
+    pub text: String,
 }
 
 /// A heading of the article, for a table of contents.

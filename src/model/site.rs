@@ -46,6 +46,8 @@ pub struct Site {
     pub related: Vec<Vec<usize>>,
     /// The articles by year and month, newest first.
     pub archive: Vec<Year>,
+    /// Every correction, newest first: (article, its correction's index).
+    pub corrections: Vec<(usize, usize)>,
     /// The home page's order when any article has a `weight` (else empty: the
     /// articles' own order): each day's weighted articles first, smaller first, then
     /// the rest newest first.
@@ -171,7 +173,9 @@ impl Site {
             .collect();
         let archive = archive::years(&articles);
         let home = home_order(&articles);
+        let corrections = corrections_log(&articles);
         let site = Site {
+            corrections,
             config,
             archive,
             home,
@@ -493,6 +497,18 @@ fn related(taxonomies: &[Taxonomy; 3], ids: [&[Vec<usize>]; 2]) -> Vec<Vec<usize
             },
         )
         .collect()
+}
+
+/// Every correction of `articles`, newest first (then in the articles' order, then as
+/// written).
+fn corrections_log(articles: &[Article]) -> Vec<(usize, usize)> {
+    let mut log: Vec<(usize, usize)> = articles
+        .iter()
+        .enumerate()
+        .flat_map(|(i, a)| (0..a.front.corrections.len()).map(move |n| (i, n)))
+        .collect();
+    log.sort_by_key(|&(i, n)| std::cmp::Reverse(articles[i].front.corrections[n].date.at));
+    log
 }
 
 /// The home page's order, when any article has a `weight`: articles (newest first)

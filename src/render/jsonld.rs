@@ -26,6 +26,21 @@ pub fn article(site: &Site, i: usize) -> String {
     data.insert("mainEntityOfPage".into(), json!(url));
     data.insert("datePublished".into(), json!(datetime));
     data.insert("dateModified".into(), json!(a.modified().as_written()));
+    if !a.front.corrections.is_empty() {
+        let corrections: Vec<Value> = a
+            .front
+            .corrections
+            .iter()
+            .map(|c| {
+                json!({
+                    "@type": "CorrectionComment",
+                    "text": c.text,
+                    "datePublished": c.date.as_written(),
+                })
+            })
+            .collect();
+        data.insert("correction".into(), Value::Array(corrections));
+    }
     data.insert("inLanguage".into(), json!(config.language));
     data.insert("wordCount".into(), json!(a.word_count));
     if !a.summary.is_empty() {

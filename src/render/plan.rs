@@ -45,6 +45,10 @@ pub enum PageKind {
     /// `sitemap.xml` as an index of the site's sitemaps, when one cannot hold every
     /// page.
     SitemapIndex,
+    /// `/corrections/`: every correction of the site, newest first.
+    Corrections,
+    /// `/corrections/atom.xml`: the corrections as a feed.
+    CorrectionsFeed,
     /// `robots.txt`.
     Robots,
     /// `404.html`.
@@ -66,6 +70,7 @@ impl PageKind {
             PageKind::Year(y, _) => site.archive[y].url(),
             PageKind::Month(y, m, _) => site.archive[y].months[m].url(&site.archive[y]),
             PageKind::Search => "search/".into(),
+            PageKind::Corrections | PageKind::CorrectionsFeed => "corrections/".into(),
             PageKind::Feed(None)
             | PageKind::SearchIndex
             | PageKind::Sitemap(_)
@@ -110,7 +115,7 @@ impl PageKind {
     /// The output file, relative to the output folder.
     pub fn path(self, site: &Site) -> String {
         let file = match self {
-            PageKind::Feed(_) => "atom.xml",
+            PageKind::Feed(_) | PageKind::CorrectionsFeed => "atom.xml",
             PageKind::SearchIndex => "search.json",
             PageKind::Sitemap(n) if n > 0 => return format!("sitemap-{n}.xml"),
             PageKind::Sitemap(_) | PageKind::SitemapIndex => "sitemap.xml",
@@ -147,7 +152,8 @@ impl PageKind {
             PageKind::Year(..) | PageKind::Month(..) => "period.html",
             PageKind::Search => "search.html",
             PageKind::SearchIndex => return None,
-            PageKind::Feed(_) => "atom.xml",
+            PageKind::Feed(_) | PageKind::CorrectionsFeed => "atom.xml",
+            PageKind::Corrections => "corrections.html",
             PageKind::Sitemap(_) => "sitemap.xml",
             PageKind::SitemapIndex => "sitemap_index.xml",
             PageKind::Robots => "robots.txt",
@@ -167,7 +173,8 @@ impl PageKind {
             PageKind::Month(..) => "month",
             PageKind::Search => "search",
             PageKind::SearchIndex => "search_index",
-            PageKind::Feed(_) => "feed",
+            PageKind::Feed(_) | PageKind::CorrectionsFeed => "feed",
+            PageKind::Corrections => "corrections",
             PageKind::Sitemap(_) => "sitemap",
             PageKind::SitemapIndex => "sitemap_index",
             PageKind::Robots => "robots",
@@ -303,6 +310,7 @@ fn pages_before_sitemaps(site: &Site) -> Vec<PageKind> {
             pages.extend([PageKind::Term(kind, i, 0), PageKind::Feed(Some((kind, i)))]);
         }
     }
+    pages.extend([PageKind::Corrections, PageKind::CorrectionsFeed]);
     pages.push(PageKind::Archive);
     for (y, year) in site.archive.iter().enumerate() {
         pages.push(PageKind::Year(y, 0));
@@ -373,6 +381,8 @@ fn origin(site: &Site, kind: PageKind) -> (String, Option<PathBuf>) {
         PageKind::Search => "the search page".into(),
         PageKind::SearchIndex => "the search index".into(),
         PageKind::Feed(None) => "the site's feed".into(),
+        PageKind::Corrections => "the corrections log".into(),
+        PageKind::CorrectionsFeed => "the corrections feed".into(),
         PageKind::Sitemap(_) => "the sitemap".into(),
         PageKind::SitemapIndex => "the sitemap index".into(),
         PageKind::Robots => "robots.txt".into(),
@@ -387,7 +397,12 @@ fn origin(site: &Site, kind: PageKind) -> (String, Option<PathBuf>) {
 pub fn html_pages(site: &Site) -> Vec<PageKind> {
     pages_before_sitemaps(site)
         .into_iter()
-        .filter(|k| !matches!(k, PageKind::Feed(_) | PageKind::SearchIndex))
+        .filter(|k| {
+            !matches!(
+                k,
+                PageKind::Feed(_) | PageKind::CorrectionsFeed | PageKind::SearchIndex
+            )
+        })
         .flat_map(|k| (0..k.pages(site)).map(move |n| k.with_number(n)))
         .collect()
 }

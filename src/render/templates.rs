@@ -50,6 +50,10 @@ pub const THEME: &[(&str, &str)] = &[
         "search.html",
         include_str!("../../theme/templates/search.html"),
     ),
+    (
+        "corrections.html",
+        include_str!("../../theme/templates/corrections.html"),
+    ),
     ("404.html", include_str!("../../theme/templates/404.html")),
     (
         "components.html",
@@ -80,6 +84,25 @@ pub const THEME_STATIC: &[(&str, &[u8])] = &[
         include_bytes!("../../theme/static/favicon.svg"),
     ),
 ];
+
+/// A warning when the site's own `article.html` would never show an article's
+/// corrections: a correction must not silently disappear. It shows them when it
+/// names `article.corrections`, or extends the theme's article page without
+/// replacing its `corrections` block.
+fn corrections_hidden(sources: &BTreeMap<String, (PathBuf, String)>) -> Option<Diagnostic> {
+    let (file, text) = sources.get("article.html")?;
+    let extends_theme = text.contains("extends \"theme/article.html\"")
+        || text.contains("extends 'theme/article.html'");
+    let shows = text.contains("article.corrections")
+        || (extends_theme && !text.contains("block corrections"));
+    (!shows).then(|| {
+        Diagnostic::warning(
+            file,
+            "never shows `article.corrections`: an article's corrections would not appear on its page",
+        )
+        .help("show them as the theme does (`briefing theme show article.html`, its `corrections` block), or extend \"theme/article.html\"")
+    })
+}
 
 /// The loaded templates, and which file each came from.
 pub struct Templates {
@@ -156,8 +179,12 @@ impl Templates {
                 .filter(|(name, _)| !name.as_ref().is_some_and(|n| migrated_away.contains(n)))
                 .map(|(_, d)| d),
         );
-        let (warnings, errors): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        let (mut warnings, errors): (Vec<Diagnostic>, Vec<Diagnostic>) =
             problems.into_iter().partition(|d| !d.is_error());
+        // Said of templates that load; one that does not has more to fix first.
+        if errors.is_empty() {
+            warnings.extend(corrections_hidden(&sources));
+        }
         match tera {
             Some(tera) if errors.is_empty() => Ok(Templates {
                 tera,

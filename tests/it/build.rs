@@ -11,7 +11,7 @@ fn builds_every_page_of_the_basic_fixture() {
     assert_eq!(code, 0, "{stderr}");
     assert!(
         stdout.starts_with(
-            "built 32 pages (4 articles, 1 home page, 3 term lists, 8 term pages, 3 archive pages, 9 feeds, 4 site files) and 10 files into "
+            "built 34 pages (4 articles, 1 home page, 3 term lists, 8 term pages, 3 archive pages, 10 feeds, 5 site files) and 10 files into "
         ),
         "{stdout}"
     );
@@ -50,7 +50,13 @@ fn builds_every_page_of_the_basic_fixture() {
         .expect("a page for the tag whose slug is empty");
     expected.push(empty_tag);
     // `static/robots.txt` replaces the generated one.
-    expected.extend(["404.html", "atom.xml", "sitemap.xml"]);
+    expected.extend([
+        "404.html",
+        "atom.xml",
+        "sitemap.xml",
+        "corrections/atom.xml",
+        "corrections/index.html",
+    ]);
     expected.extend(["search/index.html", "search.json"]);
     expected.extend([
         "archive/index.html",
@@ -189,7 +195,7 @@ fn the_library_builds_the_same_site_as_the_binary() {
         ..Default::default()
     })
     .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
-    assert_eq!(report.pages.values().sum::<usize>(), 32);
+    assert_eq!(report.pages.values().sum::<usize>(), 34);
     assert_eq!(build(&fixture("basic"), &bin_out, &[]).0, 0);
     assert_eq!(tree(&lib_out), tree(&bin_out));
 }

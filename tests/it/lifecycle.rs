@@ -540,3 +540,138 @@ fn weight_orders_a_day_on_the_home_page_and_no_other_list() {
         "{stderr}"
     );
 }
+
+#[test]
+fn corrections_show_on_the_page_in_json_ld_and_in_the_log_and_its_feed() {
+    let corrected = (
+        "2017-07-06-talks",
+        "---\ntitle: Talks\ndate: 2017-07-06\nsource: Reuters\ncorrections:\n  - date: 2017-07-07\n    text: \"An earlier version said the talks lasted *one* hour. They lasted two.\"\n  - date: 2017-07-09T10:00:00Z\n    text: The second correction.\n---\nTalks.\n",
+    );
+    let other = (
+        "2017-07-08-other",
+        "---\ntitle: Other\ndate: 2017-07-08\nsource: AP\ncorrections: [{date: 2017-07-08, text: Spelling of a name.}]\n---\nOther.\n",
+    );
+    let site = site("", &[corrected, other]);
+    let (code, _, stderr) = run_in(site.path(), &["build"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let out = site.path().join("public");
+    let read = |rel: &str| std::fs::read_to_string(out.join(rel)).unwrap();
+
+    let page = read("articles/talks/index.html");
+    assert!(page.contains(concat!(
+        "<aside class=\"corrections\" aria-label=\"Corrections\">\n",
+        "    <p id=\"correction-1\"><strong>Correction, <time datetime=\"2017-07-07\">7 July 2017</time>:</strong> ",
+        "An earlier version said the talks lasted <em>one</em> hour. They lasted two.</p>\n",
+        "    <p id=\"correction-2\"><strong>Correction, <time datetime=\"2017-07-09T10:00:00+00:00\">9 July 2017</time>:</strong> ",
+        "The second correction.</p>\n",
+        "  </aside>",
+    )), "{page}");
+    // A correction counts as an update.
+    assert!(page.contains(
+        "· Updated <time datetime=\"2017-07-09T10:00:00+00:00\">9 July 2017, 10:00</time>"
+    ));
+    let json_ld: serde_json::Value = serde_json::from_str(
+        page.split("<script type=\"application/ld+json\">")
+            .nth(1)
+            .and_then(|s| s.split("</script>").next())
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(json_ld["dateModified"], "2017-07-09T10:00:00+00:00");
+    assert_eq!(
+        json_ld["correction"],
+        serde_json::json!([
+            {"@type": "CorrectionComment", "text": "An earlier version said the talks lasted one hour. They lasted two.", "datePublished": "2017-07-07"},
+            {"@type": "CorrectionComment", "text": "The second correction.", "datePublished": "2017-07-09T10:00:00+00:00"},
+        ])
+    );
+
+    // The log, newest first, each linking to its correction.
+    let log = read("corrections/index.html");
+    let links: Vec<&str> = log
+        .split("<p class=\"item-meta\">")
+        .skip(1)
+        .map(|s| s.split("</p>").next().unwrap())
+        .collect();
+    assert_eq!(
+        links,
+        [
+            "<time datetime=\"2017-07-09T10:00:00+00:00\">9 July 2017</time> · <a href=\"../articles/talks/#correction-2\">Talks</a>",
+            "<time datetime=\"2017-07-08\">8 July 2017</time> · <a href=\"../articles/other/#correction-1\">Other</a>",
+            "<time datetime=\"2017-07-07\">7 July 2017</time> · <a href=\"../articles/talks/#correction-1\">Talks</a>",
+        ]
+    );
+    assert!(read("index.html").contains("<a href=\"./corrections/\">Corrections</a>"));
+
+    // Its feed: one entry per correction, newest first.
+    let atom = read("corrections/atom.xml");
+    let doc = roxmltree::Document::parse(&atom).unwrap();
+    let text = |n: roxmltree::Node, name: &str| {
+        n.children()
+            .find(|c| c.tag_name().name() == name)
+            .and_then(|c| c.text())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(
+        text(doc.root_element(), "updated"),
+        "2017-07-09T10:00:00+00:00"
+    );
+    let entries: Vec<(String, String, String)> = doc
+        .root_element()
+        .children()
+        .filter(|e| e.tag_name().name() == "entry")
+        .map(|e| (text(e, "title"), text(e, "id"), text(e, "updated")))
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            (
+                "Correction: Talks".into(),
+                "https://example.org/articles/talks/#correction-2".into(),
+                "2017-07-09T10:00:00+00:00".into()
+            ),
+            (
+                "Correction: Other".into(),
+                "https://example.org/articles/other/#correction-1".into(),
+                "2017-07-08T00:00:00Z".into()
+            ),
+            (
+                "Correction: Talks".into(),
+                "https://example.org/articles/talks/#correction-1".into(),
+                "2017-07-07T00:00:00Z".into()
+            ),
+        ]
+    );
+    let sitemap = read("sitemap.xml");
+    assert!(
+        sitemap.contains(
+            "<loc>https://example.org/corrections/</loc><lastmod>2017-07-09T10:00:00+00:00</lastmod>"
+        ),
+        "{sitemap}"
+    );
+}
+
+#[test]
+fn a_bad_correction_is_an_error_at_its_line() {
+    let text = "---\ntitle: Talks\ndate: 2017-07-06\nsource: Reuters\ncorrections:\n  - date: 2017-07-05\n    text: Too early.\n  - date: 2017-07-07\n  - date: 2017-07-08\n    text: \"One.\\n\\nTwo.\"\n  - dat: 2017-07-08\n    text: Misspelt key.\n---\nTalks.\n";
+    let site = site("", &[("2017-07-06-talks", text)]);
+    let (code, _, stderr) = run_in(site.path(), &["check"]);
+    assert_eq!(code, 1, "{stderr}");
+    let headers: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("error:") || l.starts_with("warning:"))
+        .collect();
+    assert_eq!(
+        headers,
+        [
+            "warning: content/2017-07-06-talks.md:11:5: unknown correction key `dat`",
+            "error: content/2017-07-06-talks.md:6:11: correction 1, date: 2017-07-05 is before the article's date, 2017-07-06",
+            "error: content/2017-07-06-talks.md:8:5: correction 2: missing its `text`, what was wrong and what is right",
+            "error: content/2017-07-06-talks.md:10:11: correction 3, text: expected one paragraph, found more than one paragraph",
+            "error: content/2017-07-06-talks.md:12:5: correction 4: missing its `date`",
+            "error: check failed with 4 errors",
+        ],
+        "{stderr}"
+    );
+}

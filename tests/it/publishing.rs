@@ -73,8 +73,8 @@ fn every_feed_is_valid_atom_and_lists_the_newest_articles() {
     assert_eq!(code, 0, "{stderr}");
     let files = tree(out.path());
     let feeds: Vec<&String> = files.keys().filter(|p| p.ends_with("atom.xml")).collect();
-    // The site's, and one per tag (2), actor (3) and source (2).
-    assert_eq!(feeds.len(), 8, "{feeds:?}");
+    // The site's, the corrections', and one per tag (2), actor (3) and source (2).
+    assert_eq!(feeds.len(), 9, "{feeds:?}");
     for path in &feeds {
         check_feed(path, &String::from_utf8_lossy(&files[*path]));
     }

@@ -75,6 +75,7 @@ impl<'a> Checks<'a> {
         let date = raw.date.and_then(|d| self.date("date", &d));
         let expires = raw.expires.and_then(|d| self.date("expires", &d));
         let updated = raw.updated.and_then(|d| self.date("updated", &d));
+        let corrections = self.corrections(raw.corrections.unwrap_or_default(), date);
         if let (Some(date), Some(updated)) = (date, updated) {
             if updated.at < date.at {
                 self.error_with_help(
@@ -124,6 +125,7 @@ impl<'a> Checks<'a> {
             expires,
             updated,
             weight: raw.weight,
+            corrections,
             key_points: names(raw.key_points),
             slug,
             extra,
@@ -135,12 +137,42 @@ impl<'a> Checks<'a> {
         self.error_with_help(key, message, None);
     }
 
-    fn error_with_help(&mut self, key: &str, message: String, help: Option<String>) {
+    pub(super) fn error_with_help(&mut self, key: &str, message: String, help: Option<String>) {
         let (line, col) = self.index.value(key).unwrap_or((self.fence, 1));
+        // `corrections.0.date` is said as an editor counts: `correction 1, date`.
+        let shown = match key
+            .strip_prefix("corrections.")
+            .and_then(|r| r.split_once('.'))
+        {
+            Some((n, leaf)) => match n.parse::<usize>() {
+                Ok(n) => format!("correction {}, {leaf}", n + 1),
+                Err(_) => key.to_string(),
+            },
+            None => key.to_string(),
+        };
         self.errors.push(
-            Diagnostic::error(self.path, format!("{key}: {message}"))
+            Diagnostic::error(self.path, format!("{shown}: {message}"))
                 .at_value(line, col, self.text)
                 .with_help(help),
+        );
+    }
+
+    /// An error about item `n` of `corrections:` as a whole (a key it lacks), at the
+    /// line of a key it has, else at `corrections:`.
+    pub(super) fn item_error(&mut self, n: usize, missing: &str, message: String) {
+        let (line, col) = ["date", "text"]
+            .iter()
+            .find_map(|k| self.index.key(&format!("corrections.{n}.{k}"), 0))
+            .or_else(|| self.index.key("corrections", 0))
+            .unwrap_or((self.fence, 1));
+        let example = match missing {
+            "date" => "date: 2017-07-07",
+            _ => "text: \"An earlier version said … It was …\"",
+        };
+        self.errors.push(
+            Diagnostic::error(self.path, message)
+                .at(line, col, self.text)
+                .help(format!("add `{example}` to it")),
         );
     }
 
@@ -196,6 +228,10 @@ impl<'a> Checks<'a> {
             }
             None => {}
         }
+        for c in raw.corrections.iter().flatten() {
+            strings.extend(c.text.as_deref().map(|v| ("corrections", v)));
+            strings.extend(c.date.as_deref().map(|v| ("corrections", v)));
+        }
         let mut extra = Vec::new();
         if let Some(v) = &raw.extra {
             yaml_strings(v, &mut extra);
@@ -244,7 +280,7 @@ impl<'a> Checks<'a> {
         title.unwrap_or_default().to_string()
     }
 
-    fn date(&mut self, key: &str, text: &str) -> Option<Date> {
+    pub(super) fn date(&mut self, key: &str, text: &str) -> Option<Date> {
         Date::parse_in(text, self.zone)
             .map_err(|e| {
                 let help = advice::date_help(key, text);

@@ -9,6 +9,7 @@
 mod advice;
 pub mod aliases;
 mod checks;
+mod corrections;
 mod mistakes;
 mod split;
 mod yaml_errors;
@@ -41,6 +42,7 @@ pub const ARTICLE_KEYS: &[&str] = &[
     "key_points",
     "slug",
     "weight",
+    "corrections",
     "extra",
 ];
 const SOURCE_KEYS: &[&str] = &["name", "url", "author", "published"];
@@ -95,6 +97,8 @@ struct RawFrontMatter {
     slug: Option<String>,
     #[serde(default)]
     weight: Option<i64>,
+    #[serde(default)]
+    corrections: Option<Vec<corrections::RawCorrection>>,
     #[serde(default)]
     extra: Option<serde_yaml::Value>,
 }
@@ -213,6 +217,12 @@ fn unknown_keys(
         let (line, col) = index.key(&key, 0).unwrap_or((split.yaml_line - 1, 1));
         let (what, leaf, known) = match key.split_once('.') {
             Some(("source", leaf)) => ("source key", leaf, SOURCE_KEYS),
+            // `corrections.0.dat`: a key of one correction.
+            Some(("corrections", item)) => (
+                "correction key",
+                item.rsplit('.').next().unwrap_or(item),
+                corrections::CORRECTION_KEYS,
+            ),
             Some(_) => continue,
             None => ("front matter key", key.as_str(), ARTICLE_KEYS),
         };
@@ -292,6 +302,9 @@ fn field_errors(
                 from_value::<Vec<Option<String>>>(value).err().map(serde)
             }
             "draft" => from_value::<bool>(value).err().map(serde),
+            "corrections" => from_value::<Vec<corrections::RawCorrection>>(value)
+                .err()
+                .map(serde),
             "weight" => from_value::<i64>(value)
                 .err()
                 .map(|e| serde(e).replace("expected i64", "expected a whole number")),
@@ -327,6 +340,10 @@ fn type_help(key: &str) -> Option<String> {
             example(key)
         )),
         "draft" => Some("write `draft: true` or `draft: false`".into()),
+        "corrections" => Some(
+            "write a list of corrections, each `- date: 2017-07-07` with `text: \"…\"` under it"
+                .into(),
+        ),
         "weight" => Some("write a whole number, such as `weight: 1` (smaller comes first)".into()),
         _ => None,
     }

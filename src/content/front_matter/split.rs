@@ -81,14 +81,45 @@ struct KeyEntry {
     comment_col: Option<usize>,
 }
 
+/// Whether `text` starts with a plain key and its colon (`date:`), as an item of a
+/// list of mappings does after its `- `; not a quoted string that holds a colon.
+fn starts_with_key(text: &str) -> bool {
+    let key_len = text
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(text.len());
+    key_len > 0
+        && text[key_len..].starts_with(':')
+        && text[key_len + 1..]
+            .chars()
+            .next()
+            .is_none_or(char::is_whitespace)
+}
+
 impl KeyIndex {
     /// Indexes `yaml`, whose first line is line `first_line` of the file.
     pub fn new(yaml: &str, first_line: usize) -> KeyIndex {
         let mut entries = Vec::new();
         let mut parents: Vec<(usize, String)> = Vec::new();
+        // How many items of a list of mappings each key has had.
+        let mut items: std::collections::HashMap<String, usize> = Default::default();
         for (i, line) in yaml.split('\n').enumerate() {
-            let indent = line.len() - line.trim_start_matches(' ').len();
-            let rest = &line[indent..];
+            let mut indent = line.len() - line.trim_start_matches(' ').len();
+            let mut rest = &line[indent..];
+            // `- key: value` starts an item of a list of mappings (`corrections:`):
+            // its keys are `list.N.key`, N counted from 0.
+            if let Some(item) = rest.strip_prefix("- ").filter(|r| starts_with_key(r)) {
+                while parents.last().is_some_and(|(d, _)| *d >= indent) {
+                    parents.pop();
+                }
+                if let Some((_, list)) = parents.last() {
+                    let n = items.entry(list.clone()).or_insert(0);
+                    let path = format!("{list}.{n}");
+                    *n += 1;
+                    parents.push((indent, path));
+                }
+                indent += 2;
+                rest = item;
+            }
             if rest.is_empty() || rest.starts_with('#') || rest.starts_with('-') {
                 continue;
             }

@@ -53,6 +53,10 @@ pub enum Part {
     Sitemap(u32),
     /// `sitemaps`: each sitemap of the site, with its pages' last change.
     SitemapIndex,
+    /// `corrections`: every correction, newest first, each with its article.
+    Corrections,
+    /// `feed` and `entries`: the newest corrections, each an entry linking to it.
+    CorrectionsFeed,
     /// Not a template's: what `search.json` writes of each article (title, URL, day,
     /// summary, the names of its terms), and no more, so a body edit that leaves the
     /// summary as it was does not write 5 MB again.
@@ -78,6 +82,8 @@ pub fn parts(site: &Site, kind: PageKind) -> Vec<Part> {
         PageKind::Feed(scope) => Some(Part::Feed(scope)),
         PageKind::Sitemap(n) => Some(Part::Sitemap(n)),
         PageKind::SitemapIndex => Some(Part::SitemapIndex),
+        PageKind::Corrections => Some(Part::Corrections),
+        PageKind::CorrectionsFeed => Some(Part::CorrectionsFeed),
         PageKind::Robots | PageKind::NotFound => None,
     });
     parts
@@ -100,6 +106,8 @@ pub fn title(site: &Site, kind: PageKind) -> String {
             format!("{}: {}", site.config.title, site.taxonomy(k).terms[i].name)
         }
         PageKind::Sitemap(_) | PageKind::SitemapIndex => "Sitemap".into(),
+        PageKind::Corrections => "Corrections".into(),
+        PageKind::CorrectionsFeed => format!("{}: corrections", site.config.title),
         PageKind::Robots => "robots.txt".into(),
         PageKind::NotFound => "Page not found".into(),
     };
@@ -194,6 +202,16 @@ impl Part {
                     (p.url(site), lastmod(site, p)).hash(h);
                 }
             }
+            Part::Corrections | Part::CorrectionsFeed => {
+                let limit = match self {
+                    Part::CorrectionsFeed => site.config.feed_limit,
+                    _ => usize::MAX,
+                };
+                for &(i, n) in site.corrections.iter().take(limit) {
+                    let a = &site.articles[i];
+                    (views.item_hashes[i], &a.front.corrections[n]).hash(h);
+                }
+            }
             Part::SitemapIndex => {
                 for n in 1..=plan::sitemap_parts(site) {
                     sitemap_newest(site, n).hash(h);
@@ -236,7 +254,21 @@ impl Part {
                 let mentioned: Vec<Value> = mentioned(site, a)
                     .map(|t| json!(term_link(TaxonomyKind::Actors, t)))
                     .collect();
+                let corrections: Vec<Value> = a
+                    .front
+                    .corrections
+                    .iter()
+                    .enumerate()
+                    .map(|(n, c)| {
+                        json!({
+                            "date": c.date.as_written(),
+                            "id": format!("correction-{}", n + 1),
+                            "text": c.html,
+                        })
+                    })
+                    .collect();
                 let fields = vec![
+                    ("corrections", from_json(Value::Array(corrections))),
                     ("key_points", from_json(json!(a.front.key_points))),
                     ("headings", from_json(json!(a.headings))),
                     ("extra", from_json(a.front.extra.clone())),
@@ -365,6 +397,69 @@ impl Part {
                     })
                     .collect();
                 put("pages", from_json(Value::Array(pages)));
+            }
+            Part::Corrections => {
+                let log: Vec<Value> = site
+                    .corrections
+                    .iter()
+                    .map(|&(i, n)| {
+                        let a = &site.articles[i];
+                        let c = &a.front.corrections[n];
+                        json!({
+                            "date": c.date.as_written(),
+                            "text": c.html,
+                            "url": format!("articles/{}/#correction-{}", a.slug, n + 1),
+                            "article": {
+                                "title": a.front.title,
+                                "url": format!("articles/{}/", a.slug),
+                                "date": a.front.date.as_written(),
+                            },
+                        })
+                    })
+                    .collect();
+                put("corrections", from_json(Value::Array(log)));
+            }
+            Part::CorrectionsFeed => {
+                let shown = &site.corrections[..site.corrections.len().min(site.config.feed_limit)];
+                let entries: Vec<tera::Value> = shown
+                    .iter()
+                    .map(|&(i, n)| {
+                        let a = &site.articles[i];
+                        let c = &a.front.corrections[n];
+                        let url = format!("articles/{}/#correction-{}", a.slug, n + 1);
+                        let when = tera::Value::from(c.date.with_time());
+                        item_with(
+                            site,
+                            a,
+                            vec![
+                                (
+                                    "title",
+                                    tera::Value::from(format!("Correction: {}", a.front.title)),
+                                ),
+                                ("permalink", tera::Value::from(site.config.permalink(&url))),
+                                ("published", when.clone()),
+                                ("updated", when),
+                                ("summary", tera::Value::from(c.text.clone())),
+                                ("content", tera::Value::from(c.html.clone())),
+                            ],
+                        )
+                    })
+                    .collect();
+                let updated = shown.first().map_or_else(
+                    || "1970-01-01T00:00:00Z".into(),
+                    |&(i, n)| site.articles[i].front.corrections[n].date.with_time(),
+                );
+                put(
+                    "feed",
+                    from_json(json!({
+                        "title": title(site, kind),
+                        "id": site.config.permalink("corrections/atom.xml"),
+                        "self": site.config.permalink("corrections/atom.xml"),
+                        "alternate": site.config.permalink("corrections/"),
+                        "updated": updated,
+                    })),
+                );
+                put("entries", tera::Value::from(entries));
             }
             Part::SearchIndex => {}
         }

@@ -48,6 +48,12 @@ pub(super) fn feed_ids(site: &Site, scope: Option<(TaxonomyKind, usize)>) -> Vec
 /// its list last gained an article (every page of it shifts) or an article it shows
 /// was updated; any other page when the site last gained an article.
 pub(super) fn lastmod(site: &Site, kind: PageKind) -> Option<String> {
+    if kind == PageKind::Corrections {
+        // The newest correction, else the site's newest article.
+        if let Some(&(i, n)) = site.corrections.first() {
+            return Some(site.articles[i].front.corrections[n].date.as_written());
+        }
+    }
     let first = newest(site, kind)?;
     let mut latest = site.articles[first].front.date;
     let shown = match kind {
