@@ -559,7 +559,7 @@ fn corrections_show_on_the_page_in_json_ld_and_in_the_log_and_its_feed() {
 
     let page = read("articles/talks/index.html");
     assert!(page.contains(concat!(
-        "<aside class=\"corrections\" aria-label=\"Corrections\">\n",
+        "<aside class=\"article-corrections\" aria-label=\"Corrections\">\n",
         "    <p id=\"correction-1\"><strong>Correction, <time datetime=\"2017-07-07\">7 July 2017</time>:</strong> ",
         "An earlier version said the talks lasted <em>one</em> hour. They lasted two.</p>\n",
         "    <p id=\"correction-2\"><strong>Correction, <time datetime=\"2017-07-09T10:00:00+00:00\">9 July 2017</time>:</strong> ",
