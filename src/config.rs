@@ -24,6 +24,7 @@ const TOP_KEYS: &[&str] = &[
     "strict",
     "timezone",
     "default_author",
+    "force_redirects",
     "extra",
     "annotations",
 ];
@@ -54,6 +55,8 @@ pub struct Config {
     pub timezone: Option<crate::model::date::Tz>,
     /// The author of an article without `authors:`.
     pub default_author: Option<String>,
+    /// `_redirects` rules are forced (`301!`), for Netlify (Cloudflare Pages refuses it).
+    pub force_redirects: bool,
     /// Free-form values passed to templates as `site.extra`.
     pub extra: serde_json::Value,
     /// The `[annotations]` table.
@@ -125,6 +128,8 @@ struct RawConfig {
     strict: bool,
     timezone: Option<String>,
     default_author: Option<String>,
+    #[serde(default)]
+    force_redirects: bool,
     #[serde(default)]
     extra: Option<toml::Table>,
     #[serde(default)]
@@ -338,6 +343,7 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
         strict: raw.strict,
         timezone,
         default_author,
+        force_redirects: raw.force_redirects,
         extra,
         annotations: raw.annotations,
     };
@@ -359,6 +365,7 @@ impl Config {
             strict: false,
             timezone: None,
             default_author: None,
+            force_redirects: false,
             extra: serde_json::Value::Object(Default::default()),
             annotations: Annotations::default(),
         }

@@ -273,6 +273,8 @@ pub fn summary(verb: &str, report: &BuildReport) -> String {
                 "robots",
                 "not_found",
                 "corrections",
+                "redirect",
+                "redirects",
             ],
             "site file",
             "site files",

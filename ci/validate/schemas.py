@@ -40,10 +40,13 @@ listed = []
 for part in parts:
     doc = check(urlset, out / part)
     listed += [loc.text for loc in doc.iter(NS + "loc")]
+# Every page to index: not the not-found page, nor the redirect pages left at old
+# URLs (`aliases:`).
+REDIRECT = '<meta http-equiv="refresh"'
 pages = sorted(
     base + str(p.relative_to(out)).removesuffix("index.html")
     for p in out.rglob("*.html")
-    if p.name != "404.html"
+    if p.name != "404.html" and REDIRECT not in p.read_text(encoding="utf-8")
 )
 if len(listed) != len(set(listed)):
     problems.append(f"sitemaps: {len(listed) - len(set(listed))} URLs listed twice")

@@ -9,6 +9,7 @@ pub mod filters;
 pub mod jsonld;
 pub mod links;
 pub mod plan;
+pub mod redirects;
 mod template_checks;
 pub mod templates;
 mod tera1;
@@ -41,7 +42,10 @@ pub fn render_unspliced(
     kind: PageKind,
 ) -> Result<String, Diagnostic> {
     let Some(template) = kind.template() else {
-        return Ok(views.search_index(site));
+        return match kind {
+            PageKind::Redirects => redirects::file(site),
+            _ => Ok(views.search_index(site)),
+        };
     };
     let context = views.context(site, kind);
     templates.render(template, &context, &format!("/{}", kind.url(site)))

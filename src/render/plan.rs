@@ -45,6 +45,12 @@ pub enum PageKind {
     /// `sitemap.xml` as an index of the site's sitemaps, when one cannot hold every
     /// page.
     SitemapIndex,
+    /// A page at an old URL of an article (`aliases:`), sending readers on: the
+    /// article's index, the alias's.
+    Alias(usize, usize),
+    /// `_redirects`: every alias as a rule for hosts that read it (Netlify,
+    /// Cloudflare Pages), after the lines of the site's own `static/_redirects`.
+    Redirects,
     /// `/corrections/`: every correction of the site, newest first.
     Corrections,
     /// `/corrections/atom.xml`: the corrections as a feed.
@@ -71,6 +77,8 @@ impl PageKind {
             PageKind::Month(y, m, _) => site.archive[y].months[m].url(&site.archive[y]),
             PageKind::Search => "search/".into(),
             PageKind::Corrections | PageKind::CorrectionsFeed => "corrections/".into(),
+            PageKind::Alias(i, n) => site.articles[i].front.aliases[n].clone(),
+            PageKind::Redirects => String::new(),
             PageKind::Feed(None)
             | PageKind::SearchIndex
             | PageKind::Sitemap(_)
@@ -115,6 +123,10 @@ impl PageKind {
     /// The output file, relative to the output folder.
     pub fn path(self, site: &Site) -> String {
         let file = match self {
+            PageKind::Alias(i, n) => {
+                return crate::model::article::alias_file(&site.articles[i].front.aliases[n])
+            }
+            PageKind::Redirects => "_redirects",
             PageKind::Feed(_) | PageKind::CorrectionsFeed => "atom.xml",
             PageKind::SearchIndex => "search.json",
             PageKind::Sitemap(n) if n > 0 => return format!("sitemap-{n}.xml"),
@@ -154,6 +166,8 @@ impl PageKind {
             PageKind::SearchIndex => return None,
             PageKind::Feed(_) | PageKind::CorrectionsFeed => "atom.xml",
             PageKind::Corrections => "corrections.html",
+            PageKind::Alias(..) => "redirect.html",
+            PageKind::Redirects => return None,
             PageKind::Sitemap(_) => "sitemap.xml",
             PageKind::SitemapIndex => "sitemap_index.xml",
             PageKind::Robots => "robots.txt",
@@ -175,6 +189,8 @@ impl PageKind {
             PageKind::SearchIndex => "search_index",
             PageKind::Feed(_) | PageKind::CorrectionsFeed => "feed",
             PageKind::Corrections => "corrections",
+            PageKind::Alias(..) => "redirect",
+            PageKind::Redirects => "redirects",
             PageKind::Sitemap(_) => "sitemap",
             PageKind::SitemapIndex => "sitemap_index",
             PageKind::Robots => "robots",
@@ -304,6 +320,12 @@ fn first_pages(site: &Site) -> Vec<PageKind> {
 fn pages_before_sitemaps(site: &Site) -> Vec<PageKind> {
     let mut pages = vec![PageKind::Home(0)];
     pages.extend((0..site.articles.len()).map(PageKind::Article));
+    for (i, a) in site.articles.iter().enumerate() {
+        pages.extend((0..a.front.aliases.len()).map(|n| PageKind::Alias(i, n)));
+    }
+    if site.articles.iter().any(|a| !a.front.aliases.is_empty()) {
+        pages.push(PageKind::Redirects);
+    }
     for kind in TaxonomyKind::ALL {
         pages.push(PageKind::Taxonomy(kind));
         for i in 0..site.taxonomy(kind).terms.len() {
@@ -323,6 +345,9 @@ fn pages_before_sitemaps(site: &Site) -> Vec<PageKind> {
     ]);
     pages
 }
+
+/// The rules file of Netlify and Cloudflare Pages, at the output's root.
+pub const REDIRECTS: &str = "_redirects";
 
 /// The most URLs one sitemap may list, as the sitemaps.org protocol says (search
 /// engines ignore the rest).
@@ -381,6 +406,12 @@ fn origin(site: &Site, kind: PageKind) -> (String, Option<PathBuf>) {
         PageKind::Search => "the search page".into(),
         PageKind::SearchIndex => "the search index".into(),
         PageKind::Feed(None) => "the site's feed".into(),
+        PageKind::Alias(i, n) => {
+            let a = &site.articles[i];
+            let what = format!("the alias {} of {}", a.front.aliases[n], a.file.display());
+            return (what, Some(a.file.clone()));
+        }
+        PageKind::Redirects => "the redirects file".into(),
         PageKind::Corrections => "the corrections log".into(),
         PageKind::CorrectionsFeed => "the corrections feed".into(),
         PageKind::Sitemap(_) => "the sitemap".into(),
@@ -400,7 +431,11 @@ pub fn html_pages(site: &Site) -> Vec<PageKind> {
         .filter(|k| {
             !matches!(
                 k,
-                PageKind::Feed(_) | PageKind::CorrectionsFeed | PageKind::SearchIndex
+                PageKind::Feed(_)
+                    | PageKind::CorrectionsFeed
+                    | PageKind::SearchIndex
+                    | PageKind::Alias(..)
+                    | PageKind::Redirects
             )
         })
         .flat_map(|k| (0..k.pages(site)).map(move |n| k.with_number(n)))
@@ -465,7 +500,12 @@ pub fn plan(site: &Site) -> (Plan, Vec<Diagnostic>) {
             None,
         );
     }
+    let redirects = site.articles.iter().any(|a| !a.front.aliases.is_empty());
     for file in &site.static_files {
+        // The site's own `_redirects` is merged into the one the aliases make.
+        if redirects && file.rel == REDIRECTS {
+            continue;
+        }
         let origin = format!("static/{}", file.rel);
         add(
             Entry {
@@ -539,6 +579,7 @@ pub fn plan(site: &Site) -> (Plan, Vec<Diagnostic>) {
             dir = parent;
         }
     }
+    diagnostics.extend(crate::render::redirects::too_many(site));
     (Plan { entries }, diagnostics)
 }
 

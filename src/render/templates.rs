@@ -54,6 +54,10 @@ pub const THEME: &[(&str, &str)] = &[
         "corrections.html",
         include_str!("../../theme/templates/corrections.html"),
     ),
+    (
+        "redirect.html",
+        include_str!("../../theme/templates/redirect.html"),
+    ),
     ("404.html", include_str!("../../theme/templates/404.html")),
     (
         "components.html",

@@ -675,3 +675,92 @@ fn a_bad_correction_is_an_error_at_its_line() {
         "{stderr}"
     );
 }
+
+#[test]
+fn aliases_get_redirect_pages_and_rules_under_the_base_path() {
+    let moved = (
+        "2017-07-06-no-fly",
+        "---\ntitle: No-fly zones\ndate: 2017-07-06\nsource: AP\naliases: [articles/no-fly-zones/, /2017/07/06/no-fly.html, old-name]\n---\nBody.\n",
+    );
+    let site = site("", &[moved]);
+    std::fs::write(
+        site.path().join("site.toml"),
+        "title = \"Desk\"\nbase_url = \"https://example.org/briefings/\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir(site.path().join("static")).unwrap();
+    std::fs::write(
+        site.path().join("static/_redirects"),
+        "/briefings/feed /briefings/atom.xml 301",
+    )
+    .unwrap();
+    let (code, _, stderr) = run_in(site.path(), &["build"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let out = site.path().join("public");
+    let read = |rel: &str| std::fs::read_to_string(out.join(rel)).unwrap();
+    assert_eq!(
+        read("_redirects"),
+        concat!(
+            "/briefings/feed /briefings/atom.xml 301\n",
+            "/briefings/articles/no-fly-zones/ /briefings/articles/no-fly/ 301\n",
+            "/briefings/2017/07/06/no-fly.html /briefings/articles/no-fly/ 301\n",
+            "/briefings/old-name/ /briefings/articles/no-fly/ 301\n",
+        )
+    );
+    let to = "https://example.org/briefings/articles/no-fly/";
+    for page in [
+        "articles/no-fly-zones/index.html",
+        "2017/07/06/no-fly.html",
+        "old-name/index.html",
+    ] {
+        let html = read(page);
+        for part in [
+            "<meta name=\"robots\" content=\"noindex\">".to_string(),
+            format!("<link rel=\"canonical\" href=\"{to}\">"),
+            format!("<meta http-equiv=\"refresh\" content=\"0; url={to}\">"),
+            format!("<a href=\"{to}\">No-fly zones</a>"),
+        ] {
+            assert!(html.contains(&part), "{page}: {part}\n{html}");
+        }
+    }
+    // Redirect pages are not pages to index.
+    assert!(!read("sitemap.xml").contains("no-fly-zones"));
+
+    // force_redirects writes Netlify's forced rules.
+    let toml = site.path().join("site.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, format!("{text}force_redirects = true\n")).unwrap();
+    let (code, _, _) = run_in(site.path(), &["build"]);
+    assert_eq!(code, 0);
+    assert!(read("_redirects").ends_with("/briefings/old-name/ /briefings/articles/no-fly/ 301!\n"));
+
+    // An alias that is another page's URL is an error naming both files.
+    std::fs::write(
+        site.path().join("content/2017-07-07-other.md"),
+        "---\ntitle: Other\ndate: 2017-07-07\nsource: AP\naliases: [/articles/no-fly/, \"https://example.org/x\"]\n---\nOther.\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run_in(site.path(), &["build"]);
+    assert_eq!(code, 1);
+    let headers: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error")).collect();
+    assert_eq!(
+        headers,
+        [
+            "error: content/2017-07-07-other.md:5:10: aliases: \"https://example.org/x\": an alias is an address on this site, not on another host",
+            "error: build failed with 1 error",
+        ]
+    );
+    std::fs::write(
+        site.path().join("content/2017-07-07-other.md"),
+        "---\ntitle: Other\ndate: 2017-07-07\nsource: AP\naliases: [/articles/no-fly/]\n---\nOther.\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run_in(site.path(), &["build"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr,
+        "error: content/2017-07-07-other.md: articles/no-fly/index.html would be written twice: by \
+         content/2017-07-06-no-fly.md and by the alias articles/no-fly/ of \
+         content/2017-07-07-other.md\nerror: build failed with 1 error\n"
+    );
+}

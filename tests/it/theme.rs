@@ -72,6 +72,10 @@ fn every_page_links_the_theme_s_favicon() {
     assert!(pages.len() > 40, "{pages:?}");
     for page in pages {
         let html = String::from_utf8_lossy(&files[page]);
+        // A redirect page at an old URL (`aliases:`) sends the reader on at once.
+        if html.contains("<meta http-equiv=\"refresh\"") {
+            continue;
+        }
         let root = match page.as_str() {
             "404.html" => "/briefings/".to_string(),
             _ => match page.matches('/').count() {

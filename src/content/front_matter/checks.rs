@@ -68,6 +68,7 @@ impl<'a> Checks<'a> {
             ("actors", &raw.actors),
             ("tags", &raw.tags),
             ("key_points", &raw.key_points),
+            ("aliases", &raw.aliases),
         ] {
             self.empty_items(key, list.as_deref().unwrap_or_default());
         }
@@ -76,6 +77,7 @@ impl<'a> Checks<'a> {
         let expires = raw.expires.and_then(|d| self.date("expires", &d));
         let updated = raw.updated.and_then(|d| self.date("updated", &d));
         let corrections = self.corrections(raw.corrections.unwrap_or_default(), date);
+        let aliases = self.aliases(raw.aliases.as_deref().unwrap_or_default());
         if let (Some(date), Some(updated)) = (date, updated) {
             if updated.at < date.at {
                 self.error_with_help(
@@ -126,6 +128,7 @@ impl<'a> Checks<'a> {
             updated,
             weight: raw.weight,
             corrections,
+            aliases,
             key_points: names(raw.key_points),
             slug,
             extra,
@@ -211,6 +214,7 @@ impl<'a> Checks<'a> {
             ("actors", &raw.actors),
             ("tags", &raw.tags),
             ("key_points", &raw.key_points),
+            ("aliases", &raw.aliases),
         ] {
             strings.extend(values.iter().flatten().flatten().map(|v| (key, v.as_str())));
         }
@@ -371,6 +375,28 @@ impl<'a> Checks<'a> {
                     " ".repeat(indent)
                 )),
         );
+    }
+
+    /// `aliases:`, each an old site-relative URL made the path it is served at:
+    /// `articles/old/` (a folder: its `index.html`), `2017/07/06/old.html` (a file). A
+    /// URL of another host, a query, a fragment, `..` or a space is an error at its key.
+    fn aliases(&mut self, written: &[Option<String>]) -> Vec<String> {
+        let mut aliases = Vec::with_capacity(written.len());
+        for alias in written.iter().flatten() {
+            match crate::model::article::alias_path(alias) {
+                Ok(path) => {
+                    if !aliases.contains(&path) {
+                        aliases.push(path);
+                    }
+                }
+                Err(why) => self.error_with_help(
+                    "aliases",
+                    format!("{alias:?}: {why}"),
+                    Some("write the old address as it was on this site, without its host: `articles/old-slug/` or `2017/07/06/old.html`".into()),
+                ),
+            }
+        }
+        aliases
     }
 
     /// `slug:` as it goes into the URL.

@@ -43,6 +43,7 @@ pub const ARTICLE_KEYS: &[&str] = &[
     "slug",
     "weight",
     "corrections",
+    "aliases",
     "extra",
 ];
 const SOURCE_KEYS: &[&str] = &["name", "url", "author", "published"];
@@ -99,6 +100,8 @@ struct RawFrontMatter {
     weight: Option<i64>,
     #[serde(default)]
     corrections: Option<Vec<corrections::RawCorrection>>,
+    #[serde(default)]
+    aliases: Option<Vec<Option<String>>>,
     #[serde(default)]
     extra: Option<serde_yaml::Value>,
 }
@@ -294,7 +297,7 @@ fn field_errors(
                     .map(|(_, c)| format!("expected text, found {}", describe_forbidden(c))),
                 Err(e) => Some(serde(e)),
             },
-            "actors" | "tags" | "key_points" => {
+            "actors" | "tags" | "key_points" | "aliases" => {
                 if let Some(d) = advice::not_a_list(path, text, index, key, &value) {
                     errors.push(d);
                     continue;
@@ -335,7 +338,7 @@ fn field_errors(
 /// How a value of `key` is written, for a value of the wrong type.
 fn type_help(key: &str) -> Option<String> {
     match key {
-        "actors" | "tags" | "key_points" => Some(format!(
+        "actors" | "tags" | "key_points" | "aliases" => Some(format!(
             "write a list, one `- item` per line or `{}`",
             example(key)
         )),
@@ -359,6 +362,7 @@ fn example(key: &str) -> &'static str {
         "actors" => "actors: [Vladimir Putin, Rex Tillerson]",
         "tags" => "tags: [syria, ceasefire]",
         "key_points" => "key_points: [\"First point\", \"Second point\"]",
+        "aliases" => "aliases: [articles/old-slug/, 2017/07/06/old.html]",
         _ => "key: value",
     }
 }

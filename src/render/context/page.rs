@@ -57,6 +57,11 @@ pub enum Part {
     Corrections,
     /// `feed` and `entries`: the newest corrections, each an entry linking to it.
     CorrectionsFeed,
+    /// `redirect` (`to`, the article's absolute URL, and its `title`): a page at an
+    /// old URL of article `i`.
+    Redirect(usize),
+    /// Not a template's: every alias and the site's own `_redirects` lines.
+    RedirectRules,
     /// Not a template's: what `search.json` writes of each article (title, URL, day,
     /// summary, the names of its terms), and no more, so a body edit that leaves the
     /// summary as it was does not write 5 MB again.
@@ -83,6 +88,8 @@ pub fn parts(site: &Site, kind: PageKind) -> Vec<Part> {
         PageKind::Sitemap(n) => Some(Part::Sitemap(n)),
         PageKind::SitemapIndex => Some(Part::SitemapIndex),
         PageKind::Corrections => Some(Part::Corrections),
+        PageKind::Alias(i, _) => Some(Part::Redirect(i)),
+        PageKind::Redirects => Some(Part::RedirectRules),
         PageKind::CorrectionsFeed => Some(Part::CorrectionsFeed),
         PageKind::Robots | PageKind::NotFound => None,
     });
@@ -107,6 +114,8 @@ pub fn title(site: &Site, kind: PageKind) -> String {
         }
         PageKind::Sitemap(_) | PageKind::SitemapIndex => "Sitemap".into(),
         PageKind::Corrections => "Corrections".into(),
+        PageKind::Alias(i, _) => site.articles[i].front.title.clone(),
+        PageKind::Redirects => "_redirects".into(),
         PageKind::CorrectionsFeed => format!("{}: corrections", site.config.title),
         PageKind::Robots => "robots.txt".into(),
         PageKind::NotFound => "Page not found".into(),
@@ -201,6 +210,13 @@ impl Part {
                 for p in plan::sitemap_pages(site, PageKind::Sitemap(n)) {
                     (p.url(site), lastmod(site, p)).hash(h);
                 }
+            }
+            Part::Redirect(i) => {
+                let a = &site.articles[i];
+                (&a.slug, &a.front.title).hash(h);
+            }
+            Part::RedirectRules => {
+                crate::render::redirects::file(site).ok().hash(h);
             }
             Part::Corrections | Part::CorrectionsFeed => {
                 let limit = match self {
@@ -461,7 +477,17 @@ impl Part {
                 );
                 put("entries", tera::Value::from(entries));
             }
-            Part::SearchIndex => {}
+            Part::Redirect(i) => {
+                let a = &site.articles[i];
+                put(
+                    "redirect",
+                    from_json(json!({
+                        "to": site.config.permalink(&format!("articles/{}/", a.slug)),
+                        "title": a.front.title,
+                    })),
+                );
+            }
+            Part::SearchIndex | Part::RedirectRules => {}
         }
     }
 }
