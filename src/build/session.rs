@@ -286,6 +286,15 @@ impl Session {
             diagnostics.extend(p.render_diagnostics.iter().cloned());
         }
         diagnostics.extend(self.template_diagnostics.iter().cloned());
+        // `build` and `check` compare the site with the URLs it has published; a
+        // preview does not.
+        // Not while an article fails to load: its URL is unknown, not gone.
+        if !self.incremental && self.failed.is_empty() {
+            match super::published::read(&self.options.root) {
+                Ok(record) => diagnostics.extend(super::published::dropped(&record, site, aside)),
+                Err(e) => diagnostics.push(e),
+            }
+        }
         if self.options.check {
             diagnostics.extend(crate::render::theme::changed_since_ejected(
                 &self.options.root,
@@ -464,7 +473,24 @@ impl Session {
 
         let result = match self.prepare(&site, diagnostics, in_place, adopted, &mut laps) {
             Ok((views, plan, diagnostics)) => {
-                let result = self.write_out(&site, &views, &plan, diagnostics, in_place, &mut laps);
+                let mut result =
+                    self.write_out(&site, &views, &plan, diagnostics, in_place, &mut laps);
+                // `build` adds what it published to the record.
+                if let Ok(report) = &mut result {
+                    if !self.incremental && self.options.write {
+                        let root = &self.options.root;
+                        let added = super::published::read(root).and_then(|record| {
+                            super::published::add(root, &record, super::published::published(&site))
+                        });
+                        // The site is written: a record that cannot be is said, not fatal.
+                        if let Err(e) = added {
+                            report.warnings.push(Diagnostic::warning(
+                                super::published::RECORD,
+                                format!("{}; the site was built", e.message),
+                            ));
+                        }
+                    }
+                }
                 // Only a model that built cleanly is kept: the quick path does not
                 // check again what it does not change (slugs, the plan).
                 if self.incremental && result.is_ok() {

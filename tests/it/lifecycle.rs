@@ -764,3 +764,98 @@ fn aliases_get_redirect_pages_and_rules_under_the_base_path() {
          content/2017-07-07-other.md\nerror: build failed with 1 error\n"
     );
 }
+
+#[test]
+fn published_urls_are_recorded_and_a_dropped_one_warns_with_the_alias_to_add() {
+    let talks = "---\ntitle: Talks in Hamburg\ndate: 2017-07-06\nsource: Reuters\n---\nTalks.\n";
+    let other = "---\ntitle: Other\ndate: 2017-07-05\nsource: AP\n---\nOther.\n";
+    let site = site(
+        "",
+        &[
+            ("2017-07-06-talks-in-hamburg", talks),
+            ("2017-07-05-other", other),
+        ],
+    );
+    let root = site.path();
+    let (code, _, stderr) = run_in(root, &["build"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let record = std::fs::read_to_string(root.join("published.txt")).unwrap();
+    assert_eq!(
+        record,
+        concat!(
+            "# The article URLs this site has published, kept by `briefing build`: commit it.\n",
+            "# A build warns when one of them has no article any more (see the README).\n",
+            "articles/other/\n",
+            "articles/talks-in-hamburg/\n",
+        )
+    );
+
+    // Renamed: the old URL warns, naming the alias line and the likely file.
+    std::fs::rename(
+        root.join("content/2017-07-06-talks-in-hamburg.md"),
+        root.join("content/2017-07-06-hamburg-talks.md"),
+    )
+    .unwrap();
+    let (code, _, stderr) = run_in(root, &["check"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        stderr,
+        concat!(
+            "warning: published.txt:4:1: articles/talks-in-hamburg/ was published, and no ",
+            "article has that URL now: links to it break\n",
+            "  |\n",
+            "4 | articles/talks-in-hamburg/\n",
+            "  | ^\n",
+            "  |\n",
+            "  = help: if the article was renamed, add `aliases: [articles/talks-in-hamburg/]` to ",
+            "content/2017-07-06-hamburg-talks.md; if it was taken down on purpose, delete this ",
+            "line (or keep the article with `withdrawn:`)\n",
+        )
+    );
+    let (code, _, stderr) = run_in(root, &["build", "--strict"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: published.txt:4:1: articles/talks-in-hamburg/ was published")
+    );
+    // A plain build warns, publishes, and keeps the old URL in the record.
+    let (code, _, stderr) = run_in(root, &["build"]);
+    assert_eq!(code, 0);
+    assert!(
+        stderr.starts_with("warning: published.txt:4:1: "),
+        "{stderr}"
+    );
+    let record = std::fs::read_to_string(root.join("published.txt")).unwrap();
+    assert!(
+        record.ends_with("articles/hamburg-talks/\narticles/other/\narticles/talks-in-hamburg/\n"),
+        "{record}"
+    );
+
+    // The alias keeps the URL: no warning.
+    std::fs::write(
+        root.join("content/2017-07-06-hamburg-talks.md"),
+        talks.replace(
+            "source: Reuters\n",
+            "source: Reuters\naliases: [articles/talks-in-hamburg/]\n",
+        ),
+    )
+    .unwrap();
+    let (code, _, stderr) = run_in(root, &["build", "--strict"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+
+    // A draft keeps its URL too; an article that fails to load is not said to be gone.
+    std::fs::write(
+        root.join("content/2017-07-05-other.md"),
+        other.replace("---\nOther", "draft: true\n---\nOther"),
+    )
+    .unwrap();
+    let (code, _, stderr) = run_in(root, &["check", "--strict"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    std::fs::write(
+        root.join("content/2017-07-05-other.md"),
+        "---\ntitle: Other\ndate: soon\nsource: AP\n---\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run_in(root, &["check"]);
+    assert_eq!(code, 1);
+    assert!(!stderr.contains("published.txt"), "{stderr}");
+}

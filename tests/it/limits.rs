@@ -47,6 +47,7 @@ fn stopped(template: &str, env: &[(&str, &str)]) -> String {
             ".public.lock",
             "content",
             "public",
+            "published.txt",
             "site.toml",
             "static",
             "templates"
