@@ -275,6 +275,7 @@ pub fn summary(verb: &str, report: &BuildReport) -> String {
                 "corrections",
                 "redirect",
                 "redirects",
+                "withdrawn",
             ],
             "site file",
             "site files",
@@ -336,6 +337,12 @@ fn left_out(verb: &str, left: &LeftOut) -> String {
         if n > 0 {
             parts.push(format!("{n} {} ({flag})", if n == 1 { one } else { many }));
         }
+    }
+    if left.withdrawn > 0 {
+        parts.push(format!(
+            "{} withdrawn (a notice at each URL)",
+            left.withdrawn
+        ));
     }
     let mut text = String::new();
     if verb == "checked" && left.scheduled_included > 0 {

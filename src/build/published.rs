@@ -59,6 +59,7 @@ pub fn dropped(record: &Record, site: &Site, aside: &[Article]) -> Vec<Diagnosti
     let urls: Vec<String> = site
         .articles
         .iter()
+        .chain(&site.withdrawn)
         .chain(aside)
         .map(|a| format!("articles/{}/", a.slug))
         .collect();

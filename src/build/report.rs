@@ -44,6 +44,8 @@ pub struct LeftOut {
     pub scheduled: usize,
     /// Expired (no `--expired`).
     pub expired: usize,
+    /// Withdrawn: each page is a notice.
+    pub withdrawn: usize,
     /// Scheduled articles the build included (`--future`; `check` always).
     pub scheduled_included: usize,
     /// When the first scheduled article left out falls due, and how many fall due
@@ -67,6 +69,7 @@ impl LeftOut {
                 };
             }
             Status::Expired => self.expired += 1,
+            Status::Withdrawn => self.withdrawn += 1,
             Status::Published => {}
         }
     }

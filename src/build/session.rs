@@ -256,6 +256,7 @@ impl Session {
             site.article_by_path(rel).or_else(|| {
                 site.duplicates
                     .iter()
+                    .chain(&site.withdrawn)
                     .chain(aside)
                     .find(|a| a.content_path == rel)
             })
@@ -414,6 +415,7 @@ impl Session {
         let mut aside = Vec::new();
         let mut draft_bundles = Vec::new();
         let mut left_out = LeftOut::default();
+        let mut withdrawn = Vec::new();
         let mut next_change = None;
         for (_, mut a) in self.articles.drain() {
             let status = Status::at(&a.front, now);
@@ -429,8 +431,15 @@ impl Session {
             {
                 next_change = Some(next_change.map_or(at, |n: DateTime<FixedOffset>| n.min(at)));
             }
+            if status == Status::Withdrawn {
+                // Its page is a notice; it is in no list, and its files are not published.
+                left_out.count(&a);
+                draft_bundles.extend(a.bundle.as_ref().map(|b| format!("{b}/")));
+                withdrawn.push(a);
+                continue;
+            }
             let include = match status {
-                Status::Published => true,
+                Status::Published | Status::Withdrawn => true,
                 Status::Draft => self.options.drafts,
                 Status::Scheduled => self.options.future,
                 Status::Expired => self.options.expired,
@@ -461,6 +470,7 @@ impl Session {
             assets,
             self.statics.assets.clone(),
         );
+        site.withdrawn = withdrawn;
         laps.lap("model");
         let rendered = bodies::render(&site, self.incremental);
         let bodies = rendered.len();

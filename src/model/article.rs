@@ -79,6 +79,8 @@ pub enum Status {
     Published,
     /// `draft: true`.
     Draft,
+    /// `withdrawn:`: its page is a notice, and it is in no list.
+    Withdrawn,
     /// Dated after the build's *now*.
     Scheduled,
     /// `expires` at or before the build's *now*.
@@ -90,6 +92,8 @@ impl Status {
     pub fn at(front: &FrontMatter, now: chrono::DateTime<chrono::FixedOffset>) -> Status {
         if front.draft {
             Status::Draft
+        } else if front.withdrawn.is_some() {
+            Status::Withdrawn
         } else if front.date.at > now {
             Status::Scheduled
         } else if front.expires.is_some_and(|e| e.at <= now) {
@@ -104,6 +108,7 @@ impl Status {
         match self {
             Status::Published => "published",
             Status::Draft => "draft",
+            Status::Withdrawn => "withdrawn",
             Status::Scheduled => "scheduled",
             Status::Expired => "expired",
         }
@@ -237,6 +242,8 @@ pub struct FrontMatter {
     pub corrections: Vec<Correction>,
     /// Old site-relative URLs that redirect to it, each as [`alias_path`] makes it.
     pub aliases: Vec<String>,
+    /// Taken down: its page is a notice, and it is in no list.
+    pub withdrawn: Option<Withdrawal>,
     /// Shown as a list at the top of the article.
     pub key_points: Vec<String>,
     /// An explicit slug, already slugified.
@@ -285,6 +292,15 @@ pub fn alias_file(alias: &str) -> String {
     } else {
         alias.to_string()
     }
+}
+
+/// Why and when an article was taken down.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Withdrawal {
+    /// When: not before the article's date.
+    pub date: Date,
+    /// Why, one paragraph of Markdown, as HTML (without the `<p>`).
+    pub html: String,
 }
 
 /// A correction of an article, made in public.

@@ -46,6 +46,9 @@ pub struct Site {
     pub related: Vec<Vec<usize>>,
     /// The articles by year and month, newest first.
     pub archive: Vec<Year>,
+    /// Articles taken down (`withdrawn:`): each has a notice at its URL, and is in no
+    /// list. Set by the build after [`Site::new`].
+    pub withdrawn: Vec<Article>,
     /// Every correction, newest first: (article, its correction's index).
     pub corrections: Vec<(usize, usize)>,
     /// The home page's order when any article has a `weight` (else empty: the
@@ -175,6 +178,7 @@ impl Site {
         let home = home_order(&articles);
         let corrections = corrections_log(&articles);
         let site = Site {
+            withdrawn: Vec::new(),
             corrections,
             config,
             archive,
@@ -264,7 +268,10 @@ impl Site {
 
     /// Takes the site apart again: every article it was given, the duplicates too.
     pub fn into_articles(self) -> impl Iterator<Item = Article> {
-        self.articles.into_iter().chain(self.duplicates)
+        self.articles
+            .into_iter()
+            .chain(self.duplicates)
+            .chain(self.withdrawn)
     }
 }
 

@@ -48,6 +48,9 @@ pub enum PageKind {
     /// A page at an old URL of an article (`aliases:`), sending readers on: the
     /// article's index, the alias's.
     Alias(usize, usize),
+    /// The notice at the URL of an article taken down, by index into
+    /// `Site::withdrawn`.
+    Withdrawn(usize),
     /// `_redirects`: every alias as a rule for hosts that read it (Netlify,
     /// Cloudflare Pages), after the lines of the site's own `static/_redirects`.
     Redirects,
@@ -78,6 +81,7 @@ impl PageKind {
             PageKind::Search => "search/".into(),
             PageKind::Corrections | PageKind::CorrectionsFeed => "corrections/".into(),
             PageKind::Alias(i, n) => site.articles[i].front.aliases[n].clone(),
+            PageKind::Withdrawn(i) => format!("articles/{}/", site.withdrawn[i].slug),
             PageKind::Redirects => String::new(),
             PageKind::Feed(None)
             | PageKind::SearchIndex
@@ -167,6 +171,7 @@ impl PageKind {
             PageKind::Feed(_) | PageKind::CorrectionsFeed => "atom.xml",
             PageKind::Corrections => "corrections.html",
             PageKind::Alias(..) => "redirect.html",
+            PageKind::Withdrawn(_) => "withdrawn.html",
             PageKind::Redirects => return None,
             PageKind::Sitemap(_) => "sitemap.xml",
             PageKind::SitemapIndex => "sitemap_index.xml",
@@ -190,6 +195,7 @@ impl PageKind {
             PageKind::Feed(_) | PageKind::CorrectionsFeed => "feed",
             PageKind::Corrections => "corrections",
             PageKind::Alias(..) => "redirect",
+            PageKind::Withdrawn(_) => "withdrawn",
             PageKind::Redirects => "redirects",
             PageKind::Sitemap(_) => "sitemap",
             PageKind::SitemapIndex => "sitemap_index",
@@ -326,6 +332,7 @@ fn pages_before_sitemaps(site: &Site) -> Vec<PageKind> {
     if site.articles.iter().any(|a| !a.front.aliases.is_empty()) {
         pages.push(PageKind::Redirects);
     }
+    pages.extend((0..site.withdrawn.len()).map(PageKind::Withdrawn));
     for kind in TaxonomyKind::ALL {
         pages.push(PageKind::Taxonomy(kind));
         for i in 0..site.taxonomy(kind).terms.len() {
@@ -412,6 +419,13 @@ fn origin(site: &Site, kind: PageKind) -> (String, Option<PathBuf>) {
             return (what, Some(a.file.clone()));
         }
         PageKind::Redirects => "the redirects file".into(),
+        PageKind::Withdrawn(i) => {
+            let file = &site.withdrawn[i].file;
+            return (
+                format!("the notice of {}", file.display()),
+                Some(file.clone()),
+            );
+        }
         PageKind::Corrections => "the corrections log".into(),
         PageKind::CorrectionsFeed => "the corrections feed".into(),
         PageKind::Sitemap(_) => "the sitemap".into(),
@@ -435,6 +449,7 @@ pub fn html_pages(site: &Site) -> Vec<PageKind> {
                     | PageKind::CorrectionsFeed
                     | PageKind::SearchIndex
                     | PageKind::Alias(..)
+                    | PageKind::Withdrawn(_)
                     | PageKind::Redirects
             )
         })

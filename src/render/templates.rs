@@ -58,6 +58,10 @@ pub const THEME: &[(&str, &str)] = &[
         "redirect.html",
         include_str!("../../theme/templates/redirect.html"),
     ),
+    (
+        "withdrawn.html",
+        include_str!("../../theme/templates/withdrawn.html"),
+    ),
     ("404.html", include_str!("../../theme/templates/404.html")),
     (
         "components.html",

@@ -859,3 +859,73 @@ fn published_urls_are_recorded_and_a_dropped_one_warns_with_the_alias_to_add() {
     assert_eq!(code, 1);
     assert!(!stderr.contains("published.txt"), "{stderr}");
 }
+
+#[test]
+fn a_withdrawn_article_leaves_every_list_and_its_page_becomes_a_notice() {
+    let gone = "---\ntitle: Gone story\ndate: 2017-07-06\nsource: Unique Wire\nactors: [Only Here]\ntags: [gone-tag]\nwithdrawn:\n  date: 2017-07-09\n  reason: \"Removed at the request of a court in *Hamburg*.\"\n---\nSecret body text.\n";
+    let site = site("", &[PUBLISHED]);
+    let root = site.path();
+    std::fs::create_dir(root.join("content/2017-07-06-gone")).unwrap();
+    std::fs::write(root.join("content/2017-07-06-gone/index.md"), gone).unwrap();
+    std::fs::write(
+        root.join("content/2017-07-06-gone/map.csv"),
+        "secret,data\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run_in(root, &["build"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    assert!(stdout.contains(" (1 article, "), "{stdout}");
+    assert!(
+        stdout
+            .trim_end()
+            .ends_with("; left out: 1 withdrawn (a notice at each URL)"),
+        "{stdout}"
+    );
+    let out = root.join("public");
+    let notice = std::fs::read_to_string(out.join("articles/gone/index.html")).unwrap();
+    assert!(notice.contains("<meta name=\"robots\" content=\"noindex\">"));
+    assert!(notice.contains(
+        "<h1 class=\"briefing-title\">Gone story</h1>\n  <p class=\"status-banner\" role=\"note\"><strong>Withdrawn on <time datetime=\"2017-07-09\">9 July 2017</time>.</strong> Removed at the request of a court in <em>Hamburg</em>.</p>"
+    ), "{notice}");
+    assert!(!notice.contains("Secret"));
+    for needle in [
+        "Gone story",
+        "Secret body",
+        "only-here",
+        "Only Here",
+        "gone-tag",
+        "unique-wire",
+        "secret,data",
+    ] {
+        assert_eq!(
+            files_containing(&out, needle),
+            if needle == "Gone story" {
+                vec!["articles/gone/index.html".to_string()]
+            } else {
+                Vec::new()
+            },
+            "{needle}"
+        );
+    }
+    assert!(!out.join("articles/gone/map.csv").exists());
+    // Its URL stays in the record: a notice is there.
+    let (code, _, stderr) = run_in(root, &["check", "--strict"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+
+    std::fs::write(
+        root.join("content/2017-07-06-gone/index.md"),
+        gone.replace(
+            "  reason: \"Removed at the request of a court in *Hamburg*.\"\n",
+            "",
+        ),
+    )
+    .unwrap();
+    let (code, _, stderr) = run_in(root, &["check"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with(
+            "error: content/2017-07-06-gone/index.md:7:1: withdrawn: missing its `reason`, which readers of its page are shown\n"
+        ),
+        "{stderr}"
+    );
+}

@@ -78,6 +78,7 @@ impl<'a> Checks<'a> {
         let updated = raw.updated.and_then(|d| self.date("updated", &d));
         let corrections = self.corrections(raw.corrections.unwrap_or_default(), date);
         let aliases = self.aliases(raw.aliases.as_deref().unwrap_or_default());
+        let withdrawn = raw.withdrawn.and_then(|w| self.withdrawal(w, date));
         if let (Some(date), Some(updated)) = (date, updated) {
             if updated.at < date.at {
                 self.error_with_help(
@@ -129,6 +130,7 @@ impl<'a> Checks<'a> {
             weight: raw.weight,
             corrections,
             aliases,
+            withdrawn,
             key_points: names(raw.key_points),
             slug,
             extra,

@@ -1,7 +1,8 @@
-//! `corrections:`: each a date and one paragraph of Markdown, checked at its line.
+//! `corrections:` (each a date and one paragraph of Markdown) and `withdrawn:` (a
+//! date and a reason, one paragraph), checked at their lines.
 
 use super::checks::Checks;
-use crate::model::article::Correction;
+use crate::model::article::{Correction, Withdrawal};
 use crate::model::date::Date;
 use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd};
 use serde::Deserialize;
@@ -19,7 +20,72 @@ pub(super) struct RawCorrection {
 /// The keys a correction may have.
 pub(super) const CORRECTION_KEYS: &[&str] = &["date", "text"];
 
+/// `withdrawn:` as written.
+#[derive(Debug, Deserialize)]
+pub(super) struct RawWithdrawal {
+    #[serde(default)]
+    pub date: Option<String>,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// The keys of `withdrawn:`.
+pub(super) const WITHDRAWN_KEYS: &[&str] = &["date", "reason"];
+
 impl Checks<'_> {
+    /// `withdrawn:`, checked: a date not before the article's and a reason of one
+    /// paragraph, each required.
+    pub(super) fn withdrawal(
+        &mut self,
+        raw: RawWithdrawal,
+        article_date: Option<Date>,
+    ) -> Option<Withdrawal> {
+        let date = match raw.date {
+            Some(d) => self.date("withdrawn.date", &d),
+            None => {
+                self.error_with_help(
+                    "withdrawn",
+                    "missing its `date`, the day it was taken down".into(),
+                    Some("add `date: 2017-07-09` under `withdrawn:`".into()),
+                );
+                None
+            }
+        };
+        if let (Some(date), Some(article)) = (date, article_date) {
+            if date.at < article.at {
+                self.error_with_help(
+                    "withdrawn.date",
+                    format!(
+                        "{} is before the article's date, {}",
+                        date.as_written(),
+                        article.as_written()
+                    ),
+                    Some("give the day it was taken down".into()),
+                );
+            }
+        }
+        let reason = raw.reason.as_deref().map(str::trim).unwrap_or_default();
+        if reason.is_empty() {
+            self.error_with_help(
+                "withdrawn",
+                "missing its `reason`, which readers of its page are shown".into(),
+                Some("add `reason: \"Removed at the request of …\"` under `withdrawn:`".into()),
+            );
+            return None;
+        }
+        match paragraph(reason) {
+            Ok((html, _)) => date.map(|date| Withdrawal { date, html }),
+            Err(found) => {
+                self.error_with_help(
+                    "withdrawn.reason",
+                    format!("expected one paragraph, found {found}"),
+                    Some("the reason is a sentence or two".into()),
+                );
+                None
+            }
+        }
+    }
+
     /// The corrections, each checked: a date not before the article's, a text of one
     /// paragraph. Every problem is an error at its item's line.
     pub(super) fn corrections(

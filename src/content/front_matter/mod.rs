@@ -44,6 +44,7 @@ pub const ARTICLE_KEYS: &[&str] = &[
     "weight",
     "corrections",
     "aliases",
+    "withdrawn",
     "extra",
 ];
 const SOURCE_KEYS: &[&str] = &["name", "url", "author", "published"];
@@ -102,6 +103,8 @@ struct RawFrontMatter {
     corrections: Option<Vec<corrections::RawCorrection>>,
     #[serde(default)]
     aliases: Option<Vec<Option<String>>>,
+    #[serde(default)]
+    withdrawn: Option<corrections::RawWithdrawal>,
     #[serde(default)]
     extra: Option<serde_yaml::Value>,
 }
@@ -220,6 +223,7 @@ fn unknown_keys(
         let (line, col) = index.key(&key, 0).unwrap_or((split.yaml_line - 1, 1));
         let (what, leaf, known) = match key.split_once('.') {
             Some(("source", leaf)) => ("source key", leaf, SOURCE_KEYS),
+            Some(("withdrawn", leaf)) => ("key of `withdrawn`", leaf, corrections::WITHDRAWN_KEYS),
             // `corrections.0.dat`: a key of one correction.
             Some(("corrections", item)) => (
                 "correction key",
@@ -305,6 +309,9 @@ fn field_errors(
                 from_value::<Vec<Option<String>>>(value).err().map(serde)
             }
             "draft" => from_value::<bool>(value).err().map(serde),
+            "withdrawn" => from_value::<corrections::RawWithdrawal>(value)
+                .err()
+                .map(serde),
             "corrections" => from_value::<Vec<corrections::RawCorrection>>(value)
                 .err()
                 .map(serde),
@@ -343,6 +350,10 @@ fn type_help(key: &str) -> Option<String> {
             example(key)
         )),
         "draft" => Some("write `draft: true` or `draft: false`".into()),
+        "withdrawn" => Some(
+            "write a mapping: `withdrawn:` with `date: 2017-07-09` and `reason: \"…\"` under it"
+                .into(),
+        ),
         "corrections" => Some(
             "write a list of corrections, each `- date: 2017-07-07` with `text: \"…\"` under it"
                 .into(),

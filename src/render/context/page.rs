@@ -62,6 +62,9 @@ pub enum Part {
     Redirect(usize),
     /// Not a template's: every alias and the site's own `_redirects` lines.
     RedirectRules,
+    /// `article` (`title`, `date`, `datetime`, `url`, `withdrawn` with `date` and
+    /// `reason` as HTML): the notice of an article taken down.
+    Withdrawn(usize),
     /// Not a template's: what `search.json` writes of each article (title, URL, day,
     /// summary, the names of its terms), and no more, so a body edit that leaves the
     /// summary as it was does not write 5 MB again.
@@ -89,6 +92,7 @@ pub fn parts(site: &Site, kind: PageKind) -> Vec<Part> {
         PageKind::SitemapIndex => Some(Part::SitemapIndex),
         PageKind::Corrections => Some(Part::Corrections),
         PageKind::Alias(i, _) => Some(Part::Redirect(i)),
+        PageKind::Withdrawn(i) => Some(Part::Withdrawn(i)),
         PageKind::Redirects => Some(Part::RedirectRules),
         PageKind::CorrectionsFeed => Some(Part::CorrectionsFeed),
         PageKind::Robots | PageKind::NotFound => None,
@@ -115,6 +119,7 @@ pub fn title(site: &Site, kind: PageKind) -> String {
         PageKind::Sitemap(_) | PageKind::SitemapIndex => "Sitemap".into(),
         PageKind::Corrections => "Corrections".into(),
         PageKind::Alias(i, _) => site.articles[i].front.title.clone(),
+        PageKind::Withdrawn(i) => site.withdrawn[i].front.title.clone(),
         PageKind::Redirects => "_redirects".into(),
         PageKind::CorrectionsFeed => format!("{}: corrections", site.config.title),
         PageKind::Robots => "robots.txt".into(),
@@ -217,6 +222,10 @@ impl Part {
             }
             Part::RedirectRules => {
                 crate::render::redirects::file(site).ok().hash(h);
+            }
+            Part::Withdrawn(i) => {
+                let a = &site.withdrawn[i];
+                (&a.slug, &a.front.title, a.front.date, &a.front.withdrawn).hash(h);
             }
             Part::Corrections | Part::CorrectionsFeed => {
                 let limit = match self {
@@ -484,6 +493,23 @@ impl Part {
                     from_json(json!({
                         "to": site.config.permalink(&format!("articles/{}/", a.slug)),
                         "title": a.front.title,
+                    })),
+                );
+            }
+            Part::Withdrawn(i) => {
+                let a = &site.withdrawn[i];
+                let w = a.front.withdrawn.as_ref();
+                put(
+                    "article",
+                    from_json(json!({
+                        "title": a.front.title,
+                        "date": crate::model::date::iso_day(a.front.date.day()),
+                        "datetime": a.front.date.as_written(),
+                        "url": format!("articles/{}/", a.slug),
+                        "withdrawn": w.map(|w| json!({
+                            "date": w.date.as_written(),
+                            "reason": w.html,
+                        })),
                     })),
                 );
             }
