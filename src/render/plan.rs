@@ -304,8 +304,11 @@ fn first_pages(site: &Site) -> Vec<PageKind> {
 fn pages_before_sitemaps(site: &Site) -> Vec<PageKind> {
     let mut pages = vec![PageKind::Home(0)];
     pages.extend((0..site.articles.len()).map(PageKind::Article));
+    let listed = site.listed_taxonomies();
     for kind in TaxonomyKind::ALL {
-        pages.push(PageKind::Taxonomy(kind));
+        if listed.contains(&kind) {
+            pages.push(PageKind::Taxonomy(kind));
+        }
         for i in 0..site.taxonomy(kind).terms.len() {
             pages.extend([PageKind::Term(kind, i, 0), PageKind::Feed(Some((kind, i)))]);
         }

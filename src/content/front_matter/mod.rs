@@ -35,6 +35,7 @@ pub const ARTICLE_KEYS: &[&str] = &[
     "source",
     "actors",
     "tags",
+    "authors",
     "summary",
     "updated",
     "draft",
@@ -83,6 +84,8 @@ struct RawFrontMatter {
     actors: Option<Vec<Option<String>>>,
     #[serde(default)]
     tags: Option<Vec<Option<String>>>,
+    #[serde(default)]
+    authors: Option<Vec<Option<String>>>,
     #[serde(default)]
     summary: Option<String>,
     #[serde(default)]
@@ -245,6 +248,17 @@ pub(crate) fn web_url(u: &str) -> Result<(), String> {
     }
 }
 
+/// Where item `n` of the list under `key` is written (bytes of `text`), when the list
+/// is written in a way [`KeyIndex`] reads: a profile's `links`.
+pub(crate) fn list_item(
+    text: &str,
+    index: &KeyIndex,
+    key: &str,
+    n: usize,
+) -> Option<std::ops::Range<usize>> {
+    advice::list_items(text, index, key).into_iter().nth(n)
+}
+
 /// `extra:` as templates get it: an empty mapping when absent. The error is the message.
 pub(crate) fn template_value(
     extra: Option<serde_yaml::Value>,
@@ -294,7 +308,7 @@ fn field_errors(
                     .map(|(_, c)| format!("expected text, found {}", describe_forbidden(c))),
                 Err(e) => Some(serde(e)),
             },
-            "actors" | "tags" | "key_points" => {
+            "actors" | "tags" | "authors" | "key_points" => {
                 if let Some(d) = advice::not_a_list(path, text, index, key, &value) {
                     errors.push(d);
                     continue;
@@ -335,7 +349,7 @@ fn field_errors(
 /// How a value of `key` is written, for a value of the wrong type.
 fn type_help(key: &str) -> Option<String> {
     match key {
-        "actors" | "tags" | "key_points" => Some(format!(
+        "actors" | "tags" | "authors" | "key_points" => Some(format!(
             "write a list, one `- item` per line or `{}`",
             example(key)
         )),
@@ -358,6 +372,7 @@ fn example(key: &str) -> &'static str {
         "source.name" => "name: Reuters",
         "actors" => "actors: [Vladimir Putin, Rex Tillerson]",
         "tags" => "tags: [syria, ceasefire]",
+        "authors" => "authors: [Jane Doe, John Roe]",
         "key_points" => "key_points: [\"First point\", \"Second point\"]",
         _ => "key: value",
     }
