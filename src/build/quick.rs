@@ -46,7 +46,7 @@ impl Session {
             &self.options.root,
             &files,
             true,
-            self.config.as_ref().and_then(|c| c.timezone),
+            &article::Reading::of(self.config.as_ref()),
         )) {
             let new = loaded.ok()?;
             let i = kept.site.index_of_path(&md.rel)?;

@@ -51,7 +51,7 @@ pub struct Session {
     pub(super) template_diagnostics: Vec<Diagnostic>,
     pub(super) content: Found,
     pub(super) statics: Found,
-    /// Profiles of actors and sources, read whenever `content/` is walked.
+    /// Profiles of actors, sources and authors, read whenever `content/` is walked.
     pub(super) profiles: Vec<Profile>,
     /// What reading the profiles found.
     pub(super) profile_diagnostics: Vec<Diagnostic>,
@@ -170,10 +170,11 @@ impl Session {
         let mut reload: BTreeSet<String> = changes.articles.clone();
         if changes.config {
             let annotations = self.config.as_ref().map(|c| format!("{:?}", c.annotations));
-            let zone = self.config.as_ref().map(|c| c.timezone);
+            let reading = article::Reading::of(self.config.as_ref());
             self.load_config();
-            // Dates are read in the site's time zone: every article is read again.
-            if self.config.as_ref().map(|c| c.timezone) != zone {
+            // Dates are read in the site's time zone, and an article without
+            // `authors` takes the default: every article is read again.
+            if article::Reading::of(self.config.as_ref()) != reading {
                 reload.extend(self.content.markdown.iter().map(|m| m.rel.clone()));
                 self.articles.clear();
                 self.failed.clear();
@@ -384,8 +385,8 @@ impl Session {
     }
 
     fn load_articles(&mut self, files: &[Asset]) {
-        let zone = self.config.as_ref().and_then(|c| c.timezone);
-        let loaded = article::load_all(&self.options.root, files, self.incremental, zone);
+        let reading = article::Reading::of(self.config.as_ref());
+        let loaded = article::load_all(&self.options.root, files, self.incremental, &reading);
         self.articles.reserve(loaded.len());
         for (md, result) in files.iter().zip(loaded) {
             match result {

@@ -36,8 +36,28 @@ pub fn slug_from_path(content_path: &str) -> String {
     slugify(if dated { &stem[11..] } else { stem })
 }
 
+/// What of site.toml reading an article depends on: when it changes, every article
+/// is read again.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reading {
+    /// The site's time zone, that dates without an offset are read in.
+    pub zone: Option<Tz>,
+    /// The author of an article without `authors:`.
+    pub default_author: Option<String>,
+}
+
+impl Reading {
+    /// What `config` says (nothing without one).
+    pub fn of(config: Option<&crate::config::Config>) -> Reading {
+        config.map_or_else(Reading::default, |c| Reading {
+            zone: c.timezone,
+            default_author: c.default_author.clone(),
+        })
+    }
+}
+
 /// Reads one article and checks its front matter.
-pub fn load(root: &Path, md: &Asset, zone: Option<Tz>) -> (Option<Article>, Vec<Diagnostic>) {
+pub fn load(root: &Path, md: &Asset, reading: &Reading) -> (Option<Article>, Vec<Diagnostic>) {
     let file = display_path(root, &md.src);
     let bytes = match std::fs::read(&md.src) {
         Ok(b) => b,
@@ -61,10 +81,13 @@ pub fn load(root: &Path, md: &Asset, zone: Option<Tz>) -> (Option<Article>, Vec<
         Ok(s) => s,
         Err(d) => return (None, vec![d]),
     };
-    let parsed = front_matter::parse_article(&file, &text, &split, zone);
+    let parsed = front_matter::parse_article(&file, &text, &split, reading.zone);
     let Some(mut front) = parsed.value else {
         return (None, parsed.diagnostics);
     };
+    if front.authors.is_none() {
+        front.authors = reading.default_author.clone().map(|a| vec![a]);
+    }
     // What pages show of the front matter as prose gets the body's smart
     // punctuation, everywhere it is shown: pages, feeds, JSON-LD, search.
     let smart = super::markdown::smart_punctuation;
@@ -205,11 +228,11 @@ pub fn load_all(
     root: &Path,
     files: &[Asset],
     keep_text: bool,
-    zone: Option<Tz>,
+    reading: &Reading,
 ) -> Vec<Result<Article, Vec<Diagnostic>>> {
     files
         .par_iter()
-        .map(|md| match load(root, md, zone) {
+        .map(|md| match load(root, md, reading) {
             (Some(mut article), diagnostics) => {
                 article.load_diagnostics = diagnostics;
                 if !keep_text {

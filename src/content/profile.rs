@@ -1,8 +1,11 @@
-//! Profiles: `content/actors/<slug>.md` and `content/sources/<slug>.md`.
+//! Profiles: `content/actors/<slug>.md`, `content/sources/<slug>.md` and
+//! `content/authors/<slug>.md`.
 //!
-//! A profile gives a term (an actor or a source) a name, other names it goes by, a
-//! few facts and a short text. Its aliases merge into it: an article naming `Putin`
-//! counts for `Vladimir Putin` when `Putin` is one of the profile's aliases.
+//! A profile gives a term (an actor, a source or an author) a name, other names it
+//! goes by, a few facts and a short text. Its aliases merge into it: an article naming
+//! `Putin` counts for `Vladimir Putin` when `Putin` is one of the profile's aliases.
+//! Those folders hold profiles only: a file in one that has an article's keys is an
+//! error, so an article filed there is never silently left out.
 
 use super::front_matter::{self, KeyIndex, Split};
 use crate::diagnostics::{display_path, Diagnostic};
@@ -26,7 +29,12 @@ pub const PROFILE_KEYS: &[&str] = &[
     "url",
     "description",
     "extra",
+    "email",
+    "links",
 ];
+
+/// Keys that only an article has: a file with any of them is an article.
+const ARTICLE_ONLY_KEYS: &[&str] = &["title", "date", "source"];
 
 #[derive(Debug, Deserialize)]
 struct RawProfile {
@@ -47,6 +55,10 @@ struct RawProfile {
     #[serde(default)]
     description: Option<String>,
     #[serde(default)]
+    email: Option<String>,
+    #[serde(default)]
+    links: Option<Vec<String>>,
+    #[serde(default)]
     extra: Option<serde_yaml::Value>,
 }
 
@@ -55,6 +67,7 @@ pub fn kind_of_folder(folder: &str) -> Option<TaxonomyKind> {
     match folder {
         "actors" => Some(TaxonomyKind::Actors),
         "sources" => Some(TaxonomyKind::Sources),
+        "authors" => Some(TaxonomyKind::Authors),
         _ => None,
     }
 }
@@ -72,7 +85,7 @@ pub fn load_all(root: &Path, files: &[Asset]) -> (Vec<Profile>, Vec<Diagnostic>)
     (profiles, diagnostics)
 }
 
-/// Reads one profile (`actors/x.md` or `sources/x.md` under `content/`).
+/// Reads one profile (`actors/x.md`, `sources/x.md` or `authors/x.md` under `content/`).
 pub fn load(root: &Path, file: &Asset) -> (Option<Profile>, Vec<Diagnostic>) {
     let path = display_path(root, &file.src);
     let Some(kind) = file.rel.split('/').next().and_then(kind_of_folder) else {
@@ -123,6 +136,9 @@ fn parse(
         }
     };
     let fence = (split.yaml_line - 1, 1);
+    if let Some(d) = an_article(path, text, &index, kind, &unknown) {
+        return (None, vec![d]);
+    }
     for key in &unknown {
         if key.contains('.') {
             continue;
@@ -133,6 +149,23 @@ fn parse(
                 .at(line, col, text)
                 .unknown_key(key, PROFILE_KEYS),
         );
+    }
+    if kind != TaxonomyKind::Authors {
+        for (key, given) in [
+            ("email", raw.email.is_some()),
+            ("links", raw.links.is_some()),
+        ] {
+            if given {
+                let (line, col) = index.key(key, 0).unwrap_or(fence);
+                diagnostics.push(
+                    Diagnostic::warning(
+                        path,
+                        format!("`{key}` is a key of author profiles only; it is not used here"),
+                    )
+                    .at_span(line, col, key.len(), text),
+                );
+            }
+        }
     }
     let at = |key: &str| index.value(key).unwrap_or(fence);
     let mut errors = Vec::new();
@@ -172,6 +205,16 @@ fn parse(
     if let Some(Err(message)) = url.as_deref().map(front_matter::web_url) {
         error("url", message);
     }
+    let email = raw
+        .email
+        .map(|e| e.trim().to_string())
+        .filter(|e| !e.is_empty());
+    if let Some(e) = email.as_deref().filter(|e| !is_email(e)) {
+        error(
+            "email",
+            format!("expected an email address such as desk@example.org, found {e:?}"),
+        );
+    }
     let schema_type = raw.schema_type.map(|t| t.trim().to_string());
     if let Some(t) = &schema_type {
         if t.is_empty() || !t.chars().all(|c| c.is_ascii_alphanumeric()) {
@@ -185,7 +228,27 @@ fn parse(
         error("extra", message);
         serde_json::Value::Null
     });
+    let links: Vec<String> = raw
+        .links
+        .unwrap_or_default()
+        .into_iter()
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
+    for (n, link) in links.iter().enumerate() {
+        if let Err(message) = front_matter::web_url(link) {
+            let d = Diagnostic::error(path, format!("links: {message}"));
+            errors.push(match front_matter::list_item(text, &index, "links", n) {
+                Some(range) => d.at_range(range, text),
+                None => {
+                    let (line, col) = index.value("links").unwrap_or(fence);
+                    d.at_value(line, col, text)
+                }
+            });
+        }
+    }
     let name_at = index.value("name").unwrap_or(fence);
+    errors.sort_by_key(|d| d.position);
     let has_errors = !errors.is_empty();
     diagnostics.append(&mut errors);
     if has_errors {
@@ -232,6 +295,12 @@ fn parse(
         wikidata,
         url,
         description: clean(raw.description),
+        email: email.filter(|_| kind == TaxonomyKind::Authors),
+        links: if kind == TaxonomyKind::Authors {
+            links
+        } else {
+            Vec::new()
+        },
         extra,
         body: split.body.to_string(),
         body_offset: split.body_offset,
@@ -242,6 +311,56 @@ fn parse(
         rendered: false,
     };
     (Some(profile), diagnostics)
+}
+
+/// The error for a file in a profile folder that is an article (it has `title`,
+/// `date` or `source`), at the first of those keys.
+fn an_article(
+    path: &Path,
+    text: &str,
+    index: &KeyIndex,
+    kind: TaxonomyKind,
+    unknown: &[String],
+) -> Option<Diagnostic> {
+    let mut found: Vec<((usize, usize), &str)> = ARTICLE_ONLY_KEYS
+        .iter()
+        .filter(|k| unknown.iter().any(|u| u == *k))
+        .map(|k| (index.key(k, 0).unwrap_or((1, 1)), *k))
+        .collect();
+    found.sort();
+    let ((line, col), first) = *found.first()?;
+    let keys: Vec<String> = found.iter().map(|(_, k)| format!("`{k}`")).collect();
+    let folder = kind.key();
+    let singular = kind.singular().to_lowercase();
+    Some(
+        Diagnostic::error(
+            path,
+            format!(
+                "content/{folder}/ holds {singular} profiles, not articles, and this file has an article's keys ({})",
+                keys.join(", ")
+            ),
+        )
+        .at_span(line, col, first.len(), text)
+        .help(format!(
+            "move the article out of content/{folder}/ (any other folder of content/ will do); a profile has `name:` and no `title:`, `date:` or `source:`"
+        )),
+    )
+}
+
+/// Whether `s` reads as an email address: one `@` between a local part and a domain
+/// of dotted labels, without spaces or the characters that would break a `mailto:`
+/// link. Not RFC 5322 (quoted local parts are refused): a check against typos.
+fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    let plain = |c: char| !c.is_whitespace() && !c.is_control() && !"@<>()[]\\,;:\"".contains(c);
+    !local.is_empty()
+        && local.chars().all(plain)
+        && domain.contains('.')
+        && domain
+            .split('.')
+            .all(|label| !label.is_empty() && label.chars().all(|c| plain(c) && c != '/'))
 }
 
 #[cfg(test)]
@@ -275,6 +394,25 @@ mod tests {
             "https://www.wikidata.org/wiki/Q7747"
         );
         assert_eq!(p.body, "Body.\n");
+    }
+
+    #[test]
+    fn email_addresses_are_checked_against_typos() {
+        for ok in ["jane@example.org", "jane.doe+desk@mail.example.co.uk"] {
+            assert!(is_email(ok), "{ok}");
+        }
+        for bad in [
+            "jane",
+            "jane at example.org",
+            "@example.org",
+            "jane@example",
+            "jane@@example.org",
+            "jane@example..org",
+            "<jane@example.org>",
+            "jane@example.org/x",
+        ] {
+            assert!(!is_email(bad), "{bad}");
+        }
     }
 
     #[test]

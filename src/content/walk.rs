@@ -11,14 +11,14 @@ use std::path::Path;
 use walkdir::WalkDir;
 
 /// Folders under `content/` whose Markdown files are profiles, not articles.
-pub const PROFILE_DIRS: &[&str] = &["actors", "sources"];
+pub const PROFILE_DIRS: &[&str] = &["actors", "sources", "authors"];
 
 /// What a walk found.
 #[derive(Debug, Default)]
 pub struct Found {
     /// Markdown files, by path relative to the folder walked.
     pub markdown: Vec<Asset>,
-    /// Profiles: Markdown files under `actors/` and `sources/` of `content/`.
+    /// Profiles: Markdown files under `actors/`, `sources/` and `authors/` of `content/`.
     pub profiles: Vec<Asset>,
     /// Every other file.
     pub assets: Vec<Asset>,

@@ -50,7 +50,7 @@ pub struct Article {
     pub rendered: bool,
     /// The slug of each name in `names(kind)`, by [`TaxonomyKind`] order, made once
     /// when the file is read.
-    pub term_slugs: [Vec<String>; 3],
+    pub term_slugs: [Vec<String>; 4],
     /// Changes whenever anything of the article does (it is read or rendered again):
     /// what a session's caches know it by.
     pub generation: u64,
@@ -146,12 +146,20 @@ pub fn next_generation() -> u64 {
 }
 
 impl Article {
-    /// The names it gives in one taxonomy: its tags, its actors, or its source.
+    /// The names it gives in one taxonomy: its tags, its actors, its source, or its
+    /// authors.
     pub fn names(&self, kind: TaxonomyKind) -> Vec<&str> {
         match kind {
             TaxonomyKind::Tags => self.front.tags.iter().map(String::as_str).collect(),
             TaxonomyKind::Actors => self.front.actors.iter().map(String::as_str).collect(),
             TaxonomyKind::Sources => vec![self.front.source.name.as_str()],
+            TaxonomyKind::Authors => self
+                .front
+                .authors
+                .iter()
+                .flatten()
+                .map(String::as_str)
+                .collect(),
         }
     }
 
@@ -228,6 +236,10 @@ pub struct FrontMatter {
     pub actors: Vec<String>,
     /// Topics, as written.
     pub tags: Vec<String>,
+    /// The briefing's own writers (not the source's author): `authors:` as written,
+    /// or, when it is not, the site's `default_author` (filled in when the file is
+    /// read); `None` when neither is given.
+    pub authors: Option<Vec<String>>,
     /// An explicit summary.
     pub summary: Option<String>,
     /// Shown by `serve`; built only with `--drafts`.

@@ -1,13 +1,13 @@
-//! A profile of the site model: an actor's or a source's page text and facts.
+//! A profile of the site model: an actor's, a source's or an author's page text and facts.
 
 use super::taxonomy::TaxonomyKind;
 use crate::diagnostics::Diagnostic;
 use std::path::PathBuf;
 
-/// One actor's or source's profile.
+/// One actor's, source's or author's profile.
 #[derive(Debug, Clone)]
 pub struct Profile {
-    /// Actors or sources.
+    /// Actors, sources or authors.
     pub kind: TaxonomyKind,
     /// The file, relative to the site root.
     pub file: PathBuf,
@@ -29,6 +29,10 @@ pub struct Profile {
     pub url: Option<String>,
     /// One line about it.
     pub description: Option<String>,
+    /// An author's address for readers (authors only).
+    pub email: Option<String>,
+    /// An author's other pages (authors only): http(s) URLs.
+    pub links: Vec<String>,
     /// Free-form values for templates.
     pub extra: serde_json::Value,
     /// The body, as Markdown.
@@ -116,6 +120,8 @@ mod tests {
             wikidata: None,
             url: None,
             description: None,
+            email: None,
+            links: Vec::new(),
             extra: serde_json::Value::Null,
             body: String::new(),
             body_offset: 0,

@@ -32,15 +32,15 @@ pub struct Site {
     pub config: Config,
     /// Articles, newest first: by day as written, then instant, then slug.
     pub articles: Vec<Article>,
-    /// Tags, actors and sources, indexed by [`TaxonomyKind`] order.
-    pub taxonomies: [Taxonomy; 3],
+    /// Tags, actors, sources and authors, indexed by [`TaxonomyKind`] order.
+    pub taxonomies: [Taxonomy; 4],
     /// Non-Markdown files under `content/`.
     pub content_assets: Vec<Asset>,
     /// Files under `static/`.
     pub static_files: Vec<Asset>,
     /// Articles left out because another one has their URL (each is an error).
     pub duplicates: Vec<Article>,
-    /// Profiles of actors and sources that articles name.
+    /// Profiles of actors, sources and authors that articles name.
     pub profiles: Vec<Profile>,
     /// For each article, its related briefings (indexes, newest first).
     pub related: Vec<Vec<usize>>,
@@ -125,8 +125,13 @@ impl Site {
                 &profiled[kind as usize],
             )
         };
-        let (tags, (actors, sources)) = rayon::join(
-            || build(TaxonomyKind::Tags),
+        let ((tags, authors), (actors, sources)) = rayon::join(
+            || {
+                rayon::join(
+                    || build(TaxonomyKind::Tags),
+                    || build(TaxonomyKind::Authors),
+                )
+            },
             || {
                 rayon::join(
                     || build(TaxonomyKind::Actors),
@@ -134,7 +139,7 @@ impl Site {
                 )
             },
         );
-        let mut taxonomies = [tags, actors, sources];
+        let mut taxonomies = [tags, actors, sources, authors];
         // A profile no article names has no page.
         let named: Vec<bool> = (0..profiles.len())
             .map(|p| {
@@ -226,6 +231,16 @@ impl Site {
     /// One taxonomy.
     pub fn taxonomy(&self, kind: TaxonomyKind) -> &Taxonomy {
         &self.taxonomies[kind as usize]
+    }
+
+    /// The taxonomies that have a list page (`/tags/`…) and a place in the
+    /// navigation: every one but authors, which only a site with bylines has (a desk
+    /// that names no writer gets no empty "Authors" page).
+    pub fn listed_taxonomies(&self) -> Vec<TaxonomyKind> {
+        TaxonomyKind::ALL
+            .into_iter()
+            .filter(|&k| k != TaxonomyKind::Authors || !self.taxonomy(k).terms.is_empty())
+            .collect()
     }
 
     /// Gives each article and profile what the bodies stage rendered of it.
@@ -333,7 +348,7 @@ impl Links for SiteLinks<'_> {
 fn index_profiles(
     mut profiles: Vec<Profile>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> (Vec<Profile>, [Profiled; 3]) {
+) -> (Vec<Profile>, [Profiled; 4]) {
     profiles.sort_by(|a, b| a.file.cmp(&b.file));
     let mut kept: Vec<Profile> = Vec::with_capacity(profiles.len());
     for p in profiles {
@@ -352,7 +367,7 @@ fn index_profiles(
             None => kept.push(p),
         }
     }
-    let mut profiled: [Profiled; 3] = Default::default();
+    let mut profiled: [Profiled; 4] = Default::default();
     for kind in TaxonomyKind::ALL {
         let own: Vec<(usize, &Profile)> = kept
             .iter()
@@ -454,7 +469,7 @@ fn connect(taxonomy: &mut Taxonomy, actor_ids: &[Vec<usize>], actors: usize) {
 /// (ties to the nearer in time), at most [`RELATED`], newest first. Candidates are
 /// the [`RELATED_WINDOW`] neighbours in time on each side in every shared term.
 /// `ids` are each article's actor and tag terms ([`term_ids`]).
-fn related(taxonomies: &[Taxonomy; 3], ids: [&[Vec<usize>]; 2]) -> Vec<Vec<usize>> {
+fn related(taxonomies: &[Taxonomy; 4], ids: [&[Vec<usize>]; 2]) -> Vec<Vec<usize>> {
     let kinds = [TaxonomyKind::Actors, TaxonomyKind::Tags];
     let n = ids[0].len();
     (0..n)

@@ -1,4 +1,4 @@
-//! Taxonomies: tags, actors and sources are three instances of one mechanism.
+//! Taxonomies: tags, actors, sources and authors are four instances of one mechanism.
 //!
 //! A term is every name that slugs the same (`US` and `U.S.`), shown with the spelling
 //! most articles use (ties: the alphabetically first, so an edit elsewhere never
@@ -18,14 +18,17 @@ pub enum TaxonomyKind {
     Actors,
     /// Outlets.
     Sources,
+    /// The briefing's own writers (bylines).
+    Authors,
 }
 
 impl TaxonomyKind {
-    /// All three, in navigation order.
-    pub const ALL: [TaxonomyKind; 3] = [
+    /// All four, in navigation order.
+    pub const ALL: [TaxonomyKind; 4] = [
         TaxonomyKind::Tags,
         TaxonomyKind::Actors,
         TaxonomyKind::Sources,
+        TaxonomyKind::Authors,
     ];
 
     /// The URL segment and name used in templates: `tags`.
@@ -34,6 +37,7 @@ impl TaxonomyKind {
             TaxonomyKind::Tags => "tags",
             TaxonomyKind::Actors => "actors",
             TaxonomyKind::Sources => "sources",
+            TaxonomyKind::Authors => "authors",
         }
     }
 
@@ -43,6 +47,7 @@ impl TaxonomyKind {
             TaxonomyKind::Tags => "Tags",
             TaxonomyKind::Actors => "Actors",
             TaxonomyKind::Sources => "Sources",
+            TaxonomyKind::Authors => "Authors",
         }
     }
 
@@ -52,11 +57,12 @@ impl TaxonomyKind {
             TaxonomyKind::Tags => "Tag",
             TaxonomyKind::Actors => "Actor",
             TaxonomyKind::Sources => "Source",
+            TaxonomyKind::Authors => "Author",
         }
     }
 }
 
-/// One tag, actor or source.
+/// One tag, actor, source or author.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Term {
     /// URL segment: `/tags/<slug>/`.

@@ -1,7 +1,8 @@
 //! Structured data: schema.org JSON-LD for article and term pages.
 //!
-//! An article is a `NewsArticle`: `about` the actors its front matter names,
-//! `mentions` of the others its body links to, `isBasedOn` its source story. A term
+//! An article is a `NewsArticle`: by its authors (each a `Person` with their page;
+//! the site's organisation when it names none), `about` the actors its front matter
+//! names, `mentions` of the others its body links to, `isBasedOn` its source story. A term
 //! page is a `CollectionPage` `about` the actor, source or topic; a profile's
 //! Wikidata item becomes `sameAs`. The text is safe inside `<script>`.
 
@@ -47,7 +48,16 @@ pub fn article(site: &Site, i: usize) -> String {
         data.insert("description".into(), json!(a.summary));
     }
     data.insert("publisher".into(), publisher.clone());
-    data.insert("author".into(), publisher);
+    let authors: Vec<Value> = terms(site, a, TaxonomyKind::Authors)
+        .map(|t| thing(site, TaxonomyKind::Authors, t))
+        .collect();
+    data.insert(
+        "author".into(),
+        match authors.is_empty() {
+            true => publisher,
+            false => Value::Array(authors),
+        },
+    );
     let tags: Vec<&str> = terms(site, a, TaxonomyKind::Tags)
         .map(|t| t.name.as_str())
         .collect();
@@ -107,13 +117,15 @@ pub fn term(site: &Site, kind: TaxonomyKind, i: usize) -> String {
     script_safe(&data)
 }
 
-/// An actor, source or topic as a schema.org thing, with its page and Wikidata item.
+/// An actor, source, topic or author as a schema.org thing, with its page and Wikidata
+/// item.
 fn thing(site: &Site, kind: TaxonomyKind, t: &Term) -> Value {
     let profile = t.profile.map(|p| &site.profiles[p]);
     let default_type = match kind {
         TaxonomyKind::Sources => "Organization",
         TaxonomyKind::Tags => "DefinedTerm",
         TaxonomyKind::Actors => "Thing",
+        TaxonomyKind::Authors => "Person",
     };
     let schema_type = profile
         .and_then(|p| p.schema_type.as_deref())
@@ -134,7 +146,12 @@ fn thing(site: &Site, kind: TaxonomyKind, t: &Term) -> Value {
         if let Some(d) = p.role.as_ref().or(p.description.as_ref()) {
             v.insert("description".into(), json!(d));
         }
-        let same: Vec<String> = p.wikidata_url().into_iter().chain(p.url.clone()).collect();
+        let same: Vec<String> = p
+            .wikidata_url()
+            .into_iter()
+            .chain(p.url.clone())
+            .chain(p.links.iter().cloned())
+            .collect();
         if !same.is_empty() {
             v.insert("sameAs".into(), json!(same));
         }

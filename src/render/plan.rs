@@ -333,8 +333,11 @@ fn pages_before_sitemaps(site: &Site) -> Vec<PageKind> {
         pages.push(PageKind::Redirects);
     }
     pages.extend((0..site.withdrawn.len()).map(PageKind::Withdrawn));
+    let listed = site.listed_taxonomies();
     for kind in TaxonomyKind::ALL {
-        pages.push(PageKind::Taxonomy(kind));
+        if listed.contains(&kind) {
+            pages.push(PageKind::Taxonomy(kind));
+        }
         for i in 0..site.taxonomy(kind).terms.len() {
             pages.extend([PageKind::Term(kind, i, 0), PageKind::Feed(Some((kind, i)))]);
         }

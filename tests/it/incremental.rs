@@ -183,9 +183,37 @@ fn every_edit_gives_what_a_full_build_gives() {
     desk.edit("content/2017-07-12-names.md", "[Foo Bar]", "[FOO BAR]");
     desk.step("the actor respelled", &[named]);
 
+    // Bylines: the first author gives the site its /authors/ pages and nav link; a
+    // profile and a change of spelling reach every page that shows the author.
+    let p = desk.edit(
+        "content/2017-07-12-names.md",
+        "actors: [FOO BAR]",
+        "actors: [FOO BAR]\nauthors: [Jane Doe]",
+    );
+    desk.step("an author named", std::slice::from_ref(&p));
+    let jane = desk.write(
+        "content/authors/jane-doe.md",
+        "---\nname: Jane Doe\nrole: Correspondent\nemail: jane@example.org\n---\nJane writes.\n",
+    );
+    desk.step("an author's profile", std::slice::from_ref(&jane));
+    desk.edit(
+        "content/2017-07-12-names.md",
+        "[Jane Doe]",
+        "[JANE DOE, John Roe]",
+    );
+    desk.step("a second author", &[p]);
+
     let p = desk.edit("site.toml", "Test Desk", "Night Desk");
     let r = desk.step("a config edit", &[p]);
     assert_eq!(r.bodies, 0, "{r:?}");
+
+    // Every article without `authors` takes the site's default author.
+    let p = desk.edit(
+        "site.toml",
+        "Night Desk\"",
+        "Night Desk\"\ndefault_author = \"The Night Desk\"",
+    );
+    desk.step("a default author", &[p]);
 
     // Paginated lists: an edit reaches only the pages that show the article, and a
     // new or removed article moves every later one to another page.

@@ -1,6 +1,7 @@
 //! Integration tests: fixture sites built through the library and the real binary.
 
 mod annotations;
+mod authors;
 mod build;
 mod cli;
 mod diagnostics;

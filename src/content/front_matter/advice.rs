@@ -344,7 +344,7 @@ pub(super) fn not_a_list(
             .collect()
     };
     let item = match key {
-        "actors" => "name",
+        "actors" | "authors" => "name",
         "tags" => "tag",
         _ => "point",
     };
@@ -370,6 +370,7 @@ pub(super) fn empty_items(
 ) -> Vec<Diagnostic> {
     let noun = match key {
         "actors" => "actor",
+        "authors" => "author",
         "tags" => "tag",
         _ => "key point",
     };

@@ -15,9 +15,9 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 /// The keys whose values are names made into URLs.
-const NAMED: &[&str] = &["actors", "tags", "source", "source.name", "slug"];
+const NAMED: &[&str] = &["actors", "tags", "authors", "source", "source.name", "slug"];
 
-/// The most actors, and the most tags, one article may name: far more than a briefing
+/// The most actors, tags or authors one article may name: far more than a briefing
 /// names, far fewer than make its pages grow without bound.
 pub const MOST_NAMES: usize = 100;
 
@@ -67,6 +67,7 @@ impl<'a> Checks<'a> {
         for (key, list) in [
             ("actors", &raw.actors),
             ("tags", &raw.tags),
+            ("authors", &raw.authors),
             ("key_points", &raw.key_points),
             ("aliases", &raw.aliases),
         ] {
@@ -120,6 +121,7 @@ impl<'a> Checks<'a> {
             source: source?,
             actors: names(raw.actors),
             tags: names(raw.tags),
+            authors: raw.authors.map(|a| names(Some(a))),
             summary: raw
                 .summary
                 .map(|s| s.trim().to_string())
@@ -215,6 +217,7 @@ impl<'a> Checks<'a> {
         for (key, values) in [
             ("actors", &raw.actors),
             ("tags", &raw.tags),
+            ("authors", &raw.authors),
             ("key_points", &raw.key_points),
             ("aliases", &raw.aliases),
         ] {
@@ -259,7 +262,11 @@ impl<'a> Checks<'a> {
         // Each actor's page lists every actor named beside it, and every card its
         // actors: names by the thousand made output grow with their square (5,000
         // actors wrote 2.2 GB).
-        for (key, list) in [("actors", &raw.actors), ("tags", &raw.tags)] {
+        for (key, list) in [
+            ("actors", &raw.actors),
+            ("tags", &raw.tags),
+            ("authors", &raw.authors),
+        ] {
             let count = list.as_ref().map_or(0, Vec::len);
             if count > MOST_NAMES {
                 self.error(

@@ -35,6 +35,7 @@ pub const ARTICLE_KEYS: &[&str] = &[
     "source",
     "actors",
     "tags",
+    "authors",
     "summary",
     "updated",
     "draft",
@@ -85,6 +86,8 @@ struct RawFrontMatter {
     actors: Option<Vec<Option<String>>>,
     #[serde(default)]
     tags: Option<Vec<Option<String>>>,
+    #[serde(default)]
+    authors: Option<Vec<Option<String>>>,
     #[serde(default)]
     summary: Option<String>,
     #[serde(default)]
@@ -252,6 +255,17 @@ pub(crate) fn web_url(u: &str) -> Result<(), String> {
     }
 }
 
+/// Where item `n` of the list under `key` is written (bytes of `text`), when the list
+/// is written in a way [`KeyIndex`] reads: a profile's `links`.
+pub(crate) fn list_item(
+    text: &str,
+    index: &KeyIndex,
+    key: &str,
+    n: usize,
+) -> Option<std::ops::Range<usize>> {
+    advice::list_items(text, index, key).into_iter().nth(n)
+}
+
 /// `extra:` as templates get it: an empty mapping when absent. The error is the message.
 pub(crate) fn template_value(
     extra: Option<serde_yaml::Value>,
@@ -301,7 +315,7 @@ fn field_errors(
                     .map(|(_, c)| format!("expected text, found {}", describe_forbidden(c))),
                 Err(e) => Some(serde(e)),
             },
-            "actors" | "tags" | "key_points" | "aliases" => {
+            "actors" | "tags" | "authors" | "key_points" | "aliases" => {
                 if let Some(d) = advice::not_a_list(path, text, index, key, &value) {
                     errors.push(d);
                     continue;
@@ -345,7 +359,7 @@ fn field_errors(
 /// How a value of `key` is written, for a value of the wrong type.
 fn type_help(key: &str) -> Option<String> {
     match key {
-        "actors" | "tags" | "key_points" | "aliases" => Some(format!(
+        "actors" | "tags" | "authors" | "key_points" | "aliases" => Some(format!(
             "write a list, one `- item` per line or `{}`",
             example(key)
         )),
@@ -372,6 +386,7 @@ fn example(key: &str) -> &'static str {
         "source.name" => "name: Reuters",
         "actors" => "actors: [Vladimir Putin, Rex Tillerson]",
         "tags" => "tags: [syria, ceasefire]",
+        "authors" => "authors: [Jane Doe, John Roe]",
         "key_points" => "key_points: [\"First point\", \"Second point\"]",
         "aliases" => "aliases: [articles/old-slug/, 2017/07/06/old.html]",
         _ => "key: value",

@@ -170,8 +170,12 @@ impl Part {
                 views.item_hashes[i].hash(h);
                 site.articles[i].page_hash.hash(h);
                 views.hash_entries(&site.related[i], h);
-                // Structured data names the actors and tags with their pages.
-                for kind in [TaxonomyKind::Actors, TaxonomyKind::Tags] {
+                // Structured data names the actors, tags and authors with their pages.
+                for kind in [
+                    TaxonomyKind::Actors,
+                    TaxonomyKind::Tags,
+                    TaxonomyKind::Authors,
+                ] {
                     for t in terms(site, &site.articles[i], kind) {
                         (&t.name, &t.slug, t.profile).hash(h);
                     }

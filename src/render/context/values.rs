@@ -237,6 +237,8 @@ pub(super) fn profile_view(p: &crate::model::profile::Profile) -> Value {
         "wikidata_url": p.wikidata_url(),
         "url": p.url,
         "description": p.description,
+        "email": p.email,
+        "links": p.links,
         "content": p.html,
         "extra": p.extra,
     })

@@ -63,6 +63,9 @@ pub struct TermLink<'a> {
 pub struct ArticleItem<'a> {
     /// Actors named, as term links.
     pub actors: Vec<TermLink<'a>>,
+    /// The briefing's writers (its byline), as term links: `authors`, else the site's
+    /// `default_author`.
+    pub authors: Vec<TermLink<'a>>,
     /// `YYYY-MM-DD`, in the date's own offset.
     pub date: String,
     /// For `<time datetime>` and the `date` filter: `date` when no time was given,
@@ -278,6 +281,7 @@ fn item<'a>(site: &'a Site, article: &'a Article) -> ArticleItem<'a> {
                 .map(|d| crate::model::date::iso_day(d.day())),
         },
         actors: term_links(site, article, TaxonomyKind::Actors),
+        authors: term_links(site, article, TaxonomyKind::Authors),
         tags: term_links(site, article, TaxonomyKind::Tags),
         summary: &article.summary,
         draft: article.front.draft,
@@ -339,6 +343,9 @@ impl Views {
         for p in &site.profiles {
             (&p.text, &p.html, p.kind).hash(&mut h);
         }
+        // The navigation lists the taxonomies the site has.
+        let listed = site.listed_taxonomies();
+        listed.hash(&mut h);
         let site_hash = h.finish();
         let name_hashes: Vec<Vec<u64>> = TaxonomyKind::ALL
             .iter()
@@ -352,7 +359,10 @@ impl Views {
             .collect();
         let mut views = Views {
             site: from_json(site_value),
-            taxonomies: from_json(json!(TaxonomyKind::ALL.map(super::values::taxonomy_view))),
+            taxonomies: from_json(json!(listed
+                .into_iter()
+                .map(super::values::taxonomy_view)
+                .collect::<Vec<_>>())),
             omit: omit_marks(),
             cards: Vec::new(),
             site_hash,
@@ -639,6 +649,7 @@ mod tests {
         };
         let item = ArticleItem {
             actors: vec![link()],
+            authors: vec![link()],
             date: "2017-07-06".into(),
             datetime: "2017-07-06".into(),
             draft: false,
