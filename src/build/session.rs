@@ -236,6 +236,7 @@ impl Session {
             || self.kept.as_ref().is_some_and(|k| {
                 k.site.index_of_path(rel).is_some()
                     || k.site.duplicates.iter().any(|a| a.content_path == rel)
+                    || k.site.withdrawn.iter().any(|a| a.content_path == rel)
                     || k.aside.iter().any(|a| a.content_path == rel)
             })
     }

@@ -215,6 +215,59 @@ fn every_edit_gives_what_a_full_build_gives() {
     );
     desk.step("a default author", &[p]);
 
+    // The life of an article (issue 22): each field a preview must follow.
+    let names = "content/2017-07-12-names.md";
+    let p = desk.edit(
+        names,
+        "date: 2017-07-12\n",
+        "date: 2017-07-12\nupdated: 2017-07-13T09:00:00Z\n",
+    );
+    desk.step("an update", std::slice::from_ref(&p));
+    let p = desk.edit(
+        names,
+        "updated: 2017-07-13T09:00:00Z\n",
+        "updated: 2017-07-13T09:00:00Z\ncorrections:\n  - date: 2017-07-14\n    text: It was wrong.\n",
+    );
+    desk.step("a correction", std::slice::from_ref(&p));
+    let p = desk.edit(names, "It was wrong.", "It was *quite* wrong.");
+    desk.step("a correction reworded", std::slice::from_ref(&p));
+    let p = desk.edit(
+        names,
+        "corrections:",
+        "aliases: [articles/old-names/]\ncorrections:",
+    );
+    desk.step("an alias", std::slice::from_ref(&p));
+    let own = desk.write("static/_redirects", "/feed /atom.xml 301\n");
+    desk.step("the site's own redirects", &[own]);
+    let p = desk.edit(names, "articles/old-names/", "2017/07/12/names.html");
+    desk.step("an alias changed", std::slice::from_ref(&p));
+    let p = desk.edit(names, "aliases:", "weight: 1\naliases:");
+    desk.step("a weight", std::slice::from_ref(&p));
+    let p = desk.edit(
+        names,
+        "weight: 1\n",
+        "weight: 1\nwithdrawn:\n  date: 2017-07-15\n  reason: Legal.\n",
+    );
+    let r = desk.step("withdrawn", std::slice::from_ref(&p));
+    assert!(r.pages.contains_key("withdrawn"), "{r:?}");
+    let p = desk.edit(
+        names,
+        "withdrawn:\n  date: 2017-07-15\n  reason: Legal.\n",
+        "",
+    );
+    desk.step("restored", std::slice::from_ref(&p));
+    let p = desk.edit(names, "weight: 1\n", "weight: 1\nexpires: 2017-07-20\n");
+    desk.step("expired", std::slice::from_ref(&p));
+    let p = desk.edit(names, "expires: 2017-07-20\n", "");
+    desk.step("no longer expired", std::slice::from_ref(&p));
+    let later = desk.write(
+        "content/2099-01-01-later.md",
+        "---\ntitle: Later\ndate: 2099-01-01\nsource: AP\ntags: [later-only]\n---\nLater.\n",
+    );
+    desk.step("a scheduled article", &[later.clone()]);
+    std::fs::remove_file(&later).unwrap();
+    desk.step("the scheduled article removed", &[later]);
+
     // Paginated lists: an edit reaches only the pages that show the article, and a
     // new or removed article moves every later one to another page.
     let p = desk.edit("site.toml", "Night Desk\"", "Night Desk\"\npaginate_by = 2");
