@@ -264,7 +264,7 @@ fn every_edit_gives_what_a_full_build_gives() {
         "content/2099-01-01-later.md",
         "---\ntitle: Later\ndate: 2099-01-01\nsource: AP\ntags: [later-only]\n---\nLater.\n",
     );
-    desk.step("a scheduled article", &[later.clone()]);
+    desk.step("a scheduled article", std::slice::from_ref(&later));
     std::fs::remove_file(&later).unwrap();
     desk.step("the scheduled article removed", &[later]);
 
