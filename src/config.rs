@@ -52,7 +52,7 @@ pub struct Config {
     pub strict: bool,
     /// The IANA time zone dates without an offset are read in, and whose days group
     /// articles; `None` reads days as written and needs an offset with a time.
-    pub timezone: Option<crate::model::date::Tz>,
+    pub timezone: Option<chrono_tz::Tz>,
     /// The author of an article without `authors:`.
     pub default_author: Option<String>,
     /// `_redirects` rules are forced (`301!`), for Netlify (Cloudflare Pages refuses it).
@@ -303,7 +303,7 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     }
     let timezone = match raw.timezone.as_deref().map(str::trim) {
         None => None,
-        Some(name) => match name.parse::<crate::model::date::Tz>() {
+        Some(name) => match name.parse::<chrono_tz::Tz>() {
             Ok(zone) => Some(zone),
             Err(_) => {
                 let closest = chrono_tz::TZ_VARIANTS
