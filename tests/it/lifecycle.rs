@@ -40,6 +40,16 @@ const EXPIRED: (&str, &str) = (
     "---\ntitle: Stale offer\ndate: 2017-07-01\nexpires: 2017-07-07T00:00:00Z\nsource: AP\nactors: [Stale Actor]\n---\nStale text.\n",
 );
 
+/// The JSON-LD of an HTML page, parsed.
+fn json_ld(page: &str) -> serde_json::Value {
+    let text = page
+        .split("<script type=\"application/ld+json\">")
+        .nth(1)
+        .and_then(|s| s.split("</script>").next())
+        .expect("a page with JSON-LD");
+    serde_json::from_str(text).expect("JSON-LD parses")
+}
+
 /// Every file of `dir` whose bytes contain `needle`.
 fn files_containing(dir: &Path, needle: &str) -> Vec<String> {
     tree(dir)
@@ -345,22 +355,10 @@ fn an_update_shows_on_the_page_the_card_the_json_ld_the_feeds_and_the_sitemap() 
         ),
         "{page}"
     );
-    let json_ld = page
-        .split("<script type=\"application/ld+json\">")
-        .nth(1)
-        .and_then(|s| s.split("</script>").next())
-        .unwrap();
-    let json_ld: serde_json::Value = serde_json::from_str(json_ld).unwrap();
-    assert_eq!(json_ld["datePublished"], "2017-07-06");
-    assert_eq!(json_ld["dateModified"], "2017-07-07T09:30:00+02:00");
-    let never: serde_json::Value = serde_json::from_str(
-        read("articles/older/index.html")
-            .split("<script type=\"application/ld+json\">")
-            .nth(1)
-            .and_then(|s| s.split("</script>").next())
-            .unwrap(),
-    )
-    .unwrap();
+    let data = json_ld(&page);
+    assert_eq!(data["datePublished"], "2017-07-06");
+    assert_eq!(data["dateModified"], "2017-07-07T09:30:00+02:00");
+    let never = json_ld(&read("articles/older/index.html"));
     assert_eq!(never["dateModified"], "2017-07-05");
 
     let home = read("index.html");
@@ -570,16 +568,10 @@ fn corrections_show_on_the_page_in_json_ld_and_in_the_log_and_its_feed() {
     assert!(page.contains(
         "· Updated <time datetime=\"2017-07-09T10:00:00+00:00\">9 July 2017, 10:00</time>"
     ));
-    let json_ld: serde_json::Value = serde_json::from_str(
-        page.split("<script type=\"application/ld+json\">")
-            .nth(1)
-            .and_then(|s| s.split("</script>").next())
-            .unwrap(),
-    )
-    .unwrap();
-    assert_eq!(json_ld["dateModified"], "2017-07-09T10:00:00+00:00");
+    let data = json_ld(&page);
+    assert_eq!(data["dateModified"], "2017-07-09T10:00:00+00:00");
     assert_eq!(
-        json_ld["correction"],
+        data["correction"],
         serde_json::json!([
             {"@type": "CorrectionComment", "text": "An earlier version said the talks lasted one hour. They lasted two.", "datePublished": "2017-07-07"},
             {"@type": "CorrectionComment", "text": "The second correction.", "datePublished": "2017-07-09T10:00:00+00:00"},

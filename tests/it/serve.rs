@@ -251,6 +251,27 @@ fn edit(root: &Path, rel: &str, from: &str, to: &str) {
 
 const FIRST: &str = "content/2017-07-06-first.md";
 
+/// Asserts that `server` serves every file a clean build of `root` (with `flags`, at
+/// the server's address) writes, byte for byte but for the live-reload script.
+fn serves_what_build_writes(server: &Running, root: &Path, flags: &[&str]) {
+    let full = tempfile::tempdir().unwrap();
+    let mut args = vec!["--base-url", server.url.as_str()];
+    args.extend_from_slice(flags);
+    let (code, _, stderr) = crate::support::build(root, full.path(), &args);
+    assert_eq!(code, 0, "{stderr}");
+    for (path, bytes) in tree(full.path()) {
+        let url = format!("/{}", path.strip_suffix("index.html").unwrap_or(&path));
+        let reply = server.get(&url);
+        assert_eq!(reply.status, 200, "{url}");
+        let served = if path.ends_with(".html") {
+            without_script(&reply.text()).0.into_bytes()
+        } else {
+            reply.body
+        };
+        assert!(served == bytes, "{url} differs from a clean build");
+    }
+}
+
 #[test]
 fn the_served_site_follows_every_save_and_equals_a_full_build() {
     let site = copy_fixture("basic");
@@ -328,21 +349,7 @@ fn the_served_site_follows_every_save_and_equals_a_full_build() {
     server.until("/articles/second/", "a deleted folder", |r| r.status == 404);
 
     // What is served now is what a clean build of the same site, drafts and all, writes.
-    let full = tempfile::tempdir().unwrap();
-    let (code, _, stderr) =
-        crate::support::build(root, full.path(), &["--base-url", &server.url, "--drafts"]);
-    assert_eq!(code, 0, "{stderr}");
-    for (path, bytes) in tree(full.path()) {
-        let url = format!("/{}", path.strip_suffix("index.html").unwrap_or(&path));
-        let reply = server.get(&url);
-        assert_eq!(reply.status, 200, "{url}");
-        let served = if path.ends_with(".html") {
-            without_script(&reply.text()).0.into_bytes()
-        } else {
-            reply.body
-        };
-        assert!(served == bytes, "{url} differs from a clean build");
-    }
+    serves_what_build_writes(&server, root, &["--drafts"]);
 }
 
 #[test]
@@ -402,20 +409,7 @@ fn serve_shows_drafts_with_a_banner_and_no_drafts_shows_what_build_publishes() {
     assert_eq!(server.get("/articles/draft/").status, 404);
     assert_eq!(server.get("/articles/tonight/").status, 404);
     assert_eq!(server.get("/articles/embargoed/").status, 404);
-    let full = tempfile::tempdir().unwrap();
-    let (code, _, stderr) = crate::support::build(root, full.path(), &["--base-url", &server.url]);
-    assert_eq!(code, 0, "{stderr}");
-    for (path, bytes) in tree(full.path()) {
-        let url = format!("/{}", path.strip_suffix("index.html").unwrap_or(&path));
-        let reply = server.get(&url);
-        assert_eq!(reply.status, 200, "{url}");
-        let served = if path.ends_with(".html") {
-            without_script(&reply.text()).0.into_bytes()
-        } else {
-            reply.body
-        };
-        assert!(served == bytes, "{url} differs from a build");
-    }
+    serves_what_build_writes(&server, root, &[]);
     // And serve wrote nothing where build publishes.
     assert!(!root.join("public").exists());
 }
