@@ -17,6 +17,8 @@ function pages(dir, prefix = "/") {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     if (e.isDirectory()) return pages(path.join(dir, e.name), `${prefix}${e.name}/`);
     if (!e.name.endsWith(".html")) return [];
+    // A redirect page at an old URL (`aliases:`) sends the browser on at once.
+    if (fs.readFileSync(path.join(dir, e.name), "utf8").includes('http-equiv="refresh"')) return [];
     return [e.name === "index.html" ? prefix : prefix + e.name];
   }).sort();
 }
