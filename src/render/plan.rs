@@ -454,6 +454,9 @@ pub fn html_pages(site: &Site) -> Vec<PageKind> {
                     | PageKind::Alias(..)
                     | PageKind::Withdrawn(_)
                     | PageKind::Redirects
+                    // It says noindex: a sitemap listing it is a contradiction search
+                    // engines report.
+                    | PageKind::Search
             )
         })
         .flat_map(|k| (0..k.pages(site)).map(move |n| k.with_number(n)))

@@ -147,13 +147,17 @@ fn the_sitemap_lists_every_page_and_robots_points_at_it() {
                 .to_string(),
         );
     }
+    // Every page to index: the search page says noindex, and is left out.
+    let noindex = b"<meta name=\"robots\" content=\"noindex\">";
     let mut pages: Vec<String> = tree(out.path())
-        .into_keys()
-        .filter_map(|p| p.strip_suffix("index.html").map(str::to_string))
+        .into_iter()
+        .filter(|(_, bytes)| !bytes.windows(noindex.len()).any(|w| w == noindex))
+        .filter_map(|(p, _)| p.strip_suffix("index.html").map(str::to_string))
         .collect();
     pages.sort();
     listed.sort();
     assert_eq!(listed, pages, "every page, and nothing else");
+    assert!(!listed.contains(&"search/".to_string()));
     assert_eq!(
         read(out.path(), "robots.txt"),
         "User-agent: *\nAllow: /\n\nSitemap: https://example.org/desk/sitemap.xml\n"

@@ -1398,7 +1398,16 @@ fn check_ok(out: &Path, expected: &Expected, exact: bool) -> Result<(), TestCase
         );
         in_sitemap.insert(file);
     }
-    for path in files.keys().filter(|p| p.ends_with("index.html")) {
+    // Every page to index (not the ones that say noindex: search, redirects, notices).
+    let noindex = b"<meta name=\"robots\" content=\"noindex\">";
+    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with("index.html")) {
+        if bytes.windows(noindex.len()).any(|w| w == noindex) {
+            prop_assert!(
+                !in_sitemap.contains(path),
+                "{path} says noindex, and is in the sitemap"
+            );
+            continue;
+        }
         prop_assert!(in_sitemap.contains(path), "{path} is not in the sitemap");
     }
 
