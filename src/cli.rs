@@ -101,9 +101,15 @@ pub struct Schedule {
 
 /// `--now`'s value (and `BRIEFING_NOW`'s): an RFC 3339 time with its offset.
 pub fn now(value: &str) -> Result<chrono::DateTime<chrono::FixedOffset>, String> {
+    // A bare day, as front matter takes it: its midnight UTC.
+    if value.trim().len() == 10 {
+        if let Ok(day) = briefing::model::date::Date::parse(value) {
+            return Ok(day.at);
+        }
+    }
     chrono::DateTime::parse_from_rfc3339(value.trim()).map_err(|_| {
-        "expected an RFC 3339 time with its offset, such as 2017-07-08T06:00:00Z or \
-         2017-07-08T08:00:00+02:00"
+        "expected a day, 2017-07-08, or an RFC 3339 time with its offset, such as \
+         2017-07-08T06:00:00Z or 2017-07-08T08:00:00+02:00"
             .into()
     })
 }

@@ -306,10 +306,21 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
         Some(name) => match name.parse::<chrono_tz::Tz>() {
             Ok(zone) => Some(zone),
             Err(_) => {
-                let closest = chrono_tz::TZ_VARIANTS
-                    .iter()
-                    .map(|z| (strsim::levenshtein(name, z.name()), z.name()))
-                    .min()
+                // `Berlin` for `Europe/Berlin`: the city alone, else the closest spelling.
+                let city = chrono_tz::TZ_VARIANTS.iter().find(|z| {
+                    z.name()
+                        .rsplit('/')
+                        .next()
+                        .is_some_and(|c| c.eq_ignore_ascii_case(&name.replace(' ', "_")))
+                });
+                let closest = city
+                    .map(|z| (0, z.name()))
+                    .or_else(|| {
+                        chrono_tz::TZ_VARIANTS
+                            .iter()
+                            .map(|z| (strsim::levenshtein(name, z.name()), z.name()))
+                            .min()
+                    })
                     .filter(|(d, _)| *d <= 4)
                     .map(|(_, n)| format!(" (did you mean \"{n}\"?)"))
                     .unwrap_or_default();

@@ -64,7 +64,7 @@ pub fn dropped(record: &Record, site: &Site, aside: &[Article]) -> Vec<Diagnosti
         .map(|a| format!("articles/{}/", a.slug))
         .collect();
     kept.extend(urls.iter().map(String::as_str));
-    for a in site.articles.iter().chain(aside) {
+    for a in site.articles.iter().chain(&site.withdrawn).chain(aside) {
         kept.extend(a.front.aliases.iter().map(String::as_str));
     }
     record

@@ -166,6 +166,17 @@ impl Date {
         }
     }
 
+    /// Whether it can be before `other`: a bare day on `other`'s own day is not (a
+    /// correction made the day an article was published, written as a day), else
+    /// by instant.
+    pub fn is_before(&self, other: &Date) -> bool {
+        if !self.has_time {
+            self.day() < other.day()
+        } else {
+            self.at < other.at
+        }
+    }
+
     /// The calendar day as written (in the date's own offset): `2017-07-06`.
     pub fn day(&self) -> NaiveDate {
         self.at.date_naive()

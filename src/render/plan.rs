@@ -51,6 +51,9 @@ pub enum PageKind {
     /// The notice at the URL of an article taken down, by index into
     /// `Site::withdrawn`.
     Withdrawn(usize),
+    /// A page at an old URL of an article taken down, sending readers to its notice:
+    /// the index into `Site::withdrawn`, the alias's.
+    WithdrawnAlias(usize, usize),
     /// `_redirects`: every alias as a rule for hosts that read it (Netlify,
     /// Cloudflare Pages), after the lines of the site's own `static/_redirects`.
     Redirects,
@@ -82,6 +85,7 @@ impl PageKind {
             PageKind::Corrections | PageKind::CorrectionsFeed => "corrections/".into(),
             PageKind::Alias(i, n) => site.articles[i].front.aliases[n].clone(),
             PageKind::Withdrawn(i) => format!("articles/{}/", site.withdrawn[i].slug),
+            PageKind::WithdrawnAlias(i, n) => site.withdrawn[i].front.aliases[n].clone(),
             PageKind::Redirects => String::new(),
             PageKind::Feed(None)
             | PageKind::SearchIndex
@@ -130,6 +134,9 @@ impl PageKind {
             PageKind::Alias(i, n) => {
                 return crate::model::article::alias_file(&site.articles[i].front.aliases[n])
             }
+            PageKind::WithdrawnAlias(i, n) => {
+                return crate::model::article::alias_file(&site.withdrawn[i].front.aliases[n])
+            }
             PageKind::Redirects => "_redirects",
             PageKind::Feed(_) | PageKind::CorrectionsFeed => "atom.xml",
             PageKind::SearchIndex => "search.json",
@@ -170,7 +177,7 @@ impl PageKind {
             PageKind::SearchIndex => return None,
             PageKind::Feed(_) | PageKind::CorrectionsFeed => "atom.xml",
             PageKind::Corrections => "corrections.html",
-            PageKind::Alias(..) => "redirect.html",
+            PageKind::Alias(..) | PageKind::WithdrawnAlias(..) => "redirect.html",
             PageKind::Withdrawn(_) => "withdrawn.html",
             PageKind::Redirects => return None,
             PageKind::Sitemap(_) => "sitemap.xml",
@@ -194,7 +201,7 @@ impl PageKind {
             PageKind::SearchIndex => "search_index",
             PageKind::Feed(_) | PageKind::CorrectionsFeed => "feed",
             PageKind::Corrections => "corrections",
-            PageKind::Alias(..) => "redirect",
+            PageKind::Alias(..) | PageKind::WithdrawnAlias(..) => "redirect",
             PageKind::Withdrawn(_) => "withdrawn",
             PageKind::Redirects => "redirects",
             PageKind::Sitemap(_) => "sitemap",
@@ -329,10 +336,13 @@ fn pages_before_sitemaps(site: &Site) -> Vec<PageKind> {
     for (i, a) in site.articles.iter().enumerate() {
         pages.extend((0..a.front.aliases.len()).map(|n| PageKind::Alias(i, n)));
     }
-    if site.articles.iter().any(|a| !a.front.aliases.is_empty()) {
+    pages.extend((0..site.withdrawn.len()).map(PageKind::Withdrawn));
+    for (i, a) in site.withdrawn.iter().enumerate() {
+        pages.extend((0..a.front.aliases.len()).map(|n| PageKind::WithdrawnAlias(i, n)));
+    }
+    if has_aliases(site) {
         pages.push(PageKind::Redirects);
     }
-    pages.extend((0..site.withdrawn.len()).map(PageKind::Withdrawn));
     let listed = site.listed_taxonomies();
     for kind in TaxonomyKind::ALL {
         if listed.contains(&kind) {
@@ -354,6 +364,15 @@ fn pages_before_sitemaps(site: &Site) -> Vec<PageKind> {
         PageKind::Feed(None),
     ]);
     pages
+}
+
+/// Whether any article, published or withdrawn, has an alias: then `_redirects` is
+/// written.
+fn has_aliases(site: &Site) -> bool {
+    site.articles
+        .iter()
+        .chain(&site.withdrawn)
+        .any(|a| !a.front.aliases.is_empty())
 }
 
 /// The rules file of Netlify and Cloudflare Pages, at the output's root.
@@ -422,6 +441,11 @@ fn origin(site: &Site, kind: PageKind) -> (String, Option<PathBuf>) {
             return (what, Some(a.file.clone()));
         }
         PageKind::Redirects => "the redirects file".into(),
+        PageKind::WithdrawnAlias(i, n) => {
+            let a = &site.withdrawn[i];
+            let what = format!("the alias {} of {}", a.front.aliases[n], a.file.display());
+            return (what, Some(a.file.clone()));
+        }
         PageKind::Withdrawn(i) => {
             let file = &site.withdrawn[i].file;
             return (
@@ -452,6 +476,7 @@ pub fn html_pages(site: &Site) -> Vec<PageKind> {
                     | PageKind::CorrectionsFeed
                     | PageKind::SearchIndex
                     | PageKind::Alias(..)
+                    | PageKind::WithdrawnAlias(..)
                     | PageKind::Withdrawn(_)
                     | PageKind::Redirects
                     // It says noindex: a sitemap listing it is a contradiction search
@@ -521,7 +546,7 @@ pub fn plan(site: &Site) -> (Plan, Vec<Diagnostic>) {
             None,
         );
     }
-    let redirects = site.articles.iter().any(|a| !a.front.aliases.is_empty());
+    let redirects = has_aliases(site);
     for file in &site.static_files {
         // The site's own `_redirects` is merged into the one the aliases make.
         if redirects && file.rel == REDIRECTS {

@@ -34,7 +34,7 @@ pub fn file(site: &Site) -> Result<String, Diagnostic> {
     } else {
         "301"
     };
-    for a in &site.articles {
+    for a in site.articles.iter().chain(&site.withdrawn) {
         for alias in &a.front.aliases {
             out.push_str(&format!(
                 "{base}{alias} {base}articles/{}/ {status}\n",
@@ -47,7 +47,12 @@ pub fn file(site: &Site) -> Result<String, Diagnostic> {
 
 /// A warning when the aliases make more rules than Cloudflare Pages reads.
 pub fn too_many(site: &Site) -> Option<Diagnostic> {
-    let rules: usize = site.articles.iter().map(|a| a.front.aliases.len()).sum();
+    let rules: usize = site
+        .articles
+        .iter()
+        .chain(&site.withdrawn)
+        .map(|a| a.front.aliases.len())
+        .sum();
     (rules > CLOUDFLARE_MOST).then(|| {
         Diagnostic::general_warning(format!(
             "{rules} aliases make {rules} rules in _redirects; Cloudflare Pages reads the first \

@@ -229,16 +229,22 @@ fn now_comes_from_the_flag_then_the_environment_and_a_bad_one_is_a_usage_error()
     assert_eq!((code, stdout.as_str()), (2, ""));
     assert_eq!(
         stderr,
-        "error: BRIEFING_NOW=\"tomorrow\": expected an RFC 3339 time with its offset, such as \
-         2017-07-08T06:00:00Z or 2017-07-08T08:00:00+02:00\n"
+        "error: BRIEFING_NOW=\"tomorrow\": expected a day, 2017-07-08, or an RFC 3339 time with \
+         its offset, such as 2017-07-08T06:00:00Z or 2017-07-08T08:00:00+02:00\n"
     );
-    let (code, _, stderr) = run(&["build", "--now", "2017-07-07"], None);
+    let (code, _, stderr) = run(&["build", "--now", "July 7"], None);
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("invalid value '2017-07-07' for '--now <RFC3339>': expected an RFC 3339"),
+        stderr.contains("invalid value 'July 7' for '--now <RFC3339>': expected a day"),
         "{stderr}"
     );
-    assert!(!site.path().join("public/articles/talks").exists() || code == 2);
+    // A bare day is its midnight UTC, as in front matter.
+    let (code, stdout, _) = run(&["build", "--now", "2017-07-08"], None);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.starts_with("now: 2017-07-08T00:00:00Z (from --now)\n"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -918,6 +924,49 @@ fn a_withdrawn_article_leaves_every_list_and_its_page_becomes_a_notice() {
         stderr.starts_with(
             "error: content/2017-07-06-gone/index.md:7:1: withdrawn: missing its `reason`, which readers of its page are shown\n"
         ),
+        "{stderr}"
+    );
+}
+
+/// Regressions from an editor's review (issue 22): a correction or withdrawal written
+/// as the article's own day was refused; a withdrawn article's old URLs went 404; a
+/// zone named by its city alone was not suggested.
+#[test]
+fn same_day_corrections_withdrawn_aliases_and_a_city_for_a_zone() {
+    let text = "---\ntitle: Convoy\ndate: 2017-07-06T10:00:00Z\nsource: AP\naliases: [articles/aid-convoy/]\ncorrections:\n  - date: 2017-07-06\n    text: Same day.\nwithdrawn:\n  date: 2017-07-06\n  reason: Legal.\n---\nBody.\n";
+    let site = site("", &[("2017-07-06-convoy", text), PUBLISHED]);
+    let (code, _, stderr) = run_in(site.path(), &["build"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let out = site.path().join("public");
+    let old = std::fs::read_to_string(out.join("articles/aid-convoy/index.html")).unwrap();
+    assert!(
+        old.contains(
+            "<meta http-equiv=\"refresh\" content=\"0; url=https://example.org/articles/convoy/\">"
+        ),
+        "{old}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("_redirects")).unwrap(),
+        "/articles/aid-convoy/ /articles/convoy/ 301\n"
+    );
+    let notice = std::fs::read_to_string(out.join("articles/convoy/index.html")).unwrap();
+    assert!(notice.contains("<title>Withdrawn: Convoy"), "{notice}");
+    let (code, _, stderr) = run_in(site.path(), &["check", "--strict"]);
+    assert_eq!(
+        (code, stderr.as_str()),
+        (0, ""),
+        "the alias keeps its URL in the record"
+    );
+
+    std::fs::write(
+        site.path().join("site.toml"),
+        "title = \"Desk\"\nbase_url = \"https://example.org/\"\ntimezone = \"Berlin\"\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run_in(site.path(), &["check"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("found \"Berlin\" (did you mean \"Europe/Berlin\"?)"),
         "{stderr}"
     );
 }

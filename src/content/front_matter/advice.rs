@@ -372,6 +372,7 @@ pub(super) fn empty_items(
         "actors" => "actor",
         "authors" => "author",
         "tags" => "tag",
+        "aliases" => "alias",
         _ => "key point",
     };
     let items = list_items(text, index, key);

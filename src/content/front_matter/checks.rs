@@ -81,7 +81,7 @@ impl<'a> Checks<'a> {
         let aliases = self.aliases(raw.aliases.as_deref().unwrap_or_default());
         let withdrawn = raw.withdrawn.and_then(|w| self.withdrawal(w, date));
         if let (Some(date), Some(updated)) = (date, updated) {
-            if updated.at < date.at {
+            if updated.is_before(&date) {
                 self.error_with_help(
                     "updated",
                     format!(

@@ -52,7 +52,7 @@ impl Checks<'_> {
             }
         };
         if let (Some(date), Some(article)) = (date, article_date) {
-            if date.at < article.at {
+            if date.is_before(&article) {
                 self.error_with_help(
                     "withdrawn.date",
                     format!(
@@ -108,7 +108,7 @@ impl Checks<'_> {
                 }
             };
             if let (Some(date), Some(article)) = (date, article_date) {
-                if date.at < article.at {
+                if date.is_before(&article) {
                     self.error_with_help(
                         &key("date"),
                         format!(

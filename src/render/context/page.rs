@@ -60,6 +60,8 @@ pub enum Part {
     /// `redirect` (`to`, the article's absolute URL, and its `title`): a page at an
     /// old URL of article `i`.
     Redirect(usize),
+    /// The same for withdrawn article `i`, leading to its notice.
+    WithdrawnRedirect(usize),
     /// Not a template's: every alias and the site's own `_redirects` lines.
     RedirectRules,
     /// `article` (`title`, `date`, `datetime`, `url`, `withdrawn` with `date` and
@@ -93,6 +95,7 @@ pub fn parts(site: &Site, kind: PageKind) -> Vec<Part> {
         PageKind::Corrections => Some(Part::Corrections),
         PageKind::Alias(i, _) => Some(Part::Redirect(i)),
         PageKind::Withdrawn(i) => Some(Part::Withdrawn(i)),
+        PageKind::WithdrawnAlias(i, _) => Some(Part::WithdrawnRedirect(i)),
         PageKind::Redirects => Some(Part::RedirectRules),
         PageKind::CorrectionsFeed => Some(Part::CorrectionsFeed),
         PageKind::Robots | PageKind::NotFound => None,
@@ -119,7 +122,9 @@ pub fn title(site: &Site, kind: PageKind) -> String {
         PageKind::Sitemap(_) | PageKind::SitemapIndex => "Sitemap".into(),
         PageKind::Corrections => "Corrections".into(),
         PageKind::Alias(i, _) => site.articles[i].front.title.clone(),
-        PageKind::Withdrawn(i) => site.withdrawn[i].front.title.clone(),
+        PageKind::Withdrawn(i) | PageKind::WithdrawnAlias(i, _) => {
+            format!("Withdrawn: {}", site.withdrawn[i].front.title)
+        }
         PageKind::Redirects => "_redirects".into(),
         PageKind::CorrectionsFeed => format!("{}: corrections", site.config.title),
         PageKind::Robots => "robots.txt".into(),
@@ -222,6 +227,10 @@ impl Part {
             }
             Part::Redirect(i) => {
                 let a = &site.articles[i];
+                (&a.slug, &a.front.title).hash(h);
+            }
+            Part::WithdrawnRedirect(i) => {
+                let a = &site.withdrawn[i];
                 (&a.slug, &a.front.title).hash(h);
             }
             Part::RedirectRules => {
@@ -490,8 +499,11 @@ impl Part {
                 );
                 put("entries", tera::Value::from(entries));
             }
-            Part::Redirect(i) => {
-                let a = &site.articles[i];
+            Part::Redirect(i) | Part::WithdrawnRedirect(i) => {
+                let a = match self {
+                    Part::Redirect(_) => &site.articles[i],
+                    _ => &site.withdrawn[i],
+                };
                 put(
                     "redirect",
                     from_json(json!({
