@@ -472,7 +472,7 @@ impl Session {
             assets,
             self.statics.assets.clone(),
         );
-        site.withdrawn = withdrawn;
+        site.set_withdrawn(withdrawn);
         laps.lap("model");
         let rendered = bodies::render(&site, self.incremental);
         let bodies = rendered.len();

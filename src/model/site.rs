@@ -49,7 +49,8 @@ pub struct Site {
     /// Articles taken down (`withdrawn:`): each has a notice at its URL, and is in no
     /// list. Set by the build after [`Site::new`].
     pub withdrawn: Vec<Article>,
-    /// Every correction, newest first: (article, its correction's index).
+    /// Every correction, newest first: (article, its correction's index), the article
+    /// by [`Site::logged`]'s index, so that a withdrawn article's corrections stay.
     pub corrections: Vec<(usize, usize)>,
     /// The home page's order when any article has a `weight` (else empty: the
     /// articles' own order): each day's weighted articles first, smaller first, then
@@ -181,7 +182,7 @@ impl Site {
             .collect();
         let archive = archive::years(&articles);
         let home = home_order(&articles);
-        let corrections = corrections_log(&articles);
+        let corrections = corrections_log(&articles.iter().collect::<Vec<_>>());
         let site = Site {
             withdrawn: Vec::new(),
             corrections,
@@ -198,6 +199,22 @@ impl Site {
             by_content_path,
         };
         (site, diagnostics)
+    }
+
+    /// Sets the articles taken down, whose corrections stay in the log.
+    pub fn set_withdrawn(&mut self, withdrawn: Vec<Article>) {
+        self.withdrawn = withdrawn;
+        let all: Vec<&Article> = self.articles.iter().chain(&self.withdrawn).collect();
+        self.corrections = corrections_log(&all);
+    }
+
+    /// Article `i` of the corrections log: a published one, then the withdrawn ones
+    /// after them.
+    pub fn logged(&self, i: usize) -> &Article {
+        match i.checked_sub(self.articles.len()) {
+            Some(w) => &self.withdrawn[w],
+            None => &self.articles[i],
+        }
     }
 
     /// The articles of the home page, in its order.
@@ -523,7 +540,7 @@ fn related(taxonomies: &[Taxonomy; 4], ids: [&[Vec<usize>]; 2]) -> Vec<Vec<usize
 
 /// Every correction of `articles`, newest first (then in the articles' order, then as
 /// written).
-fn corrections_log(articles: &[Article]) -> Vec<(usize, usize)> {
+fn corrections_log(articles: &[&Article]) -> Vec<(usize, usize)> {
     let mut log: Vec<(usize, usize)> = articles
         .iter()
         .enumerate()

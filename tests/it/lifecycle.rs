@@ -951,6 +951,24 @@ fn same_day_corrections_withdrawn_aliases_and_a_city_for_a_zone() {
     );
     let notice = std::fs::read_to_string(out.join("articles/convoy/index.html")).unwrap();
     assert!(notice.contains("<title>Withdrawn: Convoy"), "{notice}");
+    // Its correction stays in the log, and on the notice, where the log links.
+    assert!(notice.contains("<p id=\"correction-1\"><strong>Correction, <time datetime=\"2017-07-06\">6 July 2017</time>:</strong> Same day.</p>"), "{notice}");
+    let log = std::fs::read_to_string(out.join("corrections/index.html")).unwrap();
+    assert!(
+        log.contains("<a href=\"../articles/convoy/#correction-1\">Convoy</a>"),
+        "{log}"
+    );
+    let feed = std::fs::read_to_string(out.join("corrections/atom.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&feed).unwrap();
+    let ids: Vec<&str> = doc
+        .descendants()
+        .filter(|n| {
+            n.tag_name().name() == "id"
+                && n.parent().is_some_and(|p| p.tag_name().name() == "entry")
+        })
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(ids, ["https://example.org/articles/convoy/#correction-1"]);
     let (code, _, stderr) = run_in(site.path(), &["check", "--strict"]);
     assert_eq!(
         (code, stderr.as_str()),

@@ -239,6 +239,7 @@ impl Part {
             Part::Withdrawn(i) => {
                 let a = &site.withdrawn[i];
                 (&a.slug, &a.front.title, a.front.date, &a.front.withdrawn).hash(h);
+                a.front.corrections.hash(h);
             }
             Part::Corrections | Part::CorrectionsFeed => {
                 let limit = match self {
@@ -246,8 +247,9 @@ impl Part {
                     _ => usize::MAX,
                 };
                 for &(i, n) in site.corrections.iter().take(limit) {
-                    let a = &site.articles[i];
-                    (views.item_hashes[i], &a.front.corrections[n]).hash(h);
+                    let a = site.logged(i);
+                    let item = views.item_hashes.get(i).copied().unwrap_or_default();
+                    (item, &a.slug, &a.front.title, &a.front.corrections[n]).hash(h);
                 }
             }
             Part::SitemapIndex => {
@@ -441,7 +443,7 @@ impl Part {
                     .corrections
                     .iter()
                     .map(|&(i, n)| {
-                        let a = &site.articles[i];
+                        let a = site.logged(i);
                         let c = &a.front.corrections[n];
                         json!({
                             "date": c.date.as_written(),
@@ -462,10 +464,25 @@ impl Part {
                 let entries: Vec<tera::Value> = shown
                     .iter()
                     .map(|&(i, n)| {
-                        let a = &site.articles[i];
+                        let a = site.logged(i);
                         let c = &a.front.corrections[n];
                         let url = format!("articles/{}/#correction-{}", a.slug, n + 1);
                         let when = tera::Value::from(c.date.with_time());
+                        // A withdrawn article has no item (its terms are gone): the
+                        // entry says only what the feed needs.
+                        if i >= site.articles.len() {
+                            return from_json(json!({
+                                "title": format!("Correction: {}", a.front.title),
+                                "permalink": site.config.permalink(&url),
+                                "published": c.date.with_time(),
+                                "updated": c.date.with_time(),
+                                "summary": c.text,
+                                "content": c.html,
+                                "source": { "name": a.front.source.name, "link": null, "author": null },
+                                "tags": [],
+                                "authors": [],
+                            }));
+                        }
                         item_with(
                             site,
                             a,
@@ -485,7 +502,7 @@ impl Part {
                     .collect();
                 let updated = shown.first().map_or_else(
                     || "1970-01-01T00:00:00Z".into(),
-                    |&(i, n)| site.articles[i].front.corrections[n].date.with_time(),
+                    |&(i, n)| site.logged(i).front.corrections[n].date.with_time(),
                 );
                 put(
                     "feed",
@@ -526,6 +543,11 @@ impl Part {
                             "date": w.date.as_written(),
                             "reason": w.html,
                         })),
+                        "corrections": a.front.corrections.iter().enumerate().map(|(n, c)| json!({
+                            "date": c.date.as_written(),
+                            "id": format!("correction-{}", n + 1),
+                            "text": c.html,
+                        })).collect::<Vec<_>>(),
                     })),
                 );
             }

@@ -51,7 +51,7 @@ pub(super) fn lastmod(site: &Site, kind: PageKind) -> Option<String> {
     if kind == PageKind::Corrections {
         // The newest correction, else the site's newest article.
         if let Some(&(i, n)) = site.corrections.first() {
-            return Some(site.articles[i].front.corrections[n].date.as_written());
+            return Some(site.logged(i).front.corrections[n].date.as_written());
         }
     }
     let first = newest(site, kind)?;
