@@ -7,6 +7,7 @@
 //! - [`report`]: what a build tells its caller.
 
 pub mod changes;
+mod partition;
 pub mod published;
 mod quick;
 pub mod report;

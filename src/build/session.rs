@@ -19,14 +19,14 @@
 //! A build with errors changes nothing on disk: the last good site stays.
 
 use super::changes::{self, Changes};
-use super::report::{dedupe, peak_memory, BuildFailure, BuildReport, Laps, LeftOut};
+use super::report::{dedupe, peak_memory, BuildFailure, BuildReport, Laps};
 use super::write::{self, Pages, Target};
 use super::{drop_later, BuildOptions};
 use crate::config::{self, Config};
 use crate::content::walk::{self, Found};
 use crate::content::{article, bodies, profile};
 use crate::diagnostics::Diagnostic;
-use crate::model::article::{Article, Status};
+use crate::model::article::Article;
 use crate::model::asset::Asset;
 use crate::model::profile::Profile;
 use crate::model::site::Site;
@@ -410,51 +410,17 @@ impl Session {
         let mut laps = Laps::new();
         self.disassemble();
 
-        // Drafts, scheduled and expired articles stay out (with their bundles'
-        // files) unless asked for.
+        // Drafts, scheduled, expired and withdrawn articles stay out (with their
+        // bundles' files) unless asked for.
         let now = self.now();
-        let mut included = Vec::with_capacity(self.articles.len());
-        let mut aside = Vec::new();
-        let mut draft_bundles = Vec::new();
-        let mut left_out = LeftOut::default();
-        let mut withdrawn = Vec::new();
-        let mut next_change = None;
-        for (_, mut a) in self.articles.drain() {
-            let status = Status::at(&a.front, now);
-            if status != a.status {
-                // Its item and card say what it is: made again.
-                a.status = status;
-                a.generation = crate::model::article::next_generation();
-            }
-            for at in [Some(a.front.date.at), a.front.expires.map(|e| e.at)]
-                .into_iter()
-                .flatten()
-                .filter(|at| *at > now)
-            {
-                next_change = Some(next_change.map_or(at, |n: DateTime<FixedOffset>| n.min(at)));
-            }
-            if status == Status::Withdrawn {
-                // Its page is a notice; it is in no list, and its files are not published.
-                left_out.count(&a);
-                draft_bundles.extend(a.bundle.as_ref().map(|b| format!("{b}/")));
-                withdrawn.push(a);
-                continue;
-            }
-            let include = match status {
-                Status::Published | Status::Withdrawn => true,
-                Status::Draft => self.options.drafts,
-                Status::Scheduled => self.options.future,
-                Status::Expired => self.options.expired,
-            };
-            if include {
-                left_out.scheduled_included += usize::from(status == Status::Scheduled);
-                included.push(a);
-                continue;
-            }
-            left_out.count(&a);
-            draft_bundles.extend(a.bundle.as_ref().map(|b| format!("{b}/")));
-            aside.push(a);
-        }
+        let super::partition::Partition {
+            included,
+            aside,
+            withdrawn,
+            left_out,
+            next_change,
+            hidden_bundles: draft_bundles,
+        } = super::partition::partition(self.articles.drain().map(|(_, a)| a), &self.options, now);
         // Empty now, but still the size of every article (800 bytes each): freed.
         self.articles.shrink_to_fit();
         let assets: Vec<Asset> = self
