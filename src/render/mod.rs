@@ -10,6 +10,7 @@ pub mod jsonld;
 pub mod links;
 pub mod plan;
 pub mod redirects;
+pub mod sitemap;
 mod template_checks;
 pub mod templates;
 mod tera1;

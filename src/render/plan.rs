@@ -13,6 +13,8 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
 use std::path::PathBuf;
 
+pub use super::sitemap::{html_pages, sitemap_pages, sitemap_parts, SITEMAP_MAX_URLS};
+
 /// A page the site has. A list that `paginate_by` splits carries its page's
 /// number, counted from 0: page 0 is at the list's own URL, page `n` at
 /// `…/page/<n+1>/`.
@@ -330,7 +332,7 @@ fn first_pages(site: &Site) -> Vec<PageKind> {
 
 /// The pages of [`first_pages`] that come before the sitemaps: every page a sitemap
 /// may list, and the feeds and search index.
-fn pages_before_sitemaps(site: &Site) -> Vec<PageKind> {
+pub(super) fn pages_before_sitemaps(site: &Site) -> Vec<PageKind> {
     let mut pages = vec![PageKind::Home(0)];
     pages.extend((0..site.articles.len()).map(PageKind::Article));
     for (i, a) in site.articles.iter().enumerate() {
@@ -377,38 +379,6 @@ fn has_aliases(site: &Site) -> bool {
 
 /// The rules file of Netlify and Cloudflare Pages, at the output's root.
 pub const REDIRECTS: &str = "_redirects";
-
-/// The most URLs one sitemap may list, as the sitemaps.org protocol says (search
-/// engines ignore the rest).
-pub const SITEMAP_MAX_URLS: usize = 50_000;
-
-/// How many sitemaps a site's HTML pages need past the first, [`SITEMAP_MAX_URLS`]
-/// to each: 0 when `sitemap.xml` holds them all.
-pub fn sitemap_parts(site: &Site) -> u32 {
-    parts_of(html_pages(site).len(), SITEMAP_MAX_URLS)
-}
-
-/// How many parts of at most `max` a list of `len` is cut into: 0 when it fits in one.
-fn parts_of(len: usize, max: usize) -> u32 {
-    match len <= max {
-        true => 0,
-        false => u32::try_from(len.div_ceil(max)).unwrap_or(u32::MAX),
-    }
-}
-
-/// The HTML pages that sitemap `kind` lists: every one for `Sitemap(0)`, the `n`th
-/// [`SITEMAP_MAX_URLS`] for `Sitemap(n)`.
-pub fn sitemap_pages(site: &Site, kind: PageKind) -> Vec<PageKind> {
-    let all = html_pages(site);
-    match kind {
-        PageKind::Sitemap(n) if n > 0 => all
-            .chunks(SITEMAP_MAX_URLS)
-            .nth(n as usize - 1)
-            .map(<[PageKind]>::to_vec)
-            .unwrap_or_default(),
-        _ => all,
-    }
-}
 
 /// What wants a page, for messages, and its source file if it has one.
 fn origin(site: &Site, kind: PageKind) -> (String, Option<PathBuf>) {
@@ -461,31 +431,6 @@ fn origin(site: &Site, kind: PageKind) -> (String, Option<PathBuf>) {
         PageKind::NotFound => "the not-found page".into(),
     };
     (what, None)
-}
-
-/// Every HTML page a reader can reach, every page of each list, in the plan's order,
-/// for the sitemap: the plan's pages less the not-found page and the files that are
-/// not HTML.
-pub fn html_pages(site: &Site) -> Vec<PageKind> {
-    pages_before_sitemaps(site)
-        .into_iter()
-        .filter(|k| {
-            !matches!(
-                k,
-                PageKind::Feed(_)
-                    | PageKind::CorrectionsFeed
-                    | PageKind::SearchIndex
-                    | PageKind::Alias(..)
-                    | PageKind::WithdrawnAlias(..)
-                    | PageKind::Withdrawn(_)
-                    | PageKind::Redirects
-                    // It says noindex: a sitemap listing it is a contradiction search
-                    // engines report.
-                    | PageKind::Search
-            )
-        })
-        .flat_map(|k| (0..k.pages(site)).map(move |n| k.with_number(n)))
-        .collect()
 }
 
 /// Every file of the output.
@@ -632,6 +577,7 @@ pub fn plan(site: &Site) -> (Plan, Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::sitemap::parts_of;
 
     #[test]
     fn a_list_is_cut_into_parts_only_past_the_most_one_may_hold() {

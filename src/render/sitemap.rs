@@ -1,0 +1,61 @@
+//! Which HTML pages the sitemaps list, and how many sitemaps a site needs.
+
+use super::plan::{pages_before_sitemaps, PageKind};
+use crate::model::site::Site;
+
+/// The most URLs one sitemap may list, as the sitemaps.org protocol says (search
+/// engines ignore the rest).
+pub const SITEMAP_MAX_URLS: usize = 50_000;
+
+/// How many sitemaps a site's HTML pages need past the first, [`SITEMAP_MAX_URLS`]
+/// to each: 0 when `sitemap.xml` holds them all.
+pub fn sitemap_parts(site: &Site) -> u32 {
+    parts_of(html_pages(site).len(), SITEMAP_MAX_URLS)
+}
+
+/// How many parts of at most `max` a list of `len` is cut into: 0 when it fits in one.
+pub(super) fn parts_of(len: usize, max: usize) -> u32 {
+    match len <= max {
+        true => 0,
+        false => u32::try_from(len.div_ceil(max)).unwrap_or(u32::MAX),
+    }
+}
+
+/// The HTML pages that sitemap `kind` lists: every one for `Sitemap(0)`, the `n`th
+/// [`SITEMAP_MAX_URLS`] for `Sitemap(n)`.
+pub fn sitemap_pages(site: &Site, kind: PageKind) -> Vec<PageKind> {
+    let all = html_pages(site);
+    match kind {
+        PageKind::Sitemap(n) if n > 0 => all
+            .chunks(SITEMAP_MAX_URLS)
+            .nth(n as usize - 1)
+            .map(<[PageKind]>::to_vec)
+            .unwrap_or_default(),
+        _ => all,
+    }
+}
+
+/// Every HTML page a reader can reach, every page of each list, in the plan's order,
+/// for the sitemap: the plan's pages less the not-found page and the files that are
+/// not HTML.
+pub fn html_pages(site: &Site) -> Vec<PageKind> {
+    pages_before_sitemaps(site)
+        .into_iter()
+        .filter(|k| {
+            !matches!(
+                k,
+                PageKind::Feed(_)
+                    | PageKind::CorrectionsFeed
+                    | PageKind::SearchIndex
+                    | PageKind::Alias(..)
+                    | PageKind::WithdrawnAlias(..)
+                    | PageKind::Withdrawn(_)
+                    | PageKind::Redirects
+                    // It says noindex: a sitemap listing it is a contradiction search
+                    // engines report.
+                    | PageKind::Search
+            )
+        })
+        .flat_map(|k| (0..k.pages(site)).map(move |n| k.with_number(n)))
+        .collect()
+}
