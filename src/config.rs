@@ -200,6 +200,21 @@ fn toml_strings(key: &str, value: &toml::Value, out: &mut Vec<(String, String)>)
     }
 }
 
+/// The time zone of a site.toml that has errors, so that articles are read as they
+/// will be once it is fixed: the zone it names, or UTC for a name that is none (its
+/// error is the one to see, not one for each time written without an offset).
+pub fn zone_despite_errors(root: &Path) -> Option<chrono_tz::Tz> {
+    let path = root.join(CONFIG_FILE);
+    // As `load` does: a FIFO would wait for a writer forever.
+    if !std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    let table: toml::Table = text.parse().ok()?;
+    let name = table.get("timezone")?.as_str()?;
+    Some(name.trim().parse().unwrap_or(chrono_tz::UTC))
+}
+
 /// Parses the text of a `site.toml`.
 pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     let file = Path::new(CONFIG_FILE);

@@ -46,7 +46,7 @@ impl Session {
             &self.options.root,
             &files,
             true,
-            &article::Reading::of(self.config.as_ref()),
+            &self.reading,
         )) {
             let new = loaded.ok()?;
             let i = kept.site.index_of_path(&md.rel)?;

@@ -47,6 +47,9 @@ pub struct Session {
     pub(super) incremental: bool,
     pub(super) config: Option<Config>,
     pub(super) config_diagnostics: Vec<Diagnostic>,
+    /// What of site.toml reading articles depends on (with errors in it, what can
+    /// be made out).
+    pub(super) reading: article::Reading,
     pub(super) templates: Option<Templates>,
     pub(super) template_diagnostics: Vec<Diagnostic>,
     pub(super) content: Found,
@@ -92,6 +95,7 @@ impl Session {
             incremental,
             config: None,
             config_diagnostics: Vec::new(),
+            reading: article::Reading::default(),
             templates: None,
             template_diagnostics: Vec::new(),
             content: Found::default(),
@@ -170,11 +174,11 @@ impl Session {
         let mut reload: BTreeSet<String> = changes.articles.clone();
         if changes.config {
             let annotations = self.config.as_ref().map(|c| format!("{:?}", c.annotations));
-            let reading = article::Reading::of(self.config.as_ref());
+            let reading = self.reading.clone();
             self.load_config();
             // Dates are read in the site's time zone, and an article without
             // `authors` takes the default: every article is read again.
-            if article::Reading::of(self.config.as_ref()) != reading {
+            if self.reading != reading {
                 reload.extend(self.content.markdown.iter().map(|m| m.rel.clone()));
                 self.articles.clear();
                 self.failed.clear();
@@ -349,6 +353,10 @@ impl Session {
                 self.config = None;
             }
         }
+        self.reading = article::Reading::of(self.config.as_ref());
+        if self.config.is_none() {
+            self.reading.zone = config::zone_despite_errors(&self.options.root);
+        }
         if let (Some(config), Some(base_url)) = (&mut self.config, &self.options.base_url) {
             match url::Url::parse(base_url) {
                 Ok(u) if matches!(u.scheme(), "http" | "https") => {
@@ -386,8 +394,7 @@ impl Session {
     }
 
     fn load_articles(&mut self, files: &[Asset]) {
-        let reading = article::Reading::of(self.config.as_ref());
-        let loaded = article::load_all(&self.options.root, files, self.incremental, &reading);
+        let loaded = article::load_all(&self.options.root, files, self.incremental, &self.reading);
         self.articles.reserve(loaded.len());
         for (md, result) in files.iter().zip(loaded) {
             match result {

@@ -44,6 +44,8 @@ pub struct Reading {
     pub zone: Option<Tz>,
     /// The author of an article without `authors:`.
     pub default_author: Option<String>,
+    /// `base_url`, without its trailing `/`: aliases are paths below it.
+    pub base_url: String,
 }
 
 impl Reading {
@@ -52,6 +54,7 @@ impl Reading {
         config.map_or_else(Reading::default, |c| Reading {
             zone: c.timezone,
             default_author: c.default_author.clone(),
+            base_url: c.base_url.clone(),
         })
     }
 }
@@ -81,7 +84,7 @@ pub fn load(root: &Path, md: &Asset, reading: &Reading) -> (Option<Article>, Vec
         Ok(s) => s,
         Err(d) => return (None, vec![d]),
     };
-    let parsed = front_matter::parse_article(&file, &text, &split, reading.zone);
+    let parsed = front_matter::parse_article(&file, &text, &split, reading);
     let Some(mut front) = parsed.value else {
         return (None, parsed.diagnostics);
     };
@@ -122,6 +125,19 @@ pub fn load(root: &Path, md: &Asset, reading: &Reading) -> (Option<Article>, Vec
             &file,
             format!("articles/{slug}/ cannot be copied to Windows, where `{slug}` is a reserved name: add another `slug:` if the site may go there"),
         ));
+    }
+    let own = format!("articles/{slug}/");
+    if let Some(n) = front.aliases.iter().position(|a| *a == own) {
+        front.aliases.remove(n);
+        let d = Diagnostic::warning(
+            &file,
+            format!("aliases: {own} is this article's own address: there is nothing to redirect"),
+        );
+        let d = match front_matter::aliases::written_at(&text, &own) {
+            Some(range) => d.at_range(range, &text),
+            None => d,
+        };
+        diagnostics.push(d.help("remove it (an alias is an address the article had before)"));
     }
     diagnostics.extend(placeholders(&file, &text, &front, split.body_offset));
     let bundle = md.rel.strip_suffix("/index.md").map(str::to_string);

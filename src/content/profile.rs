@@ -121,7 +121,7 @@ fn parse(
     kind: TaxonomyKind,
     rel: &str,
 ) -> (Option<Profile>, Vec<Diagnostic>) {
-    if let Some(d) = front_matter::aliases::too_many(path, text, split.yaml) {
+    if let Some(d) = front_matter::yaml_aliases::too_many(path, text, split.yaml) {
         return (None, vec![d]);
     }
     let index = KeyIndex::new(split.yaml, split.yaml_line);
@@ -175,12 +175,20 @@ fn parse(
             Diagnostic::error(path, "missing required key `name`").at(fence.0, fence.1, text),
         );
     }
-    let mut error = |key: &str, message: String| {
+    let mut error = |key: &str, message: String, help: Option<String>| {
         let (line, col) = at(key);
-        errors.push(Diagnostic::error(path, format!("{key}: {message}")).at_value(line, col, text));
+        errors.push(
+            Diagnostic::error(path, format!("{key}: {message}"))
+                .at_value(line, col, text)
+                .with_help(help),
+        );
     };
     if name.is_empty() && index.value("name").is_some() {
-        error("name", "expected a name, found an empty string".into());
+        error(
+            "name",
+            "expected a name, found an empty string".into(),
+            Some("write the name as pages should show it, such as `name: Maria Keller`".into()),
+        );
     }
     let wikidata = raw.wikidata.and_then(|w| {
         let id = w
@@ -194,6 +202,10 @@ fn parse(
             error(
                 "wikidata",
                 format!("expected a Wikidata item such as Q7747, found {w:?}"),
+                Some(
+                    "write the item's id, the `Q` and digits at the end of its Wikidata address"
+                        .into(),
+                ),
             );
         }
         valid.then_some(id)
@@ -203,7 +215,7 @@ fn parse(
         .map(|u| u.trim().to_string())
         .filter(|u| !u.is_empty());
     if let Some(Err(message)) = url.as_deref().map(front_matter::web_url) {
-        error("url", message);
+        error("url", message, url.as_deref().map(|u| link_help("url", u)));
     }
     let email = raw
         .email
@@ -213,6 +225,7 @@ fn parse(
         error(
             "email",
             format!("expected an email address such as desk@example.org, found {e:?}"),
+            Some(email_help(e)),
         );
     }
     let schema_type = raw.schema_type.map(|t| t.trim().to_string());
@@ -221,11 +234,12 @@ fn parse(
             error(
                 "type",
                 format!("expected a schema.org type such as Person or Organization, found {t:?}"),
+                Some("write one word, as schema.org names its types: `type: Organization`".into()),
             );
         }
     }
     let extra = front_matter::template_value(raw.extra).unwrap_or_else(|message| {
-        error("extra", message);
+        error("extra", message, None);
         serde_json::Value::Null
     });
     let links: Vec<String> = raw
@@ -238,13 +252,14 @@ fn parse(
     for (n, link) in links.iter().enumerate() {
         if let Err(message) = front_matter::web_url(link) {
             let d = Diagnostic::error(path, format!("links: {message}"));
-            errors.push(match front_matter::list_item(text, &index, "links", n) {
+            let d = match front_matter::list_item(text, &index, "links", n) {
                 Some(range) => d.at_range(range, text),
                 None => {
                     let (line, col) = index.value("links").unwrap_or(fence);
                     d.at_value(line, col, text)
                 }
-            });
+            };
+            errors.push(d.help(link_help("links", link)));
         }
     }
     let name_at = index.value("name").unwrap_or(fence);
@@ -347,6 +362,43 @@ fn an_article(
     )
 }
 
+/// The help for `written`, not a web link, under `key` (`url`, or an item of `links`).
+fn link_help(key: &str, written: &str) -> String {
+    let item = |link: &str| match key {
+        "links" => format!("`- {link}`"),
+        _ => format!("`{key}: {link}`"),
+    };
+    match written.split_once(':') {
+        // `example.org/x`: the address without its scheme.
+        None if written.contains('.') && !written.contains(char::is_whitespace) => format!(
+            "write the whole address, with https://: {}",
+            item(&format!("https://{}", written.trim_start_matches('/')))
+        ),
+        Some((scheme, _)) if scheme.eq_ignore_ascii_case("mailto") => {
+            "write an address to write to as `email:`, without `mailto:`".into()
+        }
+        _ => format!(
+            "only web addresses (http or https) are linked, such as {}",
+            item("https://example.org/maria-keller")
+        ),
+    }
+}
+
+/// The help for `written`, not an email address.
+fn email_help(written: &str) -> String {
+    if let Some(address) = written.strip_prefix("mailto:") {
+        return format!("write the address alone: `email: {}`", address.trim());
+    }
+    if written.contains(char::is_whitespace) && is_email(&written.replace(char::is_whitespace, ""))
+    {
+        return format!(
+            "an address has no spaces: `email: {}`",
+            written.replace(char::is_whitespace, "")
+        );
+    }
+    "write one address, such as `email: maria.keller@example.org` (its page links it)".into()
+}
+
 /// Whether `s` reads as an email address: one `@` between a local part and a domain
 /// of dotted labels, without spaces or the characters that would break a `mailto:`
 /// link. Not RFC 5322 (quoted local parts are refused): a check against typos.
@@ -394,6 +446,26 @@ mod tests {
             "https://www.wikidata.org/wiki/Q7747"
         );
         assert_eq!(p.body, "Body.\n");
+    }
+
+    #[test]
+    fn a_bad_link_or_address_gets_the_line_to_write() {
+        assert_eq!(
+            link_help("links", "twitter.com/desk"),
+            "write the whole address, with https://: `- https://twitter.com/desk`"
+        );
+        assert_eq!(
+            link_help("url", "mailto:desk@example.org"),
+            "write an address to write to as `email:`, without `mailto:`"
+        );
+        assert_eq!(
+            email_help("mailto:desk@example.org"),
+            "write the address alone: `email: desk@example.org`"
+        );
+        assert_eq!(
+            email_help("desk @example.org"),
+            "an address has no spaces: `email: desk@example.org`"
+        );
     }
 
     #[test]

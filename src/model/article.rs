@@ -252,7 +252,8 @@ pub struct FrontMatter {
     pub weight: Option<i64>,
     /// Corrections made in public, in the order written.
     pub corrections: Vec<Correction>,
-    /// Old site-relative URLs that redirect to it, each as [`alias_path`] makes it.
+    /// Old site-relative URLs that redirect to it, each as
+    /// [`alias_path`](crate::content::front_matter::aliases::alias_path) makes it.
     pub aliases: Vec<String>,
     /// Taken down: its page is a notice, and it is in no list.
     pub withdrawn: Option<Withdrawal>,
@@ -262,39 +263,6 @@ pub struct FrontMatter {
     pub slug: Option<String>,
     /// Free-form values for templates.
     pub extra: serde_json::Value,
-}
-
-/// An alias as written (`/articles/old-slug`, `2017/07/06/old.html`) made the
-/// site-relative URL it is served at: no leading `/`, and a folder's with its
-/// trailing one (`articles/old-slug/`; a last segment without a `.` is a folder).
-/// `Err` says why it is not a URL of this site.
-pub fn alias_path(written: &str) -> Result<String, &'static str> {
-    let url = written.trim();
-    if url.contains("://") || url.starts_with("//") {
-        return Err("an alias is an address on this site, not on another host");
-    }
-    if url.contains(['?', '#']) {
-        return Err("an alias cannot have a query (`?`) or a fragment (`#`)");
-    }
-    if url
-        .chars()
-        .any(|c| c.is_whitespace() || c == '\\' || c.is_control())
-    {
-        return Err("an alias cannot hold spaces or backslashes (write a space as %20)");
-    }
-    let path = url.trim_start_matches('/');
-    if path.is_empty() {
-        return Err("the home page cannot be an alias");
-    }
-    if path.split('/').any(|s| s == ".." || s == ".") || path.contains("//") {
-        return Err("an alias cannot have empty, `.` or `..` parts");
-    }
-    let last = path.rsplit('/').next().unwrap_or_default();
-    Ok(if path.ends_with('/') || last.contains('.') {
-        path.to_string()
-    } else {
-        format!("{path}/")
-    })
 }
 
 /// The file an alias is written to: its own for a file, `index.html` in a folder's.
@@ -313,6 +281,8 @@ pub struct Withdrawal {
     pub date: Date,
     /// Why, one paragraph of Markdown, as HTML (without the `<p>`).
     pub html: String,
+    /// The same as plain text, for feeds' summaries.
+    pub text: String,
 }
 
 /// A correction of an article, made in public.

@@ -1,6 +1,6 @@
 //! Dates of articles: `YYYY-MM-DD`, or RFC 3339 with a time and an offset.
 
-use chrono::{DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, TimeZone};
+use chrono::{DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, Offset, TimeZone};
 pub use chrono_tz::Tz;
 use std::fmt;
 
@@ -23,10 +23,17 @@ pub struct DateError {
     pub found: String,
     /// Why it was refused, when the shape was right but the value was not.
     pub reason: Option<String>,
+    /// A time that never was in the site's zone (the clocks went forward over it):
+    /// the time the clocks showed at that moment, as it would be written, for the
+    /// help. The message is then `reason` alone: nothing is wrong with the shape.
+    pub skipped_to: Option<String>,
 }
 
 impl fmt::Display for DateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let (Some(reason), Some(_)) = (&self.reason, &self.skipped_to) {
+            return f.write_str(reason);
+        }
         write!(f, "expected YYYY-MM-DD or RFC 3339, found {:?}", self.found)?;
         if let Some(reason) = &self.reason {
             write!(f, " ({reason})")?;
@@ -64,6 +71,7 @@ impl Date {
         let error = |reason: Option<&str>| DateError {
             found: text.to_string(),
             reason: reason.map(str::to_string),
+            skipped_to: None,
         };
         let date = match zone {
             Some(zone) => Self::parse_in_zone(s, zone, &error)?,
@@ -131,10 +139,28 @@ impl Date {
                     at: at.fixed_offset(),
                     has_time,
                 }),
-                LocalResult::None => Err(error(Some(&format!(
-                    "no such time in {}: the clocks went forward then",
-                    zone.name()
-                )))),
+                LocalResult::None => {
+                    // The moment meant, read with the offset before the change, is
+                    // what the clocks showed after it: 02:30 CET is 03:30 CEST.
+                    let before = zone
+                        .from_local_datetime(&(naive - chrono::Duration::hours(3)))
+                        .earliest()
+                        .map(|t| t.offset().fix());
+                    let shown = before
+                        .and_then(|o| o.from_local_datetime(&naive).single())
+                        .map(|t| t.with_timezone(&zone).naive_local());
+                    let mut e = error(Some(&format!(
+                        "there was no {} on {} in {}: the clocks went forward then",
+                        naive.format("%H:%M"),
+                        naive.format("%-d %B %Y"),
+                        zone.name()
+                    )));
+                    e.skipped_to = Some(match shown {
+                        Some(t) => t.format("%Y-%m-%dT%H:%M:%S").to_string(),
+                        None => naive.format("%Y-%m-%dT%H:%M:%S").to_string(),
+                    });
+                    Err(e)
+                }
             }
         };
         if s.len() == 10 {
@@ -164,6 +190,29 @@ impl Date {
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// The zone of its time as a reader knows it, for a page to show beside the time:
+    /// the abbreviation `zone` uses then (`CEST`), else `UTC` or `UTC+02:00`; `None`
+    /// for a day without a time.
+    pub fn zone_label(&self, zone: Option<Tz>) -> Option<String> {
+        use chrono_tz::OffsetName;
+        if !self.has_time {
+            return None;
+        }
+        let named = zone.and_then(|z| {
+            let offset = z.offset_from_utc_datetime(&self.at.naive_utc());
+            // Some zones have only numbers (`+03`): those say no more than UTC+03:00.
+            (offset.abbreviation()?.starts_with(char::is_alphabetic))
+                .then(|| offset.abbreviation().map(str::to_string))
+                .flatten()
+        });
+        Some(
+            named.unwrap_or_else(|| match self.at.offset().local_minus_utc() {
+                0 => "UTC".into(),
+                _ => format!("UTC{}", self.at.format("%:z")),
+            }),
+        )
     }
 
     /// Whether it can be before `other`: a bare day on `other`'s own day is not (a
@@ -321,11 +370,23 @@ mod tests {
         );
         // 02:30 on the last Sunday of March does not exist in Berlin.
         let gap = Date::parse_in("2017-03-26T02:30:00", Some(berlin)).unwrap_err();
-        assert!(
-            gap.to_string()
-                .ends_with("(no such time in Europe/Berlin: the clocks went forward then)"),
-            "{gap}"
+        assert_eq!(
+            gap.to_string(),
+            "there was no 02:30 on 26 March 2017 in Europe/Berlin: the clocks went forward then"
         );
+        assert_eq!(gap.skipped_to.as_deref(), Some("2017-03-26T03:30:00"));
+        // A time is shown with its zone as readers know it.
+        let summer = Date::parse_in("2017-07-07T09:30:00Z", Some(berlin)).unwrap();
+        assert_eq!(summer.zone_label(Some(berlin)).as_deref(), Some("CEST"));
+        assert_eq!(winter.zone_label(Some(berlin)).as_deref(), Some("CET"));
+        assert_eq!(day.zone_label(Some(berlin)), None);
+        let dubai: Tz = "Asia/Dubai".parse().unwrap();
+        let gulf = Date::parse_in("2017-07-07T09:30:00", Some(dubai)).unwrap();
+        assert_eq!(gulf.zone_label(Some(dubai)).as_deref(), Some("UTC+04:00"));
+        let plain = Date::parse("2017-07-07T09:30:00+02:00").unwrap();
+        assert_eq!(plain.zone_label(None).as_deref(), Some("UTC+02:00"));
+        let utc = Date::parse("2017-07-07T09:30:00Z").unwrap();
+        assert_eq!(utc.zone_label(None).as_deref(), Some("UTC"));
         // The hour that happens twice is its first.
         let twice = Date::parse_in("2017-10-29T02:30:00", Some(berlin)).unwrap();
         assert_eq!(twice.rfc3339(), "2017-10-29T02:30:00+02:00");

@@ -467,6 +467,10 @@ pub fn plan(site: &Site) -> (Plan, Vec<Diagnostic>) {
                 *existing = entry;
                 return;
             }
+            if let Some(d) = super::redirects::clash(site, existing, &entry) {
+                diagnostics.push(d);
+                return;
+            }
             let message = format!(
                 "{} would be written twice: by {} and by {}",
                 entry.path, existing.origin, entry.origin

@@ -10,8 +10,9 @@
 //! `301!` for a site on Netlify alone.
 
 use crate::diagnostics::Diagnostic;
+use crate::model::article::Article;
 use crate::model::site::Site;
-use crate::render::plan::REDIRECTS;
+use crate::render::plan::{Entry, Output, PageKind, REDIRECTS};
 
 /// The most static rules Cloudflare Pages reads from `_redirects`.
 pub const CLOUDFLARE_MOST: usize = 2_000;
@@ -59,4 +60,56 @@ pub fn too_many(site: &Site) -> Option<Diagnostic> {
              {CLOUDFLARE_MOST} (Netlify reads them all, and every alias also has its redirect page)"
         ))
     })
+}
+
+/// The article and the alias a page at an old URL is for.
+fn alias_of<'s>(site: &'s Site, entry: &Entry) -> Option<(&'s Article, String)> {
+    let (a, n) = match entry.output {
+        Output::Page(PageKind::Alias(i, n)) => (&site.articles[i], n),
+        Output::Page(PageKind::WithdrawnAlias(i, n)) => (&site.withdrawn[i], n),
+        _ => return None,
+    };
+    Some((a, a.front.aliases[n].clone()))
+}
+
+/// When one of two entries that want the same path is an alias, the error about it:
+/// at the alias, in its file, naming what else wants its address. `None` when
+/// neither is an alias.
+pub fn clash(site: &Site, existing: &Entry, entry: &Entry) -> Option<Diagnostic> {
+    let (ours, other) = match (alias_of(site, entry), alias_of(site, existing)) {
+        // Two aliases: said at the newer article's, the likelier mistake.
+        (Some(new), Some(old)) if old.0.front.date.at > new.0.front.date.at => (old, entry),
+        (Some(alias), _) => (alias, existing),
+        (None, Some(alias)) => (alias, entry),
+        (None, None) => return None,
+    };
+    let (article, alias) = ours;
+    let (message, help) = match alias_of(site, other) {
+        Some((them, _)) => (
+            format!(
+                "aliases: {alias} is also an alias of {}",
+                them.file.display()
+            ),
+            "an old address can lead to one article only: keep it in one of the two files"
+                .to_string(),
+        ),
+        None => (
+            format!("aliases: {alias} is the address of {}", other.origin),
+            format!(
+                "remove it: {} is there now, and an alias would replace it",
+                match other.output {
+                    Output::Page(PageKind::Article(_)) => "that article",
+                    _ => "that page",
+                }
+            ),
+        ),
+    };
+    let d = Diagnostic::error(&article.file, message);
+    // Read again, for the line: clashes are rare, and the text is not kept.
+    let text = std::fs::read_to_string(&article.src).unwrap_or_default();
+    let d = match crate::content::front_matter::aliases::written_at(&text, &alias) {
+        Some(range) => d.at_range(range, &text),
+        None => d,
+    };
+    Some(d.help(help))
 }

@@ -363,6 +363,14 @@ fn author_profiles_check_their_email_and_links() {
         .lines()
         .filter(|l| l.starts_with("error") || l.starts_with("warning"))
         .collect();
+    // Each says how to write it.
+    for help in [
+        "  = help: write one address, such as `email: maria.keller@example.org` (its page links it)\n",
+        "  = help: only web addresses (http or https) are linked, such as `url: https://example.org/maria-keller`\n",
+        "  = help: only web addresses (http or https) are linked, such as `- https://example.org/maria-keller`\n",
+    ] {
+        assert!(stderr.contains(help), "{help}\n{stderr}");
+    }
     assert_eq!(
         firsts,
         [

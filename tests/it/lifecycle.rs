@@ -331,8 +331,64 @@ fn a_site_time_zone_reads_times_there_and_decides_the_day() {
             "  |\n",
             "3 | timezone = \"Europe/Berln\"\n",
             "  |            ^^^^^^^^^^^^^^\n",
-            "error: content/2017-07-06-local.md:3:7: ",
+            "error: check failed with 1 error\n",
         )),
+        "a misspelt zone is one error, not one more for each time without an offset: {stderr}"
+    );
+
+    // A time the clocks skipped is said as such, with the time they showed.
+    std::fs::write(
+        site.path().join("site.toml"),
+        "title = \"Desk\"\nbase_url = \"https://example.org/\"\ntimezone = \"Europe/Berlin\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.path().join("content/2017-07-06-local.md"),
+        "---\ntitle: Local time\ndate: 2017-03-26T02:30:00\nsource: AP\n---\nLocal.\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run_in(site.path(), &["check"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr,
+        r#"error: content/2017-07-06-local.md:3:7: date: there was no 02:30 on 26 March 2017 in Europe/Berlin: the clocks went forward then
+  |
+3 | date: 2017-03-26T02:30:00
+  |       ^^^^^^^^^^^^^^^^^^^
+  |
+  = help: write the time the clocks showed at that moment: `date: 2017-03-26T03:30:00`
+error: check failed with 1 error
+"#
+    );
+}
+
+/// One run shows every problem of a file: a value of the wrong type does not hide
+/// what is wrong with the others (an editor's review, issue 22).
+#[test]
+fn a_type_error_does_not_hide_the_other_errors_of_its_file() {
+    let text = "---\ntitle: Talks\ndate: 2017-07-06\nsource: AP\nauthors: Jane Doe, John Roe\nweight: 1.5\nupdated: 2017-07-01\naliases: [\"https://example.org/old/\"]\n---\nTalks.\n";
+    let site = site("", &[("2017-07-06-talks", text)]);
+    let (code, _, stderr) = run_in(site.path(), &["check"]);
+    assert_eq!(code, 1);
+    let headers: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("error") || l.starts_with("warning"))
+        .collect();
+    assert_eq!(
+        headers,
+        [
+            "error: content/2017-07-06-talks.md:5:10: authors: expected a list, found text",
+            "error: content/2017-07-06-talks.md:6:9: weight: expected a whole number, found `1.5`",
+            "error: content/2017-07-06-talks.md:7:10: updated: 2017-07-01 is before the article's date, 2017-07-06",
+            "error: content/2017-07-06-talks.md:8:11: aliases: \"https://example.org/old/\": an alias is a path on this site, not a full URL",
+            "error: check failed with 4 errors",
+        ],
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "  = help: aliases are addresses below base_url (https://example.org/): write `old/`\n"
+        ),
         "{stderr}"
     );
 }
@@ -357,7 +413,7 @@ fn an_update_shows_on_the_page_the_card_the_json_ld_the_feeds_and_the_sitemap() 
     assert!(
         page.contains(
             "<time datetime=\"2017-07-06\">Thursday 6 July 2017</time> · Updated <time \
-         datetime=\"2017-07-07T09:30:00+02:00\">7 July 2017, 09:30</time>"
+         datetime=\"2017-07-07T09:30:00+02:00\">7 July 2017, 09:30 UTC+02:00</time>"
         ),
         "{page}"
     );
@@ -533,7 +589,7 @@ fn weight_orders_a_day_on_the_home_page_and_no_other_list() {
     assert_eq!(code, 1);
     assert!(
         stderr.starts_with(
-            "error: content/late.md:5:9: weight: invalid type: string \"first\", expected a whole number\n"
+            "error: content/late.md:5:9: weight: expected a whole number, found `first`\n"
         ),
         "{stderr}"
     );
@@ -572,7 +628,7 @@ fn corrections_show_on_the_page_in_json_ld_and_in_the_log_and_its_feed() {
     )), "{page}");
     // A correction counts as an update.
     assert!(page.contains(
-        "· Updated <time datetime=\"2017-07-09T10:00:00+00:00\">9 July 2017, 10:00</time>"
+        "· Updated <time datetime=\"2017-07-09T10:00:00+00:00\">9 July 2017, 10:00 UTC</time>"
     ));
     let data = json_ld(&page);
     assert_eq!(data["dateModified"], "2017-07-09T10:00:00+00:00");
@@ -663,10 +719,10 @@ fn a_bad_correction_is_an_error_at_its_line() {
     assert_eq!(
         headers,
         [
-            "warning: content/2017-07-06-talks.md:11:5: unknown correction key `dat`",
             "error: content/2017-07-06-talks.md:6:11: correction 1, date: 2017-07-05 is before the article's date, 2017-07-06",
             "error: content/2017-07-06-talks.md:8:5: correction 2: missing its `text`, what was wrong and what is right",
             "error: content/2017-07-06-talks.md:10:11: correction 3, text: expected one paragraph, found more than one paragraph",
+            "warning: content/2017-07-06-talks.md:11:5: unknown correction key `dat`",
             "error: content/2017-07-06-talks.md:12:5: correction 4: missing its `date`",
             "error: check failed with 4 errors",
         ],
@@ -732,34 +788,87 @@ fn aliases_get_redirect_pages_and_rules_under_the_base_path() {
     assert_eq!(code, 0);
     assert!(read("_redirects").ends_with("/briefings/old-name/ /briefings/articles/no-fly/ 301!\n"));
 
-    // An alias that is another page's URL is an error naming both files.
+    // Each bad alias is an error at the alias itself, with advice for its mistake;
+    // one that repeats base_url's path, or is the article's own URL, a warning.
     std::fs::write(
         site.path().join("content/2017-07-07-other.md"),
-        "---\ntitle: Other\ndate: 2017-07-07\nsource: AP\naliases: [/articles/no-fly/, \"https://example.org/x\"]\n---\nOther.\n",
-    )
-    .unwrap();
-    let (code, _, stderr) = run_in(site.path(), &["build"]);
-    assert_eq!(code, 1);
-    let headers: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error")).collect();
-    assert_eq!(
-        headers,
-        [
-            "error: content/2017-07-07-other.md:5:10: aliases: \"https://example.org/x\": an alias is an address on this site, not on another host",
-            "error: build failed with 1 error",
-        ]
-    );
-    std::fs::write(
-        site.path().join("content/2017-07-07-other.md"),
-        "---\ntitle: Other\ndate: 2017-07-07\nsource: AP\naliases: [/articles/no-fly/]\n---\nOther.\n",
+        "---\ntitle: Other\ndate: 2017-07-07\nsource: AP\naliases:\n  - \"https://example.org/briefings/old/\"\n  - /briefings/older/\n  - articles/other/\n  - old page/\n---\nOther.\n",
     )
     .unwrap();
     let (code, _, stderr) = run_in(site.path(), &["build"]);
     assert_eq!(code, 1);
     assert_eq!(
         stderr,
-        "error: content/2017-07-07-other.md: articles/no-fly/index.html would be written twice: by \
-         content/2017-07-06-no-fly.md and by the alias articles/no-fly/ of \
-         content/2017-07-07-other.md\nerror: build failed with 1 error\n"
+        r#"error: content/2017-07-07-other.md:6:5: aliases: "https://example.org/briefings/old/": an alias is a path on this site, not a full URL
+  |
+6 |   - "https://example.org/briefings/old/"
+  |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+  |
+  = help: aliases are addresses below base_url (https://example.org/briefings/): write `old/`
+warning: content/2017-07-07-other.md:7:5: aliases: "/briefings/older/" starts with `/briefings/`, base_url's path: it would be served at /briefings/briefings/older/
+  |
+7 |   - /briefings/older/
+  |     ^^^^^^^^^^^^^^^^^
+  |
+  = help: aliases are addresses below base_url (https://example.org/briefings/): write `older/`
+error: content/2017-07-07-other.md:9:5: aliases: "old page/": an alias cannot hold spaces or backslashes
+  |
+9 |   - old page/
+  |     ^^^^^^^^^
+  |
+  = help: write it as a browser shows it: `old%20page/`
+error: build failed with 2 errors
+"#
+    );
+    std::fs::write(
+        site.path().join("content/2017-07-07-other.md"),
+        "---\ntitle: Other\ndate: 2017-07-07\nsource: AP\naliases: [articles/other/, old-name/]\n---\nOther.\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run_in(site.path(), &["build"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr,
+        r#"warning: content/2017-07-07-other.md:5:11: aliases: articles/other/ is this article's own address: there is nothing to redirect
+  |
+5 | aliases: [articles/other/, old-name/]
+  |           ^^^^^^^^^^^^^^^
+  |
+  = help: remove it (an alias is an address the article had before)
+error: content/2017-07-07-other.md:5:28: aliases: old-name/ is also an alias of content/2017-07-06-no-fly.md
+  |
+5 | aliases: [articles/other/, old-name/]
+  |                            ^^^^^^^^^
+  |
+  = help: an old address can lead to one article only: keep it in one of the two files
+error: build failed with 1 error
+"#
+    );
+
+    // An alias that is another page's URL is an error at it, naming the other file.
+    std::fs::write(
+        site.path().join("content/2017-07-07-other.md"),
+        "---\ntitle: Other\ndate: 2017-07-07\nsource: AP\naliases:\n  - /articles/no-fly/\n  - tags/\n---\nOther.\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run_in(site.path(), &["build"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr,
+        r#"error: content/2017-07-07-other.md:6:5: aliases: articles/no-fly/ is the address of content/2017-07-06-no-fly.md
+  |
+6 |   - /articles/no-fly/
+  |     ^^^^^^^^^^^^^^^^^
+  |
+  = help: remove it: that article is there now, and an alias would replace it
+error: content/2017-07-07-other.md:7:5: aliases: tags/ is the address of the tags list
+  |
+7 |   - tags/
+  |     ^^^^^
+  |
+  = help: remove it: that page is there now, and an alias would replace it
+error: build failed with 2 errors
+"#
     );
 }
 
@@ -883,7 +992,7 @@ fn a_withdrawn_article_leaves_every_list_and_its_page_becomes_a_notice() {
     let notice = std::fs::read_to_string(out.join("articles/gone/index.html")).unwrap();
     assert!(notice.contains("<meta name=\"robots\" content=\"noindex\">"));
     assert!(notice.contains(
-        "<h1 class=\"briefing-title\">Gone story</h1>\n  <p class=\"status-banner\" role=\"note\"><strong>Withdrawn on <time datetime=\"2017-07-09\">9 July 2017</time>.</strong> Removed at the request of a court in <em>Hamburg</em>.</p>"
+        "<h1 class=\"briefing-title\">Gone story</h1>\n  <p class=\"status-banner\" id=\"withdrawn\" role=\"note\"><strong>Withdrawn on <time datetime=\"2017-07-09\">9 July 2017</time>.</strong> Removed at the request of a court in <em>Hamburg</em>.</p>"
     ), "{notice}");
     assert!(!notice.contains("Secret"));
     for needle in [
@@ -898,7 +1007,12 @@ fn a_withdrawn_article_leaves_every_list_and_its_page_becomes_a_notice() {
         assert_eq!(
             files_containing(&out, needle),
             if needle == "Gone story" {
-                vec!["articles/gone/index.html".to_string()]
+                // The notice, and the withdrawal in the corrections log and its feed.
+                vec![
+                    "articles/gone/index.html".to_string(),
+                    "corrections/atom.xml".to_string(),
+                    "corrections/index.html".to_string(),
+                ]
             } else {
                 Vec::new()
             },
@@ -906,6 +1020,9 @@ fn a_withdrawn_article_leaves_every_list_and_its_page_becomes_a_notice() {
         );
     }
     assert!(!out.join("articles/gone/map.csv").exists());
+    let log = std::fs::read_to_string(out.join("corrections/index.html")).unwrap();
+    assert!(log.contains("<time datetime=\"2017-07-09\">9 July 2017</time> · <a href=\"../articles/gone/#withdrawn\">Gone story</a></p>\n    <p><strong>Withdrawn.</strong> Removed at the request of a court in <em>Hamburg</em>.</p>"), "{log}");
+    assert!(notice.contains("<p class=\"status-banner\" id=\"withdrawn\""));
     // Its URL stays in the record: a notice is there.
     let (code, _, stderr) = run_in(root, &["check", "--strict"]);
     assert_eq!((code, stderr.as_str()), (0, ""));
@@ -968,7 +1085,14 @@ fn same_day_corrections_withdrawn_aliases_and_a_city_for_a_zone() {
         })
         .filter_map(|n| n.text())
         .collect();
-    assert_eq!(ids, ["https://example.org/articles/convoy/#correction-1"]);
+    // The withdrawal is logged too, first of its day.
+    assert_eq!(
+        ids,
+        [
+            "https://example.org/articles/convoy/#withdrawn",
+            "https://example.org/articles/convoy/#correction-1"
+        ]
+    );
     let (code, _, stderr) = run_in(site.path(), &["check", "--strict"]);
     assert_eq!(
         (code, stderr.as_str()),

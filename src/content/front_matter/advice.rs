@@ -9,6 +9,7 @@
 
 use super::KeyIndex;
 use crate::diagnostics::{line_col, Diagnostic};
+use crate::model::date::DateError;
 use chrono::{Datelike, NaiveDate};
 use std::path::Path;
 
@@ -199,8 +200,11 @@ fn flow_items(text: &str, at: usize) -> Vec<std::ops::Range<usize>> {
 
 /// The `help:` for a date that is not one: both forms, with the day the editor
 /// meant when the text says it plainly (`July 6, 2017`, `2017/07/06`, `6.7.2017`).
-pub(super) fn date_help(key: &str, written: &str) -> String {
+pub(super) fn date_help(key: &str, written: &str, error: &DateError) -> String {
     let leaf = key.rsplit('.').next().unwrap_or(key);
+    if let Some(shown) = &error.skipped_to {
+        return format!("write the time the clocks showed at that moment: `{leaf}: {shown}`");
+    }
     match guess_day(written) {
         Some(day) => format!(
             "write it as `{leaf}: {day}`, or with a time as `{leaf}: {day}T16:30:00+02:00`"
@@ -495,12 +499,13 @@ mod tests {
         for s in ["6/7/2017", "July 6", "yesterday", "2017-02-30"] {
             assert_eq!(day(s), None, "{s}");
         }
+        let no_date = |s: &str| crate::model::date::Date::parse(s).unwrap_err();
         assert_eq!(
-            date_help("date", "July 6, 2017"),
+            date_help("date", "July 6, 2017", &no_date("July 6, 2017")),
             "write it as `date: 2017-07-06`, or with a time as `date: 2017-07-06T16:30:00+02:00`"
         );
         assert_eq!(
-            date_help("source.published", "soon"),
+            date_help("source.published", "soon", &no_date("soon")),
             "write a date such as `published: 2017-07-06`, or with a time as `published: 2017-07-06T16:30:00+02:00`"
         );
     }

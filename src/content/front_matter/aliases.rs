@@ -1,75 +1,114 @@
-//! A bound on YAML aliases, which yaml_serde expands as it reads.
-//!
-//! yaml_serde's repetition limit stops nested alias bombs (an alias of a list of
-//! aliases of lists …), but not wide ones: one big anchor named by thousands of
-//! aliases expands linearly, and a 310 KB front matter grew to 3.9 GB. Front matter
-//! has no need to repeat data: past [`MOST_ALIASES`] aliases a file is refused, at the
-//! first alias over the limit, before yaml_serde reads it. Then the expanded size is
-//! at most that many times the file's. yaml_serde gives no count, so the aliases are
-//! found here, as YAML writes them: a `*` that starts a token, outside quotes and
-//! comments, followed by an anchor's name.
+//! `aliases:`, the old URLs of an article: what each is made into, what an editor is
+//! told about one that cannot be, and where in the file each is written, so that a
+//! message about one alias (a clash found when the site is planned, say) points at it.
 
-use crate::diagnostics::Diagnostic;
-use std::path::Path;
+use super::{advice, split, KeyIndex};
+use std::ops::Range;
 
-/// The most aliases (`*name`) one front matter may hold.
-pub const MOST_ALIASES: usize = 100;
-
-/// An error at the first alias past [`MOST_ALIASES`] in `yaml`, a slice of `text`.
-pub fn too_many(path: &Path, text: &str, yaml: &str) -> Option<Diagnostic> {
-    let at = aliases(yaml).nth(MOST_ALIASES)?;
-    let offset = yaml.as_ptr() as usize - text.as_ptr() as usize + at;
-    let message = format!(
-        "more than {MOST_ALIASES} YAML aliases (`*name`): repeated this much, anchored data could expand without bound"
-    );
-    Some(
-        Diagnostic::error(path, message)
-            .at_offset(offset, text)
-            .help("write the values out where they are needed; front matter does not need aliases"),
-    )
+/// Why a written alias is not an address on this site, and the line to write instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotAnAlias {
+    /// What is wrong, in an editor's words.
+    pub why: &'static str,
+    /// What to write instead.
+    pub help: String,
 }
 
-/// The byte offsets of the aliases of `yaml`.
-fn aliases(yaml: &str) -> impl Iterator<Item = usize> + '_ {
-    let bytes = yaml.as_bytes();
-    let mut quote: Option<u8> = None;
-    let mut comment = false;
-    (0..bytes.len()).filter(move |&i| {
-        let b = bytes[i];
-        let before = i.checked_sub(1).map(|j| bytes[j]);
-        let starts_token =
-            before.is_none_or(|c| matches!(c, b' ' | b'\t' | b'\n' | b'[' | b'{' | b','));
-        match (quote, comment) {
-            (_, true) => {
-                comment = b != b'\n';
-                false
-            }
-            (Some(q), _) => {
-                // A single-quoted string escapes `'` as `''`; a double-quoted one `\"`.
-                if b == q && !(q == b'"' && before == Some(b'\\')) {
-                    quote = None;
-                }
-                false
-            }
-            (None, false) => match b {
-                b'#' if starts_token => {
-                    comment = true;
-                    false
-                }
-                b'"' | b'\'' if starts_token || before == Some(b':') => {
-                    quote = Some(b);
-                    false
-                }
-                b'*' => {
-                    starts_token
-                        && bytes
-                            .get(i + 1)
-                            .is_some_and(|c| !c.is_ascii_whitespace() && !b",[]{}".contains(c))
-                }
-                _ => false,
+/// An alias as written (`/articles/old-slug`, `2017/07/06/old.html`) made the
+/// site-relative URL it is served at: no leading `/`, and a folder's with its
+/// trailing one (`articles/old-slug/`; a last segment without a `.` is a folder).
+pub fn alias_path(written: &str) -> Result<String, NotAnAlias> {
+    let url = written.trim();
+    let not = |why, help: String| Err(NotAnAlias { why, help });
+    if url.contains("://") || url.starts_with("//") {
+        let path = url::Url::parse(url)
+            .or_else(|_| url::Url::parse(&format!("https:{url}")))
+            .map(|u| u.path().to_string());
+        return not(
+            "an alias is a path on this site, not a full URL",
+            match path {
+                Ok(p) if p != "/" => format!(
+                    "if it was this site's address, write only its path: `{p}` (a host cannot redirect addresses of another)"
+                ),
+                _ => "remove it: a redirect can only be made on this site".into(),
             },
-        }
+        );
+    }
+    if let Some(at) = url.find(['?', '#']) {
+        return not(
+            "an alias cannot have a query (`?`) or a fragment (`#`)",
+            format!("hosts redirect by the path alone: write `{}`", &url[..at]),
+        );
+    }
+    if url
+        .chars()
+        .any(|c| c.is_whitespace() || c == '\\' || c.is_control())
+    {
+        let fixed: String = url
+            .chars()
+            .filter(|c| !c.is_control() || *c == '\t')
+            .map(|c| match c {
+                '\\' => "/".to_string(),
+                c if c.is_whitespace() => "%20".to_string(),
+                c => c.to_string(),
+            })
+            .collect();
+        return not(
+            "an alias cannot hold spaces or backslashes",
+            format!("write it as a browser shows it: `{fixed}`"),
+        );
+    }
+    let path = url.trim_start_matches('/');
+    if path.is_empty() {
+        return not(
+            "the home page cannot be an alias",
+            "remove it: the home page's address never changes".into(),
+        );
+    }
+    if path.split('/').any(|s| s == ".." || s == ".") || path.contains("//") {
+        return not(
+            "an alias cannot have empty, `.` or `..` parts",
+            "write the address as a browser's address bar shows it, such as `articles/old-slug/`"
+                .into(),
+        );
+    }
+    let last = path.rsplit('/').next().unwrap_or_default();
+    Ok(if path.ends_with('/') || last.contains('.') {
+        path.to_string()
+    } else {
+        format!("{path}/")
     })
+}
+
+/// The items of `aliases:` as written in the file `text` (quotes included), each
+/// with the URL it makes, when it makes one.
+fn items(text: &str, index: &KeyIndex) -> Vec<(Range<usize>, Option<String>)> {
+    advice::list_items(text, index, "aliases")
+        .into_iter()
+        .map(|range| {
+            let written = text[range.clone()].trim_matches(|c| c == '"' || c == '\'');
+            let path = alias_path(written).ok();
+            (range, path)
+        })
+        .collect()
+}
+
+/// Where item `n` of `aliases:` is written in `text` (bytes), if found.
+pub(super) fn item(text: &str, index: &KeyIndex, n: usize) -> Option<Range<usize>> {
+    advice::list_items(text, index, "aliases")
+        .into_iter()
+        .nth(n)
+}
+
+/// Where the alias that makes the URL `alias` is written in the article `text`: the
+/// bytes of the item in its `aliases:` list, if it is found there.
+pub fn written_at(text: &str, alias: &str) -> Option<Range<usize>> {
+    let split = split(std::path::Path::new(""), text).ok()?;
+    let index = KeyIndex::new(split.yaml, split.yaml_line);
+    items(text, &index)
+        .into_iter()
+        .find(|(_, path)| path.as_deref() == Some(alias))
+        .map(|(range, _)| range)
 }
 
 #[cfg(test)]
@@ -77,30 +116,49 @@ mod tests {
     use super::*;
 
     #[test]
-    fn aliases_are_told_from_text_that_looks_like_them() {
-        let yaml = "a: &x [1]\nb: *x\nc: [*x, *x]\nd: \"*x\"\ne: '*x' # *x\nf: 5 * 3\ng: a*b\n";
-        let found: Vec<usize> = aliases(yaml).collect();
-        assert_eq!(found.len(), 3, "{found:?}");
-        assert_eq!(&yaml[found[0]..found[0] + 2], "*x");
+    fn aliases_are_made_paths_of_this_site() {
+        assert_eq!(alias_path("/articles/old").unwrap(), "articles/old/");
+        assert_eq!(
+            alias_path("2017/07/06/x.html").unwrap(),
+            "2017/07/06/x.html"
+        );
+        assert_eq!(alias_path(" articles/a/ ").unwrap(), "articles/a/");
     }
 
-    /// Regression (hardening issue): 310 KB of wide aliases took 3.9 GB and 22 s.
     #[test]
-    fn wide_aliases_are_refused_at_the_first_past_the_limit() {
-        let mut yaml = format!("extra:\n  big: &big [{}]\n  copies:\n", "x, ".repeat(1000));
-        for _ in 0..10_000 {
-            yaml.push_str("    - *big\n");
-        }
-        let text = format!("---\n{yaml}---\n");
-        let d = too_many(Path::new("a.md"), &text, &text[4..4 + yaml.len()]).unwrap();
-        let first = d.to_string().lines().next().unwrap().to_string();
+    fn each_mistake_gets_its_own_advice() {
+        let help = |w: &str| alias_path(w).unwrap_err().help;
         assert_eq!(
-            first,
-            format!(
-                "error: a.md:{}:7: more than {MOST_ALIASES} YAML aliases (`*name`): repeated this much, anchored data could expand without bound",
-                5 + MOST_ALIASES
-            )
+            help("https://example.org/articles/old/"),
+            "if it was this site's address, write only its path: `/articles/old/` (a host cannot redirect addresses of another)"
         );
-        assert!(too_many(Path::new("a.md"), "b: *x\n", "b: *x\n").is_none());
+        assert_eq!(
+            help("articles/old/?id=3"),
+            "hosts redirect by the path alone: write `articles/old/`"
+        );
+        assert_eq!(
+            help("articles/old slug/"),
+            "write it as a browser shows it: `articles/old%20slug/`"
+        );
+        assert_eq!(
+            help("/"),
+            "remove it: the home page's address never changes"
+        );
+        assert_eq!(
+            help("https://example.org/"),
+            "remove it: a redirect can only be made on this site"
+        );
+    }
+
+    #[test]
+    fn an_alias_is_found_where_it_is_written() {
+        let text = "---\ntitle: A\naliases:\n  - \"/articles/old\" # was\n  - x.html\n---\n";
+        let at = written_at(text, "articles/old/").unwrap();
+        assert_eq!(&text[at], "\"/articles/old\"");
+        let at = written_at(text, "x.html").unwrap();
+        assert_eq!(&text[at], "x.html");
+        let text = "---\naliases: [a/, 'b']\n---\n";
+        assert_eq!(&text[written_at(text, "b/").unwrap()], "'b'");
+        assert!(written_at(text, "c/").is_none());
     }
 }

@@ -6,9 +6,10 @@ use super::{
     advice, example, template_value, web_url, yaml_strings, KeyIndex, RawFrontMatter, RawSource,
     Split, MAX_SLUG,
 };
+use crate::content::article::Reading;
 use crate::diagnostics::Diagnostic;
 use crate::model::article::{FrontMatter, Source};
-use crate::model::date::{Date, Tz};
+use crate::model::date::Date;
 use crate::model::slug::{slugify, term_slug};
 use crate::text::{describe_forbidden, forbidden_char};
 use std::collections::BTreeSet;
@@ -30,8 +31,11 @@ pub(super) struct Checks<'a> {
     fence: usize,
     /// Every error found, in the order checked.
     pub errors: Vec<Diagnostic>,
-    /// The site's time zone, that dates are read in.
-    zone: Option<Tz>,
+    /// What of site.toml reading depends on: the time zone dates are read in, the
+    /// base URL aliases are below.
+    reading: &'a Reading,
+    /// Warnings: what is allowed but likely a mistake.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl<'a> Checks<'a> {
@@ -40,7 +44,7 @@ impl<'a> Checks<'a> {
         text: &'a str,
         split: &Split<'_>,
         index: &'a KeyIndex,
-        zone: Option<Tz>,
+        reading: &'a Reading,
     ) -> Checks<'a> {
         Checks {
             path,
@@ -48,7 +52,8 @@ impl<'a> Checks<'a> {
             index,
             fence: split.yaml_line - 1,
             errors: Vec::new(),
-            zone,
+            reading,
+            warnings: Vec::new(),
         }
     }
 
@@ -294,9 +299,9 @@ impl<'a> Checks<'a> {
     }
 
     pub(super) fn date(&mut self, key: &str, text: &str) -> Option<Date> {
-        Date::parse_in(text, self.zone)
+        Date::parse_in(text, self.reading.zone)
             .map_err(|e| {
-                let help = advice::date_help(key, text);
+                let help = advice::date_help(key, text, &e);
                 self.error_with_help(key, e.to_string(), Some(help));
             })
             .ok()
@@ -391,21 +396,83 @@ impl<'a> Checks<'a> {
     /// URL of another host, a query, a fragment, `..` or a space is an error at its key.
     fn aliases(&mut self, written: &[Option<String>]) -> Vec<String> {
         let mut aliases = Vec::with_capacity(written.len());
-        for alias in written.iter().flatten() {
-            match crate::model::article::alias_path(alias) {
+        for (n, alias) in written.iter().enumerate() {
+            let Some(alias) = alias else { continue };
+            match super::aliases::alias_path(alias) {
                 Ok(path) => {
+                    self.below_base(n, alias, &path);
                     if !aliases.contains(&path) {
                         aliases.push(path);
                     }
                 }
-                Err(why) => self.error_with_help(
-                    "aliases",
-                    format!("{alias:?}: {why}"),
-                    Some("write the old address as it was on this site, without its host: `articles/old-slug/` or `2017/07/06/old.html`".into()),
-                ),
+                Err(not) => {
+                    let message = format!("aliases: {alias:?}: {}", not.why);
+                    let d = Diagnostic::error(self.path, message);
+                    // At the item itself, whether the list is in brackets or on lines.
+                    let d = match super::aliases::item(self.text, self.index, n) {
+                        Some(range) => d.at_range(range, self.text),
+                        None => {
+                            let (line, col) =
+                                self.index.value("aliases").unwrap_or((self.fence, 1));
+                            d.at_value(line, col, self.text)
+                        }
+                    };
+                    let help = self.on_this_site(alias).unwrap_or(not.help);
+                    self.errors.push(d.help(help));
+                }
             }
         }
         aliases
+    }
+
+    /// For an alias written as a full URL of this site (`https://example.org/desk/
+    /// articles/old/` on a site at `https://example.org/desk/`), the help: the same
+    /// address below base_url (`articles/old/`).
+    fn on_this_site(&self, written: &str) -> Option<String> {
+        let base = url::Url::parse(&self.reading.base_url).ok()?;
+        let url = url::Url::parse(written.trim()).ok()?;
+        if url.host_str() != base.host_str() {
+            return None;
+        }
+        let rest = url
+            .path()
+            .strip_prefix(base.path().trim_end_matches('/'))?
+            .trim_start_matches('/');
+        Some(match rest {
+            "" => "remove it: the home page's address never changes".into(),
+            rest => format!(
+                "aliases are addresses below base_url ({}/): write `{rest}`",
+                self.reading.base_url
+            ),
+        })
+    }
+
+    /// A warning for alias `n`, made `path`, when it starts with `base_url`'s path:
+    /// aliases are below it already, so `/desk/articles/old/` on a site at
+    /// `https://example.org/desk/` would be served at `/desk/desk/articles/old/`.
+    fn below_base(&mut self, n: usize, written: &str, path: &str) {
+        let base = url::Url::parse(&self.reading.base_url)
+            .map(|u| u.path().trim_matches('/').to_string())
+            .unwrap_or_default();
+        let Some(rest) = path
+            .strip_prefix(base.as_str())
+            .and_then(|r| r.strip_prefix('/'))
+            .filter(|r| !base.is_empty() && !r.is_empty())
+        else {
+            return;
+        };
+        let message = format!(
+            "aliases: {written:?} starts with `/{base}/`, base_url's path: it would be served at /{base}/{path}"
+        );
+        let d = Diagnostic::warning(self.path, message);
+        let d = match super::aliases::item(self.text, self.index, n) {
+            Some(range) => d.at_range(range, self.text),
+            None => d,
+        };
+        self.warnings.push(d.help(format!(
+            "aliases are addresses below base_url ({}/): write `{rest}`",
+            self.reading.base_url
+        )));
     }
 
     /// `slug:` as it goes into the URL.

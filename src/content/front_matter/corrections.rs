@@ -74,7 +74,7 @@ impl Checks<'_> {
             return None;
         }
         match paragraph(reason) {
-            Ok((html, _)) => date.map(|date| Withdrawal { date, html }),
+            Ok((html, text)) => date.map(|date| Withdrawal { date, html, text }),
             Err(found) => {
                 self.error_with_help(
                     "withdrawn.reason",

@@ -12,6 +12,7 @@ mod checks;
 mod corrections;
 mod mistakes;
 mod split;
+pub mod yaml_aliases;
 mod yaml_errors;
 
 pub use split::{split, KeyIndex, Split};
@@ -19,6 +20,7 @@ pub(crate) use yaml_errors::yaml_error;
 
 use checks::Checks;
 
+use crate::content::article::Reading;
 use crate::diagnostics::{between, Diagnostic};
 pub use crate::model::article::{FrontMatter, Source};
 use crate::model::date::Date;
@@ -176,9 +178,9 @@ pub fn parse_article(
     path: &Path,
     text: &str,
     split: &Split<'_>,
-    zone: Option<crate::model::date::Tz>,
+    reading: &Reading,
 ) -> Parsed<FrontMatter> {
-    if let Some(d) = aliases::too_many(path, text, split.yaml) {
+    if let Some(d) = yaml_aliases::too_many(path, text, split.yaml) {
         return Parsed {
             value: None,
             diagnostics: vec![d],
@@ -193,9 +195,22 @@ pub fn parse_article(
         Err(e) => {
             // serde stops at the first value of a wrong type; each key is tried on
             // its own to report them all.
-            let mut each = field_errors(path, text, split, &index, zone);
+            let (mut each, wrong) = field_errors(path, text, split, &index, reading.zone);
             if each.is_empty() {
                 each = vec![yaml_error(path, text, split, &index, &e)];
+            } else {
+                // The keys that were read are checked for what they mean too, so
+                // one run shows every problem of the file.
+                for d in checks_without(path, text, split, &index, reading, &wrong) {
+                    // Some keys are checked both ways (`title:` left empty).
+                    if !each
+                        .iter()
+                        .any(|e| e.message == d.message && e.position == d.position)
+                    {
+                        each.push(d);
+                    }
+                }
+                each.sort_by_key(|d| d.position);
             }
             return Parsed {
                 value: None,
@@ -204,11 +219,43 @@ pub fn parse_article(
         }
     };
     let mut diagnostics = unknown_keys(path, text, split, &index, &unknown);
-    let mut checks = Checks::new(path, text, split, &index, zone);
+    let mut checks = Checks::new(path, text, split, &index, reading);
     let value = checks.front_matter(raw);
-    checks.errors.sort_by_key(|d| d.position);
     diagnostics.append(&mut checks.errors);
+    diagnostics.append(&mut checks.warnings);
+    diagnostics.sort_by_key(|d| d.position);
     Parsed { value, diagnostics }
+}
+
+/// The diagnostics of the checks of meaning on the front matter without the keys
+/// `wrong` (each of the wrong type, and said already): none, when the rest cannot be
+/// read. Nothing is said of the keys taken out (a required one is not "missing").
+fn checks_without(
+    path: &Path,
+    text: &str,
+    split: &Split<'_>,
+    index: &KeyIndex,
+    reading: &Reading,
+    wrong: &[String],
+) -> Vec<Diagnostic> {
+    let Ok(serde_yaml::Value::Mapping(mut map)) = serde_yaml::from_str(split.yaml) else {
+        return Vec::new();
+    };
+    map.retain(|key, _| key.as_str().is_none_or(|k| !wrong.iter().any(|w| w == k)));
+    let Ok(raw) = serde_yaml::from_value::<RawFrontMatter>(serde_yaml::Value::Mapping(map)) else {
+        return Vec::new();
+    };
+    let mut checks = Checks::new(path, text, split, index, reading);
+    checks.front_matter(raw);
+    // A key taken out is missing to the checks: what they say of it is not so.
+    checks.errors.retain(|d| {
+        !wrong.iter().any(|k| {
+            d.message == format!("missing required key `{k}`")
+                || d.message.starts_with(&format!("{k}: "))
+        })
+    });
+    checks.errors.append(&mut checks.warnings);
+    checks.errors
 }
 
 /// A warning for each key serde did not know, with the closest known one.
@@ -284,28 +331,29 @@ fn field_errors(
     split: &Split<'_>,
     index: &KeyIndex,
     zone: Option<crate::model::date::Tz>,
-) -> Vec<Diagnostic> {
+) -> (Vec<Diagnostic>, Vec<String>) {
     use serde_yaml::{from_value, Value};
     let Ok(Value::Mapping(map)) = serde_yaml::from_str::<Value>(split.yaml) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
+    let mut wrong = Vec::new();
     let serde = |e: serde_yaml::Error| yaml_errors::without_location(&e);
     let mut errors = Vec::new();
     for (key, value) in map {
         let Some(key) = key.as_str() else { continue };
         if value.is_null() {
             // Left empty: optional keys may be, required ones say so at their line.
-            errors.extend(
-                advice::nothing_written(path, text, index, key)
-                    .filter(|_| matches!(key, "title" | "date" | "source")),
-            );
+            if matches!(key, "title" | "date" | "source") {
+                errors.extend(advice::nothing_written(path, text, index, key));
+                wrong.push(key.to_string());
+            }
             continue;
         }
         let mut help = type_help(key);
         let problem = match key {
             "date" | "expires" | "updated" => match from_value::<String>(value) {
                 Ok(d) => Date::parse_in(&d, zone).err().map(|e| {
-                    help = Some(advice::date_help(key, &d));
+                    help = Some(advice::date_help(key, &d, &e));
                     e.to_string()
                 }),
                 Err(e) => Some(serde(e)),
@@ -318,6 +366,7 @@ fn field_errors(
             "actors" | "tags" | "authors" | "key_points" | "aliases" => {
                 if let Some(d) = advice::not_a_list(path, text, index, key, &value) {
                     errors.push(d);
+                    wrong.push(key.to_string());
                     continue;
                 }
                 from_value::<Vec<Option<String>>>(value).err().map(serde)
@@ -329,13 +378,15 @@ fn field_errors(
             "corrections" => from_value::<Vec<corrections::RawCorrection>>(value)
                 .err()
                 .map(serde),
-            "weight" => from_value::<i64>(value)
-                .err()
-                .map(|e| serde(e).replace("expected i64", "expected a whole number")),
+            "weight" => from_value::<i64>(value.clone()).err().map(|_| {
+                let written = serde_yaml::to_string(&value).unwrap_or_default();
+                format!("expected a whole number, found `{}`", written.trim())
+            }),
             "source" => from_value::<RawSource>(value).err().map(serde),
             _ => None,
         };
         if let Some(message) = problem {
+            wrong.push(key.to_string());
             if let Some(field) = between(&message, "missing field `", "`") {
                 // Not a type error: said as `yaml_error` says it, at the key.
                 let (line, col) = index.key(key, 0).unwrap_or((split.yaml_line - 1, 1));
@@ -353,7 +404,7 @@ fn field_errors(
             );
         }
     }
-    errors
+    (errors, wrong)
 }
 
 /// How a value of `key` is written, for a value of the wrong type.
@@ -401,7 +452,7 @@ mod tests {
         let path = Path::new("a.md");
         match split(path, text) {
             Ok(s) => {
-                let p = parse_article(path, text, &s, None);
+                let p = parse_article(path, text, &s, &Reading::default());
                 (
                     p.value,
                     p.diagnostics

@@ -246,10 +246,12 @@ impl Part {
                     Part::CorrectionsFeed => site.config.feed_limit,
                     _ => usize::MAX,
                 };
-                for &(i, n) in site.corrections.iter().take(limit) {
-                    let a = site.logged(i);
-                    let item = views.item_hashes.get(i).copied().unwrap_or_default();
-                    (item, &a.slug, &a.front.title, &a.front.corrections[n]).hash(h);
+                for &entry in site.corrections.iter().take(limit) {
+                    let notice = site.notice(entry);
+                    let item = views.item_hashes.get(entry.article).copied();
+                    let a = notice.article;
+                    (item.unwrap_or_default(), &a.slug, &a.front.title).hash(h);
+                    (notice.withdrawn, notice.date, notice.html).hash(h);
                 }
             }
             Part::SitemapIndex => {
@@ -442,13 +444,14 @@ impl Part {
                 let log: Vec<Value> = site
                     .corrections
                     .iter()
-                    .map(|&(i, n)| {
-                        let a = site.logged(i);
-                        let c = &a.front.corrections[n];
+                    .map(|&entry| {
+                        let notice = site.notice(entry);
+                        let a = notice.article;
                         json!({
-                            "date": c.date.as_written(),
-                            "text": c.html,
-                            "url": format!("articles/{}/#correction-{}", a.slug, n + 1),
+                            "kind": if notice.withdrawn { "withdrawal" } else { "correction" },
+                            "date": notice.date.as_written(),
+                            "text": notice.html,
+                            "url": notice.url,
                             "article": {
                                 "title": a.front.title,
                                 "url": format!("articles/{}/", a.slug),
@@ -463,21 +466,25 @@ impl Part {
                 let shown = &site.corrections[..site.corrections.len().min(site.config.feed_limit)];
                 let entries: Vec<tera::Value> = shown
                     .iter()
-                    .map(|&(i, n)| {
-                        let a = site.logged(i);
-                        let c = &a.front.corrections[n];
-                        let url = format!("articles/{}/#correction-{}", a.slug, n + 1);
-                        let when = tera::Value::from(c.date.with_time());
+                    .map(|&entry| {
+                        let notice = site.notice(entry);
+                        let a = notice.article;
+                        let title = match notice.withdrawn {
+                            true => format!("Withdrawn: {}", a.front.title),
+                            false => format!("Correction: {}", a.front.title),
+                        };
+                        let permalink = site.config.permalink(&notice.url);
+                        let when = notice.date.with_time();
                         // A withdrawn article has no item (its terms are gone): the
                         // entry says only what the feed needs.
-                        if i >= site.articles.len() {
+                        if entry.article >= site.articles.len() {
                             return from_json(json!({
-                                "title": format!("Correction: {}", a.front.title),
-                                "permalink": site.config.permalink(&url),
-                                "published": c.date.with_time(),
-                                "updated": c.date.with_time(),
-                                "summary": c.text,
-                                "content": c.html,
+                                "title": title,
+                                "permalink": permalink,
+                                "published": when,
+                                "updated": when,
+                                "summary": notice.text,
+                                "content": notice.html,
                                 "source": { "name": a.front.source.name, "link": null, "author": null },
                                 "tags": [],
                                 "authors": [],
@@ -487,22 +494,19 @@ impl Part {
                             site,
                             a,
                             vec![
-                                (
-                                    "title",
-                                    tera::Value::from(format!("Correction: {}", a.front.title)),
-                                ),
-                                ("permalink", tera::Value::from(site.config.permalink(&url))),
-                                ("published", when.clone()),
-                                ("updated", when),
-                                ("summary", tera::Value::from(c.text.clone())),
-                                ("content", tera::Value::from(c.html.clone())),
+                                ("title", tera::Value::from(title)),
+                                ("permalink", tera::Value::from(permalink)),
+                                ("published", tera::Value::from(when.clone())),
+                                ("updated", tera::Value::from(when)),
+                                ("summary", tera::Value::from(notice.text)),
+                                ("content", tera::Value::from(notice.html)),
                             ],
                         )
                     })
                     .collect();
                 let updated = shown.first().map_or_else(
                     || "1970-01-01T00:00:00Z".into(),
-                    |&(i, n)| site.logged(i).front.corrections[n].date.with_time(),
+                    |&entry| site.notice(entry).date.with_time(),
                 );
                 put(
                     "feed",

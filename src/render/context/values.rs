@@ -50,8 +50,8 @@ pub(super) fn feed_ids(site: &Site, scope: Option<(TaxonomyKind, usize)>) -> Vec
 pub(super) fn lastmod(site: &Site, kind: PageKind) -> Option<String> {
     if kind == PageKind::Corrections {
         // The newest correction, else the site's newest article.
-        if let Some(&(i, n)) = site.corrections.first() {
-            return Some(site.logged(i).front.corrections[n].date.as_written());
+        if let Some(&entry) = site.corrections.first() {
+            return Some(site.notice(entry).date.as_written());
         }
     }
     let first = newest(site, kind)?;

@@ -98,6 +98,9 @@ pub struct ArticleItem<'a> {
     /// When it last changed in substance (`updated`), as `datetime` is written, or
     /// null when it never has.
     pub updated: Option<String>,
+    /// The zone of `updated`'s time, as a reader knows it: `CEST` (the site's
+    /// `timezone`'s abbreviation), else `UTC` or `UTC+02:00`; null for a day.
+    pub updated_zone: Option<String>,
     /// Site-relative URL: `articles/<slug>/`.
     pub url: String,
     /// Words in the body.
@@ -288,6 +291,9 @@ fn item<'a>(site: &'a Site, article: &'a Article) -> ArticleItem<'a> {
         expires: article.front.expires.map(|e| e.as_written()),
         updated: (article.modified().at > article.front.date.at)
             .then(|| article.modified().as_written()),
+        updated_zone: (article.modified().at > article.front.date.at)
+            .then(|| article.modified().zone_label(site.config.timezone))
+            .flatten(),
         status: article.status.name(),
         word_count: article.word_count,
         reading_minutes: article.word_count.div_ceil(220).max(1),
@@ -671,6 +677,7 @@ mod tests {
             tags: vec![link()],
             title: "A",
             updated: None,
+            updated_zone: None,
             url: "articles/a/".into(),
             word_count: 1,
         };
