@@ -10,6 +10,10 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+mod previews;
+use previews::NEWS_KEYS;
+pub use previews::{News, Previews};
+
 /// The name of the configuration file at the site root.
 pub const CONFIG_FILE: &str = "site.toml";
 
@@ -25,6 +29,10 @@ const TOP_KEYS: &[&str] = &[
     "timezone",
     "default_author",
     "force_redirects",
+    "default_image",
+    "default_image_alt",
+    "logo",
+    "news",
     "extra",
     "annotations",
 ];
@@ -61,6 +69,10 @@ pub struct Config {
     pub extra: serde_json::Value,
     /// The `[annotations]` table.
     pub annotations: Annotations,
+    /// `default_image` and `logo`, found in `static/` when the site is loaded.
+    pub previews: Previews,
+    /// The `[news]` table.
+    pub news: News,
 }
 
 /// The `[annotations]` table: note kinds, autolinking, callout titles.
@@ -134,6 +146,11 @@ struct RawConfig {
     extra: Option<toml::Table>,
     #[serde(default)]
     annotations: Annotations,
+    default_image: Option<String>,
+    default_image_alt: Option<String>,
+    logo: Option<String>,
+    #[serde(default)]
+    news: News,
 }
 
 /// A loaded configuration and the warnings it produced.
@@ -143,6 +160,9 @@ pub struct Loaded {
     pub config: Config,
     /// Unknown keys and other non-fatal problems.
     pub warnings: Vec<Diagnostic>,
+    /// `default_image`, `default_image_alt` and `logo` as written, found by [`load`]
+    /// (which has the site's folder), not by [`parse`].
+    images: [Option<String>; 3],
 }
 
 /// Reads and validates `<root>/site.toml`.
@@ -177,7 +197,16 @@ pub fn load(root: &Path) -> Result<Loaded, Vec<Diagnostic>> {
         };
         vec![Diagnostic::general(message)]
     })?;
-    parse(&text)
+    let mut loaded = parse(&text)?;
+    let [image, alt, logo] = std::mem::take(&mut loaded.images);
+    loaded.config.previews = previews::find(
+        root,
+        &text,
+        image.as_deref(),
+        alt.as_deref(),
+        logo.as_deref(),
+    )?;
+    Ok(loaded)
 }
 
 /// Every string in a TOML value, with its dotted key (the key of the array for an
@@ -233,6 +262,7 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
             "" => ("key", TOP_KEYS),
             "annotations" => ("key in [annotations]", ANNOTATION_KEYS),
             "annotations.callouts" => ("callout", CALLOUT_KEYS),
+            "news" => ("key in [news]", NEWS_KEYS),
             _ => ("key", &[][..]),
         };
         let (line, col) = locate(&key);
@@ -372,8 +402,14 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
         force_redirects: raw.force_redirects,
         extra,
         annotations: raw.annotations,
+        previews: Previews::default(),
+        news: raw.news,
     };
-    Ok(Loaded { config, warnings })
+    Ok(Loaded {
+        config,
+        warnings,
+        images: [raw.default_image, raw.default_image_alt, raw.logo],
+    })
 }
 
 impl Config {
@@ -394,6 +430,8 @@ impl Config {
             force_redirects: false,
             extra: serde_json::Value::Object(Default::default()),
             annotations: Annotations::default(),
+            previews: Previews::default(),
+            news: News::default(),
         }
     }
 

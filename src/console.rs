@@ -270,6 +270,8 @@ pub fn summary(verb: &str, report: &BuildReport) -> String {
                 "search",
                 "search_index",
                 "sitemap",
+                "sitemap_index",
+                "news_sitemap",
                 "robots",
                 "not_found",
                 "corrections",

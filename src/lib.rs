@@ -32,6 +32,7 @@ pub mod config;
 pub mod content;
 pub mod dev;
 pub mod diagnostics;
+pub mod images;
 pub mod model;
 pub mod output;
 pub mod paths;

@@ -1,6 +1,6 @@
 """Validates a built site's XML against the schemas beside this file, with lxml:
-sitemap.xml (a urlset, or an index of urlsets past 50,000 pages) and every
-atom.xml. Also checks that the sitemaps list every HTML page but the not-found page,
+sitemap.xml (a urlset, or an index of urlsets past 50,000 pages), Google's
+news-sitemap.xml and every atom.xml. Also checks that the sitemaps list every HTML page but the not-found page,
 each once. Usage: schemas.py OUTPUT_DIR BASE_URL. Exits 1 on any problem."""
 
 import pathlib
@@ -29,6 +29,7 @@ def check(validator, path):
 
 
 urlset, index, atom = schema("sitemap.xsd"), schema("sitemap-index.xsd"), schema("atom.rng")
+news = schema("news-sitemap.xsd")
 
 top = etree.parse(str(out / "sitemap.xml")).getroot()
 if top.tag == NS + "sitemapindex":
@@ -54,6 +55,14 @@ if sorted(set(listed)) != pages:  # listed noindex pages show up as "not pages"
     missing = sorted(set(pages) - set(listed))[:5]
     extra = sorted(set(listed) - set(pages))[:5]
     problems.append(f"sitemaps: missing {missing}, not pages {extra}")
+
+# Google's news sitemap: the articles of the 48 hours before the build, each a page.
+news_doc = check(news, out / "news-sitemap.xml")
+for loc in news_doc.iter(NS + "loc"):
+    if loc.text not in listed:
+        problems.append(f"news-sitemap.xml: {loc.text} is no page the sitemaps list")
+if f"Sitemap: {base}news-sitemap.xml" not in (out / "robots.txt").read_text():
+    problems.append("robots.txt: does not name news-sitemap.xml")
 
 feeds = sorted(out.rglob("atom.xml"))
 for feed in feeds:

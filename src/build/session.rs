@@ -284,6 +284,7 @@ impl Session {
             }
         }
         diagnostics.extend(site_diagnostics);
+        diagnostics.extend(crate::render::news::google_recommends(site));
         for md in &self.content.markdown {
             if let Some(a) = site.article_by_path(&md.rel) {
                 diagnostics.extend(a.render_diagnostics.iter().cloned());
@@ -446,6 +447,7 @@ impl Session {
             self.statics.assets.clone(),
         );
         site.set_withdrawn(withdrawn);
+        site.now = Some(now);
         laps.lap("model");
         let rendered = bodies::render(&site, self.incremental);
         let bodies = rendered.len();

@@ -6,6 +6,7 @@
 
 use super::front_matter;
 use crate::diagnostics::{display_path, Diagnostic};
+use crate::images::LeadImage;
 use crate::model::article::{next_generation, Article, NoteCounts};
 use crate::model::asset::Asset;
 use crate::model::date::Tz;
@@ -139,6 +140,33 @@ pub fn load(root: &Path, md: &Asset, reading: &Reading) -> (Option<Article>, Vec
         };
         diagnostics.push(d.help("remove it (an alias is an address the article had before)"));
     }
+    let image = match &front.image {
+        None => None,
+        Some(written) => {
+            let bundle = md
+                .rel
+                .strip_suffix("/index.md")
+                .map(|dir| (dir, slug.as_str()));
+            match crate::images::find(root, bundle, &written.path) {
+                Ok(image) => Some(LeadImage {
+                    image,
+                    alt: written.alt.clone(),
+                    caption: written.caption.clone(),
+                    credit: written.credit.clone(),
+                }),
+                Err(e) => {
+                    let index = front_matter::KeyIndex::new(split.yaml, split.yaml_line);
+                    let (line, col) = index.value("image").unwrap_or((1, 1));
+                    diagnostics.push(
+                        Diagnostic::error(&file, format!("image: {}", e.message))
+                            .at_value(line, col, &text)
+                            .help(e.help),
+                    );
+                    return (None, diagnostics);
+                }
+            }
+        }
+    };
     diagnostics.extend(placeholders(&file, &text, &front, split.body_offset));
     let bundle = md.rel.strip_suffix("/index.md").map(str::to_string);
     let body_offset = split.body_offset;
@@ -147,6 +175,7 @@ pub fn load(root: &Path, md: &Asset, reading: &Reading) -> (Option<Article>, Vec
         content_path: md.rel.clone(),
         slug,
         front,
+        image,
         bundle,
         html: String::new(),
         summary: String::new(),

@@ -21,6 +21,8 @@ pub struct Article {
     pub slug: String,
     /// Front matter, typed.
     pub front: FrontMatter,
+    /// Its lead image (`image:`), its file found and measured.
+    pub image: Option<crate::images::LeadImage>,
     /// The bundle folder relative to `content/` for `<dir>/index.md` articles.
     pub bundle: Option<String>,
     /// The body's HTML, once rendered.
@@ -252,11 +254,13 @@ pub struct FrontMatter {
     pub weight: Option<i64>,
     /// Corrections made in public, in the order written.
     pub corrections: Vec<Correction>,
-    /// Old site-relative URLs that redirect to it, each as
-    /// [`alias_path`](crate::content::front_matter::aliases::alias_path) makes it.
+    /// Old site-relative URLs that redirect to it, each made a path as
+    /// written (`articles/old/`, `2017/07/06/old.html`) when the front matter is read.
     pub aliases: Vec<String>,
     /// Taken down: its page is a notice, and it is in no list.
     pub withdrawn: Option<Withdrawal>,
+    /// Its lead image, as written (the file is found when the article is read).
+    pub image: Option<WrittenImage>,
     /// Shown as a list at the top of the article.
     pub key_points: Vec<String>,
     /// An explicit slug, already slugified.
@@ -272,6 +276,19 @@ pub fn alias_file(alias: &str) -> String {
     } else {
         alias.to_string()
     }
+}
+
+/// `image:` and what is said of it, as front matter gives them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct WrittenImage {
+    /// The path written: in the article's folder, or in `static/`.
+    pub path: String,
+    /// `image_alt` (empty for an image that only decorates).
+    pub alt: String,
+    /// `image_caption`.
+    pub caption: Option<String>,
+    /// `image_credit`.
+    pub credit: Option<String>,
 }
 
 /// Why and when an article was taken down.

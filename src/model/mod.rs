@@ -12,6 +12,7 @@
 pub mod archive;
 pub mod article;
 pub mod asset;
+pub mod corrections;
 pub mod date;
 pub mod fingerprint;
 pub mod links;

@@ -7,7 +7,7 @@
 use super::archive::{self, Year};
 use super::article::{Article, Body};
 use super::asset::Asset;
-use super::date::Date;
+use super::corrections::{corrections_log, Logged};
 use super::links::{ActorRef, Links};
 use super::profile::Profile;
 use super::slug::term_slug;
@@ -57,33 +57,10 @@ pub struct Site {
     /// articles' own order): each day's weighted articles first, smaller first, then
     /// the rest newest first.
     pub home: Vec<usize>,
+    /// The build's *now* (what is scheduled and what expired was decided by it), when
+    /// the build says: the news sitemap lists the articles of the 48 hours before it.
+    pub now: Option<chrono::DateTime<chrono::FixedOffset>>,
     by_content_path: HashMap<String, usize>,
-}
-
-/// An entry of the corrections log: a correction of an article, or its withdrawal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Logged {
-    /// The article, as [`Site::logged`] counts.
-    pub article: usize,
-    /// Which of its corrections; `None` for its withdrawal.
-    pub correction: Option<usize>,
-}
-
-/// What an entry of the corrections log says, as pages and feeds show it.
-pub struct Notice<'a> {
-    /// The article corrected or taken down.
-    pub article: &'a Article,
-    /// Whether this is its withdrawal (else a correction).
-    pub withdrawn: bool,
-    /// When it was made.
-    pub date: Date,
-    /// What it says, as HTML without its `<p>`.
-    pub html: &'a str,
-    /// The same as plain text.
-    pub text: &'a str,
-    /// Where it is shown, relative to the site: the correction on its article's page,
-    /// or the notice of the article taken down.
-    pub url: String,
 }
 
 impl Site {
@@ -223,6 +200,7 @@ impl Site {
             duplicates,
             profiles,
             related,
+            now: None,
             by_content_path,
         };
         (site, diagnostics)
@@ -241,32 +219,6 @@ impl Site {
         match i.checked_sub(self.articles.len()) {
             Some(w) => &self.withdrawn[w],
             None => &self.articles[i],
-        }
-    }
-
-    /// What an entry of the corrections log says.
-    pub fn notice(&self, entry: Logged) -> Notice<'_> {
-        let article = self.logged(entry.article);
-        if let Some(n) = entry.correction {
-            let c = &article.front.corrections[n];
-            return Notice {
-                article,
-                withdrawn: false,
-                date: c.date,
-                html: &c.html,
-                text: &c.text,
-                url: format!("articles/{}/#correction-{}", article.slug, n + 1),
-            };
-        }
-        let w = (article.front.withdrawn.as_ref())
-            .expect("the log names a withdrawal only of an article withdrawn");
-        Notice {
-            article,
-            withdrawn: true,
-            date: w.date,
-            html: &w.html,
-            text: &w.text,
-            url: format!("articles/{}/#withdrawn", article.slug),
         }
     }
 
@@ -589,41 +541,6 @@ fn related(taxonomies: &[Taxonomy; 4], ids: [&[Vec<usize>]; 2]) -> Vec<Vec<usize
             },
         )
         .collect()
-}
-
-/// Every correction of `articles`, and every withdrawal, newest first (then in the
-/// articles' order, then as written).
-fn corrections_log(articles: &[&Article]) -> Vec<Logged> {
-    let mut log: Vec<Logged> = articles
-        .iter()
-        .enumerate()
-        .flat_map(|(i, a)| {
-            let corrections = (0..a.front.corrections.len()).map(move |n| Logged {
-                article: i,
-                correction: Some(n),
-            });
-            let withdrawal = a.front.withdrawn.as_ref().map(|_| Logged {
-                article: i,
-                correction: None,
-            });
-            corrections.chain(withdrawal)
-        })
-        .collect();
-    // A withdrawal comes after the article's corrections: first of its day.
-    log.sort_by_key(|&entry| {
-        let a = articles[entry.article];
-        let at = match entry.correction {
-            Some(n) => a.front.corrections[n].date.at,
-            None => a
-                .front
-                .withdrawn
-                .as_ref()
-                .map(|w| w.date.at)
-                .unwrap_or_default(),
-        };
-        (std::cmp::Reverse(at), entry.correction.is_some())
-    });
-    log
 }
 
 /// The home page's order, when any article has a `weight`: articles (newest first)

@@ -17,8 +17,11 @@ pub fn article(site: &Site, i: usize) -> String {
     let config = &site.config;
     let url = config.permalink(&format!("articles/{}/", a.slug));
     let datetime = a.front.date.as_written();
-    let publisher =
+    let mut publisher =
         json!({ "@type": "Organization", "name": config.title, "url": config.permalink("") });
+    if let (Some(logo), Value::Object(p)) = (&config.previews.logo, &mut publisher) {
+        p.insert("logo".into(), image_object(site, logo, None));
+    }
     let mut data = Map::new();
     data.insert("@context".into(), json!("https://schema.org"));
     data.insert("@type".into(), json!("NewsArticle"));
@@ -41,6 +44,11 @@ pub fn article(site: &Site, i: usize) -> String {
             })
             .collect();
         data.insert("correction".into(), Value::Array(corrections));
+    }
+    if let Some(lead) =
+        super::context::preview::image(site, crate::render::plan::PageKind::Article(i))
+    {
+        data.insert("image".into(), image_object(site, &lead.image, Some(lead)));
     }
     data.insert("inLanguage".into(), json!(config.language));
     data.insert("wordCount".into(), json!(a.word_count));
@@ -99,6 +107,30 @@ pub fn article(site: &Site, i: usize) -> String {
     }
     data.insert("isBasedOn".into(), Value::Object(based));
     script_safe(&Value::Object(data))
+}
+
+/// An image as a schema.org `ImageObject`, with what is said of it when it is a
+/// lead image (caption, credit).
+fn image_object(
+    site: &Site,
+    image: &crate::images::Image,
+    lead: Option<&crate::images::LeadImage>,
+) -> Value {
+    let mut object = json!({
+        "@type": "ImageObject",
+        "url": site.config.permalink(&image.url),
+        "width": image.width,
+        "height": image.height,
+    });
+    if let (Some(lead), Value::Object(o)) = (lead, &mut object) {
+        if let Some(caption) = &lead.caption {
+            o.insert("caption".into(), json!(caption));
+        }
+        if let Some(credit) = &lead.credit {
+            o.insert("creditText".into(), json!(credit));
+        }
+    }
+    object
 }
 
 /// The JSON-LD of one term's page.

@@ -8,6 +8,7 @@ pub mod context;
 pub mod filters;
 pub mod jsonld;
 pub mod links;
+pub mod news;
 pub mod plan;
 pub mod redirects;
 pub mod sitemap;

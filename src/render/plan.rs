@@ -63,6 +63,9 @@ pub enum PageKind {
     Corrections,
     /// `/corrections/atom.xml`: the corrections as a feed.
     CorrectionsFeed,
+    /// `news-sitemap.xml`: Google's news sitemap, the articles of the 48 hours
+    /// before the build's *now*.
+    NewsSitemap,
     /// `robots.txt`.
     Robots,
     /// `404.html`.
@@ -93,6 +96,7 @@ impl PageKind {
             | PageKind::SearchIndex
             | PageKind::Sitemap(_)
             | PageKind::SitemapIndex
+            | PageKind::NewsSitemap
             | PageKind::Robots
             | PageKind::NotFound => String::new(),
         }
@@ -144,6 +148,7 @@ impl PageKind {
             PageKind::SearchIndex => "search.json",
             PageKind::Sitemap(n) if n > 0 => return format!("sitemap-{n}.xml"),
             PageKind::Sitemap(_) | PageKind::SitemapIndex => "sitemap.xml",
+            PageKind::NewsSitemap => "news-sitemap.xml",
             PageKind::Robots => "robots.txt",
             PageKind::NotFound => "404.html",
             _ => "index.html",
@@ -184,6 +189,7 @@ impl PageKind {
             PageKind::Redirects => return None,
             PageKind::Sitemap(_) => "sitemap.xml",
             PageKind::SitemapIndex => "sitemap_index.xml",
+            PageKind::NewsSitemap => "news_sitemap.xml",
             PageKind::Robots => "robots.txt",
             PageKind::NotFound => "404.html",
         })
@@ -208,6 +214,7 @@ impl PageKind {
             PageKind::Redirects => "redirects",
             PageKind::Sitemap(_) => "sitemap",
             PageKind::SitemapIndex => "sitemap_index",
+            PageKind::NewsSitemap => "news_sitemap",
             PageKind::Robots => "robots",
             PageKind::NotFound => "not_found",
         }
@@ -326,7 +333,7 @@ fn first_pages(site: &Site) -> Vec<PageKind> {
             pages.extend((1..=n).map(PageKind::Sitemap));
         }
     }
-    pages.extend([PageKind::Robots, PageKind::NotFound]);
+    pages.extend([PageKind::NewsSitemap, PageKind::Robots, PageKind::NotFound]);
     pages
 }
 
@@ -427,6 +434,7 @@ fn origin(site: &Site, kind: PageKind) -> (String, Option<PathBuf>) {
         PageKind::CorrectionsFeed => "the corrections feed".into(),
         PageKind::Sitemap(_) => "the sitemap".into(),
         PageKind::SitemapIndex => "the sitemap index".into(),
+        PageKind::NewsSitemap => "the news sitemap".into(),
         PageKind::Robots => "robots.txt".into(),
         PageKind::NotFound => "the not-found page".into(),
     };

@@ -59,3 +59,25 @@ pub fn html_pages(site: &Site) -> Vec<PageKind> {
         .flat_map(|k| (0..k.pages(site)).map(move |n| k.with_number(n)))
         .collect()
 }
+
+/// The most articles a news sitemap may list (Google's limit).
+pub const NEWS_MOST: usize = 1_000;
+
+/// The articles Google's news sitemap lists: those of the 48 hours before the build's
+/// *now* (none after it, which `--future` builds), newest first, at most
+/// [`NEWS_MOST`]. None without a *now*.
+pub fn news_articles(site: &Site) -> Vec<usize> {
+    let Some(now) = site.now else {
+        return Vec::new();
+    };
+    let since = now - chrono::Duration::hours(48);
+    let mut ids: Vec<usize> = (0..site.articles.len())
+        .filter(|&i| {
+            let at = site.articles[i].front.date.at;
+            at > since && at <= now
+        })
+        .collect();
+    ids.sort_by_key(|&i| std::cmp::Reverse(site.articles[i].front.date.at));
+    ids.truncate(NEWS_MOST);
+    ids
+}

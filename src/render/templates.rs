@@ -77,6 +77,10 @@ pub const THEME: &[(&str, &str)] = &[
         include_str!("../../theme/templates/sitemap_index.xml"),
     ),
     (
+        "news_sitemap.xml",
+        include_str!("../../theme/templates/news_sitemap.xml"),
+    ),
+    (
         "robots.txt",
         include_str!("../../theme/templates/robots.txt"),
     ),
@@ -405,7 +409,8 @@ mod tests {
         let t = Templates::load(dir.path()).unwrap_or_else(|e| panic!("{e:?}"));
         let ctx = tera::Context::from_serialize(&serde_json::json!({
             "site": {"title": "T", "language": "en", "generator": "g"},
-            "page": {"kind": "taxonomy", "url": "tags/", "permalink": "p", "title": "Tags"},
+            "page": {"kind": "taxonomy", "url": "tags/", "permalink": "p", "title": "Tags",
+                     "preview": {"type": "website", "locale": "en", "description": "", "image": null}},
             "root": "../", "taxonomies": [], "taxonomy": {"title": "Tags", "kind": "tags"}, "terms": []
         }))
         .unwrap();

@@ -56,7 +56,7 @@ fn named<'a, 'i>(n: roxmltree::Node<'a, 'i>, name: &str) -> Vec<roxmltree::Node<
 }
 
 /// The JSON-LD of a page.
-fn json_ld(page: &str) -> serde_json::Value {
+pub fn json_ld(page: &str) -> serde_json::Value {
     let text = page
         .split("<script type=\"application/ld+json\">")
         .nth(1)

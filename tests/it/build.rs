@@ -11,7 +11,7 @@ fn builds_every_page_of_the_basic_fixture() {
     assert_eq!(code, 0, "{stderr}");
     assert!(
         stdout.starts_with(
-            "built 34 pages (4 articles, 1 home page, 3 term lists, 8 term pages, 3 archive pages, 10 feeds, 5 site files) and 10 files into "
+            "built 35 pages (4 articles, 1 home page, 3 term lists, 8 term pages, 3 archive pages, 10 feeds, 6 site files) and 10 files into "
         ),
         "{stdout}"
     );
@@ -54,6 +54,7 @@ fn builds_every_page_of_the_basic_fixture() {
         "404.html",
         "atom.xml",
         "sitemap.xml",
+        "news-sitemap.xml",
         "corrections/atom.xml",
         "corrections/index.html",
     ]);
@@ -195,7 +196,7 @@ fn the_library_builds_the_same_site_as_the_binary() {
         ..Default::default()
     })
     .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
-    assert_eq!(report.pages.values().sum::<usize>(), 34);
+    assert_eq!(report.pages.values().sum::<usize>(), 35);
     assert_eq!(build(&fixture("basic"), &bin_out, &[]).0, 0);
     assert_eq!(tree(&lib_out), tree(&bin_out));
 }

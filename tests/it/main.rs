@@ -12,6 +12,7 @@ mod limits;
 mod links;
 mod lists;
 mod output;
+mod previews;
 mod publishing;
 mod random_sites;
 mod serve;

@@ -160,7 +160,7 @@ fn the_sitemap_lists_every_page_and_robots_points_at_it() {
     assert!(!listed.contains(&"search/".to_string()));
     assert_eq!(
         read(out.path(), "robots.txt"),
-        "User-agent: *\nAllow: /\n\nSitemap: https://example.org/desk/sitemap.xml\n"
+        "User-agent: *\nAllow: /\n\nSitemap: https://example.org/desk/sitemap.xml\nSitemap: https://example.org/desk/news-sitemap.xml\n"
     );
 }
 

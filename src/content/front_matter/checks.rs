@@ -8,7 +8,7 @@ use super::{
 };
 use crate::content::article::Reading;
 use crate::diagnostics::Diagnostic;
-use crate::model::article::{FrontMatter, Source};
+use crate::model::article::{FrontMatter, Source, WrittenImage};
 use crate::model::date::Date;
 use crate::model::slug::{slugify, term_slug};
 use crate::text::{describe_forbidden, forbidden_char};
@@ -78,6 +78,7 @@ impl<'a> Checks<'a> {
         ] {
             self.empty_items(key, list.as_deref().unwrap_or_default());
         }
+        let image = self.image(&raw);
         let title = self.title(raw.title.as_deref());
         let date = raw.date.and_then(|d| self.date("date", &d));
         let expires = raw.expires.and_then(|d| self.date("expires", &d));
@@ -138,6 +139,7 @@ impl<'a> Checks<'a> {
             corrections,
             aliases,
             withdrawn,
+            image,
             key_points: names(raw.key_points),
             slug,
             extra,
@@ -216,6 +218,10 @@ impl<'a> Checks<'a> {
             ("updated", &raw.updated),
             ("summary", &raw.summary),
             ("slug", &raw.slug),
+            ("image", &raw.image),
+            ("image_alt", &raw.image_alt),
+            ("image_caption", &raw.image_caption),
+            ("image_credit", &raw.image_credit),
         ] {
             strings.extend(value.as_deref().map(|v| (key, v)));
         }
@@ -473,6 +479,46 @@ impl<'a> Checks<'a> {
             "aliases are addresses below base_url ({}/): write `{rest}`",
             self.reading.base_url
         )));
+    }
+
+    /// `image:` with what is said of it: an image needs its `image_alt`, and the
+    /// other keys need an image. The file is found when the article is read.
+    fn image(&mut self, raw: &RawFrontMatter) -> Option<WrittenImage> {
+        let text = |v: &Option<String>| {
+            v.as_deref()
+                .map(|s| super::super::markdown::smart_punctuation(s.trim()))
+                .filter(|s| !s.is_empty())
+        };
+        let Some(path) = raw.image.as_deref().map(str::trim) else {
+            for (key, value) in [
+                ("image_alt", &raw.image_alt),
+                ("image_caption", &raw.image_caption),
+                ("image_credit", &raw.image_credit),
+            ] {
+                if value.is_some() {
+                    self.error_with_help(
+                        key,
+                        "there is no `image:` for it to describe".into(),
+                        Some("add the image, `image: map.png` (in the article's folder or static/), or remove this line".into()),
+                    );
+                }
+            }
+            return None;
+        };
+        let Some(alt) = raw.image_alt.as_deref() else {
+            self.error_with_help(
+                "image",
+                "an image needs its `image_alt`, what it shows for readers who cannot see it".into(),
+                Some("add `image_alt: \"Map of the ceasefire zone in southwest Syria\"` (or `image_alt: \"\"` for an image that only decorates)".into()),
+            );
+            return None;
+        };
+        Some(WrittenImage {
+            path: path.to_string(),
+            alt: super::super::markdown::smart_punctuation(alt.trim()),
+            caption: text(&raw.image_caption),
+            credit: text(&raw.image_credit),
+        })
     }
 
     /// `slug:` as it goes into the URL.

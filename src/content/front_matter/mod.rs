@@ -48,6 +48,10 @@ pub const ARTICLE_KEYS: &[&str] = &[
     "corrections",
     "aliases",
     "withdrawn",
+    "image",
+    "image_alt",
+    "image_caption",
+    "image_credit",
     "extra",
 ];
 const SOURCE_KEYS: &[&str] = &["name", "url", "author", "published"];
@@ -110,6 +114,14 @@ struct RawFrontMatter {
     aliases: Option<Vec<Option<String>>>,
     #[serde(default)]
     withdrawn: Option<corrections::RawWithdrawal>,
+    #[serde(default)]
+    image: Option<String>,
+    #[serde(default)]
+    image_alt: Option<String>,
+    #[serde(default)]
+    image_caption: Option<String>,
+    #[serde(default)]
+    image_credit: Option<String>,
     #[serde(default)]
     extra: Option<serde_yaml::Value>,
 }
@@ -358,7 +370,8 @@ fn field_errors(
                 }),
                 Err(e) => Some(serde(e)),
             },
-            "title" | "summary" | "slug" => match from_value::<String>(value) {
+            "title" | "summary" | "slug" | "image" | "image_alt" | "image_caption"
+            | "image_credit" => match from_value::<String>(value) {
                 Ok(text) => forbidden_char(&text)
                     .map(|(_, c)| format!("expected text, found {}", describe_forbidden(c))),
                 Err(e) => Some(serde(e)),

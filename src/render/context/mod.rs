@@ -8,6 +8,7 @@
 
 mod cards;
 pub mod page;
+pub mod preview;
 pub mod tera_value;
 pub mod values;
 pub mod views;

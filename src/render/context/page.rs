@@ -67,6 +67,9 @@ pub enum Part {
     /// `article` (`title`, `date`, `datetime`, `url`, `withdrawn` with `date` and
     /// `reason` as HTML): the notice of an article taken down.
     Withdrawn(usize),
+    /// `publication` (`name`, `language`) and `articles` (each `loc`, `title`,
+    /// `published`): Google's news sitemap.
+    NewsSitemap,
     /// Not a template's: what `search.json` writes of each article (title, URL, day,
     /// summary, the names of its terms), and no more, so a body edit that leaves the
     /// summary as it was does not write 5 MB again.
@@ -98,6 +101,7 @@ pub fn parts(site: &Site, kind: PageKind) -> Vec<Part> {
         PageKind::WithdrawnAlias(i, _) => Some(Part::WithdrawnRedirect(i)),
         PageKind::Redirects => Some(Part::RedirectRules),
         PageKind::CorrectionsFeed => Some(Part::CorrectionsFeed),
+        PageKind::NewsSitemap => Some(Part::NewsSitemap),
         PageKind::Robots | PageKind::NotFound => None,
     });
     parts
@@ -127,6 +131,7 @@ pub fn title(site: &Site, kind: PageKind) -> String {
         }
         PageKind::Redirects => "_redirects".into(),
         PageKind::CorrectionsFeed => format!("{}: corrections", site.config.title),
+        PageKind::NewsSitemap => "News sitemap".into(),
         PageKind::Robots => "robots.txt".into(),
         PageKind::NotFound => "Page not found".into(),
     };
@@ -160,6 +165,7 @@ impl Part {
                 kind.name().hash(h);
                 kind.url(site).hash(h);
                 title(site, kind).hash(h);
+                super::preview::preview(site, kind).to_string().hash(h);
             }
             Part::Paginator => {
                 kind.pages(site).hash(h);
@@ -254,6 +260,12 @@ impl Part {
                     (notice.withdrawn, notice.date, notice.html).hash(h);
                 }
             }
+            Part::NewsSitemap => {
+                for i in crate::render::sitemap::news_articles(site) {
+                    let a = &site.articles[i];
+                    (&a.slug, &a.front.title, a.front.date).hash(h);
+                }
+            }
             Part::SitemapIndex => {
                 for n in 1..=plan::sitemap_parts(site) {
                     sitemap_newest(site, n).hash(h);
@@ -280,9 +292,13 @@ impl Part {
                 put("root", tera::Value::from(super::root(site, kind)));
                 put(
                     "page",
-                    from_json(
-                        json!({ "kind": kind.name(), "url": url, "permalink": site.config.permalink(&url), "title": title(site, kind) }),
-                    ),
+                    from_json(json!({
+                        "kind": kind.name(),
+                        "url": url,
+                        "permalink": site.config.permalink(&url),
+                        "title": title(site, kind),
+                        "preview": super::preview::preview(site, kind),
+                    })),
                 );
                 put("taxonomies", views.taxonomies.clone());
             }
@@ -419,6 +435,31 @@ impl Part {
                     })),
                 );
                 put("entries", tera::Value::from(entries));
+            }
+            Part::NewsSitemap => {
+                let config = &site.config;
+                // Google takes ISO 639 codes, and `zh-cn` and `zh-tw` as they are.
+                let lower = config.language.to_lowercase();
+                let language = match lower.as_str() {
+                    "zh-cn" | "zh-tw" => lower.clone(),
+                    l => l.split(['-', '_']).next().unwrap_or(l).to_string(),
+                };
+                let articles: Vec<Value> = crate::render::sitemap::news_articles(site)
+                    .into_iter()
+                    .map(|i| {
+                        let a = &site.articles[i];
+                        json!({
+                            "loc": config.permalink(&format!("articles/{}/", a.slug)),
+                            "title": a.front.title,
+                            "published": a.front.date.with_time(),
+                        })
+                    })
+                    .collect();
+                put(
+                    "publication",
+                    from_json(json!({ "name": config.title, "language": language })),
+                );
+                put("articles", from_json(Value::Array(articles)));
             }
             Part::SitemapIndex => {
                 let sitemaps: Vec<Value> = (1..=plan::sitemap_parts(site))

@@ -75,6 +75,8 @@ pub struct ArticleItem<'a> {
     pub draft: bool,
     /// When it stops being published, as `datetime` is written, or null.
     pub expires: Option<String>,
+    /// Its lead image (`image:`), or null.
+    pub image: Option<super::preview::ImageView<'a>>,
     /// The notes, counted by kind: `count`, `kinds` (`kind`, `label`, `count`),
     /// `summary` (`3 notes: 2 context, 1 fact-check`).
     pub notes: &'a NoteCounts,
@@ -289,6 +291,7 @@ fn item<'a>(site: &'a Site, article: &'a Article) -> ArticleItem<'a> {
         summary: &article.summary,
         draft: article.front.draft,
         expires: article.front.expires.map(|e| e.as_written()),
+        image: article.image.as_ref().map(super::preview::image_view),
         updated: (article.modified().at > article.front.date.at)
             .then(|| article.modified().as_written()),
         updated_zone: (article.modified().at > article.front.date.at)
@@ -660,6 +663,7 @@ mod tests {
             datetime: "2017-07-06".into(),
             draft: false,
             expires: None,
+            image: None,
             notes: &notes,
             permalink: "https://example.org/articles/a/".into(),
             reading_minutes: 1,

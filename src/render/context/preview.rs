@@ -1,0 +1,104 @@
+//! What a page says of itself to the sites it is shared on: OpenGraph and Twitter
+//! card tags (`page.preview` in templates). Every page has a description and, when
+//! the article or the site has one, an image with its size and alt text; an article
+//! adds its times, authors and tags.
+
+use super::terms;
+use crate::images::LeadImage;
+use crate::model::site::Site;
+use crate::model::taxonomy::TaxonomyKind;
+use crate::render::plan::PageKind;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// The image a page is shown with: its article's, else the site's `default_image`.
+pub fn image(site: &Site, kind: PageKind) -> Option<&LeadImage> {
+    let own = match kind {
+        PageKind::Article(i) => site.articles[i].image.as_ref(),
+        _ => None,
+    };
+    own.or(site.config.previews.default_image.as_ref())
+}
+
+/// `page.preview`: `type` (`article` or `website`), `description`, `image` (`url`,
+/// absolute, `width`, `height`, `alt`, `type`, or null), `locale` (`en`, `pt_BR`),
+/// and on articles `published_time`, `modified_time`, `authors` (their pages'
+/// URLs) and `tags` (names).
+pub fn preview(site: &Site, kind: PageKind) -> Value {
+    let config = &site.config;
+    let image = image(site, kind).map(|lead| {
+        json!({
+            "url": config.permalink(&lead.image.url),
+            "width": lead.image.width,
+            "height": lead.image.height,
+            "type": lead.image.mime,
+            "alt": lead.alt,
+        })
+    });
+    let mut preview = json!({
+        "type": "website",
+        "description": config.description.clone().unwrap_or_default(),
+        "image": image,
+        // OpenGraph writes a locale as `pt_BR`; a bare language is taken as it is.
+        "locale": config.language.replace('-', "_"),
+    });
+    if let PageKind::Article(i) = kind {
+        let a = &site.articles[i];
+        let authors: Vec<String> = terms(site, a, TaxonomyKind::Authors)
+            .map(|t| config.permalink(&format!("authors/{}/", t.slug)))
+            .collect();
+        let tags: Vec<&str> = terms(site, a, TaxonomyKind::Tags)
+            .map(|t| t.name.as_str())
+            .collect();
+        let fields = json!({
+            "type": "article",
+            "published_time": a.front.date.with_time(),
+            "modified_time": a.modified().with_time(),
+            "authors": authors,
+            "tags": tags,
+        });
+        if let (Value::Object(p), Value::Object(f)) = (&mut preview, fields) {
+            p.extend(f);
+            if !a.summary.is_empty() {
+                p.insert("description".into(), json!(a.summary));
+            }
+        }
+    }
+    preview
+}
+
+/// An article's lead image (fields in alphabetical order, as [`super::ArticleItem`]'s).
+#[derive(Serialize)]
+pub struct ImageView<'a> {
+    /// What it shows, for readers who cannot see it (empty: it only decorates).
+    pub alt: &'a str,
+    /// The file's size in bytes.
+    pub bytes: u64,
+    /// A caption, or null.
+    pub caption: Option<&'a str>,
+    /// Who made it, or null.
+    pub credit: Option<&'a str>,
+    /// In pixels.
+    pub height: u32,
+    /// MIME type: `image/png`, `image/jpeg`, `image/gif`, `image/webp`.
+    #[serde(rename = "type")]
+    pub mime: &'a str,
+    /// Site-relative URL: `articles/x/map.png`.
+    pub url: &'a str,
+    /// In pixels.
+    pub width: u32,
+}
+
+/// A lead image as articles' items show it.
+pub fn image_view(lead: &LeadImage) -> ImageView<'_> {
+    ImageView {
+        alt: &lead.alt,
+        bytes: lead.image.bytes,
+        caption: lead.caption.as_deref(),
+        credit: lead.credit.as_deref(),
+        height: lead.image.height,
+        mime: lead.image.mime,
+        url: &lead.image.url,
+        width: lead.image.width,
+    }
+}
