@@ -48,7 +48,7 @@ pub struct Config {
     pub output_dir: PathBuf,
     /// List pages split into pages of this many articles.
     pub paginate_by: Option<usize>,
-    /// Entries in each Atom feed, newest first (default 20).
+    /// Entries in each feed, in every format, newest first (default 20).
     pub feed_limit: usize,
     /// Every warning is an error in `build` and `check` (`--strict`).
     pub strict: bool,
