@@ -66,6 +66,8 @@ def json_feed(path):
     for item in feed.get("items", []):
         if "id" not in item:
             problems.append(f"{where}: an item has no id")
+        if item.get("authors") == [] or item.get("tags") == []:
+            problems.append(f"{where}: an empty list of authors or tags: leave it out")
         if "content_html" not in item and "content_text" not in item:
             problems.append(f"{where}: an item has neither content_html nor content_text")
         entries.append(
