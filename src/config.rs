@@ -35,7 +35,9 @@ const TOP_KEYS: &[&str] = &[
     "news",
     "extra",
     "annotations",
+    "feeds",
 ];
+const FEED_KEYS: &[&str] = &["formats", "full_text_terms"];
 const ANNOTATION_KEYS: &[&str] = &["kinds", "autolink", "callouts"];
 const CALLOUT_KEYS: &[&str] = &["note", "tip", "important", "warning", "caution"];
 
@@ -54,7 +56,7 @@ pub struct Config {
     pub output_dir: PathBuf,
     /// List pages split into pages of this many articles.
     pub paginate_by: Option<usize>,
-    /// Entries in each Atom feed, newest first (default 20).
+    /// Entries in each feed, in every format, newest first (default 20).
     pub feed_limit: usize,
     /// Every warning is an error in `build` and `check` (`--strict`).
     pub strict: bool,
@@ -73,6 +75,82 @@ pub struct Config {
     pub previews: Previews,
     /// The `[news]` table.
     pub news: News,
+    /// The `[feeds]` table.
+    pub feeds: Feeds,
+}
+
+/// A format every feed of the site is written in, beside the others: a place (the
+/// site, a term, the corrections log) has one file per format, in one folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FeedFormat {
+    /// Atom (RFC 4287), `atom.xml`.
+    Atom,
+    /// RSS 2.0, `rss.xml`: what RSS-to-email services and older readers expect.
+    Rss,
+    /// JSON Feed 1.1, `feed.json`.
+    Json,
+}
+
+impl FeedFormat {
+    /// Every format, in the order pages link them.
+    pub const ALL: [FeedFormat; 3] = [FeedFormat::Atom, FeedFormat::Rss, FeedFormat::Json];
+
+    /// Its name in site.toml's `[feeds] formats`.
+    pub fn name(self) -> &'static str {
+        match self {
+            FeedFormat::Atom => "atom",
+            FeedFormat::Rss => "rss",
+            FeedFormat::Json => "json",
+        }
+    }
+
+    /// Its file, in the folder of the place it is the feed of; also the name of the
+    /// theme's template that writes it.
+    pub fn file(self) -> &'static str {
+        match self {
+            FeedFormat::Atom => "atom.xml",
+            FeedFormat::Rss => "rss.xml",
+            FeedFormat::Json => "feed.json",
+        }
+    }
+
+    /// Its media type, for `<link rel="alternate" type=…>`.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            FeedFormat::Atom => "application/atom+xml",
+            FeedFormat::Rss => "application/rss+xml",
+            FeedFormat::Json => "application/feed+json",
+        }
+    }
+
+    /// What readers call it: `Atom`, `RSS`, `JSON Feed`.
+    pub fn label(self) -> &'static str {
+        match self {
+            FeedFormat::Atom => "Atom",
+            FeedFormat::Rss => "RSS",
+            FeedFormat::Json => "JSON Feed",
+        }
+    }
+}
+
+/// The `[feeds]` table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feeds {
+    /// The formats every feed is written in, each once, in [`FeedFormat::ALL`]'s
+    /// order; none turns feeds off (and their links in every page's head).
+    pub formats: Vec<FeedFormat>,
+    /// Term feeds (tags, actors, sources, authors) carry whole bodies too, not only
+    /// summaries. The site's feed and the corrections feed always do.
+    pub full_text_terms: bool,
+}
+
+impl Default for Feeds {
+    fn default() -> Self {
+        Feeds {
+            formats: FeedFormat::ALL.to_vec(),
+            full_text_terms: false,
+        }
+    }
 }
 
 /// The `[annotations]` table: note kinds, autolinking, callout titles.
@@ -151,6 +229,16 @@ struct RawConfig {
     logo: Option<String>,
     #[serde(default)]
     news: News,
+    #[serde(default)]
+    feeds: RawFeeds,
+}
+
+/// `[feeds]` as written: each format with its place in the file, for errors.
+#[derive(Deserialize, Default)]
+struct RawFeeds {
+    formats: Option<Vec<toml::Spanned<String>>>,
+    #[serde(default)]
+    full_text_terms: bool,
 }
 
 /// A loaded configuration and the warnings it produced.
@@ -263,6 +351,7 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
             "annotations" => ("key in [annotations]", ANNOTATION_KEYS),
             "annotations.callouts" => ("callout", CALLOUT_KEYS),
             "news" => ("key in [news]", NEWS_KEYS),
+            "feeds" => ("key in [feeds]", FEED_KEYS),
             _ => ("key", &[][..]),
         };
         let (line, col) = locate(&key);
@@ -380,6 +469,38 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
             }
         },
     };
+    let mut formats = Vec::new();
+    for written in raw.feeds.formats.iter().flatten() {
+        let name = written.get_ref().trim();
+        match FeedFormat::ALL.into_iter().find(|f| f.name() == name) {
+            Some(f) if !formats.contains(&f) => formats.push(f),
+            Some(_) => {}
+            None => {
+                let names = FeedFormat::ALL.map(FeedFormat::name);
+                let closest = crate::diagnostics::did_you_mean(&name.to_lowercase(), &names)
+                    .map(|n| format!(" (did you mean \"{n}\"?)"))
+                    .unwrap_or_default();
+                errors.push(
+                    Diagnostic::error(
+                        file,
+                        format!(
+                            "feeds.formats: expected \"atom\", \"rss\" or \"json\", found {name:?}{closest}"
+                        ),
+                    )
+                    .at_range(written.span(), text)
+                    .help("list the formats to write, e.g. `formats = [\"atom\", \"rss\", \"json\"]`; `[]` writes no feed"),
+                );
+            }
+        }
+    }
+    formats.sort();
+    let feeds = Feeds {
+        formats: match raw.feeds.formats {
+            Some(_) => formats,
+            None => FeedFormat::ALL.to_vec(),
+        },
+        full_text_terms: raw.feeds.full_text_terms,
+    };
     let default_author = raw
         .default_author
         .map(|a| a.trim().to_string())
@@ -404,6 +525,7 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
         annotations: raw.annotations,
         previews: Previews::default(),
         news: raw.news,
+        feeds,
     };
     Ok(Loaded {
         config,
@@ -432,6 +554,7 @@ impl Config {
             annotations: Annotations::default(),
             previews: Previews::default(),
             news: News::default(),
+            feeds: Feeds::default(),
         }
     }
 
@@ -563,6 +686,50 @@ mod tests {
                 Some("did you mean `paginate_by`?"),
                 Some("did you mean `autolink`?")
             ]
+        );
+    }
+
+    #[test]
+    fn feeds_default_to_every_format_and_summaries_on_terms() {
+        let c = parse("title = 'x'\nbase_url = 'https://x.org'\n")
+            .unwrap()
+            .config;
+        assert_eq!(c.feeds, Feeds::default());
+        assert_eq!(c.feeds.formats, FeedFormat::ALL);
+        let c = parse("title = 'x'\nbase_url = 'https://x.org'\n[feeds]\nformats = ['json', 'atom', 'json']\nfull_text_terms = true\n")
+            .unwrap()
+            .config;
+        assert_eq!(c.feeds.formats, [FeedFormat::Atom, FeedFormat::Json]);
+        assert!(c.feeds.full_text_terms);
+        let c = parse("title = 'x'\nbase_url = 'https://x.org'\n[feeds]\nformats = []\n")
+            .unwrap()
+            .config;
+        assert!(c.feeds.formats.is_empty());
+    }
+
+    #[test]
+    fn an_unknown_feed_format_is_an_error_at_it_with_the_closest_name() {
+        let text = "title = 'x'\nbase_url = 'https://x.org'\n[feeds]\nformats = [\"atom\", \"rs\", \"jsonfeed\"]\nful_text_terms = true\n";
+        let e = parse(text).unwrap_err();
+        assert_eq!(
+            first_lines(&e),
+            [
+                r#"error: site.toml:4:20: feeds.formats: expected "atom", "rss" or "json", found "rs" (did you mean "rss"?)"#,
+                r#"error: site.toml:4:26: feeds.formats: expected "atom", "rss" or "json", found "jsonfeed" (did you mean "json"?)"#,
+            ]
+        );
+        let shown = e[0].to_string();
+        assert!(shown.contains("|                    ^^^^"), "{shown}");
+        let warned =
+            parse("title = 'x'\nbase_url = 'https://x.org'\n[feeds]\nful_text_terms = true\n")
+                .unwrap();
+        assert_eq!(
+            first_lines(&warned.warnings),
+            ["warning: site.toml:4:1: unknown key in [feeds] `ful_text_terms`"]
+        );
+        assert_eq!(
+            warned.warnings[0].label.as_deref(),
+            Some("did you mean `full_text_terms`?")
         );
     }
 }

@@ -56,6 +56,40 @@ pub fn resolve(from: &str, link: &str) -> Option<Resolved> {
     })
 }
 
+/// `html` with the value of every `href="…"` and `src="…"` attribute resolved
+/// against `base`, an absolute URL (an article's permalink): for feeds whose
+/// readers have no base to resolve a relative link against (RSS, JSON Feed).
+/// A link that does not resolve is kept as it is. Reads HTML as briefing writes it:
+/// each attribute after a space or a line break, its value in double quotes.
+pub fn absolute_links(html: &str, base: &str) -> String {
+    let Ok(base) = Url::parse(base) else {
+        return html.to_string();
+    };
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    let mut rest = html;
+    while let Some(at) = rest.find([' ', '\n']) {
+        let (before, after) = rest.split_at(at + 1);
+        out.push_str(before);
+        rest = after;
+        for attribute in ["href=\"", "src=\""] {
+            let Some(value) = rest.strip_prefix(attribute) else {
+                continue;
+            };
+            let Some(end) = value.find('"') else {
+                continue;
+            };
+            out.push_str(attribute);
+            match base.join(&value[..end]) {
+                Ok(url) => out.push_str(url.as_str()),
+                Err(_) => out.push_str(&value[..end]),
+            }
+            rest = &value[end..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,5 +147,16 @@ mod tests {
         assert_eq!(resolve("", "tags/").unwrap().file(), "tags/index.html");
         assert_eq!(resolve("a/b.html", "").unwrap().file(), "a/b.html");
         assert_eq!(resolve("a/", "..").unwrap().file(), "index.html");
+    }
+
+    #[test]
+    fn links_in_a_body_become_absolute_from_its_page() {
+        let base = "https://example.org/briefings/articles/a/";
+        let html = "<p><a href=\"../../actors/x/\">X</a> and <a href=\"#note-1\" role=\"doc-noteref\">1</a>\n<img src=\"map.png\" alt=\"\"> <a href=\"https://else.example/?a=1&amp;b=2\">e</a> <a href=\"mailto:x@example.org\">m</a></p>";
+        assert_eq!(
+            absolute_links(html, base),
+            "<p><a href=\"https://example.org/briefings/actors/x/\">X</a> and <a href=\"https://example.org/briefings/articles/a/#note-1\" role=\"doc-noteref\">1</a>\n<img src=\"https://example.org/briefings/articles/a/map.png\" alt=\"\"> <a href=\"https://else.example/?a=1&amp;b=2\">e</a> <a href=\"mailto:x@example.org\">m</a></p>"
+        );
+        assert_eq!(absolute_links("no links", "not a url"), "no links");
     }
 }

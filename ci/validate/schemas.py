@@ -1,6 +1,7 @@
 """Validates a built site's XML against the schemas beside this file, with lxml:
 sitemap.xml (a urlset, or an index of urlsets past 50,000 pages), Google's
-news-sitemap.xml and every atom.xml. Also checks that the sitemaps list every HTML page but the not-found page,
+news-sitemap.xml, every atom.xml (RFC 4287's RELAX NG) and every rss.xml (RSS 2.0,
+rss-2.0.rng). Also checks that the sitemaps list every HTML page but the not-found page,
 each once. Usage: schemas.py OUTPUT_DIR BASE_URL. Exits 1 on any problem."""
 
 import pathlib
@@ -28,7 +29,8 @@ def check(validator, path):
     return doc
 
 
-urlset, index, atom = schema("sitemap.xsd"), schema("sitemap-index.xsd"), schema("atom.rng")
+urlset, index = schema("sitemap.xsd"), schema("sitemap-index.xsd")
+atom, rss = schema("atom.rng"), schema("rss-2.0.rng")
 news = schema("news-sitemap.xsd")
 
 top = etree.parse(str(out / "sitemap.xml")).getroot()
@@ -67,11 +69,15 @@ if f"Sitemap: {base}news-sitemap.xml" not in (out / "robots.txt").read_text():
 feeds = sorted(out.rglob("atom.xml"))
 for feed in feeds:
     check(atom, feed)
+rss_feeds = sorted(out.rglob("rss.xml"))
+for feed in rss_feeds:
+    check(rss, feed)
 
 for p in problems[:50]:
     print(p)
 print(
-    f"schemas: {len(parts)} sitemap(s), {len(listed)} URLs, {len(feeds)} feeds, "
+    f"schemas: {len(parts)} sitemap(s), {len(listed)} URLs, {len(feeds)} Atom feeds, "
+    f"{len(rss_feeds)} RSS feeds, "
     f"{len(problems)} problems"
 )
 sys.exit(1 if problems else 0)

@@ -5,6 +5,7 @@
 //! plan in parallel and a rebuild can render any single entry again. Two things that
 //! would write one path are caught here, whatever they are.
 
+use crate::config::FeedFormat;
 use crate::diagnostics::Diagnostic;
 use crate::model::site::Site;
 use crate::model::taxonomy::TaxonomyKind;
@@ -38,8 +39,8 @@ pub enum PageKind {
     Search,
     /// `search.json`, what the search page searches.
     SearchIndex,
-    /// An Atom feed: the site's (`None`), or one term's.
-    Feed(Option<(TaxonomyKind, usize)>),
+    /// A feed, in one of `[feeds] formats`: the site's (`None`), or one term's.
+    Feed(Option<(TaxonomyKind, usize)>, FeedFormat),
     /// A sitemap of the site's HTML pages: `Sitemap(0)` is `sitemap.xml` with them
     /// all; a site of more than [`SITEMAP_MAX_URLS`] has `SitemapIndex` there instead,
     /// and its pages in `Sitemap(1)` (`sitemap-1.xml`), `Sitemap(2)` and so on.
@@ -61,8 +62,8 @@ pub enum PageKind {
     Redirects,
     /// `/corrections/`: every correction of the site, newest first.
     Corrections,
-    /// `/corrections/atom.xml`: the corrections as a feed.
-    CorrectionsFeed,
+    /// `/corrections/atom.xml` (and the other formats'): the corrections as a feed.
+    CorrectionsFeed(FeedFormat),
     /// `news-sitemap.xml`: Google's news sitemap, the articles of the 48 hours
     /// before the build's *now*.
     NewsSitemap,
@@ -80,19 +81,19 @@ impl PageKind {
             PageKind::Home(_) => String::new(),
             PageKind::Article(i) => format!("articles/{}/", site.articles[i].slug),
             PageKind::Taxonomy(kind) => format!("{}/", kind.key()),
-            PageKind::Term(kind, i, _) | PageKind::Feed(Some((kind, i))) => {
+            PageKind::Term(kind, i, _) | PageKind::Feed(Some((kind, i)), _) => {
                 format!("{}/{}/", kind.key(), site.taxonomy(kind).terms[i].slug)
             }
             PageKind::Archive => "archive/".into(),
             PageKind::Year(y, _) => site.archive[y].url(),
             PageKind::Month(y, m, _) => site.archive[y].months[m].url(&site.archive[y]),
             PageKind::Search => "search/".into(),
-            PageKind::Corrections | PageKind::CorrectionsFeed => "corrections/".into(),
+            PageKind::Corrections | PageKind::CorrectionsFeed(_) => "corrections/".into(),
             PageKind::Alias(i, n) => site.articles[i].front.aliases[n].clone(),
             PageKind::Withdrawn(i) => format!("articles/{}/", site.withdrawn[i].slug),
             PageKind::WithdrawnAlias(i, n) => site.withdrawn[i].front.aliases[n].clone(),
             PageKind::Redirects => String::new(),
-            PageKind::Feed(None)
+            PageKind::Feed(None, _)
             | PageKind::SearchIndex
             | PageKind::Sitemap(_)
             | PageKind::SitemapIndex
@@ -144,7 +145,7 @@ impl PageKind {
                 return crate::model::article::alias_file(&site.withdrawn[i].front.aliases[n])
             }
             PageKind::Redirects => "_redirects",
-            PageKind::Feed(_) | PageKind::CorrectionsFeed => "atom.xml",
+            PageKind::Feed(_, format) | PageKind::CorrectionsFeed(format) => format.file(),
             PageKind::SearchIndex => "search.json",
             PageKind::Sitemap(n) if n > 0 => return format!("sitemap-{n}.xml"),
             PageKind::Sitemap(_) | PageKind::SitemapIndex => "sitemap.xml",
@@ -182,7 +183,7 @@ impl PageKind {
             PageKind::Year(..) | PageKind::Month(..) => "period.html",
             PageKind::Search => "search.html",
             PageKind::SearchIndex => return None,
-            PageKind::Feed(_) | PageKind::CorrectionsFeed => "atom.xml",
+            PageKind::Feed(_, format) | PageKind::CorrectionsFeed(format) => format.file(),
             PageKind::Corrections => "corrections.html",
             PageKind::Alias(..) | PageKind::WithdrawnAlias(..) => "redirect.html",
             PageKind::Withdrawn(_) => "withdrawn.html",
@@ -207,7 +208,7 @@ impl PageKind {
             PageKind::Month(..) => "month",
             PageKind::Search => "search",
             PageKind::SearchIndex => "search_index",
-            PageKind::Feed(_) | PageKind::CorrectionsFeed => "feed",
+            PageKind::Feed(..) | PageKind::CorrectionsFeed(_) => "feed",
             PageKind::Corrections => "corrections",
             PageKind::Alias(..) | PageKind::WithdrawnAlias(..) => "redirect",
             PageKind::Withdrawn(_) => "withdrawn",
@@ -352,26 +353,26 @@ pub(super) fn pages_before_sitemaps(site: &Site) -> Vec<PageKind> {
     if has_aliases(site) {
         pages.push(PageKind::Redirects);
     }
+    let formats = &site.config.feeds.formats;
     let listed = site.listed_taxonomies();
     for kind in TaxonomyKind::ALL {
         if listed.contains(&kind) {
             pages.push(PageKind::Taxonomy(kind));
         }
         for i in 0..site.taxonomy(kind).terms.len() {
-            pages.extend([PageKind::Term(kind, i, 0), PageKind::Feed(Some((kind, i)))]);
+            pages.push(PageKind::Term(kind, i, 0));
+            pages.extend(formats.iter().map(|&f| PageKind::Feed(Some((kind, i)), f)));
         }
     }
-    pages.extend([PageKind::Corrections, PageKind::CorrectionsFeed]);
+    pages.push(PageKind::Corrections);
+    pages.extend(formats.iter().map(|&f| PageKind::CorrectionsFeed(f)));
     pages.push(PageKind::Archive);
     for (y, year) in site.archive.iter().enumerate() {
         pages.push(PageKind::Year(y, 0));
         pages.extend((0..year.months.len()).map(|m| PageKind::Month(y, m, 0)));
     }
-    pages.extend([
-        PageKind::Search,
-        PageKind::SearchIndex,
-        PageKind::Feed(None),
-    ]);
+    pages.extend([PageKind::Search, PageKind::SearchIndex]);
+    pages.extend(formats.iter().map(|&f| PageKind::Feed(None, f)));
     pages
 }
 
@@ -401,7 +402,7 @@ fn origin(site: &Site, kind: PageKind) -> (String, Option<PathBuf>) {
         PageKind::Home(_) => "the home page".into(),
         PageKind::Taxonomy(k) => format!("the {} list", k.key()),
         PageKind::Term(k, i, _) => format!("the page of {}", term(k, i)),
-        PageKind::Feed(Some((k, i))) => format!("the feed of {}", term(k, i)),
+        PageKind::Feed(Some((k, i)), f) => format!("the {} feed of {}", f.label(), term(k, i)),
         PageKind::Archive => "the archive".into(),
         PageKind::Year(y, _) => format!("the archive of {}", site.archive[y].year),
         PageKind::Month(y, m, _) => {
@@ -411,7 +412,7 @@ fn origin(site: &Site, kind: PageKind) -> (String, Option<PathBuf>) {
         }
         PageKind::Search => "the search page".into(),
         PageKind::SearchIndex => "the search index".into(),
-        PageKind::Feed(None) => "the site's feed".into(),
+        PageKind::Feed(None, f) => format!("the site's {} feed", f.label()),
         PageKind::Alias(i, n) => {
             let a = &site.articles[i];
             let what = format!("the alias {} of {}", a.front.aliases[n], a.file.display());
@@ -431,7 +432,7 @@ fn origin(site: &Site, kind: PageKind) -> (String, Option<PathBuf>) {
             );
         }
         PageKind::Corrections => "the corrections log".into(),
-        PageKind::CorrectionsFeed => "the corrections feed".into(),
+        PageKind::CorrectionsFeed(f) => format!("the corrections' {} feed", f.label()),
         PageKind::Sitemap(_) => "the sitemap".into(),
         PageKind::SitemapIndex => "the sitemap index".into(),
         PageKind::NewsSitemap => "the news sitemap".into(),

@@ -44,8 +44,8 @@ pub fn html_pages(site: &Site) -> Vec<PageKind> {
         .filter(|k| {
             !matches!(
                 k,
-                PageKind::Feed(_)
-                    | PageKind::CorrectionsFeed
+                PageKind::Feed(..)
+                    | PageKind::CorrectionsFeed(_)
                     | PageKind::SearchIndex
                     | PageKind::Alias(..)
                     | PageKind::WithdrawnAlias(..)

@@ -68,6 +68,8 @@ pub const THEME: &[(&str, &str)] = &[
         include_str!("../../theme/templates/components.html"),
     ),
     ("atom.xml", include_str!("../../theme/templates/atom.xml")),
+    ("rss.xml", include_str!("../../theme/templates/rss.xml")),
+    ("feed.json", include_str!("../../theme/templates/feed.json")),
     (
         "sitemap.xml",
         include_str!("../../theme/templates/sitemap.xml"),
@@ -142,7 +144,7 @@ pub const MAX_PAGE_BYTES: usize = 64 << 20;
 pub const THEME_PREFIX: &str = "theme/";
 
 impl Templates {
-    /// Loads the theme, then every `*.html`, `*.xml` and `*.txt` under
+    /// Loads the theme, then every `*.html`, `*.xml`, `*.txt` and `*.json` under
     /// `<root>/templates/`, reporting every problem: unreadable files, constructs of
     /// Tera 1, syntax errors, loops and recursion, unknown names.
     pub fn load(root: &Path) -> Result<Templates, Vec<Diagnostic>> {
@@ -358,7 +360,9 @@ fn read_site_templates(
             continue;
         }
         if !kind.is_file()
-            || ![".html", ".xml", ".txt"].iter().any(|e| name.ends_with(e))
+            || ![".html", ".xml", ".txt", ".json"]
+                .iter()
+                .any(|e| name.ends_with(e))
             || crate::content::walk::is_ignored_name(&name)
         {
             continue;
@@ -408,7 +412,7 @@ mod tests {
         .unwrap();
         let t = Templates::load(dir.path()).unwrap_or_else(|e| panic!("{e:?}"));
         let ctx = tera::Context::from_serialize(&serde_json::json!({
-            "site": {"title": "T", "language": "en", "generator": "g"},
+            "site": {"title": "T", "language": "en", "generator": "g", "feeds": []},
             "page": {"kind": "taxonomy", "url": "tags/", "permalink": "p", "title": "Tags",
                      "preview": {"type": "website", "locale": "en", "description": "", "image": null}},
             "root": "../", "taxonomies": [], "taxonomy": {"title": "Tags", "kind": "tags"}, "terms": []

@@ -59,10 +59,6 @@ const FILTERS: &[Gone] = &[
         instead: "a list comprehension: `[x.key for x in list]`",
     },
     Gone {
-        name: "json_encode",
-        instead: "nothing: it is not available in briefing's templates",
-    },
-    Gone {
         name: "urlencode",
         instead: "nothing: it is not available in briefing's templates",
     },

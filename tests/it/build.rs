@@ -11,7 +11,7 @@ fn builds_every_page_of_the_basic_fixture() {
     assert_eq!(code, 0, "{stderr}");
     assert!(
         stdout.starts_with(
-            "built 35 pages (4 articles, 1 home page, 3 term lists, 8 term pages, 3 archive pages, 10 feeds, 6 site files) and 10 files into "
+            "built 55 pages (4 articles, 1 home page, 3 term lists, 8 term pages, 3 archive pages, 30 feeds, 6 site files) and 10 files into "
         ),
         "{stdout}"
     );
@@ -53,9 +53,13 @@ fn builds_every_page_of_the_basic_fixture() {
     expected.extend([
         "404.html",
         "atom.xml",
+        "rss.xml",
+        "feed.json",
         "sitemap.xml",
         "news-sitemap.xml",
         "corrections/atom.xml",
+        "corrections/rss.xml",
+        "corrections/feed.json",
         "corrections/index.html",
     ]);
     expected.extend(["search/index.html", "search.json"]);
@@ -65,12 +69,12 @@ fn builds_every_page_of_the_basic_fixture() {
         "archive/2017/07/index.html",
     ]);
     let mut expected: Vec<String> = expected.into_iter().map(String::from).collect();
-    // Every term page has its feed beside it.
+    // Every term page has its feeds beside it, one per format.
     let feeds: Vec<String> = expected
         .iter()
         .filter(|f| f.matches('/').count() == 2)
         .filter(|f| !f.starts_with("articles/") && !f.starts_with("archive/"))
-        .map(|f| f.replace("index.html", "atom.xml"))
+        .flat_map(|f| ["atom.xml", "rss.xml", "feed.json"].map(|x| f.replace("index.html", x)))
         .collect();
     expected.extend(feeds);
     expected.sort();
@@ -196,7 +200,7 @@ fn the_library_builds_the_same_site_as_the_binary() {
         ..Default::default()
     })
     .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
-    assert_eq!(report.pages.values().sum::<usize>(), 35);
+    assert_eq!(report.pages.values().sum::<usize>(), 55);
     assert_eq!(build(&fixture("basic"), &bin_out, &[]).0, 0);
     assert_eq!(tree(&lib_out), tree(&bin_out));
 }

@@ -1011,7 +1011,9 @@ fn a_withdrawn_article_leaves_every_list_and_its_page_becomes_a_notice() {
                 vec![
                     "articles/gone/index.html".to_string(),
                     "corrections/atom.xml".to_string(),
+                    "corrections/feed.json".to_string(),
                     "corrections/index.html".to_string(),
+                    "corrections/rss.xml".to_string(),
                 ]
             } else {
                 Vec::new()

@@ -6,6 +6,7 @@ mod build;
 mod cli;
 mod diagnostics;
 mod eject;
+mod feeds;
 mod incremental;
 mod lifecycle;
 mod limits;

@@ -190,6 +190,41 @@ fn every_page_has_link_preview_tags_and_an_article_its_image() {
             length.as_str()
         )]
     );
+    let rss = read(root, "rss.xml");
+    let doc = roxmltree::Document::parse(&rss).unwrap();
+    let enclosures: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "enclosure")
+        .map(|n| {
+            (
+                n.attribute("url").unwrap(),
+                n.attribute("type").unwrap(),
+                n.attribute("length").unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        enclosures,
+        [(
+            "https://example.org/news/articles/ceasefire/map.png",
+            "image/png",
+            length.as_str()
+        )]
+    );
+    let json: serde_json::Value = serde_json::from_str(&read(root, "feed.json")).unwrap();
+    let images: Vec<&serde_json::Value> = json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| &item["image"])
+        .collect();
+    assert_eq!(
+        images,
+        [
+            &serde_json::json!("https://example.org/news/articles/ceasefire/map.png"),
+            &serde_json::Value::Null
+        ]
+    );
 }
 
 #[test]

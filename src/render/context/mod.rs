@@ -4,15 +4,18 @@
 //! - [`page`]: what each page is made from, as [`page::Part`]s: the one description
 //!   that both [`Views::context`] and [`Views::fingerprint`] read;
 //! - `cards`: articles' cards spliced into list pages as they are written;
-//! - [`values`]: the smaller values (paginator, periods, profiles, feeds).
+//! - [`feeds`]: a feed's `feed` and `entries`, the same in every format;
+//! - [`values`]: the smaller values (paginator, periods, profiles).
 
 mod cards;
+mod feeds;
 pub mod page;
 pub mod preview;
 pub mod tera_value;
 pub mod values;
 pub mod views;
 
+pub use feeds::FeedLink;
 pub use values::{mentioned, nearby, terms, SEARCH_SUMMARY};
 pub use views::{ArticleItem, SiteView, SourceLink, TermLink, ViewCache, Views, CARD_TEMPLATE};
 

@@ -12,10 +12,11 @@
 
 use super::tera_value::from_json;
 use super::values::{
-    feed_ids, lastmod, mentioned, neighbours, paginator, period_label, period_view, profile_view,
-    rebase, taxonomy_view, terms,
+    lastmod, mentioned, neighbours, paginator, period_label, period_view, profile_view, rebase,
+    taxonomy_view, terms,
 };
 use super::views::{item_with, term_link, Views};
+use crate::config::FeedFormat;
 use crate::model::site::Site;
 use crate::model::taxonomy::{TaxonomyKind, Term};
 use crate::render::jsonld;
@@ -46,8 +47,9 @@ pub enum Part {
     Period(usize, Option<usize>),
     /// `search`: where the search index is.
     Search,
-    /// `feed` and `entries`: the newest articles of the site or of one term.
-    Feed(Option<(TaxonomyKind, usize)>),
+    /// `feed` and `entries`: the newest articles of the site or of one term, for
+    /// a feed in one format (see [`super::feeds`]).
+    Feed(super::feeds::Scope, FeedFormat),
     /// `pages`: the HTML pages of sitemap `n` (see [`PageKind::Sitemap`]) with their
     /// last change.
     Sitemap(u32),
@@ -56,7 +58,7 @@ pub enum Part {
     /// `corrections`: every correction, newest first, each with its article.
     Corrections,
     /// `feed` and `entries`: the newest corrections, each an entry linking to it.
-    CorrectionsFeed,
+    CorrectionsFeed(FeedFormat),
     /// `redirect` (`to`, the article's absolute URL, and its `title`): a page at an
     /// old URL of article `i`.
     Redirect(usize),
@@ -92,7 +94,7 @@ pub fn parts(site: &Site, kind: PageKind) -> Vec<Part> {
         PageKind::Month(y, m, _) => Some(Part::Period(y, Some(m))),
         PageKind::Search => Some(Part::Search),
         PageKind::SearchIndex => Some(Part::SearchIndex),
-        PageKind::Feed(scope) => Some(Part::Feed(scope)),
+        PageKind::Feed(scope, format) => Some(Part::Feed(scope, format)),
         PageKind::Sitemap(n) => Some(Part::Sitemap(n)),
         PageKind::SitemapIndex => Some(Part::SitemapIndex),
         PageKind::Corrections => Some(Part::Corrections),
@@ -100,7 +102,7 @@ pub fn parts(site: &Site, kind: PageKind) -> Vec<Part> {
         PageKind::Withdrawn(i) => Some(Part::Withdrawn(i)),
         PageKind::WithdrawnAlias(i, _) => Some(Part::WithdrawnRedirect(i)),
         PageKind::Redirects => Some(Part::RedirectRules),
-        PageKind::CorrectionsFeed => Some(Part::CorrectionsFeed),
+        PageKind::CorrectionsFeed(format) => Some(Part::CorrectionsFeed(format)),
         PageKind::NewsSitemap => Some(Part::NewsSitemap),
         PageKind::Robots | PageKind::NotFound => None,
     });
@@ -119,8 +121,8 @@ pub fn title(site: &Site, kind: PageKind) -> String {
         PageKind::Year(y, _) => period_label(site, y, None),
         PageKind::Month(y, m, _) => period_label(site, y, Some(m)),
         PageKind::Search | PageKind::SearchIndex => "Search".into(),
-        PageKind::Feed(None) => site.config.title.clone(),
-        PageKind::Feed(Some((k, i))) => {
+        PageKind::Feed(None, _) => site.config.title.clone(),
+        PageKind::Feed(Some((k, i)), _) => {
             format!("{}: {}", site.config.title, site.taxonomy(k).terms[i].name)
         }
         PageKind::Sitemap(_) | PageKind::SitemapIndex => "Sitemap".into(),
@@ -130,7 +132,7 @@ pub fn title(site: &Site, kind: PageKind) -> String {
             format!("Withdrawn: {}", site.withdrawn[i].front.title)
         }
         PageKind::Redirects => "_redirects".into(),
-        PageKind::CorrectionsFeed => format!("{}: corrections", site.config.title),
+        PageKind::CorrectionsFeed(_) => format!("{}: corrections", site.config.title),
         PageKind::NewsSitemap => "News sitemap".into(),
         PageKind::Robots => "robots.txt".into(),
         PageKind::NotFound => "Page not found".into(),
@@ -218,13 +220,8 @@ impl Part {
                 views.hash_entries(&kind.articles(site), h);
             }
             Part::Search => {}
-            Part::Feed(scope) => {
-                if let Some((k, i)) = scope {
-                    hash_term(h, &site.taxonomy(k).terms[i]);
-                }
-                for i in feed_ids(site, scope) {
-                    (views.item_hashes[i], site.articles[i].page_hash).hash(h);
-                }
+            Part::Feed(scope, format) => {
+                super::feeds::hash_articles(views, site, scope, format, h);
             }
             Part::Sitemap(n) => {
                 for p in plan::sitemap_pages(site, PageKind::Sitemap(n)) {
@@ -247,9 +244,12 @@ impl Part {
                 (&a.slug, &a.front.title, a.front.date, &a.front.withdrawn).hash(h);
                 a.front.corrections.hash(h);
             }
-            Part::Corrections | Part::CorrectionsFeed => {
+            Part::Corrections | Part::CorrectionsFeed(_) => {
                 let limit = match self {
-                    Part::CorrectionsFeed => site.config.feed_limit,
+                    Part::CorrectionsFeed(format) => {
+                        format.hash(h);
+                        site.config.feed_limit
+                    }
                     _ => usize::MAX,
                 };
                 for &entry in site.corrections.iter().take(limit) {
@@ -413,28 +413,10 @@ impl Part {
                 put("articles", views.items(site, &kind.articles(site), None));
             }
             Part::Search => put("search", from_json(json!({ "index": "search.json" }))),
-            Part::Feed(scope) => {
-                let url = kind.url(site);
-                let ids = feed_ids(site, scope);
-                let entries: Vec<tera::Value> =
-                    ids.iter().map(|&i| views.feed_entry(site, i)).collect();
-                // The newest change among its entries, by instant (offsets differ).
-                let updated = ids
-                    .iter()
-                    .map(|&i| site.articles[i].modified())
-                    .max_by_key(|d| d.at)
-                    .map_or_else(|| "1970-01-01T00:00:00Z".into(), |d| d.with_time());
-                put(
-                    "feed",
-                    from_json(json!({
-                        "title": title(site, kind),
-                        "id": site.config.permalink(&format!("{url}atom.xml")),
-                        "self": site.config.permalink(&format!("{url}atom.xml")),
-                        "alternate": site.config.permalink(&url),
-                        "updated": updated,
-                    })),
-                );
-                put("entries", tera::Value::from(entries));
+            Part::Feed(scope, format) => {
+                let (feed, entries) = super::feeds::articles(views, site, kind, scope, format);
+                put("feed", feed);
+                put("entries", entries);
             }
             Part::NewsSitemap => {
                 let config = &site.config;
@@ -503,63 +485,10 @@ impl Part {
                     .collect();
                 put("corrections", from_json(Value::Array(log)));
             }
-            Part::CorrectionsFeed => {
-                let shown = &site.corrections[..site.corrections.len().min(site.config.feed_limit)];
-                let entries: Vec<tera::Value> = shown
-                    .iter()
-                    .map(|&entry| {
-                        let notice = site.notice(entry);
-                        let a = notice.article;
-                        let title = match notice.withdrawn {
-                            true => format!("Withdrawn: {}", a.front.title),
-                            false => format!("Correction: {}", a.front.title),
-                        };
-                        let permalink = site.config.permalink(&notice.url);
-                        let when = notice.date.with_time();
-                        // A withdrawn article has no item (its terms are gone): the
-                        // entry says only what the feed needs.
-                        if entry.article >= site.articles.len() {
-                            return from_json(json!({
-                                "title": title,
-                                "permalink": permalink,
-                                "published": when,
-                                "updated": when,
-                                "summary": notice.text,
-                                "content": notice.html,
-                                "source": { "name": a.front.source.name, "link": null, "author": null },
-                                "tags": [],
-                                "authors": [],
-                            }));
-                        }
-                        item_with(
-                            site,
-                            a,
-                            vec![
-                                ("title", tera::Value::from(title)),
-                                ("permalink", tera::Value::from(permalink)),
-                                ("published", tera::Value::from(when.clone())),
-                                ("updated", tera::Value::from(when)),
-                                ("summary", tera::Value::from(notice.text)),
-                                ("content", tera::Value::from(notice.html)),
-                            ],
-                        )
-                    })
-                    .collect();
-                let updated = shown.first().map_or_else(
-                    || "1970-01-01T00:00:00Z".into(),
-                    |&entry| site.notice(entry).date.with_time(),
-                );
-                put(
-                    "feed",
-                    from_json(json!({
-                        "title": title(site, kind),
-                        "id": site.config.permalink("corrections/atom.xml"),
-                        "self": site.config.permalink("corrections/atom.xml"),
-                        "alternate": site.config.permalink("corrections/"),
-                        "updated": updated,
-                    })),
-                );
-                put("entries", tera::Value::from(entries));
+            Part::CorrectionsFeed(format) => {
+                let (feed, entries) = super::feeds::corrections(site, kind, format);
+                put("feed", feed);
+                put("entries", entries);
             }
             Part::Redirect(i) | Part::WithdrawnRedirect(i) => {
                 let a = match self {

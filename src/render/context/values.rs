@@ -1,5 +1,5 @@
-//! The smaller values pages show, made from the model: terms and mentions, feeds'
-//! articles, the sitemap's dates, the paginator, archive periods, profiles.
+//! The smaller values pages show, made from the model: terms and mentions, the
+//! sitemap's dates, the paginator, archive periods, profiles.
 
 use crate::model::archive::month_name;
 use crate::model::article::Article;
@@ -27,20 +27,6 @@ pub fn terms<'a>(
         .map(|(_, id)| *id)
         .collect();
     unique.into_iter().map(move |i| &taxonomy.terms[i])
-}
-
-/// The articles of a feed: the newest `feed_limit` of the site or of one term.
-pub(super) fn feed_ids(site: &Site, scope: Option<(TaxonomyKind, usize)>) -> Vec<usize> {
-    let limit = site.config.feed_limit;
-    match scope {
-        None => (0..site.articles.len().min(limit)).collect(),
-        Some((k, i)) => site.taxonomy(k).terms[i]
-            .articles
-            .iter()
-            .take(limit)
-            .copied()
-            .collect(),
-    }
 }
 
 /// When a page last changed, for the sitemap: the newest change among what it

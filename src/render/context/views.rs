@@ -8,8 +8,9 @@
 //! to the site root (`articles/x/`); templates put the page's `root` (`../../`) in
 //! front, so the output works under any path and from the file system.
 
+use super::feeds::{feed_ids, full_text_scopes, FeedLink};
 use super::tera_value::{from_json, map_with};
-use super::values::{feed_ids, terms, SEARCH_SUMMARY};
+use super::values::{terms, SEARCH_SUMMARY};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::model::article::{Article, NoteCounts};
@@ -42,6 +43,9 @@ pub struct SiteView<'a> {
     pub latest: Option<String>,
     /// `briefing <version>`.
     pub generator: String,
+    /// The formats of every feed (`[feeds] formats`), in the order pages link them;
+    /// empty when feeds are off.
+    pub feeds: Vec<FeedLink>,
 }
 
 /// A link to a term, as articles show it.
@@ -239,7 +243,7 @@ pub struct Views {
     /// freed once its page is written ([`Views::adopt_bodies`]); empty when the site
     /// keeps its own (`serve`).
     bodies: Vec<Mutex<String>>,
-    /// Which of `bodies` a feed shows, and so must outlive the article's page.
+    /// Which of `bodies` a feed shows whole, and so must outlive the article's page.
     in_feeds: Vec<bool>,
     /// Whether items and cards are hashed and cached, for the next build of a
     /// session; a one-off build has no next.
@@ -342,6 +346,7 @@ impl Views {
                 .first()
                 .map(|a| a.front.date.day().to_string()),
             generator: format!("briefing {}", env!("CARGO_PKG_VERSION")),
+            feeds: super::feeds::links(config),
         };
         let site_value = serde_json::to_value(site_view).expect("views serialise");
         let mut h = fingerprint::hasher();
@@ -415,12 +420,7 @@ impl Views {
     /// 100,000 articles they are 650 MB, the largest part of a build's memory.
     pub fn adopt_bodies(&mut self, site: &Site, bodies: Vec<String>) {
         let mut in_feeds = vec![false; bodies.len()];
-        let scopes = std::iter::once(None).chain(
-            TaxonomyKind::ALL
-                .into_iter()
-                .flat_map(|k| (0..site.taxonomy(k).terms.len()).map(move |t| Some((k, t)))),
-        );
-        for scope in scopes {
+        for scope in full_text_scopes(site) {
             for i in feed_ids(site, scope) {
                 in_feeds[i] = true;
             }
@@ -551,19 +551,18 @@ impl Views {
         )
     }
 
-    /// One article as a feed entry: its item's fields, dates as Atom wants them, and
-    /// its whole body.
-    pub(super) fn feed_entry(&self, site: &Site, i: usize) -> tera::Value {
+    /// One article as a feed entry: its item's fields, its dates in RFC 3339, and
+    /// its whole body as `content` when `full_text`.
+    pub(super) fn feed_entry(&self, site: &Site, i: usize, full_text: bool) -> tera::Value {
         let a = &site.articles[i];
-        item_with(
-            site,
-            a,
-            vec![
-                ("updated", tera::Value::from(a.modified().with_time())),
-                ("published", tera::Value::from(a.front.date.with_time())),
-                ("content", self.body(site, i)),
-            ],
-        )
+        let mut fields = vec![
+            ("updated", tera::Value::from(a.modified().with_time())),
+            ("published", tera::Value::from(a.front.date.with_time())),
+        ];
+        if full_text {
+            fields.push(("content", self.body(site, i)));
+        }
+        item_with(site, a, fields)
     }
 
     /// Articles `ids` (newest first) grouped by day; their cards leave out the date
