@@ -5,6 +5,10 @@
 //! Unknown keys are collected by serde_ignored and become warnings, never silently
 //! dropped; the line of each is found by a scan of `key =` lines per `[table]`.
 
+mod editions;
+
+pub use editions::{Editions, Mailbox, DEFAULT_SUBJECT};
+
 use crate::diagnostics::Diagnostic;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -27,6 +31,7 @@ const TOP_KEYS: &[&str] = &[
     "force_redirects",
     "extra",
     "annotations",
+    "editions",
 ];
 const ANNOTATION_KEYS: &[&str] = &["kinds", "autolink", "callouts"];
 const CALLOUT_KEYS: &[&str] = &["note", "tip", "important", "warning", "caution"];
@@ -61,6 +66,8 @@ pub struct Config {
     pub extra: serde_json::Value,
     /// The `[annotations]` table.
     pub annotations: Annotations,
+    /// The `[editions]` table: each day's edition as email.
+    pub editions: Editions,
 }
 
 /// The `[annotations]` table: note kinds, autolinking, callout titles.
@@ -134,6 +141,7 @@ struct RawConfig {
     extra: Option<toml::Table>,
     #[serde(default)]
     annotations: Annotations,
+    editions: Option<editions::RawEditions>,
 }
 
 /// A loaded configuration and the warnings it produced.
@@ -218,6 +226,7 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
             "" => ("key", TOP_KEYS),
             "annotations" => ("key in [annotations]", ANNOTATION_KEYS),
             "annotations.callouts" => ("callout", CALLOUT_KEYS),
+            "editions" => ("key in [editions]", editions::EDITION_KEYS),
             _ => ("key", &[][..]),
         };
         let (line, col) = locate(&key);
@@ -335,6 +344,14 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
             }
         },
     };
+    let editions = editions::validate(raw.editions, &mut |key, message, help| {
+        let (line, col) = locate_value(key);
+        errors.push(
+            Diagnostic::error(file, format!("{key}: {message}"))
+                .at_value(line, col, text)
+                .help(help),
+        );
+    });
     let default_author = raw
         .default_author
         .map(|a| a.trim().to_string())
@@ -357,6 +374,7 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
         force_redirects: raw.force_redirects,
         extra,
         annotations: raw.annotations,
+        editions,
     };
     Ok(Loaded { config, warnings })
 }
@@ -379,6 +397,7 @@ impl Config {
             force_redirects: false,
             extra: serde_json::Value::Object(Default::default()),
             annotations: Annotations::default(),
+            editions: Editions::default(),
         }
     }
 

@@ -13,6 +13,7 @@ pub mod archive;
 pub mod article;
 pub mod asset;
 pub mod date;
+pub mod edition;
 pub mod fingerprint;
 pub mod links;
 pub mod profile;

@@ -56,6 +56,8 @@ pub struct Site {
     /// articles' own order): each day's weighted articles first, smaller first, then
     /// the rest newest first.
     pub home: Vec<usize>,
+    /// Each day's articles, newest day first: its edition.
+    pub editions: Vec<super::edition::Edition>,
     by_content_path: HashMap<String, usize>,
 }
 
@@ -182,6 +184,10 @@ impl Site {
             .collect();
         let archive = archive::years(&articles);
         let home = home_order(&articles);
+        let editions = match home.is_empty() {
+            true => super::edition::editions(&articles, &(0..articles.len()).collect::<Vec<_>>()),
+            false => super::edition::editions(&articles, &home),
+        };
         let corrections = corrections_log(&articles.iter().collect::<Vec<_>>());
         let site = Site {
             withdrawn: Vec::new(),
@@ -189,6 +195,7 @@ impl Site {
             config,
             archive,
             home,
+            editions,
             articles,
             taxonomies,
             content_assets,

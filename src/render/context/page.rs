@@ -67,6 +67,11 @@ pub enum Part {
     /// `article` (`title`, `date`, `datetime`, `url`, `withdrawn` with `date` and
     /// `reason` as HTML): the notice of an article taken down.
     Withdrawn(usize),
+    /// `edition`: one day's articles with their key points and summaries (its page
+    /// and its email).
+    Edition(usize),
+    /// `months`: the editions of a page of `/editions/`, by month.
+    EditionsIndex,
     /// Not a template's: what `search.json` writes of each article (title, URL, day,
     /// summary, the names of its terms), and no more, so a body edit that leaves the
     /// summary as it was does not write 5 MB again.
@@ -76,7 +81,7 @@ pub enum Part {
 /// The parts of a page of `kind`, in the order its context is made.
 pub fn parts(site: &Site, kind: PageKind) -> Vec<Part> {
     let mut parts = vec![Part::Common];
-    if kind.listed(site).is_some() {
+    if kind.listed(site).is_some() || matches!(kind, PageKind::EditionsIndex(_)) {
         parts.push(Part::Paginator);
     }
     parts.extend(match kind {
@@ -98,6 +103,8 @@ pub fn parts(site: &Site, kind: PageKind) -> Vec<Part> {
         PageKind::WithdrawnAlias(i, _) => Some(Part::WithdrawnRedirect(i)),
         PageKind::Redirects => Some(Part::RedirectRules),
         PageKind::CorrectionsFeed => Some(Part::CorrectionsFeed),
+        PageKind::Edition(d, _) => Some(Part::Edition(d)),
+        PageKind::EditionsIndex(_) => Some(Part::EditionsIndex),
         PageKind::Robots | PageKind::NotFound => None,
     });
     parts
@@ -129,6 +136,8 @@ pub fn title(site: &Site, kind: PageKind) -> String {
         PageKind::CorrectionsFeed => format!("{}: corrections", site.config.title),
         PageKind::Robots => "robots.txt".into(),
         PageKind::NotFound => "Page not found".into(),
+        PageKind::Edition(d, file) => super::editions::title(site, d, file),
+        PageKind::EditionsIndex(_) => "Editions".into(),
     };
     match kind.number() {
         0 => title,
@@ -212,6 +221,8 @@ impl Part {
                 views.hash_entries(&kind.articles(site), h);
             }
             Part::Search => {}
+            Part::Edition(d) => super::editions::hash_edition(views, site, d, h),
+            Part::EditionsIndex => super::editions::hash_months(site, kind, h),
             Part::Feed(scope) => {
                 if let Some((k, i)) = scope {
                     hash_term(h, &site.taxonomy(k).terms[i]);
@@ -395,6 +406,8 @@ impl Part {
                 put("articles", views.items(site, &kind.articles(site), None));
             }
             Part::Search => put("search", from_json(json!({ "index": "search.json" }))),
+            Part::Edition(d) => put("edition", super::editions::edition(views, site, d)),
+            Part::EditionsIndex => put("months", super::editions::months(site, kind)),
             Part::Feed(scope) => {
                 let url = kind.url(site);
                 let ids = feed_ids(site, scope);
