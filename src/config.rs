@@ -352,6 +352,22 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
                 .help(help),
         );
     });
+    if editions.configured && !editions.can_send() {
+        let missing = match (&editions.from, &editions.to) {
+            (None, None) => "`from` and `to`",
+            (None, _) => "`from`",
+            _ => "`to`",
+        };
+        let (line, col) = locate("editions");
+        warnings.push(
+            Diagnostic::note(
+                file,
+                format!("[editions] has no {missing}, so no edition.eml is written (email.html and email.txt are)"),
+            )
+            .at(line, col, text)
+            .help("add `from = \"Desk <desk@example.org>\"` and `to = \"Readers <readers@lists.example.org>\"` to send editions as email"),
+        );
+    }
     let default_author = raw
         .default_author
         .map(|a| a.trim().to_string())

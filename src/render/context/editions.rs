@@ -88,9 +88,15 @@ pub(super) fn edition(views: &Views, site: &Site, d: usize) -> tera::Value {
 pub(super) fn hash_edition(views: &Views, site: &Site, d: usize, h: &mut DefaultHasher) {
     let e = &site.editions[d];
     e.day.hash(h);
+    let full_text = site.config.editions.full_text;
     for &i in &e.articles {
-        (views.item_hashes[i], site.articles[i].page_hash).hash(h);
-        site.articles[i].summary.hash(h);
+        let a = &site.articles[i];
+        // The item has the summary and note counts; a body only shows in full text.
+        views.item_hashes[i].hash(h);
+        (&a.front.key_points, &a.front.corrections).hash(h);
+        if full_text {
+            a.page_hash.hash(h);
+        }
     }
     site.editions
         .get(d + 1)
