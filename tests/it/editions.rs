@@ -101,6 +101,10 @@ fn each_day_has_an_edition_of_what_the_build_publishes_in_home_order() {
     let sitemap = read(&out, "sitemap.xml");
     assert!(sitemap.contains("https://example.org/briefings/editions/2017-07-07/</loc>"));
     assert!(!sitemap.contains("email.html") && !sitemap.contains("edition.eml"));
+    // Regression (found in review): an edition's lastmod was the site's newest article's.
+    assert!(sitemap.contains(
+        "<loc>https://example.org/briefings/editions/2017-07-06/</loc><lastmod>2017-07-06</lastmod>"
+    ));
 }
 
 #[test]
