@@ -297,3 +297,32 @@ fn bad_editions_values_are_errors_at_their_place_with_help() {
     ), "{stderr}");
     assert!(stderr.contains("= help: write a name and an address in angle brackets"));
 }
+
+#[test]
+fn a_site_s_email_templates_replace_the_theme_s_in_the_files_and_the_message() {
+    let site = site(EDITIONS, &[TALKS]);
+    let templates = site.path().join("templates");
+    std::fs::create_dir(&templates).unwrap();
+    std::fs::write(
+        templates.join("email.txt"),
+        "Our own {{ edition.label }}: {% for a in edition.articles %}{{ a.title }}{% endfor %}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        templates.join("email.html"),
+        "<!DOCTYPE html><html><head><title>x</title><style>p { color: #123456; }</style></head><body><p>{{ edition.label }}</p></body></html>\n",
+    )
+    .unwrap();
+    build(site.path());
+    let out = site.path().join("public");
+    let text = read(&out, "editions/2017-07-07/email.txt");
+    assert_eq!(text, "Our own Friday 7 July 2017: Talks in Hamburg\n");
+    let html = read(&out, "editions/2017-07-07/email.html");
+    assert!(
+        html.contains("<p style=\"color: #123456;\">Friday 7 July 2017</p>"),
+        "inlined: {html}"
+    );
+    let eml = std::fs::read(out.join("editions/2017-07-07/edition.eml")).unwrap();
+    let message = MessageParser::default().parse(&eml).unwrap();
+    assert_eq!(message.body_text(0).unwrap().replace("\r\n", "\n"), text);
+}
