@@ -5,6 +5,10 @@
 //! Unknown keys are collected by serde_ignored and become warnings, never silently
 //! dropped; the line of each is found by a scan of `key =` lines per `[table]`.
 
+mod editions;
+
+pub use editions::{Editions, Mailbox, DEFAULT_SUBJECT};
+
 use crate::diagnostics::Diagnostic;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -36,6 +40,7 @@ const TOP_KEYS: &[&str] = &[
     "extra",
     "annotations",
     "feeds",
+    "editions",
 ];
 const FEED_KEYS: &[&str] = &["formats", "full_text_terms"];
 const ANNOTATION_KEYS: &[&str] = &["kinds", "autolink", "callouts"];
@@ -77,6 +82,8 @@ pub struct Config {
     pub news: News,
     /// The `[feeds]` table.
     pub feeds: Feeds,
+    /// The `[editions]` table: each day's edition as email.
+    pub editions: Editions,
 }
 
 /// A format every feed of the site is written in, beside the others: a place (the
@@ -231,6 +238,7 @@ struct RawConfig {
     news: News,
     #[serde(default)]
     feeds: RawFeeds,
+    editions: Option<editions::RawEditions>,
 }
 
 /// `[feeds]` as written: each format with its place in the file, for errors.
@@ -352,6 +360,7 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
             "annotations.callouts" => ("callout", CALLOUT_KEYS),
             "news" => ("key in [news]", NEWS_KEYS),
             "feeds" => ("key in [feeds]", FEED_KEYS),
+            "editions" => ("key in [editions]", editions::EDITION_KEYS),
             _ => ("key", &[][..]),
         };
         let (line, col) = locate(&key);
@@ -501,6 +510,30 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
         },
         full_text_terms: raw.feeds.full_text_terms,
     };
+    let editions = editions::validate(raw.editions, &mut |key, message, help| {
+        let (line, col) = locate_value(key);
+        errors.push(
+            Diagnostic::error(file, format!("{key}: {message}"))
+                .at_value(line, col, text)
+                .help(help),
+        );
+    });
+    if editions.configured && !editions.can_send() {
+        let missing = match (&editions.from, &editions.to) {
+            (None, None) => "`from` and `to`",
+            (None, _) => "`from`",
+            _ => "`to`",
+        };
+        let (line, col) = locate("editions");
+        warnings.push(
+            Diagnostic::note(
+                file,
+                format!("[editions] has no {missing}, so no edition.eml is written (email.html and email.txt are)"),
+            )
+            .at(line, col, text)
+            .help("add `from = \"Desk <desk@example.org>\"` and `to = \"Readers <readers@lists.example.org>\"` to send editions as email"),
+        );
+    }
     let default_author = raw
         .default_author
         .map(|a| a.trim().to_string())
@@ -526,6 +559,7 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
         previews: Previews::default(),
         news: raw.news,
         feeds,
+        editions,
     };
     Ok(Loaded {
         config,
@@ -555,6 +589,7 @@ impl Config {
             previews: Previews::default(),
             news: News::default(),
             feeds: Feeds::default(),
+            editions: Editions::default(),
         }
     }
 

@@ -175,6 +175,9 @@ fn report(
                 if let Some(next) = next_due(report) {
                     outln!("{next}");
                 }
+                for line in edition_lines(report) {
+                    outln!("{line}");
+                }
             }
             if cli.verbose {
                 print_stages(report);
@@ -246,6 +249,30 @@ pub fn print_diagnostics(diagnostics: &[Diagnostic], color: bool) {
     }
 }
 
+/// One line per edition whose message the build wrote new or changed, for a
+/// scheduled job to send: `edition 2017-07-07: new (3 articles) → public/editions/2017-07-07/edition.eml`.
+pub fn edition_lines(report: &BuildReport) -> Vec<String> {
+    report
+        .editions
+        .iter()
+        .map(|e| {
+            let path = e.path.strip_prefix(".").unwrap_or(&e.path);
+            format!(
+                "edition {}: {} ({} {}) → {}",
+                e.day,
+                if e.new { "new" } else { "changed" },
+                e.articles,
+                if e.articles == 1 {
+                    "article"
+                } else {
+                    "articles"
+                },
+                path.display()
+            )
+        })
+        .collect()
+}
+
 /// `built 85 pages (11 articles, 1 home page, 3 term lists, 30 term pages, 4 archive pages, 31 feeds, 5 site files) and 3 files into public in 29 ms`
 pub fn summary(verb: &str, report: &BuildReport) -> String {
     let total: usize = report.pages.values().sum();
@@ -254,7 +281,7 @@ pub fn summary(verb: &str, report: &BuildReport) -> String {
         let n = names.iter().filter_map(|n| report.pages.get(*n)).sum();
         (verb != "updated" || present).then_some(n)
     };
-    let groups: [(&[&str], &str, &str); 7] = [
+    let groups: [(&[&str], &str, &str); 9] = [
         (&["article"], "article", "articles"),
         (&["home"], "home page", "home pages"),
         (&["taxonomy"], "term list", "term lists"),
@@ -265,6 +292,8 @@ pub fn summary(verb: &str, report: &BuildReport) -> String {
             "archive pages",
         ),
         (&["feed"], "feed", "feeds"),
+        (&["edition", "editions"], "edition page", "edition pages"),
+        (&["email"], "email file", "email files"),
         (
             &[
                 "search",

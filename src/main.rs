@@ -280,6 +280,9 @@ fn once(cli: &Cli, mut options: BuildOptions, verb: &str) -> ExitCode {
                 if let Some(next) = console::next_due(&report) {
                     outln!("{next}");
                 }
+                for line in console::edition_lines(&report) {
+                    outln!("{line}");
+                }
             }
             if cli.verbose {
                 print_stages(&report);

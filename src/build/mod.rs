@@ -15,7 +15,7 @@ pub mod session;
 mod write;
 
 pub use changes::Changes;
-pub use report::{BuildFailure, BuildReport};
+pub use report::{BuildFailure, BuildReport, EditionChange};
 pub use session::Session;
 
 use std::path::PathBuf;

@@ -33,6 +33,51 @@ pub struct BuildReport {
     pub left_out: LeftOut,
     /// The site's time zone, to say times in.
     pub zone: Option<chrono_tz::Tz>,
+    /// The editions whose message (`edition.eml`) this build wrote for the first time
+    /// or with other bytes: what a scheduled job sends. In the plan's order, newest
+    /// day first.
+    pub editions: Vec<EditionChange>,
+}
+
+/// An edition's message that is new or changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditionChange {
+    /// Its day, `2017-07-07`.
+    pub day: String,
+    /// Whether the output had no message for that day before.
+    pub new: bool,
+    /// How many articles it carries.
+    pub articles: usize,
+    /// The message's file: the output folder joined with its path.
+    pub path: PathBuf,
+}
+
+/// Whether `bytes`, about to be written at `rel` in `output_dir`, are an edition's
+/// message new or changed there.
+pub(super) fn edition_change(
+    site: &crate::model::site::Site,
+    kind: crate::render::plan::PageKind,
+    output_dir: &std::path::Path,
+    rel: &str,
+    bytes: &[u8],
+) -> Option<EditionChange> {
+    use crate::render::plan::{EditionFile, PageKind};
+    let PageKind::Edition(d, EditionFile::Message) = kind else {
+        return None;
+    };
+    let path = output_dir.join(rel);
+    let new = match std::fs::read(&path) {
+        Ok(old) if old == bytes => return None,
+        Ok(_) => false,
+        Err(_) => true,
+    };
+    let edition = &site.editions[d];
+    Some(EditionChange {
+        day: edition.day.to_string(),
+        new,
+        articles: edition.articles.len(),
+        path,
+    })
 }
 
 /// The articles a build left out, by why.

@@ -124,6 +124,16 @@ pub(super) fn in_place(
     for (i, body) in rendered {
         let entry = &plan.entries[i];
         let written = match (&entry.output, body) {
+            (Output::Page(kind), Ok(Some(bytes))) => {
+                report.editions.extend(super::report::edition_change(
+                    pages.site,
+                    *kind,
+                    &target.output_dir,
+                    &entry.path,
+                    &bytes,
+                ));
+                out.write(&entry.path, &bytes)
+            }
             (_, Ok(Some(bytes))) => out.write(&entry.path, &bytes),
             (Output::Copy(src), _) => out.copy(&entry.path, src),
             (Output::Theme(bytes), _) => out.write(&entry.path, bytes),
@@ -179,7 +189,7 @@ pub(super) fn staged(
     if let Some(p) = &options.progress {
         p.start(plan.entries.len());
     }
-    let (problems, scanned) = render_all(pages, target.templates, staging.as_ref(), options);
+    let (problems, scanned, editions) = render_all(pages, target, staging.as_ref());
     diagnostics.extend(problems);
     if options.check {
         let files: HashSet<&str> = plan.entries.iter().map(|e| e.path.as_str()).collect();
@@ -196,6 +206,7 @@ pub(super) fn staged(
         return Err(diagnostics);
     }
     if let Some(s) = staging {
+        report.editions = editions;
         match s.commit() {
             Ok(committed) => {
                 if let Some((old, e)) = committed.leftover {
@@ -270,20 +281,28 @@ fn render_entries(
         .collect()
 }
 
-/// What writing one entry of the plan found: a problem, and with `check` the
-/// page's links and ids.
-type Outcome = (Option<Diagnostic>, Option<PageLinks>);
+/// What writing one entry of the plan found: a problem, with `check` the page's
+/// links and ids, and whether it is an edition's message new or changed.
+type Outcome = (
+    Option<Diagnostic>,
+    Option<PageLinks>,
+    Option<super::report::EditionChange>,
+);
 
 /// Renders (and writes, given a staging folder) every entry of the plan in parallel.
 /// Template errors repeated on many pages are reported once, with the count. With
 /// `check`, each HTML page's links and ids come back too.
 fn render_all(
     pages: &Pages<'_>,
-    templates: &Templates,
+    target: &Target<'_>,
     staging: Option<&Staging>,
-    options: &BuildOptions,
-) -> (Vec<Diagnostic>, Vec<PageLinks>) {
+) -> (
+    Vec<Diagnostic>,
+    Vec<PageLinks>,
+    Vec<super::report::EditionChange>,
+) {
     let Pages { site, views, plan } = *pages;
+    let (templates, options) = (target.templates, target.options);
     let one = |entry: &Entry| -> Outcome {
         if let Some(p) = &options.progress {
             p.tick();
@@ -306,6 +325,16 @@ fn render_all(
                                 .then(|| PathBuf::from(&entry.origin));
                             links::scan(&entry.path, origin, &html)
                         });
+                        // Compared before the swap, while the last output is there.
+                        let change = staging.and_then(|_| {
+                            super::report::edition_change(
+                                site,
+                                *kind,
+                                &target.output_dir,
+                                &entry.path,
+                                page.as_bytes(),
+                            )
+                        });
                         let written = staging.and_then(|s| {
                             io(s.write_with(&entry.path, |out| {
                                 views.write_spliced(&page, &root, out)
@@ -314,13 +343,21 @@ fn render_all(
                         if let PageKind::Article(i) = kind {
                             views.release_body(*i);
                         }
-                        (written, scanned)
+                        (written, scanned, change)
                     }
-                    Err(d) => (Some(d), None),
+                    Err(d) => (Some(d), None, None),
                 }
             }
-            Output::Copy(src) => (staging.and_then(|s| io(s.copy(&entry.path, src))), None),
-            Output::Theme(bytes) => (staging.and_then(|s| io(s.write(&entry.path, bytes))), None),
+            Output::Copy(src) => (
+                staging.and_then(|s| io(s.copy(&entry.path, src))),
+                None,
+                None,
+            ),
+            Output::Theme(bytes) => (
+                staging.and_then(|s| io(s.write(&entry.path, bytes))),
+                None,
+                None,
+            ),
         }
     };
     // Article pages first: each frees its body once written, so the lists rendered
@@ -336,9 +373,11 @@ fn render_all(
     results.sort_unstable_by_key(|(i, _)| *i);
     let mut problems = Vec::new();
     let mut scanned = Vec::new();
-    for (_, (problem, links)) in results {
+    let mut editions = Vec::new();
+    for (_, (problem, links, change)) in results {
         problems.extend(problem);
         scanned.extend(links);
+        editions.extend(change);
     }
-    (dedupe(problems), scanned)
+    (dedupe(problems), scanned, editions)
 }

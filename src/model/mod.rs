@@ -14,6 +14,7 @@ pub mod article;
 pub mod asset;
 pub mod corrections;
 pub mod date;
+pub mod edition;
 pub mod fingerprint;
 pub mod links;
 pub mod profile;

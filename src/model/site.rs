@@ -60,6 +60,8 @@ pub struct Site {
     /// The build's *now* (what is scheduled and what expired was decided by it), when
     /// the build says: the news sitemap lists the articles of the 48 hours before it.
     pub now: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Each day's articles, newest day first: its edition.
+    pub editions: Vec<super::edition::Edition>,
     by_content_path: HashMap<String, usize>,
 }
 
@@ -186,6 +188,10 @@ impl Site {
             .collect();
         let archive = archive::years(&articles);
         let home = home_order(&articles);
+        let editions = match home.is_empty() {
+            true => super::edition::editions(&articles, &(0..articles.len()).collect::<Vec<_>>()),
+            false => super::edition::editions(&articles, &home),
+        };
         let corrections = corrections_log(&articles.iter().collect::<Vec<_>>());
         let site = Site {
             withdrawn: Vec::new(),
@@ -193,6 +199,7 @@ impl Site {
             config,
             archive,
             home,
+            editions,
             articles,
             taxonomies,
             content_assets,

@@ -5,6 +5,7 @@
 //! page from those alone, which is what lets a rebuild redo a single page.
 
 pub mod context;
+pub mod email;
 pub mod filters;
 pub mod jsonld;
 pub mod links;
@@ -21,7 +22,7 @@ pub mod theme;
 use crate::diagnostics::Diagnostic;
 use crate::model::site::Site;
 use context::Views;
-use plan::PageKind;
+use plan::{EditionFile, PageKind};
 use templates::Templates;
 
 /// Renders one page (HTML, a feed, the search index).
@@ -46,9 +47,69 @@ pub fn render_unspliced(
     let Some(template) = kind.template() else {
         return match kind {
             PageKind::Redirects => redirects::file(site),
+            PageKind::Edition(d, _) => edition_message(site, views, templates, d),
             _ => Ok(views.search_index(site)),
         };
     };
     let context = views.context(site, kind);
-    templates.render(template, &context, &format!("/{}", kind.url(site)))
+    let page = format!("/{}", kind.url(site));
+    let rendered = templates.render(template, &context, &page)?;
+    match kind {
+        PageKind::Edition(_, EditionFile::Html) => email::inline(&rendered).map_err(|e| {
+            Diagnostic::general(format!("cannot inline the styles of {page}email.html: {e}"))
+        }),
+        PageKind::Edition(_, EditionFile::Text) => Ok(email::wrap(&rendered)),
+        _ => Ok(rendered),
+    }
+}
+
+/// `edition.eml` of edition `d`: its HTML and text emails rendered, its subject from
+/// `[editions] subject`, made into one message. Bytes of the message are ASCII (its
+/// parts are encoded), so it travels as a `String`.
+fn edition_message(
+    site: &Site,
+    views: &Views,
+    templates: &Templates,
+    d: usize,
+) -> Result<String, Diagnostic> {
+    let html = render_unspliced(
+        site,
+        views,
+        templates,
+        PageKind::Edition(d, EditionFile::Html),
+    )?;
+    let text = render_unspliced(
+        site,
+        views,
+        templates,
+        PageKind::Edition(d, EditionFile::Text),
+    )?;
+    let context = views.context(site, PageKind::Edition(d, EditionFile::Message));
+    let subject = templates
+        .tera
+        .render_str(&site.config.editions.subject, &context, false)
+        .map_err(|e| {
+            Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                format!(
+                    "editions.subject: cannot render for the edition of {}: {e}",
+                    site.editions[d].day
+                ),
+            )
+            .help(
+                "the subject sees `site` and `edition`, as `{{ site.title }}: {{ edition.label }}`",
+            )
+        })?;
+    let subject = subject.split_whitespace().collect::<Vec<_>>().join(" ");
+    let message = email::Message {
+        config: &site.config,
+        edition: &site.editions[d],
+        subject: &subject,
+        html: &html,
+        text: &text,
+    };
+    let bytes = message
+        .build()
+        .ok_or_else(|| Diagnostic::general("edition.eml: no sender or list to write it for"))?;
+    String::from_utf8(bytes).map_err(|_| Diagnostic::general("edition.eml: not ASCII"))
 }

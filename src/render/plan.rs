@@ -67,11 +67,43 @@ pub enum PageKind {
     /// `news-sitemap.xml`: Google's news sitemap, the articles of the 48 hours
     /// before the build's *now*.
     NewsSitemap,
+    /// A file of a day's edition, by index into `Site::editions`.
+    Edition(usize, EditionFile),
+    /// `/editions/`: every edition, newest first, [`EDITIONS_PER_PAGE`] to a page.
+    EditionsIndex(u32),
     /// `robots.txt`.
     Robots,
     /// `404.html`.
     NotFound,
 }
+
+/// The files of a day's edition, in its folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EditionFile {
+    /// `index.html`: the edition's page.
+    Page,
+    /// `email.html`: the edition as an HTML email.
+    Html,
+    /// `email.txt`: the edition as a plain-text email.
+    Text,
+    /// `edition.eml`: the message of both, ready for `sendmail -t`.
+    Message,
+}
+
+impl EditionFile {
+    /// The file's name in the edition's folder.
+    pub fn file(self) -> &'static str {
+        match self {
+            EditionFile::Page => "index.html",
+            EditionFile::Html => "email.html",
+            EditionFile::Text => "email.txt",
+            EditionFile::Message => "edition.eml",
+        }
+    }
+}
+
+/// How many editions each page of `/editions/` lists: about two months of days.
+pub const EDITIONS_PER_PAGE: usize = 60;
 
 impl PageKind {
     /// The URL of the list the page belongs to (its first page's), relative to the
@@ -93,6 +125,8 @@ impl PageKind {
             PageKind::Withdrawn(i) => format!("articles/{}/", site.withdrawn[i].slug),
             PageKind::WithdrawnAlias(i, n) => site.withdrawn[i].front.aliases[n].clone(),
             PageKind::Redirects => String::new(),
+            PageKind::Edition(d, _) => site.editions[d].url(),
+            PageKind::EditionsIndex(_) => "editions/".into(),
             PageKind::Feed(None, _)
             | PageKind::SearchIndex
             | PageKind::Sitemap(_)
@@ -109,7 +143,8 @@ impl PageKind {
             PageKind::Home(n)
             | PageKind::Term(_, _, n)
             | PageKind::Year(_, n)
-            | PageKind::Month(_, _, n) => n,
+            | PageKind::Month(_, _, n)
+            | PageKind::EditionsIndex(n) => n,
             _ => 0,
         }
     }
@@ -121,6 +156,7 @@ impl PageKind {
             PageKind::Term(k, i, _) => PageKind::Term(k, i, n),
             PageKind::Year(y, _) => PageKind::Year(y, n),
             PageKind::Month(y, m, _) => PageKind::Month(y, m, n),
+            PageKind::EditionsIndex(_) => PageKind::EditionsIndex(n),
             other => other,
         }
     }
@@ -152,6 +188,7 @@ impl PageKind {
             PageKind::NewsSitemap => "news-sitemap.xml",
             PageKind::Robots => "robots.txt",
             PageKind::NotFound => "404.html",
+            PageKind::Edition(_, file) => file.file(),
             _ => "index.html",
         };
         format!("{}{file}", self.url(site))
@@ -188,6 +225,11 @@ impl PageKind {
             PageKind::Alias(..) | PageKind::WithdrawnAlias(..) => "redirect.html",
             PageKind::Withdrawn(_) => "withdrawn.html",
             PageKind::Redirects => return None,
+            PageKind::Edition(_, EditionFile::Page) => "edition.html",
+            PageKind::Edition(_, EditionFile::Html) => "email.html",
+            PageKind::Edition(_, EditionFile::Text) => "email.txt",
+            PageKind::Edition(_, EditionFile::Message) => return None,
+            PageKind::EditionsIndex(_) => "editions.html",
             PageKind::Sitemap(_) => "sitemap.xml",
             PageKind::SitemapIndex => "sitemap_index.xml",
             PageKind::NewsSitemap => "news_sitemap.xml",
@@ -213,6 +255,9 @@ impl PageKind {
             PageKind::Alias(..) | PageKind::WithdrawnAlias(..) => "redirect",
             PageKind::Withdrawn(_) => "withdrawn",
             PageKind::Redirects => "redirects",
+            PageKind::Edition(_, EditionFile::Page) => "edition",
+            PageKind::Edition(..) => "email",
+            PageKind::EditionsIndex(_) => "editions",
             PageKind::Sitemap(_) => "sitemap",
             PageKind::SitemapIndex => "sitemap_index",
             PageKind::NewsSitemap => "news_sitemap",
@@ -236,6 +281,9 @@ impl PageKind {
 
     /// How many pages the page's list has (1 for pages that are no list).
     pub fn pages(self, site: &Site) -> u32 {
+        if let PageKind::EditionsIndex(_) = self {
+            return page_count(site.editions.len(), Some(EDITIONS_PER_PAGE));
+        }
         self.listed(site)
             .map_or(1, |l| page_count(l.len(), site.config.paginate_by))
     }
@@ -371,6 +419,19 @@ pub(super) fn pages_before_sitemaps(site: &Site) -> Vec<PageKind> {
         pages.push(PageKind::Year(y, 0));
         pages.extend((0..year.months.len()).map(|m| PageKind::Month(y, m, 0)));
     }
+    pages.push(PageKind::EditionsIndex(0));
+    let files: &[EditionFile] = match site.config.editions.can_send() {
+        true => &[
+            EditionFile::Page,
+            EditionFile::Html,
+            EditionFile::Text,
+            EditionFile::Message,
+        ],
+        false => &[EditionFile::Page, EditionFile::Html, EditionFile::Text],
+    };
+    for d in 0..site.editions.len() {
+        pages.extend(files.iter().map(|&f| PageKind::Edition(d, f)));
+    }
     pages.extend([PageKind::Search, PageKind::SearchIndex]);
     pages.extend(formats.iter().map(|&f| PageKind::Feed(None, f)));
     pages
@@ -432,6 +493,10 @@ fn origin(site: &Site, kind: PageKind) -> (String, Option<PathBuf>) {
             );
         }
         PageKind::Corrections => "the corrections log".into(),
+        PageKind::Edition(d, file) => {
+            format!("the edition of {} ({})", site.editions[d].day, file.file())
+        }
+        PageKind::EditionsIndex(_) => "the editions index".into(),
         PageKind::CorrectionsFeed(f) => format!("the corrections' {} feed", f.label()),
         PageKind::Sitemap(_) => "the sitemap".into(),
         PageKind::SitemapIndex => "the sitemap index".into(),

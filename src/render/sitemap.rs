@@ -1,6 +1,6 @@
 //! Which HTML pages the sitemaps list, and how many sitemaps a site needs.
 
-use super::plan::{pages_before_sitemaps, PageKind};
+use super::plan::{pages_before_sitemaps, EditionFile, PageKind};
 use crate::model::site::Site;
 
 /// The most URLs one sitemap may list, as the sitemaps.org protocol says (search
@@ -51,6 +51,8 @@ pub fn html_pages(site: &Site) -> Vec<PageKind> {
                     | PageKind::WithdrawnAlias(..)
                     | PageKind::Withdrawn(_)
                     | PageKind::Redirects
+                    // Email files are for mail services, not readers' browsers.
+                    | PageKind::Edition(_, EditionFile::Html | EditionFile::Text | EditionFile::Message)
                     // It says noindex: a sitemap listing it is a contradiction search
                     // engines report.
                     | PageKind::Search

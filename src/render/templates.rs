@@ -67,6 +67,19 @@ pub const THEME: &[(&str, &str)] = &[
         "components.html",
         include_str!("../../theme/templates/components.html"),
     ),
+    (
+        "edition.html",
+        include_str!("../../theme/templates/edition.html"),
+    ),
+    (
+        "editions.html",
+        include_str!("../../theme/templates/editions.html"),
+    ),
+    (
+        "email.html",
+        include_str!("../../theme/templates/email.html"),
+    ),
+    ("email.txt", include_str!("../../theme/templates/email.txt")),
     ("atom.xml", include_str!("../../theme/templates/atom.xml")),
     ("rss.xml", include_str!("../../theme/templates/rss.xml")),
     ("feed.json", include_str!("../../theme/templates/feed.json")),

@@ -11,7 +11,7 @@ fn builds_every_page_of_the_basic_fixture() {
     assert_eq!(code, 0, "{stderr}");
     assert!(
         stdout.starts_with(
-            "built 55 pages (4 articles, 1 home page, 3 term lists, 8 term pages, 3 archive pages, 30 feeds, 6 site files) and 10 files into "
+            "built 68 pages (4 articles, 1 home page, 3 term lists, 8 term pages, 3 archive pages, 30 feeds, 5 edition pages, 8 email files, 6 site files) and 10 files into "
         ),
         "{stdout}"
     );
@@ -77,6 +77,13 @@ fn builds_every_page_of_the_basic_fixture() {
         .flat_map(|f| ["atom.xml", "rss.xml", "feed.json"].map(|x| f.replace("index.html", x)))
         .collect();
     expected.extend(feeds);
+    // Each day's edition, its two emails (no `[editions]`: no message) and the index.
+    expected.push("editions/index.html".into());
+    for day in ["2017-07-09", "2017-07-07", "2017-07-06", "2017-07-01"] {
+        for file in ["index.html", "email.html", "email.txt"] {
+            expected.push(format!("editions/{day}/{file}"));
+        }
+    }
     expected.sort();
     assert_eq!(files, expected);
 }
@@ -200,7 +207,7 @@ fn the_library_builds_the_same_site_as_the_binary() {
         ..Default::default()
     })
     .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
-    assert_eq!(report.pages.values().sum::<usize>(), 55);
+    assert_eq!(report.pages.values().sum::<usize>(), 68);
     assert_eq!(build(&fixture("basic"), &bin_out, &[]).0, 0);
     assert_eq!(tree(&lib_out), tree(&bin_out));
 }
@@ -242,7 +249,7 @@ fn editions_group_by_the_day_as_written_whatever_the_offset() {
 
 /// The dates of the home page's editions, in page order.
 fn edition_days(home: &str) -> Vec<&str> {
-    let marker = "<h2 class=\"edition-title\"><time datetime=\"";
+    let marker = "<h2 class=\"edition-title\"><a href=\"./editions/";
     home.match_indices(marker)
         .map(|(i, _)| &home[i + marker.len()..i + marker.len() + 10])
         .collect()

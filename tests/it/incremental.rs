@@ -391,3 +391,37 @@ fn an_old_article_on_a_later_page_updates_the_count_on_every_page() {
     };
     assert_eq!(count(&after), count(&before) + 1, "{before}");
 }
+
+#[test]
+fn an_edit_renders_again_its_edition_and_its_email_and_says_when_the_message_changed() {
+    let mut desk = Desk::open();
+    let p = desk.write(
+        "site.toml",
+        "title = \"Test Desk\"\nbase_url = \"https://example.org/briefings/\"\n[editions]\nfrom = \"Desk <desk@example.org>\"\nto = \"Readers <readers@example.org>\"\n",
+    );
+    let r = desk.step("editions sent as email", &[p]);
+    assert_eq!(r.editions.len(), 4, "every message is new: {r:?}");
+
+    // A body edit that changes the summary (its first paragraph).
+    let p = desk.edit(
+        "content/2017-07-06-first.md",
+        "The first paragraph,",
+        "The first paragraph, edited,",
+    );
+    let r = desk.step("a summary edit", &[p]);
+    assert_eq!(r.pages.get("edition"), Some(&1), "{r:?}");
+    assert_eq!(r.pages.get("email"), Some(&3), "{r:?}");
+    let days: Vec<(&str, bool)> = r.editions.iter().map(|e| (e.day.as_str(), e.new)).collect();
+    assert_eq!(days, [("2017-07-06", false)]);
+
+    // A later paragraph: the edition's template could show the word count, so it is
+    // rendered again, but in summaries its message is the same bytes, and no edition
+    // is said to have changed.
+    let p = desk.edit(
+        "content/2017-07-06-first.md",
+        "Second paragraph.",
+        "Second paragraph, edited.",
+    );
+    let r = desk.step("a body edit past the summary", &[p]);
+    assert_eq!(r.editions, [], "{r:?}");
+}

@@ -5,6 +5,7 @@ mod authors;
 mod build;
 mod cli;
 mod diagnostics;
+mod editions;
 mod eject;
 mod feeds;
 mod incremental;

@@ -1439,11 +1439,25 @@ fn check_ok(out: &Path, expected: &Expected, exact: bool) -> Result<(), TestCase
             rest = &json[end..];
         }
         outside_json.push_str(rest);
+        // An email's HTML is written again by the CSS inliner's serialiser (html5ever),
+        // which leaves quotes in text as they are (as HTML allows): there the markers
+        // must not be inside a tag, where they would be attributes.
+        let in_tags: String = match path.ends_with("/email.html") {
+            true => outside_json
+                .split('<')
+                .skip(1)
+                .map(|s| s.split('>').next().unwrap_or(""))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            false => outside_json.clone(),
+        };
         for marker in MARKERS {
-            prop_assert!(
-                !outside_json.contains(marker),
-                "{path} holds {marker:?} unescaped"
-            );
+            let quoted = marker.starts_with(" on");
+            let seen = match quoted {
+                true => in_tags.contains(marker),
+                false => outside_json.contains(marker),
+            };
+            prop_assert!(!seen, "{path} holds {marker:?} unescaped");
         }
         let lower = html.to_ascii_lowercase();
         for (at, _) in lower.match_indices("<script") {

@@ -8,6 +8,7 @@
 //! - [`values`]: the smaller values (paginator, periods, profiles).
 
 mod cards;
+mod editions;
 mod feeds;
 pub mod page;
 pub mod preview;
@@ -26,6 +27,10 @@ use std::hash::Hasher;
 
 /// A page's `root`: the way from it to the site's top, for relative links.
 pub fn root(site: &Site, kind: PageKind) -> String {
+    // An email is read far from the site: every link in it is absolute.
+    if matches!(kind, PageKind::Edition(_, f) if f != crate::render::plan::EditionFile::Page) {
+        return site.config.permalink("");
+    }
     if kind == PageKind::NotFound {
         // Served for any missing URL, at any depth: links from the site's own path.
         return site.config.base_path();

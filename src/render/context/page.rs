@@ -72,6 +72,11 @@ pub enum Part {
     /// `publication` (`name`, `language`) and `articles` (each `loc`, `title`,
     /// `published`): Google's news sitemap.
     NewsSitemap,
+    /// `edition`: one day's articles with their key points and summaries (its page
+    /// and its email).
+    Edition(usize),
+    /// `months`: the editions of a page of `/editions/`, by month.
+    EditionsIndex,
     /// Not a template's: what `search.json` writes of each article (title, URL, day,
     /// summary, the names of its terms), and no more, so a body edit that leaves the
     /// summary as it was does not write 5 MB again.
@@ -81,7 +86,7 @@ pub enum Part {
 /// The parts of a page of `kind`, in the order its context is made.
 pub fn parts(site: &Site, kind: PageKind) -> Vec<Part> {
     let mut parts = vec![Part::Common];
-    if kind.listed(site).is_some() {
+    if kind.listed(site).is_some() || matches!(kind, PageKind::EditionsIndex(_)) {
         parts.push(Part::Paginator);
     }
     parts.extend(match kind {
@@ -104,6 +109,8 @@ pub fn parts(site: &Site, kind: PageKind) -> Vec<Part> {
         PageKind::Redirects => Some(Part::RedirectRules),
         PageKind::CorrectionsFeed(format) => Some(Part::CorrectionsFeed(format)),
         PageKind::NewsSitemap => Some(Part::NewsSitemap),
+        PageKind::Edition(d, _) => Some(Part::Edition(d)),
+        PageKind::EditionsIndex(_) => Some(Part::EditionsIndex),
         PageKind::Robots | PageKind::NotFound => None,
     });
     parts
@@ -136,6 +143,8 @@ pub fn title(site: &Site, kind: PageKind) -> String {
         PageKind::NewsSitemap => "News sitemap".into(),
         PageKind::Robots => "robots.txt".into(),
         PageKind::NotFound => "Page not found".into(),
+        PageKind::Edition(d, file) => super::editions::title(site, d, file),
+        PageKind::EditionsIndex(_) => "Editions".into(),
     };
     match kind.number() {
         0 => title,
@@ -220,6 +229,8 @@ impl Part {
                 views.hash_entries(&kind.articles(site), h);
             }
             Part::Search => {}
+            Part::Edition(d) => super::editions::hash_edition(views, site, d, h),
+            Part::EditionsIndex => super::editions::hash_months(site, kind, h),
             Part::Feed(scope, format) => {
                 super::feeds::hash_articles(views, site, scope, format, h);
             }
@@ -413,6 +424,8 @@ impl Part {
                 put("articles", views.items(site, &kind.articles(site), None));
             }
             Part::Search => put("search", from_json(json!({ "index": "search.json" }))),
+            Part::Edition(d) => put("edition", super::editions::edition(views, site, d)),
+            Part::EditionsIndex => put("months", super::editions::months(site, kind)),
             Part::Feed(scope, format) => {
                 let (feed, entries) = super::feeds::articles(views, site, kind, scope, format);
                 put("feed", feed);

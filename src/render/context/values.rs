@@ -44,6 +44,7 @@ pub(super) fn lastmod(site: &Site, kind: PageKind) -> Option<String> {
     let mut latest = site.articles[first].front.date;
     let shown = match kind {
         PageKind::Article(i) => vec![i],
+        PageKind::Edition(d, _) => site.editions[d].articles.clone(),
         _ if kind.listed(site).is_some() => kind.articles(site),
         _ => Vec::new(),
     };
@@ -63,6 +64,9 @@ pub(super) fn newest(site: &Site, kind: PageKind) -> Option<usize> {
         PageKind::Article(i) => Some(i),
         // Weights may put an older article first: the site's newest is the newest.
         PageKind::Home(_) => (!site.articles.is_empty()).then_some(0),
+        // An edition's articles are in the home page's order: the newest is the least
+        // index.
+        PageKind::Edition(d, _) => site.editions[d].articles.iter().min().copied(),
         _ => match kind.listed(site) {
             Some(listed) => listed.first(),
             None if site.articles.is_empty() => None,

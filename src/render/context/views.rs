@@ -425,13 +425,17 @@ impl Views {
                 in_feeds[i] = true;
             }
         }
+        // Editions in full text show every body after its page is written.
+        if site.config.editions.full_text {
+            in_feeds.fill(true);
+        }
         self.bodies = bodies.into_iter().map(Mutex::new).collect();
         self.in_feeds = in_feeds;
     }
 
     /// Article `i`'s body, from the site or from the adopted bodies, as a Tera
     /// value (one copy).
-    fn body(&self, site: &Site, i: usize) -> tera::Value {
+    pub(super) fn body(&self, site: &Site, i: usize) -> tera::Value {
         match self.bodies.get(i) {
             Some(body) => {
                 tera::Value::from(body.lock().unwrap_or_else(|e| e.into_inner()).as_str())
