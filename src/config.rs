@@ -14,7 +14,10 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+mod feeds;
 mod previews;
+pub use feeds::{FeedFormat, Feeds};
+use feeds::{RawFeeds, FEED_KEYS};
 use previews::NEWS_KEYS;
 pub use previews::{News, Previews};
 
@@ -42,7 +45,6 @@ const TOP_KEYS: &[&str] = &[
     "feeds",
     "editions",
 ];
-const FEED_KEYS: &[&str] = &["formats", "full_text_terms"];
 const ANNOTATION_KEYS: &[&str] = &["kinds", "autolink", "callouts"];
 const CALLOUT_KEYS: &[&str] = &["note", "tip", "important", "warning", "caution"];
 
@@ -84,80 +86,6 @@ pub struct Config {
     pub feeds: Feeds,
     /// The `[editions]` table: each day's edition as email.
     pub editions: Editions,
-}
-
-/// A format every feed of the site is written in, beside the others: a place (the
-/// site, a term, the corrections log) has one file per format, in one folder.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FeedFormat {
-    /// Atom (RFC 4287), `atom.xml`.
-    Atom,
-    /// RSS 2.0, `rss.xml`: what RSS-to-email services and older readers expect.
-    Rss,
-    /// JSON Feed 1.1, `feed.json`.
-    Json,
-}
-
-impl FeedFormat {
-    /// Every format, in the order pages link them.
-    pub const ALL: [FeedFormat; 3] = [FeedFormat::Atom, FeedFormat::Rss, FeedFormat::Json];
-
-    /// Its name in site.toml's `[feeds] formats`.
-    pub fn name(self) -> &'static str {
-        match self {
-            FeedFormat::Atom => "atom",
-            FeedFormat::Rss => "rss",
-            FeedFormat::Json => "json",
-        }
-    }
-
-    /// Its file, in the folder of the place it is the feed of; also the name of the
-    /// theme's template that writes it.
-    pub fn file(self) -> &'static str {
-        match self {
-            FeedFormat::Atom => "atom.xml",
-            FeedFormat::Rss => "rss.xml",
-            FeedFormat::Json => "feed.json",
-        }
-    }
-
-    /// Its media type, for `<link rel="alternate" type=…>`.
-    pub fn media_type(self) -> &'static str {
-        match self {
-            FeedFormat::Atom => "application/atom+xml",
-            FeedFormat::Rss => "application/rss+xml",
-            FeedFormat::Json => "application/feed+json",
-        }
-    }
-
-    /// What readers call it: `Atom`, `RSS`, `JSON Feed`.
-    pub fn label(self) -> &'static str {
-        match self {
-            FeedFormat::Atom => "Atom",
-            FeedFormat::Rss => "RSS",
-            FeedFormat::Json => "JSON Feed",
-        }
-    }
-}
-
-/// The `[feeds]` table.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Feeds {
-    /// The formats every feed is written in, each once, in [`FeedFormat::ALL`]'s
-    /// order; none turns feeds off (and their links in every page's head).
-    pub formats: Vec<FeedFormat>,
-    /// Term feeds (tags, actors, sources, authors) carry whole bodies too, not only
-    /// summaries. The site's feed and the corrections feed always do.
-    pub full_text_terms: bool,
-}
-
-impl Default for Feeds {
-    fn default() -> Self {
-        Feeds {
-            formats: FeedFormat::ALL.to_vec(),
-            full_text_terms: false,
-        }
-    }
 }
 
 /// The `[annotations]` table: note kinds, autolinking, callout titles.
@@ -239,14 +167,6 @@ struct RawConfig {
     #[serde(default)]
     feeds: RawFeeds,
     editions: Option<editions::RawEditions>,
-}
-
-/// `[feeds]` as written: each format with its place in the file, for errors.
-#[derive(Deserialize, Default)]
-struct RawFeeds {
-    formats: Option<Vec<toml::Spanned<String>>>,
-    #[serde(default)]
-    full_text_terms: bool,
 }
 
 /// A loaded configuration and the warnings it produced.
@@ -478,38 +398,7 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
             }
         },
     };
-    let mut formats = Vec::new();
-    for written in raw.feeds.formats.iter().flatten() {
-        let name = written.get_ref().trim();
-        match FeedFormat::ALL.into_iter().find(|f| f.name() == name) {
-            Some(f) if !formats.contains(&f) => formats.push(f),
-            Some(_) => {}
-            None => {
-                let names = FeedFormat::ALL.map(FeedFormat::name);
-                let closest = crate::diagnostics::did_you_mean(&name.to_lowercase(), &names)
-                    .map(|n| format!(" (did you mean \"{n}\"?)"))
-                    .unwrap_or_default();
-                errors.push(
-                    Diagnostic::error(
-                        file,
-                        format!(
-                            "feeds.formats: expected \"atom\", \"rss\" or \"json\", found {name:?}{closest}"
-                        ),
-                    )
-                    .at_range(written.span(), text)
-                    .help("list the formats to write, e.g. `formats = [\"atom\", \"rss\", \"json\"]`; `[]` writes no feed"),
-                );
-            }
-        }
-    }
-    formats.sort();
-    let feeds = Feeds {
-        formats: match raw.feeds.formats {
-            Some(_) => formats,
-            None => FeedFormat::ALL.to_vec(),
-        },
-        full_text_terms: raw.feeds.full_text_terms,
-    };
+    let feeds = feeds::validate(raw.feeds, text, &mut errors);
     let editions = editions::validate(raw.editions, &mut |key, message, help| {
         let (line, col) = locate_value(key);
         errors.push(

@@ -14,6 +14,9 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
 use std::path::PathBuf;
 
+mod origin;
+use origin::origin;
+
 pub use super::sitemap::{html_pages, sitemap_pages, sitemap_parts, SITEMAP_MAX_URLS};
 
 /// A page the site has. A list that `paginate_by` splits carries its page's
@@ -448,64 +451,6 @@ fn has_aliases(site: &Site) -> bool {
 
 /// The rules file of Netlify and Cloudflare Pages, at the output's root.
 pub const REDIRECTS: &str = "_redirects";
-
-/// What wants a page, for messages, and its source file if it has one.
-fn origin(site: &Site, kind: PageKind) -> (String, Option<PathBuf>) {
-    let term = |k: TaxonomyKind, i: usize| {
-        let name = &site.taxonomy(k).terms[i].name;
-        format!("{} {name:?}", k.singular().to_lowercase())
-    };
-    let what = match kind {
-        PageKind::Article(i) => {
-            let file = &site.articles[i].file;
-            return (file.display().to_string(), Some(file.clone()));
-        }
-        PageKind::Home(_) => "the home page".into(),
-        PageKind::Taxonomy(k) => format!("the {} list", k.key()),
-        PageKind::Term(k, i, _) => format!("the page of {}", term(k, i)),
-        PageKind::Feed(Some((k, i)), f) => format!("the {} feed of {}", f.label(), term(k, i)),
-        PageKind::Archive => "the archive".into(),
-        PageKind::Year(y, _) => format!("the archive of {}", site.archive[y].year),
-        PageKind::Month(y, m, _) => {
-            let year = &site.archive[y];
-            let name = crate::model::archive::month_name(year.months[m].month);
-            format!("the archive of {name} {}", year.year)
-        }
-        PageKind::Search => "the search page".into(),
-        PageKind::SearchIndex => "the search index".into(),
-        PageKind::Feed(None, f) => format!("the site's {} feed", f.label()),
-        PageKind::Alias(i, n) => {
-            let a = &site.articles[i];
-            let what = format!("the alias {} of {}", a.front.aliases[n], a.file.display());
-            return (what, Some(a.file.clone()));
-        }
-        PageKind::Redirects => "the redirects file".into(),
-        PageKind::WithdrawnAlias(i, n) => {
-            let a = &site.withdrawn[i];
-            let what = format!("the alias {} of {}", a.front.aliases[n], a.file.display());
-            return (what, Some(a.file.clone()));
-        }
-        PageKind::Withdrawn(i) => {
-            let file = &site.withdrawn[i].file;
-            return (
-                format!("the notice of {}", file.display()),
-                Some(file.clone()),
-            );
-        }
-        PageKind::Corrections => "the corrections log".into(),
-        PageKind::Edition(d, file) => {
-            format!("the edition of {} ({})", site.editions[d].day, file.file())
-        }
-        PageKind::EditionsIndex(_) => "the editions index".into(),
-        PageKind::CorrectionsFeed(f) => format!("the corrections' {} feed", f.label()),
-        PageKind::Sitemap(_) => "the sitemap".into(),
-        PageKind::SitemapIndex => "the sitemap index".into(),
-        PageKind::NewsSitemap => "the news sitemap".into(),
-        PageKind::Robots => "robots.txt".into(),
-        PageKind::NotFound => "the not-found page".into(),
-    };
-    (what, None)
-}
 
 /// Every file of the output.
 #[derive(Debug, Default)]
