@@ -384,3 +384,46 @@ fn google_news_recommendations_are_warned_only_when_asked() {
         "warning: content/2017-07-07-talks.md: Google News recommends an image, and this article has none\n |\n = help: add `image:` (with `image_alt:`), or a `default_image` in site.toml for every article without one\nwarning: content/2017-07-07-talks.md: Google News recommends an author, and this article names none\n |\n = help: add `authors: [Name]`, or a `default_author` in site.toml\n"
     );
 }
+
+/// The lead image in the edition's email: a plain JPEG or PNG no wider than 1,200
+/// pixels, absolute, shown at most 552 wide; any other is left out (mail clients show
+/// no WebP, and a wider image waits for resized variants).
+#[test]
+fn the_email_shows_a_lead_image_mail_clients_can_show() {
+    let webp = b"RIFF\x1a\0\0\0WEBPVP8X\x0a\0\0\0\0\0\0\0\x1f\x03\0\x3f\x02\0".to_vec();
+    let other = "---\ntitle: Other\ndate: 2017-07-09\nsource: AP\nimage: /photo.webp\nimage_alt: A photo\n---\nOther.\n";
+    let site = site(
+        "",
+        &[
+            (
+                "content/2017-07-09-ceasefire/index.md",
+                WITH_IMAGE.as_bytes(),
+            ),
+            ("content/2017-07-09-ceasefire/map.png", &png(1200, 630)),
+            ("content/2017-07-09-other.md", other.as_bytes()),
+            ("static/photo.webp", &webp),
+        ],
+    );
+    let (code, _, stderr) = run_in(site.path(), &["build"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let email = read(site.path(), "editions/2017-07-09/email.html");
+    let html = scraper::Html::parse_document(&email);
+    let images: Vec<(String, String, String, String)> = html
+        .select(&scraper::Selector::parse("img").unwrap())
+        .map(|img| {
+            let v = img.value();
+            let attr = |n: &str| v.attr(n).unwrap_or_default().to_string();
+            (attr("src"), attr("width"), attr("height"), attr("alt"))
+        })
+        .collect();
+    assert_eq!(
+        images,
+        [(
+            "https://example.org/news/articles/ceasefire/map.png".to_string(),
+            "552".to_string(),
+            "289".to_string(),
+            "Map of the ceasefire area".to_string()
+        )]
+    );
+    assert!(email.contains("The area, schematic. Image: Desk graphics</p>"));
+}

@@ -42,6 +42,7 @@ pub(super) fn edition(views: &Views, site: &Site, d: usize) -> tera::Value {
                 .map(|c| json!({ "date": c.date.as_written(), "text": c.text }))
                 .collect();
             let mut fields = vec![
+                ("email_image", email_image(site, a)),
                 ("key_points", from_json(json!(a.front.key_points))),
                 ("corrections", from_json(Value::Array(corrections))),
                 ("ref", tera::Value::from(references.len())),
@@ -146,4 +147,32 @@ pub(super) fn title(site: &Site, d: usize, file: EditionFile) -> String {
         EditionFile::Page => label,
         _ => format!("{}: {label}", site.config.title),
     }
+}
+
+/// The widest image an email shows (the sheet, less its padding), in CSS pixels.
+const EMAIL_IMAGE_WIDTH: u32 = 552;
+
+/// An article's lead image as email shows it: a plain JPEG or PNG no wider than 1,200
+/// pixels (mail clients show neither WebP nor `srcset`), absolute, at most
+/// [`EMAIL_IMAGE_WIDTH`] wide; null for any other (the building blocks issue makes
+/// variants that fit).
+fn email_image(site: &Site, a: &crate::model::article::Article) -> tera::Value {
+    let Some(lead) = &a.image else {
+        return tera::Value::none();
+    };
+    let image = &lead.image;
+    if !matches!(image.mime, "image/jpeg" | "image/png") || image.width > 1_200 || image.width == 0
+    {
+        return tera::Value::none();
+    }
+    let width = image.width.min(EMAIL_IMAGE_WIDTH);
+    let height = (u64::from(image.height) * u64::from(width) / u64::from(image.width)) as u32;
+    from_json(json!({
+        "url": site.config.permalink(&image.url),
+        "width": width,
+        "height": height,
+        "alt": lead.alt,
+        "caption": lead.caption,
+        "credit": lead.credit,
+    }))
 }
