@@ -427,3 +427,67 @@ fn the_email_shows_a_lead_image_mail_clients_can_show() {
     );
     assert!(email.contains("The area, schematic. Image: Desk graphics</p>"));
 }
+
+/// Every page a reader reaches, of every kind (the example site: articles, lists,
+/// terms, archive, editions, search, corrections), has the preview tags, its
+/// `og:url` its canonical URL; redirect pages and the not-found page have none.
+#[test]
+fn every_page_of_the_example_has_preview_tags() {
+    let out = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (code, _, stderr) = crate::support::build(root, out.path(), &["-q"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let mut kinds = std::collections::BTreeSet::new();
+    let mut pages = 0;
+    for entry in walkdir::WalkDir::new(out.path()) {
+        let path = entry.unwrap().into_path();
+        if path.extension().is_none_or(|e| e != "html") || path.ends_with("email.html") {
+            continue;
+        }
+        let page = std::fs::read_to_string(&path).unwrap();
+        let rel = path.strip_prefix(out.path()).unwrap().display().to_string();
+        let m = metas(&page);
+        if page.contains("http-equiv=\"refresh\"") || rel == "404.html" {
+            assert!(!m.contains_key("og:url"), "{rel}");
+            continue;
+        }
+        let html = scraper::Html::parse_document(&page);
+        let canonical = html
+            .select(&scraper::Selector::parse("link[rel=canonical]").unwrap())
+            .next()
+            .and_then(|l| l.value().attr("href"))
+            .unwrap_or_else(|| panic!("{rel}: no canonical"))
+            .to_string();
+        assert_eq!(one(&m, "og:url"), canonical, "{rel}");
+        assert_eq!(one(&m, "og:site_name"), "Syria Desk", "{rel}");
+        assert!(!one(&m, "og:title").is_empty(), "{rel}");
+        assert!(
+            ["summary", "summary_large_image"].contains(&one(&m, "twitter:card")),
+            "{rel}"
+        );
+        kinds.insert(
+            html.select(&scraper::Selector::parse("body").unwrap())
+                .next()
+                .and_then(|b| b.value().attr("class"))
+                .unwrap_or_default()
+                .to_string(),
+        );
+        pages += 1;
+    }
+    assert!(pages > 50, "{pages}");
+    for kind in [
+        "home",
+        "article",
+        "taxonomy",
+        "term",
+        "archive",
+        "year",
+        "month",
+        "search",
+        "corrections",
+        "edition",
+        "editions",
+    ] {
+        assert!(kinds.contains(kind), "no {kind} page among {kinds:?}");
+    }
+}
