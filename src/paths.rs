@@ -65,6 +65,14 @@ pub fn absolute_links(html: &str, base: &str) -> String {
     let Ok(base) = Url::parse(base) else {
         return html.to_string();
     };
+    map_links(html, |link| base.join(link).ok().map(String::from))
+}
+
+/// `html` with each `href` and `src` value that `f` maps replaced by what it gives
+/// (the others kept). Reads HTML as briefing writes it: each attribute after a space
+/// or a line break, its value in double quotes. Hand-written, since a whole HTML
+/// rewriter would parse every body again for two attributes.
+pub fn map_links(html: &str, mut f: impl FnMut(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 8);
     let mut rest = html;
     while let Some(at) = rest.find([' ', '\n']) {
@@ -79,9 +87,9 @@ pub fn absolute_links(html: &str, base: &str) -> String {
                 continue;
             };
             out.push_str(attribute);
-            match base.join(&value[..end]) {
-                Ok(url) => out.push_str(url.as_str()),
-                Err(_) => out.push_str(&value[..end]),
+            match f(&value[..end]) {
+                Some(mapped) => out.push_str(&mapped),
+                None => out.push_str(&value[..end]),
             }
             rest = &value[end..];
         }

@@ -122,29 +122,14 @@ pub(super) fn paginator(site: &Site, kind: PageKind) -> Value {
 /// Relative links in `html` (a profile's body, written for a term's first page) made
 /// to work `prefix` deeper (`../../`, from `…/page/2/`).
 pub(super) fn rebase(html: &str, prefix: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(at) = rest.find([' ', '\n']) {
-        let (before, after) = rest.split_at(at + 1);
-        out.push_str(before);
-        rest = after;
-        for attribute in ["href=\"", "src=\""] {
-            if let Some(value) = rest.strip_prefix(attribute) {
-                out.push_str(attribute);
-                rest = value;
-                let absolute = value.starts_with(['/', '#'])
-                    || value
-                        .split(['/', '"', '?', '#'])
-                        .next()
-                        .is_some_and(|first| first.contains(':'));
-                if !absolute {
-                    out.push_str(prefix);
-                }
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    crate::paths::map_links(html, |link| {
+        let absolute = link.starts_with(['/', '#'])
+            || link
+                .split(['/', '?', '#'])
+                .next()
+                .is_some_and(|first| first.contains(':'));
+        (!absolute).then(|| [prefix, link].concat())
+    })
 }
 
 /// `2024` or `March 2024`.
