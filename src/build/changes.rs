@@ -23,6 +23,8 @@ pub struct Changes {
     pub walk_content: bool,
     /// Something under `static/` changed: walk it again.
     pub walk_static: bool,
+    /// Something under `data/` changed: read the data files again.
+    pub data: bool,
     /// Known articles to read again, by path under `content/`.
     pub articles: BTreeSet<String>,
 }
@@ -60,6 +62,7 @@ pub fn classify(root: &Path, paths: &[PathBuf], is_known: impl Fn(&str) -> bool)
             "static" if !rest.iter().any(|p| walk::is_scratch_name(p)) => {
                 changes.walk_static = true
             }
+            "data" if !rest.iter().any(|p| walk::is_ignored_name(p)) => changes.data = true,
             "content" if !rest.iter().any(|p| walk::is_ignored_name(p)) => {
                 let rel = rest.join("/");
                 if is_known(&rel) && full.is_file() {
@@ -135,6 +138,8 @@ mod tests {
             &["site.toml", "templates/page.html", "static/x.css"],
         );
         assert!(changes.config && changes.templates && changes.walk_static);
+        assert!(sorted(dir.path(), &["data/table.csv"]).data);
+        assert!(sorted(dir.path(), &["data/.table.csv.swp"]).is_empty());
         assert!(!changes.walk_content && changes.articles.is_empty());
     }
 

@@ -54,6 +54,8 @@ pub struct Session {
     pub(super) template_diagnostics: Vec<Diagnostic>,
     pub(super) content: Found,
     pub(super) statics: Found,
+    /// `data/`, as templates get it (`data.<name>`), and its problems.
+    pub(super) data: (serde_json::Value, Vec<Diagnostic>),
     /// Profiles of actors, sources and authors, read whenever `content/` is walked.
     pub(super) profiles: Vec<Profile>,
     /// What reading the profiles found.
@@ -100,6 +102,7 @@ impl Session {
             template_diagnostics: Vec::new(),
             content: Found::default(),
             statics: Found::default(),
+            data: (serde_json::Value::Null, Vec::new()),
             profiles: Vec::new(),
             profile_diagnostics: Vec::new(),
             articles: HashMap::default(),
@@ -113,6 +116,7 @@ impl Session {
         session.load_config();
         session.load_templates();
         session.walk_static();
+        session.data = crate::content::data::load(&session.options.root);
         session.walk_content();
         let all = session.content.markdown.clone();
         session.load_articles(&all);
@@ -196,6 +200,9 @@ impl Session {
         if changes.walk_static {
             self.walk_static();
         }
+        if changes.data {
+            self.data = crate::content::data::load(&self.options.root);
+        }
         if changes.walk_content {
             self.walk_content();
             let now: HashSet<&str> = self
@@ -257,6 +264,7 @@ impl Session {
         let mut diagnostics = self.config_diagnostics.clone();
         diagnostics.extend(self.content.diagnostics.iter().cloned());
         diagnostics.extend(self.statics.diagnostics.iter().cloned());
+        diagnostics.extend(self.data.1.iter().cloned());
         diagnostics.extend(self.profile_diagnostics.iter().cloned());
         let find = |rel: &str| {
             site.article_by_path(rel).or_else(|| {
@@ -448,6 +456,7 @@ impl Session {
         );
         site.set_withdrawn(withdrawn);
         site.now = Some(now);
+        site.data = self.data.0.clone();
         laps.lap("model");
         let rendered = bodies::render(&site, self.incremental);
         let bodies = rendered.len();

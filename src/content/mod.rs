@@ -7,6 +7,7 @@
 
 pub mod article;
 pub mod bodies;
+pub mod data;
 pub mod front_matter;
 pub mod markdown;
 pub mod notes;

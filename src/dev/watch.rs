@@ -18,7 +18,7 @@ use std::time::Duration;
 pub const QUIET: Duration = Duration::from_millis(10);
 
 /// The folders under the site root that are watched, recursively.
-pub const WATCHED_DIRS: [&str; 3] = ["content", "templates", "static"];
+pub const WATCHED_DIRS: [&str; 4] = ["content", "templates", "static", "data"];
 
 /// What the watcher reports.
 #[derive(Debug)]

@@ -60,6 +60,8 @@ pub struct Site {
     /// The build's *now* (what is scheduled and what expired was decided by it), when
     /// the build says: the news sitemap lists the articles of the 48 hours before it.
     pub now: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// The site's data files (`data/`), by name, for templates (`data.<name>`).
+    pub data: serde_json::Value,
     /// Each day's articles, newest day first: its edition.
     pub editions: Vec<super::edition::Edition>,
     by_content_path: HashMap<String, usize>,
@@ -208,6 +210,7 @@ impl Site {
             profiles,
             related,
             now: None,
+            data: serde_json::Value::Null,
             by_content_path,
         };
         (site, diagnostics)

@@ -4,6 +4,7 @@ mod annotations;
 mod authors;
 mod build;
 mod cli;
+mod data;
 mod diagnostics;
 mod editions;
 mod eject;

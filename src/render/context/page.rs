@@ -300,6 +300,7 @@ impl Part {
             Part::Common => {
                 let url = kind.url(site);
                 put("site", views.site.clone());
+                put("data", views.data.clone());
                 put("root", tera::Value::from(super::root(site, kind)));
                 put(
                     "page",

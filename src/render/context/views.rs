@@ -232,6 +232,8 @@ pub struct Views {
     /// [`ROOT_MARK`], and `omit` the marks of its parts ([`omit_marks`]).
     pub(super) cards: Vec<Arc<str>>,
     /// What every page sees (config, templates, `site`), hashed.
+    /// `data`: the site's data files by name.
+    pub(super) data: tera::Value,
     pub(super) site_hash: u64,
     /// Each item, hashed.
     pub(super) item_hashes: Vec<u64>,
@@ -360,6 +362,8 @@ impl Views {
         // The navigation lists the taxonomies the site has.
         let listed = site.listed_taxonomies();
         listed.hash(&mut h);
+        // Data files are every template's (`data.<name>`).
+        fingerprint::json(&mut h, &site.data);
         let site_hash = h.finish();
         let name_hashes: Vec<Vec<u64>> = TaxonomyKind::ALL
             .iter()
@@ -373,6 +377,10 @@ impl Views {
             .collect();
         let mut views = Views {
             site: from_json(site_value),
+            data: match &site.data {
+                serde_json::Value::Null => from_json(json!({})),
+                data => from_json(data.clone()),
+            },
             taxonomies: from_json(json!(listed
                 .into_iter()
                 .map(super::values::taxonomy_view)
