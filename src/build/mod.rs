@@ -8,6 +8,7 @@
 
 pub mod changes;
 mod partition;
+mod problems;
 pub mod published;
 mod quick;
 pub mod report;
