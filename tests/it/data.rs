@@ -4,18 +4,10 @@
 use crate::support::run_in;
 
 fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let site = tempfile::tempdir().unwrap();
-    std::fs::write(
-        site.path().join("site.toml"),
+    crate::support::site_of(
         "title = \"Desk\"\nbase_url = \"https://example.org/\"\n",
+        files,
     )
-    .unwrap();
-    for (rel, text) in files {
-        let path = site.path().join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    site
 }
 
 const ARTICLE: (&str, &str) = (

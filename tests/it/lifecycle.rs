@@ -6,17 +6,15 @@ use std::path::Path;
 
 /// A site of `articles` (file stem, whole text), with `settings` added to site.toml.
 fn site(settings: &str, articles: &[(&str, &str)]) -> tempfile::TempDir {
-    let site = tempfile::tempdir().unwrap();
-    std::fs::write(
-        site.path().join("site.toml"),
-        format!("title = \"Desk\"\nbase_url = \"https://example.org/\"\n{settings}"),
+    let files: Vec<(String, &str)> = articles
+        .iter()
+        .map(|(stem, text)| (format!("content/{stem}.md"), *text))
+        .collect();
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), *t)).collect();
+    crate::support::site_of(
+        &format!("title = \"Desk\"\nbase_url = \"https://example.org/\"\n{settings}"),
+        &files,
     )
-    .unwrap();
-    std::fs::create_dir(site.path().join("content")).unwrap();
-    for (stem, text) in articles {
-        std::fs::write(site.path().join(format!("content/{stem}.md")), text).unwrap();
-    }
-    site
 }
 
 const PUBLISHED: (&str, &str) = (

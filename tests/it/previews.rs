@@ -9,19 +9,10 @@ use std::path::Path;
 /// A site of `files` (path under the site root, bytes), with `settings` added to
 /// site.toml.
 fn site(settings: &str, files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let site = tempfile::tempdir().unwrap();
-    std::fs::write(
-        site.path().join("site.toml"),
-        format!("title = \"Desk\"\nbase_url = \"https://example.org/news/\"\n{settings}"),
+    crate::support::site_of(
+        &format!("title = \"Desk\"\nbase_url = \"https://example.org/news/\"\n{settings}"),
+        files,
     )
-    .unwrap();
-    std::fs::create_dir(site.path().join("content")).unwrap();
-    for (rel, bytes) in files {
-        let path = site.path().join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, bytes).unwrap();
-    }
-    site
 }
 
 /// The header of a PNG of `width` × `height`: all that is read of it.

@@ -129,3 +129,17 @@ pub fn resolved(path: &Path) -> PathBuf {
     let parent = path.parent().unwrap().canonicalize().unwrap();
     parent.join(path.file_name().unwrap())
 }
+
+/// A site in a new folder: `site_toml` as its settings, an empty `content/`, and
+/// `files` (each a path under the site root and its bytes).
+pub fn site_of<B: AsRef<[u8]>>(site_toml: &str, files: &[(&str, B)]) -> tempfile::TempDir {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(site.path().join("site.toml"), site_toml).unwrap();
+    std::fs::create_dir(site.path().join("content")).unwrap();
+    for (rel, bytes) in files {
+        let path = site.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    site
+}
