@@ -67,7 +67,11 @@ impl Session {
         for (i, new) in swaps {
             kept.site.replace_article(i, new);
         }
-        let rendered = bodies::render(&kept.site, true);
+        let shortcodes = self
+            .templates
+            .as_ref()
+            .map(|t| t as &dyn crate::content::markdown::shortcodes::Shortcodes);
+        let rendered = bodies::render(&kept.site, shortcodes, &self.options.root, true);
         let bodies = rendered.len();
         kept.site.attach(rendered);
         laps.lap("bodies");

@@ -196,12 +196,23 @@ impl Session {
         }
         if changes.templates {
             self.load_templates();
+            // Shortcodes are rendered into bodies by the templates.
+            for a in self.articles.values_mut().filter(|a| a.shortcodes) {
+                a.rendered = false;
+            }
+            for p in &mut self.profiles {
+                p.rendered = false;
+            }
         }
         if changes.walk_static {
             self.walk_static();
         }
         if changes.data {
             self.data = crate::content::data::load(&self.options.root);
+            // A shortcode may show a data file (`table`).
+            for a in self.articles.values_mut().filter(|a| a.shortcodes) {
+                a.rendered = false;
+            }
         }
         if changes.walk_content {
             self.walk_content();
@@ -370,7 +381,11 @@ impl Session {
         site.now = Some(now);
         site.data = self.data.0.clone();
         laps.lap("model");
-        let rendered = bodies::render(&site, self.incremental);
+        let shortcodes = self
+            .templates
+            .as_ref()
+            .map(|t| t as &dyn crate::content::markdown::shortcodes::Shortcodes);
+        let rendered = bodies::render(&site, shortcodes, &self.options.root, self.incremental);
         let bodies = rendered.len();
         site.attach(rendered);
         laps.lap("bodies");

@@ -183,6 +183,8 @@ pub fn load(root: &Path, md: &Asset, reading: &Reading) -> (Option<Article>, Vec
         word_count: 0,
         notes: NoteCounts::default(),
         mentions: Vec::new(),
+        quotes: Vec::new(),
+        shortcodes: false,
         load_diagnostics: Vec::new(),
         render_diagnostics: Vec::new(),
         links: Vec::new(),

@@ -7,6 +7,7 @@
 //! [`Site::attach`] hands to each article and profile: the one change the model
 //! takes once its indexes are built.
 
+use super::markdown::shortcodes::{Place, Shortcodes};
 use super::markdown::{self, Origin, Settings};
 use super::text_of;
 use crate::diagnostics::Diagnostic;
@@ -15,6 +16,7 @@ use crate::model::links::{ActorRef, Answer, LinkTarget, LinkUse, Links};
 use crate::model::site::{Bodies, Site};
 use rayon::prelude::*;
 use std::borrow::Cow;
+use std::path::Path;
 
 /// How long an automatic summary (the first paragraph) may be, in characters.
 pub const AUTO_SUMMARY: usize = 300;
@@ -23,7 +25,12 @@ pub const AUTO_SUMMARY: usize = 300;
 /// would now resolve differently: an actor or an article it links to appeared, went
 /// or moved) and of every profile not rendered yet. With `keep_links` each body's
 /// questions and answers are kept, for a session's next update.
-pub fn render(site: &Site, keep_links: bool) -> Bodies {
+pub fn render(
+    site: &Site,
+    shortcodes: Option<&dyn Shortcodes>,
+    root: &Path,
+    keep_links: bool,
+) -> Bodies {
     let links = site.links();
     let stale =
         |a: &Article| !a.rendered || a.links.iter().any(|u| u.target.resolve(&links) != u.answer);
@@ -32,7 +39,14 @@ pub fn render(site: &Site, keep_links: bool) -> Bodies {
         .par_iter()
         .enumerate()
         .filter(|(_, a)| stale(a))
-        .map(|(i, a)| (i, render_article(site, a, &links, keep_links)))
+        .map(|(i, a)| {
+            let how = How {
+                shortcodes,
+                root,
+                keep_links,
+            };
+            (i, render_article(site, a, &links, &how))
+        })
         .collect();
     let annotations = &site.config.annotations;
     // Profiles are few: each build renders those not rendered yet.
@@ -53,6 +67,12 @@ pub fn render(site: &Site, keep_links: bool) -> Bodies {
                 callouts: &annotations.callouts,
                 autolink: false,
                 actors: &[],
+                shortcodes,
+                place: Some(Place {
+                    root,
+                    bundle: None,
+                    data: Some(&site.data),
+                }),
             };
             let mut diagnostics = Vec::new();
             let r = markdown::render(&p.body, &origin, &links, &settings, &mut diagnostics);
@@ -62,12 +82,21 @@ pub fn render(site: &Site, keep_links: bool) -> Bodies {
     Bodies { articles, profiles }
 }
 
+/// How bodies are rendered: with which shortcodes, for which site folder, and
+/// whether each keeps its links' answers.
+struct How<'a> {
+    shortcodes: Option<&'a dyn Shortcodes>,
+    root: &'a Path,
+    keep_links: bool,
+}
+
 fn render_article<L: Links>(
     site: &Site,
     article: &Article,
     links: &L,
-    keep_links: bool,
+    how: &How<'_>,
 ) -> Result<Body, Diagnostic> {
+    let keep_links = how.keep_links;
     let text = source(article)?;
     let recording = Recording {
         inner: links,
@@ -85,6 +114,15 @@ fn render_article<L: Links>(
         callouts: &annotations.callouts,
         autolink: annotations.autolink,
         actors: &article.front.actors,
+        shortcodes: how.shortcodes,
+        place: Some(Place {
+            root: how.root,
+            bundle: article
+                .bundle
+                .as_deref()
+                .map(|dir| (dir, article.slug.as_str())),
+            data: Some(&site.data),
+        }),
     };
     let mut diagnostics = Vec::new();
     let rendered = markdown::render(
@@ -105,6 +143,8 @@ fn render_article<L: Links>(
         word_count: rendered.word_count,
         notes: rendered.notes,
         mentions: rendered.mentions,
+        quotes: rendered.quotes,
+        shortcodes: rendered.shortcodes,
         diagnostics,
         // What an update needs to know to render it again; a one-off build renders
         // each body once.
@@ -148,6 +188,7 @@ fn page_hash(article: &Article, body: &Body) -> u64 {
     body.html.hash(&mut h);
     body.headings.hash(&mut h);
     body.mentions.hash(&mut h);
+    body.quotes.hash(&mut h);
     article.front.key_points.hash(&mut h);
     article.front.corrections.hash(&mut h);
     crate::model::fingerprint::json(&mut h, &article.front.extra);

@@ -37,6 +37,10 @@ pub struct Article {
     pub notes: NoteCounts,
     /// Slugs of the actors the body links to.
     pub mentions: Vec<String>,
+    /// The quotes its body attributes to actors (`quote` shortcodes).
+    pub quotes: Vec<Quote>,
+    /// Whether its body calls shortcodes: rendered again when the templates change.
+    pub shortcodes: bool,
     /// What reading the file and its front matter found (warnings only: an article
     /// with errors is not loaded).
     pub load_diagnostics: Vec<Diagnostic>,
@@ -132,6 +136,10 @@ pub struct Body {
     pub notes: NoteCounts,
     /// Slugs of the actors the body links to.
     pub mentions: Vec<String>,
+    /// The quotes it attributes to actors.
+    pub quotes: Vec<Quote>,
+    /// Whether it calls shortcodes.
+    pub shortcodes: bool,
     /// What rendering found (unresolved links).
     pub diagnostics: Vec<Diagnostic>,
     /// Every link the body asked the site to resolve, with its answer (kept only by
@@ -139,6 +147,25 @@ pub struct Body {
     pub links: Vec<LinkUse>,
     /// A hash of what the article's own page shows beyond its list item.
     pub page_hash: u64,
+}
+
+/// A quote attributed to an actor, as the actor's page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Quote {
+    /// The actor's slug.
+    pub actor: String,
+    /// The quote's id on the article's page: `quote-1`.
+    pub id: String,
+    /// What they said, as HTML.
+    pub html: String,
+    /// What they said, as plain text.
+    pub text: String,
+    /// Who reported it (`source`), as written.
+    pub source: Option<String>,
+    /// When it was said (`date`), as written: `2017-07-07`.
+    pub date: Option<String>,
+    /// Where it was reported (`url`).
+    pub url: Option<String>,
 }
 
 /// A number no article had before.
@@ -196,6 +223,8 @@ impl Article {
         self.word_count = body.word_count;
         self.notes = body.notes;
         self.mentions = body.mentions;
+        self.quotes = body.quotes;
+        self.shortcodes = body.shortcodes;
         self.render_diagnostics = body.diagnostics;
         self.links = body.links;
         self.page_hash = body.page_hash;

@@ -18,6 +18,7 @@ pub mod edition;
 pub mod fingerprint;
 pub mod links;
 pub mod profile;
+pub mod quotes;
 pub mod site;
 pub mod slug;
 pub mod taxonomy;

@@ -64,6 +64,9 @@ pub struct Site {
     pub data: serde_json::Value,
     /// Each day's articles, newest day first: its edition.
     pub editions: Vec<super::edition::Edition>,
+    /// The quotes attributed to each actor (by slug), newest first: the article and
+    /// the quote's index in it. Set when bodies are attached.
+    pub quotes: HashMap<String, Vec<(usize, usize)>>,
     by_content_path: HashMap<String, usize>,
 }
 
@@ -211,6 +214,7 @@ impl Site {
             related,
             now: None,
             data: serde_json::Value::Null,
+            quotes: HashMap::default(),
             by_content_path,
         };
         (site, diagnostics)
@@ -286,6 +290,7 @@ impl Site {
         for (i, html, diagnostics) in bodies.profiles {
             self.profiles[i].attach(html, diagnostics);
         }
+        self.quotes = super::quotes::index(&self.articles);
     }
 
     /// Swaps in a new reading of article `i` whose front matter, and so every index,

@@ -139,13 +139,21 @@ pub fn term(site: &Site, kind: TaxonomyKind, i: usize) -> String {
     let url = site
         .config
         .permalink(&format!("{}/{}/", kind.key(), t.slug));
-    let data = json!({
+    let about = thing(site, kind, t);
+    let mut data = json!({
         "@context": "https://schema.org",
         "@type": "CollectionPage",
         "name": t.name,
         "url": url,
-        "about": thing(site, kind, t),
     });
+    if kind == TaxonomyKind::Actors {
+        let actor = json!({ "@type": about["@type"], "name": t.name, "url": about["url"] });
+        let quotes = super::context::quotes::json_ld(site, &t.slug, &actor);
+        if !quotes.is_empty() {
+            data["hasPart"] = Value::Array(quotes);
+        }
+    }
+    data["about"] = about;
     script_safe(&data)
 }
 

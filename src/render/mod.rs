@@ -12,6 +12,7 @@ pub mod links;
 pub mod news;
 pub mod plan;
 pub mod redirects;
+pub mod shortcodes;
 pub mod sitemap;
 mod template_checks;
 pub mod templates;

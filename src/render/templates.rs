@@ -80,6 +80,22 @@ pub const THEME: &[(&str, &str)] = &[
         include_str!("../../theme/templates/email.html"),
     ),
     ("email.txt", include_str!("../../theme/templates/email.txt")),
+    (
+        "shortcodes/figure.html",
+        include_str!("../../theme/templates/shortcodes/figure.html"),
+    ),
+    (
+        "shortcodes/quote.html",
+        include_str!("../../theme/templates/shortcodes/quote.html"),
+    ),
+    (
+        "shortcodes/embed.html",
+        include_str!("../../theme/templates/shortcodes/embed.html"),
+    ),
+    (
+        "shortcodes/table.html",
+        include_str!("../../theme/templates/shortcodes/table.html"),
+    ),
     ("atom.xml", include_str!("../../theme/templates/atom.xml")),
     ("rss.xml", include_str!("../../theme/templates/rss.xml")),
     ("feed.json", include_str!("../../theme/templates/feed.json")),
@@ -144,6 +160,8 @@ pub struct Templates {
     pub warnings: Vec<Diagnostic>,
     /// The most bytes one page may render to ([`MAX_PAGE_BYTES`]).
     pub max_page_bytes: usize,
+    /// The shortcodes: the components of `shortcodes/<name>.html`, by name.
+    pub shortcodes: BTreeMap<String, crate::content::markdown::shortcodes::Definition>,
 }
 
 /// The most bytes a template may write for one page, before its cards are spliced
@@ -206,6 +224,14 @@ impl Templates {
                 .filter(|(name, _)| !name.as_ref().is_some_and(|n| migrated_away.contains(n)))
                 .map(|(_, d)| d),
         );
+        let shortcodes = match &tera {
+            Some(tera) => {
+                let (found, wrong) = super::shortcodes::definitions(tera, &sources);
+                problems.extend(wrong);
+                found
+            }
+            None => BTreeMap::new(),
+        };
         let (mut warnings, errors): (Vec<Diagnostic>, Vec<Diagnostic>) =
             problems.into_iter().partition(|d| !d.is_error());
         // Said of templates that load; one that does not has more to fix first.
@@ -219,6 +245,7 @@ impl Templates {
                 origins: sources,
                 warnings,
                 max_page_bytes: MAX_PAGE_BYTES,
+                shortcodes,
             }),
             _ => {
                 let mut all = errors;
@@ -280,6 +307,40 @@ impl Templates {
 }
 
 impl Templates {
+    /// Renders the component `name` for a shortcode of a body, with the same guards
+    /// as a page: a failure is Tera's message.
+    pub(super) fn render_component(
+        &self,
+        name: &str,
+        args: &tera::Context,
+        implicits: &tera::Context,
+        body: Option<&str>,
+        file: &str,
+    ) -> Result<String, String> {
+        super::filters::reset_budget();
+        let mut out = Capped {
+            out: Vec::with_capacity(1024),
+            left: self.max_page_bytes,
+        };
+        let rendering = crate::watchdog::rendering(|| file.to_string(), name);
+        let rendered = self
+            .tera
+            .render_component_with_implicits_to(name, args, implicits, body, true, &mut out);
+        drop(rendering);
+        match rendered {
+            Ok(()) => String::from_utf8(out.out).map_err(|_| "not UTF-8".to_string()),
+            Err(e) => {
+                let mut message = e.to_string();
+                let mut source = std::error::Error::source(&e);
+                while let Some(s) = source {
+                    message = format!("{message}: {s}");
+                    source = s.source();
+                }
+                Err(message)
+            }
+        }
+    }
+
     /// The file the template `name` comes from, as diagnostics show it.
     fn file_of(&self, name: &str) -> String {
         let theirs = format!("{THEME_PREFIX}{name}");

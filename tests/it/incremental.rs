@@ -425,3 +425,53 @@ fn an_edit_renders_again_its_edition_and_its_email_and_says_when_the_message_cha
     let r = desk.step("a body edit past the summary", &[p]);
     assert_eq!(r.editions, [], "{r:?}");
 }
+
+#[test]
+fn quotes_and_the_shortcode_templates_update_like_a_full_build() {
+    let mut desk = Desk::open();
+    let p = desk.edit(
+        "content/2017-07-06-first.md",
+        "## Background",
+        "{% quote(actor=\"Vladimir Putin\", source=\"TASS\", date=\"2017-07-07\") %}\nWe agreed.\n{% end %}\n\n## Background",
+    );
+    let r = desk.step("a quote added to a body", &[p]);
+    assert!(
+        r.pages.get("term") >= Some(&1),
+        "the actor's page lists it: {r:?}"
+    );
+    let actor = crate::support::read(
+        &desk.out.path().join("site"),
+        "actors/vladimir-putin/index.html",
+    );
+    assert!(actor.contains("<p>We agreed.</p>"), "{actor}");
+
+    let p = desk.edit(
+        "content/2017-07-06-first.md",
+        "We agreed.",
+        "We agreed on a ceasefire.",
+    );
+    desk.step("the quote edited", &[p]);
+
+    let t = desk.write(
+        "templates/shortcodes/quote.html",
+        "{% component quote(actor: string, source: string = \"\", date: string = \"\", url: string = \"\", @actor_url = \"\", @id = \"\") {\"block\": true} %}<blockquote class=\"mine\" id=\"{{ id }}\">{{ body }}</blockquote>{% endcomponent quote %}",
+    );
+    desk.step("the quote's template replaced", &[t]);
+    let page = crate::support::read(&desk.out.path().join("site"), "articles/first/index.html");
+    assert!(
+        page.contains("<blockquote class=\"mine\" id=\"quote-1\">"),
+        "{page}"
+    );
+
+    let p = desk.edit(
+        "content/2017-07-06-first.md",
+        "{% quote(actor=\"Vladimir Putin\", source=\"TASS\", date=\"2017-07-07\") %}\nWe agreed on a ceasefire.\n{% end %}\n",
+        "",
+    );
+    desk.step("the quote removed", &[p]);
+    let actor = crate::support::read(
+        &desk.out.path().join("site"),
+        "actors/vladimir-putin/index.html",
+    );
+    assert!(!actor.contains("What they said"), "{actor}");
+}

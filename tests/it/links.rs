@@ -152,10 +152,12 @@ fn a_site_built_for_another_path_links_within_it() {
 fn every_internal_link_of_the_example_site_resolves_when_paginated() {
     let site = tempfile::tempdir().unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for (rel, bytes) in tree(&root.join("content")) {
-        let to = site.path().join("content").join(rel);
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::write(to, bytes).unwrap();
+    for folder in ["content", "data"] {
+        for (rel, bytes) in tree(&root.join(folder)) {
+            let to = site.path().join(folder).join(rel);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::write(to, bytes).unwrap();
+        }
     }
     let config = std::fs::read_to_string(root.join("site.toml")).unwrap();
     std::fs::write(

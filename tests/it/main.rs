@@ -19,5 +19,6 @@ mod previews;
 mod publishing;
 mod random_sites;
 mod serve;
+mod shortcodes;
 mod support;
 mod theme;

@@ -9,6 +9,7 @@ use super::*;
 /// one pass over the events.
 pub(super) fn resolve_links<'a>(
     body: &'a str,
+    spliced: Option<&'a shortcodes::Spliced>,
     origin: &Origin<'_>,
     links: &dyn Links,
     mentions: &mut Vec<String>,
@@ -21,7 +22,15 @@ pub(super) fn resolve_links<'a>(
     };
     // Links dropped because they resolve nowhere: their End events are dropped too.
     let mut dropped_links = Vec::<bool>::new();
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+    // With shortcodes, the marked text is parsed and positions mapped back.
+    let parsed: Box<dyn Iterator<Item = Located<'a>>> = match spliced {
+        None => Box::new(Parser::new_ext(body, options()).into_offset_iter()),
+        Some(s) => Box::new(shortcodes::located(
+            Parser::new_ext(&s.text, options()).into_offset_iter(),
+            s,
+        )),
+    };
+    for (event, range) in parsed {
         let event = match event {
             Event::Start(Tag::Link {
                 link_type,

@@ -10,6 +10,7 @@
 mod headings;
 mod joined;
 mod links;
+pub mod shortcodes;
 mod smart;
 mod walk;
 mod words;
@@ -54,6 +55,10 @@ pub struct Settings<'a> {
     pub autolink: bool,
     /// The actors the front matter names, as written.
     pub actors: &'a [String],
+    /// The site's shortcodes; without them a body's are left as text.
+    pub shortcodes: Option<&'a dyn shortcodes::Shortcodes>,
+    /// Where the body's files are, for shortcodes' `src`.
+    pub place: Option<shortcodes::Place<'a>>,
 }
 
 /// A rendered body.
@@ -71,6 +76,10 @@ pub struct Rendered {
     pub notes: NoteCounts,
     /// Slugs of the actors the body links to (wikilinks and autolinks), in order.
     pub mentions: Vec<String>,
+    /// The quotes its `quote` shortcodes attribute, in order.
+    pub quotes: Vec<crate::model::article::Quote>,
+    /// Whether it calls shortcodes (or writes one as text).
+    pub shortcodes: bool,
 }
 
 /// Where the body sits, for positions in diagnostics.
@@ -114,7 +123,22 @@ pub fn render(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Rendered {
     let mut mentions = Vec::new();
-    let (events, definitions) = resolve_links(body, origin, links, &mut mentions, diagnostics);
+    let prepared = settings.shortcodes.and_then(|s| {
+        shortcodes::prepare(body, origin, s, links, settings.place.as_ref(), diagnostics)
+    });
+    let shortcodes = prepared.is_some();
+    let (spliced, expander) = match prepared {
+        Some((spliced, expander)) => (Some(spliced), Some(expander)),
+        None => (None, None),
+    };
+    let (events, definitions) = resolve_links(
+        body,
+        spliced.as_ref(),
+        origin,
+        links,
+        &mut mentions,
+        diagnostics,
+    );
     let events = punctuation_before_notes(events);
 
     let mut walk = Walk {
@@ -138,10 +162,16 @@ pub fn render(
         walk.event(event, range);
     }
     let Walk {
-        out: mut events,
-        notes,
-        ..
+        out: events, notes, ..
     } = walk;
+    let (mut events, quotes, call_ids) = match expander {
+        Some(expander) => {
+            let ids = expander.ids();
+            let (events, quotes) = expander.expand(events, origin, diagnostics);
+            (events, quotes, ids)
+        }
+        None => (events, Vec::new(), Vec::new()),
+    };
     for (d, (label, _, at)) in definitions.iter().enumerate() {
         if !notes.iter().any(|(shown, ..)| *shown == d) {
             diagnostics.push(
@@ -162,7 +192,7 @@ pub fn render(
     let references: Vec<usize> = notes.iter().map(|(_, _, refs)| *refs).collect();
     let notes: Vec<Note<'_>> = notes.into_iter().map(|(_, note, _)| note).collect();
     let (first_paragraph, word_count) = summary_and_words(&events);
-    let headings = assign_heading_ids(&mut events, notes::ids(&references));
+    let headings = assign_heading_ids(&mut events, notes::ids(&references).chain(call_ids));
     let mut out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     out.push_str(&notes::end_notes(&notes));
@@ -179,6 +209,8 @@ pub fn render(
         word_count,
         notes: NoteCounts::new(&shown, settings.kinds),
         mentions,
+        quotes,
+        shortcodes,
     }
 }
 
@@ -231,6 +263,8 @@ mod tests {
             callouts: &callouts,
             autolink,
             actors: &actors,
+            shortcodes: None,
+            place: None,
         };
         let mut diags = Vec::new();
         let r = render(body, &origin, &NoLinks, &settings, &mut diags);
@@ -567,6 +601,8 @@ mod tests {
             callouts: &callouts,
             autolink: true,
             actors: &actors,
+            shortcodes: None,
+            place: None,
         };
         let r = render(&text[8..], &origin, &Kims, &settings, &mut Vec::new());
         assert_eq!(

@@ -12,6 +12,7 @@ mod editions;
 mod feeds;
 pub mod page;
 pub mod preview;
+pub mod quotes;
 mod search;
 pub mod tera_value;
 pub mod values;

@@ -215,6 +215,9 @@ impl Part {
                 let t = &site.taxonomy(k).terms[i];
                 hash_term(h, t);
                 t.profile.hash(h);
+                if k == TaxonomyKind::Actors {
+                    super::quotes::hash(views, site, &t.slug, h);
+                }
                 let actors = site.taxonomy(TaxonomyKind::Actors);
                 for &(c, n) in &t.connections {
                     hash_term(h, &actors.terms[c]);
@@ -379,11 +382,16 @@ impl Part {
                 if let (Some(html), true) = (site.profile(k, i), kind.number() > 0) {
                     profile["content"] = Value::String(rebase(&html.html, "../../"));
                 }
+                // Every quote of an actor, on its first page.
+                let quotes = match (k, kind.number()) {
+                    (TaxonomyKind::Actors, 0) => super::quotes::view(site, &t.slug),
+                    _ => Value::Array(Vec::new()),
+                };
                 put("taxonomy", from_json(taxonomy_view(k)));
                 put(
                     "term",
                     from_json(
-                        json!({ "name": link.name, "slug": link.slug, "url": link.url, "count": t.articles.len(), "profile": profile, "connections": connections }),
+                        json!({ "name": link.name, "slug": link.slug, "url": link.url, "count": t.articles.len(), "profile": profile, "connections": connections, "quotes": quotes }),
                     ),
                 );
                 // Its cards leave out the chip of the term whose page it is.
