@@ -64,6 +64,9 @@ pub struct Site {
     pub data: serde_json::Value,
     /// Each day's articles, newest day first: its edition.
     pub editions: Vec<super::edition::Edition>,
+    /// The resized copies of the images articles show: each file's path in the
+    /// output, the file it is copied from (in the cache), and what it copies.
+    pub image_files: Vec<(String, std::path::PathBuf, String)>,
     by_content_path: HashMap<String, usize>,
 }
 
@@ -211,6 +214,7 @@ impl Site {
             related,
             now: None,
             data: serde_json::Value::Null,
+            image_files: Vec::new(),
             by_content_path,
         };
         (site, diagnostics)
