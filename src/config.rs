@@ -6,8 +6,10 @@
 //! dropped; the line of each is found by a scan of `key =` lines per `[table]`.
 
 mod editions;
+mod images;
 
 pub use editions::{Editions, Mailbox, DEFAULT_SUBJECT};
+pub use images::{Images, DEFAULT_WIDTHS};
 
 use crate::diagnostics::Diagnostic;
 use serde::Deserialize;
@@ -44,6 +46,7 @@ const TOP_KEYS: &[&str] = &[
     "annotations",
     "feeds",
     "editions",
+    "images",
 ];
 const ANNOTATION_KEYS: &[&str] = &["kinds", "autolink", "callouts"];
 const CALLOUT_KEYS: &[&str] = &["note", "tip", "important", "warning", "caution"];
@@ -86,6 +89,8 @@ pub struct Config {
     pub feeds: Feeds,
     /// The `[editions]` table: each day's edition as email.
     pub editions: Editions,
+    /// The `[images]` table: the widths raster images are resized to.
+    pub images: Images,
 }
 
 /// The `[annotations]` table: note kinds, autolinking, callout titles.
@@ -167,6 +172,7 @@ struct RawConfig {
     #[serde(default)]
     feeds: RawFeeds,
     editions: Option<editions::RawEditions>,
+    images: Option<images::RawImages>,
 }
 
 /// A loaded configuration and the warnings it produced.
@@ -281,6 +287,7 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
             "news" => ("key in [news]", NEWS_KEYS),
             "feeds" => ("key in [feeds]", FEED_KEYS),
             "editions" => ("key in [editions]", editions::EDITION_KEYS),
+            "images" => ("key in [images]", images::IMAGE_KEYS),
             _ => ("key", &[][..]),
         };
         let (line, col) = locate(&key);
@@ -407,6 +414,14 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
                 .help(help),
         );
     });
+    let images = images::validate(raw.images, &mut |key, message, help| {
+        let (line, col) = locate_value(key);
+        errors.push(
+            Diagnostic::error(file, format!("{key}: {message}"))
+                .at_value(line, col, text)
+                .help(help),
+        );
+    });
     if editions.configured && !editions.can_send() {
         let missing = match (&editions.from, &editions.to) {
             (None, None) => "`from` and `to`",
@@ -449,6 +464,7 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
         news: raw.news,
         feeds,
         editions,
+        images,
     };
     Ok(Loaded {
         config,
@@ -479,6 +495,7 @@ impl Config {
             news: News::default(),
             feeds: Feeds::default(),
             editions: Editions::default(),
+            images: Images::default(),
         }
     }
 

@@ -337,22 +337,39 @@ pub fn summary(verb: &str, report: &BuildReport) -> String {
             format!(" ({})", kinds.join(", "))
         };
         return format!(
-            "updated {total} page{}{kinds}, {} file{}, removed {}, kept {} in {} ms",
+            "updated {total} page{}{kinds}, {} file{}, removed {}, kept {} in {} ms{}",
             if total == 1 { "" } else { "s" },
             report.files,
             if report.files == 1 { "" } else { "s" },
             report.removed,
             report.unchanged,
-            report.elapsed.as_millis()
+            report.elapsed.as_millis(),
+            images(&report.images),
         );
     }
     format!(
-        "{verb} {total} pages ({}) and {} file{}{target} in {} ms{}",
+        "{verb} {total} pages ({}) and {} file{}{target} in {} ms{}{}",
         kinds.join(", "),
         report.files,
         if report.files == 1 { "" } else { "s" },
         report.elapsed.as_millis(),
+        images(&report.images),
         left_out(verb, &report.left_out),
+    )
+}
+
+/// What the images stage did, after a summary: `; images: 3 processed, 1 from
+/// cache, 20 variants`; nothing for a site whose articles show no image resized.
+fn images(counts: &briefing::build::images::ImageCounts) -> String {
+    if counts.processed + counts.cached == 0 {
+        return String::new();
+    }
+    format!(
+        "; images: {} processed, {} from cache, {} variant{}",
+        counts.processed,
+        counts.cached,
+        counts.variants,
+        if counts.variants == 1 { "" } else { "s" }
     )
 }
 

@@ -7,6 +7,7 @@
 //! - [`report`]: what a build tells its caller.
 
 pub mod changes;
+pub mod images;
 mod partition;
 mod problems;
 pub mod published;

@@ -64,6 +64,19 @@ impl Session {
         laps.lap("read");
         let mut kept = self.kept.take()?;
         let indexes: Vec<usize> = swaps.iter().map(|(i, _)| *i).collect();
+        let images = |site: &crate::model::site::Site| -> Vec<Vec<String>> {
+            indexes
+                .iter()
+                .map(|&i| {
+                    site.articles[i]
+                        .body_images
+                        .iter()
+                        .map(|u| u.set.key.clone())
+                        .collect()
+                })
+                .collect()
+        };
+        let before = images(&kept.site);
         for (i, new) in swaps {
             kept.site.replace_article(i, new);
         }
@@ -74,6 +87,11 @@ impl Session {
         let rendered = bodies::render(&kept.site, shortcodes, &self.options.root, true);
         let bodies = rendered.len();
         kept.site.attach(rendered);
+        // A body that shows other images needs their copies planned: the full path.
+        if images(&kept.site) != before {
+            self.kept = Some(kept);
+            return None;
+        }
         laps.lap("bodies");
         let card_errors = match &self.templates {
             Some(templates) => kept

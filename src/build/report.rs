@@ -16,6 +16,8 @@ pub struct BuildReport {
     pub files: usize,
     /// Article bodies rendered from Markdown.
     pub bodies: usize,
+    /// Images resized, found in the cache, and their variants.
+    pub images: super::images::ImageCounts,
     /// Output files left as they were (an incremental build).
     pub unchanged: usize,
     /// Output files removed (an incremental build).

@@ -177,7 +177,10 @@ impl Session {
         self.disassemble();
         let mut reload: BTreeSet<String> = changes.articles.clone();
         if changes.config {
-            let annotations = self.config.as_ref().map(|c| format!("{:?}", c.annotations));
+            let annotations = self
+                .config
+                .as_ref()
+                .map(|c| format!("{:?}{:?}", c.annotations, c.images));
             let reading = self.reading.clone();
             self.load_config();
             // Dates are read in the site's time zone, and an article without
@@ -187,8 +190,13 @@ impl Session {
                 self.articles.clear();
                 self.failed.clear();
             }
-            // Bodies are rendered with the annotation settings.
-            if self.config.as_ref().map(|c| format!("{:?}", c.annotations)) != annotations {
+            // Bodies are rendered with the annotation and image settings.
+            if self
+                .config
+                .as_ref()
+                .map(|c| format!("{:?}{:?}", c.annotations, c.images))
+                != annotations
+            {
                 for a in self.articles.values_mut() {
                     a.rendered = false;
                 }
@@ -229,6 +237,16 @@ impl Session {
                     reload.insert(md.rel.clone());
                 }
             }
+        }
+        // An image replaced on disk: the articles showing it are read again (their
+        // lead image measured, their bodies' images named anew).
+        if changes.walk_content || changes.walk_static {
+            reload.extend(
+                self.articles
+                    .values()
+                    .filter(|a| a.image_replaced())
+                    .map(|a| a.content_path.clone()),
+            );
         }
         if !reload.is_empty() {
             let files: Vec<Asset> = self
@@ -389,6 +407,10 @@ impl Session {
         let bodies = rendered.len();
         site.attach(rendered);
         laps.lap("bodies");
+        let (image_problems, images) = super::images::make(&self.options.root, &mut site);
+        laps.lap("images");
+        let mut site_diagnostics = site_diagnostics;
+        site_diagnostics.extend(image_problems);
         let diagnostics = self.diagnostics(&site, &aside, site_diagnostics);
         // A one-off build hands the bodies to the views, which free each as soon as
         // its page is written; a session keeps them for the next update.
@@ -441,6 +463,7 @@ impl Session {
         };
         result.map(|mut report| {
             report.bodies = bodies;
+            report.images = images;
             report.left_out = left_out;
             report.zone = self.config.as_ref().and_then(|c| c.timezone);
             report.stages = laps.laps;

@@ -140,6 +140,7 @@ pub fn load(root: &Path, md: &Asset, reading: &Reading) -> (Option<Article>, Vec
         };
         diagnostics.push(d.help("remove it (an alias is an address the article had before)"));
     }
+    let mut image_at = None;
     let image = match &front.image {
         None => None,
         Some(written) => {
@@ -147,21 +148,23 @@ pub fn load(root: &Path, md: &Asset, reading: &Reading) -> (Option<Article>, Vec
                 .rel
                 .strip_suffix("/index.md")
                 .map(|dir| (dir, slug.as_str()));
+            let at = || {
+                let index = front_matter::KeyIndex::new(split.yaml, split.yaml_line);
+                let (line, col) = index.value("image").unwrap_or((1, 1));
+                Diagnostic::error(&file, String::new()).at_value(line, col, &text)
+            };
             match crate::images::find(root, bundle, &written.path) {
                 Ok(image) => Some(LeadImage {
                     image,
                     alt: written.alt.clone(),
                     caption: written.caption.clone(),
                     credit: written.credit.clone(),
-                }),
+                })
+                .inspect(|_| image_at = Some(at())),
                 Err(e) => {
-                    let index = front_matter::KeyIndex::new(split.yaml, split.yaml_line);
-                    let (line, col) = index.value("image").unwrap_or((1, 1));
-                    diagnostics.push(
-                        Diagnostic::error(&file, format!("image: {}", e.message))
-                            .at_value(line, col, &text)
-                            .help(e.help),
-                    );
+                    let mut d = at();
+                    d.message = format!("image: {}", e.message);
+                    diagnostics.push(d.help(e.help));
                     return (None, diagnostics);
                 }
             }
@@ -176,6 +179,8 @@ pub fn load(root: &Path, md: &Asset, reading: &Reading) -> (Option<Article>, Vec
         slug,
         front,
         image,
+        image_at,
+        body_images: Vec::new(),
         bundle,
         html: String::new(),
         summary: String::new(),

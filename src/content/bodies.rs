@@ -11,7 +11,7 @@ use super::markdown::shortcodes::{Place, Shortcodes};
 use super::markdown::{self, Origin, Settings};
 use super::text_of;
 use crate::diagnostics::Diagnostic;
-use crate::model::article::{Article, Body};
+use crate::model::article::{Article, Body, ImageUse};
 use crate::model::links::{ActorRef, Answer, LinkTarget, LinkUse, Links};
 use crate::model::site::{Bodies, Site};
 use rayon::prelude::*;
@@ -132,13 +132,14 @@ fn render_article<L: Links>(
         &settings,
         &mut diagnostics,
     );
+    let (html, images) = fit_images(site, article, &text, rendered.html, &mut diagnostics);
     let mut body = Body {
         // An automatic summary shows in the page's description, its card, feeds and
         // search: a first paragraph of megabytes is cut, at a word's end.
         summary: article.front.summary.clone().unwrap_or_else(|| {
             crate::text::shorten(&rendered.first_paragraph, AUTO_SUMMARY).into_owned()
         }),
-        html: rendered.html,
+        html,
         headings: rendered.headings,
         word_count: rendered.word_count,
         notes: rendered.notes,
@@ -154,9 +155,63 @@ fn render_article<L: Links>(
             Vec::new()
         },
         page_hash: 0,
+        images,
     };
     body.page_hash = page_hash(article, &body);
     Ok(body)
+}
+
+/// The body's HTML with its images made to fit (see [`crate::images::rewrite`]),
+/// and the images it shows; a file of the site named by an `<img>` that is not an
+/// image briefing reads is an error at the place the body names it.
+fn fit_images(
+    site: &Site,
+    article: &Article,
+    text: &str,
+    html: String,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (String, Vec<ImageUse>) {
+    use crate::images::rewrite;
+    // The site's root: the article's path on disk less its path under the root.
+    let depth = article.file.components().count();
+    let Some(root) = article.src.ancestors().nth(depth) else {
+        return (html, Vec::new());
+    };
+    let base_path = site.config.base_path();
+    let cx = rewrite::Context {
+        root,
+        bundle: article
+            .bundle
+            .as_deref()
+            .map(|d| (d, article.slug.as_str())),
+        widths: &site.config.images.widths,
+        base_path: &base_path,
+        first_is_top: article.image.is_none(),
+    };
+    let rewritten = rewrite::rewrite(&html, &cx);
+    let body = text.get(article.body_offset..).unwrap_or_default();
+    let at = |src: &str| {
+        let d = Diagnostic::error(&article.file, String::new());
+        match body.find(src) {
+            Some(offset) => d.at_offset(article.body_offset + offset, text),
+            None => d,
+        }
+    };
+    for (src, problem) in rewritten.problems {
+        let mut d = at(&src);
+        d.message = format!("image {src:?}: {}", problem.message);
+        diagnostics.push(d.help(problem.help));
+    }
+    let images = rewritten
+        .images
+        .into_iter()
+        .map(|(image, set, src)| ImageUse {
+            at: at(&src),
+            image,
+            set,
+        })
+        .collect();
+    (rewritten.html.unwrap_or(html), images)
 }
 
 /// The article's source text: kept in it (a session), or read again (a one-off

@@ -23,6 +23,11 @@ pub struct Article {
     pub front: FrontMatter,
     /// Its lead image (`image:`), its file found and measured.
     pub image: Option<crate::images::LeadImage>,
+    /// Where `image:` is written, for the problems of its file found when it is
+    /// resized (an error with no message yet).
+    pub image_at: Option<Diagnostic>,
+    /// The images of the body that are resized (see `crate::images::rewrite`).
+    pub body_images: Vec<ImageUse>,
     /// The bundle folder relative to `content/` for `<dir>/index.md` articles.
     pub bundle: Option<String>,
     /// The body's HTML, once rendered.
@@ -147,6 +152,29 @@ pub struct Body {
     pub links: Vec<LinkUse>,
     /// A hash of what the article's own page shows beyond its list item.
     pub page_hash: u64,
+    /// The images of the body that are resized.
+    pub images: Vec<ImageUse>,
+}
+
+/// An image a body shows, resized.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageUse {
+    /// The file.
+    pub image: crate::images::Image,
+    /// Its variants.
+    pub set: crate::images::variants::Set,
+    /// Where the body names it, for the problems found when it is resized (an error
+    /// with no message yet).
+    pub at: Diagnostic,
+}
+
+impl Article {
+    /// Whether an image it shows (its lead image, or one of its body) was replaced
+    /// on disk since it was read: the article must be read again.
+    pub fn image_replaced(&self) -> bool {
+        self.image.as_ref().is_some_and(|l| l.image.replaced())
+            || self.body_images.iter().any(|u| u.image.replaced())
+    }
 }
 
 /// A quote attributed to an actor, as the actor's page lists it.
@@ -228,6 +256,7 @@ impl Article {
         self.render_diagnostics = body.diagnostics;
         self.links = body.links;
         self.page_hash = body.page_hash;
+        self.body_images = body.images;
         self.rendered = true;
         self.generation = next_generation();
     }

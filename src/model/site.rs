@@ -67,6 +67,9 @@ pub struct Site {
     /// The quotes attributed to each actor (by slug), newest first: the article and
     /// the quote's index in it. Set when bodies are attached.
     pub quotes: HashMap<String, Vec<(usize, usize)>>,
+    /// The resized copies of the images articles show: each file's path in the
+    /// output, the file it is copied from (in the cache), and what it copies.
+    pub image_files: Vec<(String, std::path::PathBuf, String)>,
     by_content_path: HashMap<String, usize>,
 }
 
@@ -215,6 +218,7 @@ impl Site {
             now: None,
             data: serde_json::Value::Null,
             quotes: HashMap::default(),
+            image_files: Vec::new(),
             by_content_path,
         };
         (site, diagnostics)

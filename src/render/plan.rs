@@ -556,6 +556,18 @@ pub fn plan(site: &Site) -> (Plan, Vec<Diagnostic>) {
             Some(origin.into()),
         );
     }
+    // The resized copies of images, beside the originals.
+    for (path, src, origin) in site.image_files.iter().cloned() {
+        let output = Output::Copy(src);
+        add(
+            Entry {
+                path,
+                output,
+                origin,
+            },
+            None,
+        );
+    }
     // Every page of each list; the origin names the page after the first.
     for kind in first_pages(site) {
         let (origin, file) = origin(site, kind);

@@ -9,6 +9,7 @@ mod diagnostics;
 mod editions;
 mod eject;
 mod feeds;
+mod images;
 mod incremental;
 mod lifecycle;
 mod limits;

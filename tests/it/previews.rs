@@ -15,13 +15,13 @@ fn site(settings: &str, files: &[(&str, &[u8])]) -> tempfile::TempDir {
     )
 }
 
-/// The header of a PNG of `width` × `height`: all that is read of it.
+/// A PNG of `width` × `height`, of one colour (images shown are resized: they must
+/// decode).
 fn png(width: u32, height: u32) -> Vec<u8> {
-    let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-    b.extend(width.to_be_bytes());
-    b.extend(height.to_be_bytes());
-    b.extend([8, 6, 0, 0, 0, 0, 0, 0, 0]);
-    b
+    let img = image::RgbaImage::from_pixel(width, height, image::Rgba([40, 90, 160, 255]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
 }
 
 const WITH_IMAGE: &str = "---\ntitle: Ceasefire holds\ndate: 2017-07-09T12:00:00+03:00\nsource: Reuters\nauthors: [Jane Doe]\ntags: [ceasefire]\nimage: map.png\nimage_alt: \"Map of the ceasefire area\"\nimage_caption: The area, schematic.\nimage_credit: Desk graphics\nsummary: \"A truce took effect at noon.\"\n---\nBody.\n";
@@ -109,7 +109,10 @@ fn every_page_has_link_preview_tags_and_an_article_its_image() {
     );
     assert_eq!(one(&m, "article:tag"), "ceasefire");
     // The image on the page, with its size, caption and credit.
-    assert!(page.contains("<img src=\"../../articles/ceasefire/map.png\" alt=\"Map of the ceasefire area\" width=\"1200\" height=\"630\">"), "{page}");
+    assert!(page.contains("<img src=\"../../articles/ceasefire/map.png\" alt=\"Map of the ceasefire area\" srcset=\"../../articles/ceasefire/map-480."), "{page}");
+    assert!(
+        page.contains("sizes=\"(min-width: 672px) 672px, 100vw\" width=\"1200\" height=\"630\">")
+    );
     assert!(page.contains("<figcaption>The area, schematic. <span class=\"credit\">Image: Desk graphics</span></figcaption>"));
     // Structured data: the image, and the publisher's logo.
     let data = crate::authors::json_ld(&page);
@@ -381,7 +384,12 @@ fn google_news_recommendations_are_warned_only_when_asked() {
 /// no WebP, and a wider image waits for resized variants).
 #[test]
 fn the_email_shows_a_lead_image_mail_clients_can_show() {
-    let webp = b"RIFF\x1a\0\0\0WEBPVP8X\x0a\0\0\0\0\0\0\0\x1f\x03\0\x3f\x02\0".to_vec();
+    let webp = {
+        let img = image::RgbImage::from_pixel(800, 576, image::Rgb([90, 90, 90]));
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, image::ImageFormat::WebP).unwrap();
+        out.into_inner()
+    };
     let other = "---\ntitle: Other\ndate: 2017-07-09\nsource: AP\nimage: /photo.webp\nimage_alt: A photo\n---\nOther.\n";
     let site = site(
         "",

@@ -11,14 +11,25 @@ const HAMBURG: &str = "---\ntitle: Leaders meet in Hamburg\ndate: 2017-07-07\nso
 const LATER: &str = "---\ntitle: Ceasefire holds\ndate: 2017-07-10\nsource: AP\nactors: [Rex Tillerson]\n---\n{% quote(actor=\"Rex Tillerson\", source=\"AP\") %}\nIt is holding.\n{% end %}\n\n{{ figure(src=\"/map.png\", alt=\"The zone\", caption=\"Three provinces\", credit=\"Map: Desk\") }}\n";
 const LAVROV: &str = "---\nname: Sergei Lavrov\naliases: [Lavrov]\n---\n";
 
+/// A PNG of 600 × 400.
+fn map() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(600, 400, |x, y| image::Rgb([x as u8, y as u8, 90]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
 fn site(later: &str) -> tempfile::TempDir {
     crate::support::site_of(
         SETTINGS,
         &[
-            ("content/2017-07-07-hamburg.md", HAMBURG),
-            ("content/2017-07-10-later.md", later),
-            ("content/actors/sergei-lavrov.md", LAVROV),
-            ("static/map.png", "png"),
+            ("content/2017-07-07-hamburg.md", HAMBURG.as_bytes().to_vec()),
+            ("content/2017-07-10-later.md", later.as_bytes().to_vec()),
+            (
+                "content/actors/sergei-lavrov.md",
+                LAVROV.as_bytes().to_vec(),
+            ),
+            ("static/map.png", map()),
         ],
     )
 }
@@ -97,11 +108,24 @@ fn quotes_are_listed_on_their_actors_pages_newest_first() {
         ["Video · youtube.com The press conference"]
     );
     assert!(!article.contains("<iframe") && !article.contains("youtube.com/embed"));
+    // A figure's image under static/ is addressed from the page, with its resized
+    // copies beside it.
     let later = read(site.path(), "articles/later/index.html");
-    assert!(
-        later.contains("<img src=\"../../map.png\" alt=\"The zone\">"),
-        "{later}"
-    );
+    let html = scraper::Html::parse_document(&later);
+    let img = html
+        .select(&scraper::Selector::parse("figure.figure img").unwrap())
+        .next()
+        .unwrap();
+    assert_eq!(img.value().attr("src"), Some("../../map.png"));
+    assert_eq!(img.value().attr("width"), Some("600"));
+    let srcset = img.value().attr("srcset").unwrap();
+    assert!(srcset.starts_with("../../map-480."), "{srcset}");
+    let first = srcset
+        .split(' ')
+        .next()
+        .unwrap()
+        .trim_start_matches("../../");
+    assert!(site.path().join("public").join(first).is_file(), "{first}");
 }
 
 #[test]

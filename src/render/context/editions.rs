@@ -154,21 +154,30 @@ const EMAIL_IMAGE_WIDTH: u32 = 552;
 
 /// An article's lead image as email shows it: a plain JPEG or PNG no wider than 1,200
 /// pixels (mail clients show neither WebP nor `srcset`), absolute, at most
-/// [`EMAIL_IMAGE_WIDTH`] wide; null for any other (the building blocks issue makes
-/// variants that fit).
+/// [`EMAIL_IMAGE_WIDTH`] wide: the original, else its widest resized copy that fits;
+/// null when there is none (a WebP, a GIF wider than that).
 fn email_image(site: &Site, a: &crate::model::article::Article) -> tera::Value {
     let Some(lead) = &a.image else {
         return tera::Value::none();
     };
     let image = &lead.image;
-    if !matches!(image.mime, "image/jpeg" | "image/png") || image.width > 1_200 || image.width == 0
-    {
+    if !matches!(image.mime, "image/jpeg" | "image/png") || image.width == 0 {
         return tera::Value::none();
     }
+    let set = crate::images::variants::of(image, &site.config.images.widths);
+    let fits = set
+        .iter()
+        .flat_map(|s| s.own.iter())
+        .rfind(|c| c.width <= 1_200)
+        .map(|c| c.url.as_str())
+        .or((image.width <= 1_200).then_some(image.url.as_str()));
+    let Some(url) = fits else {
+        return tera::Value::none();
+    };
     let width = image.width.min(EMAIL_IMAGE_WIDTH);
     let height = (u64::from(image.height) * u64::from(width) / u64::from(image.width)) as u32;
     from_json(json!({
-        "url": site.config.permalink(&image.url),
+        "url": site.config.permalink(url),
         "width": width,
         "height": height,
         "alt": lead.alt,

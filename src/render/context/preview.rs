@@ -4,6 +4,7 @@
 //! adds its times, authors and tags.
 
 use super::terms;
+use crate::images::variants::Candidate;
 use crate::images::LeadImage;
 use crate::model::site::Site;
 use crate::model::taxonomy::TaxonomyKind;
@@ -83,15 +84,27 @@ pub struct ImageView<'a> {
     /// MIME type: `image/png`, `image/jpeg`, `image/gif`, `image/webp`.
     #[serde(rename = "type")]
     pub mime: &'a str,
+    /// The `sizes` of its `srcset`s, for an image shown as wide as the text.
+    pub sizes: String,
+    /// Its resized copies in its own format, narrowest first, the original last:
+    /// each `url` (site-relative) and `width`; empty for an image not resized (a GIF).
+    pub srcset: Vec<Candidate>,
     /// Site-relative URL: `articles/x/map.png`.
     pub url: &'a str,
+    /// Its copies in WebP, narrowest first; empty when it is a WebP or not resized.
+    pub webp_srcset: Vec<Candidate>,
     /// In pixels.
     pub width: u32,
 }
 
-/// A lead image as articles' items show it.
-pub fn image_view(lead: &LeadImage) -> ImageView<'_> {
+/// A lead image as articles' items show it, its copies resized as `settings` say.
+pub fn image_view<'a>(lead: &'a LeadImage, widths: &[u32]) -> ImageView<'a> {
+    let set = crate::images::variants::of(&lead.image, widths);
+    let escaped = crate::images::rewrite::escaped;
     ImageView {
+        sizes: crate::images::variants::sizes(lead.image.width),
+        srcset: set.as_ref().map(|s| escaped(&s.own)).unwrap_or_default(),
+        webp_srcset: set.as_ref().map(|s| escaped(&s.webp)).unwrap_or_default(),
         alt: &lead.alt,
         bytes: lead.image.bytes,
         caption: lead.caption.as_deref(),

@@ -296,7 +296,10 @@ fn item<'a>(site: &'a Site, article: &'a Article) -> ArticleItem<'a> {
         summary: &article.summary,
         draft: article.front.draft,
         expires: article.front.expires.map(|e| e.as_written()),
-        image: article.image.as_ref().map(super::preview::image_view),
+        image: article
+            .image
+            .as_ref()
+            .map(|i| super::preview::image_view(i, &site.config.images.widths)),
         updated: (article.modified().at > article.front.date.at)
             .then(|| article.modified().as_written()),
         updated_zone: (article.modified().at > article.front.date.at)

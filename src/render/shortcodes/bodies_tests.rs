@@ -247,7 +247,7 @@ fn a_table_shows_a_data_file() {
     assert!(said.is_empty(), "{said:?}");
     assert_eq!(
         r.html,
-        "<figure class=\"data-table\" id=\"table-1\">\n  <table>\n    <caption>Violations reported</caption>\n    <thead><tr><th scope=\"col\">Day</th><th scope=\"col\">Reported</th></tr></thead>\n    <tbody>\n      <tr><td>9 July</td><td>3</td></tr>\n      <tr><td>10 July</td><td>&lt;5</td></tr>\n    </tbody>\n  </table>\n  <figcaption>Source: UN</figcaption>\n</figure>\n"
+        "<div class=\"data-table\" id=\"table-1\">\n  <table>\n    <caption>Violations reported</caption>\n    <thead><tr><th scope=\"col\">Day</th><th scope=\"col\">Reported</th></tr></thead>\n    <tbody>\n      <tr><td>9 July</td><td>3</td></tr>\n      <tr><td>10 July</td><td>&lt;5</td></tr>\n    </tbody>\n  </table>\n  <p class=\"table-source\">Source: UN</p>\n</div>\n"
     );
     // A list of records takes its headers from the first one's keys.
     let (r, _) = run("{{ table(data=\"list\") }}");

@@ -2,8 +2,47 @@
 //! `default_image` and `logo`): found on disk, their size read from the file's header
 //! (the `imagesize` crate reads a few bytes, not the picture), so that pages give
 //! `width` and `height` and link previews their dimensions.
+//!
+//! A JPEG, PNG or WebP is also hashed when found (its [`Digest`]): the resized
+//! copies of it ([`variants`]) are named and cached by that hash, and [`process`]
+//! makes them. [`rewrite`] gives every `<img>` of a rendered body its `srcset`,
+//! `sizes`, `width` and `height`.
+
+pub mod process;
+pub mod rewrite;
+pub mod variants;
 
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+/// A hash of a file's bytes (SHA-256, cut to 16 bytes): what its variants are named
+/// and cached by.
+pub type Digest = [u8; 16];
+
+/// A file's size and modification time: what tells that it was replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Stamp {
+    /// Its size in bytes.
+    pub len: u64,
+    /// Its modification time, in nanoseconds since the epoch (0 when unknown).
+    pub modified: u128,
+}
+
+impl Stamp {
+    /// `file`'s stamp now; `None` when it cannot be read.
+    pub fn of(file: &Path) -> Option<Stamp> {
+        let m = std::fs::metadata(file).ok()?;
+        let modified = m
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        Some(Stamp {
+            len: m.len(),
+            modified,
+        })
+    }
+}
 
 /// An image file of the site, as pages, feeds and structured data describe it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -18,6 +57,20 @@ pub struct Image {
     pub mime: &'static str,
     /// The file's size in bytes (an RSS enclosure gives it).
     pub bytes: u64,
+    /// Where it is on disk.
+    pub file: PathBuf,
+    /// The file's size and time when it was read: when they change, the image was
+    /// replaced and whatever shows it is made again.
+    pub stamp: Stamp,
+    /// The hash of its bytes, for a JPEG, PNG or WebP: the images that are resized.
+    pub digest: Option<Digest>,
+}
+
+impl Image {
+    /// Whether the file on disk is no longer the one read.
+    pub fn replaced(&self) -> bool {
+        Stamp::of(&self.file) != Some(self.stamp)
+    }
 }
 
 /// An article's lead image: the file, and what is said of it.
@@ -119,14 +172,49 @@ pub fn find(root: &Path, bundle: Option<(&str, &str)>, written: &str) -> Result<
         message: format!("cannot read the size of {shown}: {e}"),
         help: "the file may be damaged: export it again as JPEG or PNG".into(),
     })?;
-    let bytes = std::fs::metadata(file).map(|m| m.len()).unwrap_or_default();
+    let stamp = Stamp::of(file).unwrap_or_default();
+    let digest = match mime {
+        "image/png" | "image/jpeg" | "image/webp" => {
+            Some(digest(file, stamp).map_err(|e| NotAnImage {
+                message: format!("cannot read {shown}: {e}"),
+                help: "check that the file can be read".into(),
+            })?)
+        }
+        _ => None,
+    };
     Ok(Image {
         url: url.clone(),
         width: u32::try_from(size.width).unwrap_or(u32::MAX),
         height: u32::try_from(size.height).unwrap_or(u32::MAX),
         mime,
-        bytes,
+        bytes: stamp.len,
+        file: file.clone(),
+        stamp,
+        digest,
     })
+}
+
+/// The hash of `file`'s bytes, read once per process for each stamp: the same
+/// image shown by many articles, or found again by a session's next update, is
+/// not read again.
+fn digest(file: &Path, stamp: Stamp) -> std::io::Result<Digest> {
+    use sha2::{Digest as _, Sha256};
+    type Memo = Mutex<rustc_hash::FxHashMap<PathBuf, (Stamp, Digest)>>;
+    static MEMO: OnceLock<Memo> = OnceLock::new();
+    let memo = MEMO.get_or_init(Default::default);
+    if let Some((s, d)) = memo.lock().ok().and_then(|m| m.get(file).copied()) {
+        if s == stamp {
+            return Ok(d);
+        }
+    }
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut std::fs::File::open(file)?, &mut hasher)?;
+    let mut d = Digest::default();
+    d.copy_from_slice(&hasher.finalize()[..16]);
+    if let Ok(mut m) = memo.lock() {
+        m.insert(file.to_path_buf(), (stamp, d));
+    }
+    Ok(d)
 }
 
 /// The first bytes of `file`, enough to tell its type.
