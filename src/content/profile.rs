@@ -34,7 +34,7 @@ pub const PROFILE_KEYS: &[&str] = &[
 ];
 
 /// Keys that only an article has: a file with any of them is an article.
-const ARTICLE_ONLY_KEYS: &[&str] = &["title", "date", "source"];
+const ARTICLE_ONLY_KEYS: &[&str] = &["title", "date", "source", "sources"];
 
 #[derive(Debug, Deserialize)]
 struct RawProfile {

@@ -154,7 +154,7 @@ impl Article {
         match kind {
             TaxonomyKind::Tags => self.front.tags.iter().map(String::as_str).collect(),
             TaxonomyKind::Actors => self.front.actors.iter().map(String::as_str).collect(),
-            TaxonomyKind::Sources => vec![self.front.source.name.as_str()],
+            TaxonomyKind::Sources => self.front.sources.iter().map(|s| s.name.as_str()).collect(),
             TaxonomyKind::Authors => self
                 .front
                 .authors
@@ -232,8 +232,9 @@ pub struct FrontMatter {
     pub title: String,
     /// When the briefing is dated.
     pub date: Date,
-    /// The story it is based on.
-    pub source: Source,
+    /// The stories it is based on (`source:`, or each of `sources:`): never empty;
+    /// the first is the primary one ([`FrontMatter::source`]).
+    pub sources: Vec<Source>,
     /// People and organisations named, as written.
     pub actors: Vec<String>,
     /// Topics, as written.
@@ -267,6 +268,13 @@ pub struct FrontMatter {
     pub slug: Option<String>,
     /// Free-form values for templates.
     pub extra: serde_json::Value,
+}
+
+impl FrontMatter {
+    /// The primary source: `source:`, or the first of `sources:`.
+    pub fn source(&self) -> &Source {
+        &self.sources[0]
+    }
 }
 
 /// The file an alias is written to: its own for a file, `index.html` in a folder's.

@@ -1,7 +1,7 @@
 //! Integration tests: fixture sites built through the library and the real binary.
 
 mod annotations;
-mod authors;
+pub mod authors;
 mod build;
 mod cli;
 mod data;
@@ -9,7 +9,7 @@ mod diagnostics;
 mod editions;
 mod eject;
 mod feeds;
-mod incremental;
+pub mod incremental;
 mod lifecycle;
 mod limits;
 mod links;
@@ -19,5 +19,6 @@ mod previews;
 mod publishing;
 mod random_sites;
 mod serve;
+mod sources;
 mod support;
 mod theme;

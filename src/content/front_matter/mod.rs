@@ -35,6 +35,7 @@ pub const ARTICLE_KEYS: &[&str] = &[
     "title",
     "date",
     "source",
+    "sources",
     "actors",
     "tags",
     "authors",
@@ -86,6 +87,8 @@ struct RawFrontMatter {
     date: Option<String>,
     #[serde(default)]
     source: Option<RawSource>,
+    #[serde(default)]
+    sources: Option<Vec<RawSource>>,
     // Items are optional so that `~` and `null`, which mean no value, are told
     // apart from a name written "null": they are refused, not made into pages.
     #[serde(default)]
@@ -282,9 +285,21 @@ fn unknown_keys(
     for key in unknown {
         // serde_ignored writes `?` for an Option level: `source.?.autor`.
         let key = key.replace(".?", "");
-        let (line, col) = index.key(&key, 0).unwrap_or((split.yaml_line - 1, 1));
+        // A key inside a flow mapping (`{ name: X, autor: y }`) is said at its
+        // top-level key.
+        let top = key.split('.').next().unwrap_or(&key);
+        let (line, col) = index
+            .key(&key, 0)
+            .or_else(|| index.key(top, 0))
+            .unwrap_or((split.yaml_line - 1, 1));
         let (what, leaf, known) = match key.split_once('.') {
             Some(("source", leaf)) => ("source key", leaf, SOURCE_KEYS),
+            // `sources.0.autor`: a key of one source of the list.
+            Some(("sources", item)) => (
+                "source key",
+                item.rsplit('.').next().unwrap_or(item),
+                SOURCE_KEYS,
+            ),
             Some(("withdrawn", leaf)) => ("key of `withdrawn`", leaf, corrections::WITHDRAWN_KEYS),
             // `corrections.0.dat`: a key of one correction.
             Some(("corrections", item)) => (
@@ -396,6 +411,7 @@ fn field_errors(
                 format!("expected a whole number, found `{}`", written.trim())
             }),
             "source" => from_value::<RawSource>(value).err().map(serde),
+            "sources" => from_value::<Vec<RawSource>>(value).err().map(serde),
             _ => None,
         };
         if let Some(message) = problem {
@@ -448,6 +464,7 @@ fn example(key: &str) -> &'static str {
         "date" => "date: 2017-07-06",
         "source" => "source: Reuters",
         "source.name" => "name: Reuters",
+        "sources" => "sources: [Reuters, AP]",
         "actors" => "actors: [Vladimir Putin, Rex Tillerson]",
         "tags" => "tags: [syria, ceasefire]",
         "authors" => "authors: [Jane Doe, John Roe]",
@@ -535,8 +552,11 @@ mod tests {
         assert!(diags.is_empty(), "{diags:?}");
         let fm = fm.unwrap();
         assert_eq!(fm.title, "US offers Russia");
-        assert_eq!(fm.source.name, "RFE/RL");
-        assert_eq!(fm.source.published.unwrap().day().to_string(), "2017-07-05");
+        assert_eq!(fm.source().name, "RFE/RL");
+        assert_eq!(
+            fm.source().published.unwrap().day().to_string(),
+            "2017-07-05"
+        );
         assert_eq!(fm.actors, vec!["Rex Tillerson"]);
         assert_eq!(fm.slug.as_deref(), Some("no-fly"));
         assert!(fm.draft);
@@ -705,7 +725,7 @@ mod tests {
     #[test]
     fn outlets_may_be_numbers() {
         let (fm, _) = parse("---\ntitle: 1984\ndate: 2017-07-06\nsource: 1843\n---\n");
-        assert_eq!(fm.unwrap().source.name, "1843");
+        assert_eq!(fm.unwrap().source().name, "1843");
     }
 
     #[test]

@@ -287,7 +287,7 @@ impl Part {
                 views.name_hashes.hash(h);
                 for a in &site.articles {
                     (&a.front.title, &a.slug, a.front.date.day(), &a.summary).hash(h);
-                    (&a.term_slugs, &a.front.source.name).hash(h);
+                    (&a.term_slugs, &a.front.source().name).hash(h);
                 }
             }
         }
