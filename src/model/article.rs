@@ -52,7 +52,7 @@ pub struct Article {
     pub rendered: bool,
     /// The slug of each name in `names(kind)`, by [`TaxonomyKind`] order, made once
     /// when the file is read.
-    pub term_slugs: [Vec<String>; 4],
+    pub term_slugs: [Vec<String>; 5],
     /// Changes whenever anything of the article does (it is read or rendered again):
     /// what a session's caches know it by.
     pub generation: u64,
@@ -148,8 +148,8 @@ pub fn next_generation() -> u64 {
 }
 
 impl Article {
-    /// The names it gives in one taxonomy: its tags, its actors, its source, or its
-    /// authors.
+    /// The names it gives in one taxonomy: its tags, its actors, its sources, its
+    /// authors, or its story.
     pub fn names(&self, kind: TaxonomyKind) -> Vec<&str> {
         match kind {
             TaxonomyKind::Tags => self.front.tags.iter().map(String::as_str).collect(),
@@ -162,6 +162,7 @@ impl Article {
                 .flatten()
                 .map(String::as_str)
                 .collect(),
+            TaxonomyKind::Stories => self.front.story.iter().map(String::as_str).collect(),
         }
     }
 
@@ -243,6 +244,8 @@ pub struct FrontMatter {
     /// or, when it is not, the site's `default_author` (filled in when the file is
     /// read); `None` when neither is given.
     pub authors: Option<Vec<String>>,
+    /// The running story it is part of (`story:`), as written.
+    pub story: Option<String>,
     /// An explicit summary.
     pub summary: Option<String>,
     /// Shown by `serve`; built only with `--drafts`.

@@ -167,6 +167,8 @@ fn thing(site: &Site, kind: TaxonomyKind, t: &Term) -> Value {
         TaxonomyKind::Tags => "DefinedTerm",
         TaxonomyKind::Actors => "Thing",
         TaxonomyKind::Authors => "Person",
+        // schema.org has no type for a running story; an `Event` would want a place.
+        TaxonomyKind::Stories => "Thing",
     };
     let schema_type = profile
         .and_then(|p| p.schema_type.as_deref())

@@ -20,5 +20,6 @@ mod publishing;
 mod random_sites;
 mod serve;
 mod sources;
+mod stories;
 mod support;
 mod theme;

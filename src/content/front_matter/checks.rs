@@ -25,6 +25,7 @@ const NAMED: &[&str] = &[
     "source",
     "source.name",
     "sources",
+    "story",
     "slug",
 ];
 
@@ -124,6 +125,17 @@ impl<'a> Checks<'a> {
         }
         let sources = self.sources(raw.source, raw.sources);
         let slug = raw.slug.map(|s| self.slug(&s));
+        let story = raw.story.map(|s| s.trim().to_string());
+        if story.as_deref() == Some("") {
+            self.error_with_help(
+                "story",
+                "expected the story's name, found an empty string".into(),
+                Some(
+                    "name the running story, such as `story: Syria ceasefire`, or remove the line"
+                        .into(),
+                ),
+            );
+        }
         let extra = template_value(raw.extra).unwrap_or_else(|message| {
             self.error("extra", message);
             serde_json::Value::Null
@@ -137,6 +149,7 @@ impl<'a> Checks<'a> {
             sources: sources?,
             actors: names(raw.actors),
             tags: names(raw.tags),
+            story,
             authors: raw.authors.map(|a| names(Some(a))),
             summary: raw
                 .summary
@@ -237,6 +250,7 @@ impl<'a> Checks<'a> {
             ("updated", &raw.updated),
             ("summary", &raw.summary),
             ("slug", &raw.slug),
+            ("story", &raw.story),
             ("image", &raw.image),
             ("image_alt", &raw.image_alt),
             ("image_caption", &raw.image_caption),

@@ -36,6 +36,7 @@ pub const ARTICLE_KEYS: &[&str] = &[
     "date",
     "source",
     "sources",
+    "story",
     "actors",
     "tags",
     "authors",
@@ -89,6 +90,8 @@ struct RawFrontMatter {
     source: Option<RawSource>,
     #[serde(default)]
     sources: Option<Vec<RawSource>>,
+    #[serde(default)]
+    story: Option<String>,
     // Items are optional so that `~` and `null`, which mean no value, are told
     // apart from a name written "null": they are refused, not made into pages.
     #[serde(default)]
@@ -385,7 +388,7 @@ fn field_errors(
                 }),
                 Err(e) => Some(serde(e)),
             },
-            "title" | "summary" | "slug" | "image" | "image_alt" | "image_caption"
+            "title" | "summary" | "slug" | "story" | "image" | "image_alt" | "image_caption"
             | "image_credit" => match from_value::<String>(value) {
                 Ok(text) => forbidden_char(&text)
                     .map(|(_, c)| format!("expected text, found {}", describe_forbidden(c))),

@@ -5,7 +5,8 @@
 //!   that both [`Views::context`] and [`Views::fingerprint`] read;
 //! - `cards`: articles' cards spliced into list pages as they are written;
 //! - [`feeds`]: a feed's `feed` and `entries`, the same in every format;
-//! - [`values`]: the smaller values (paginator, periods, profiles).
+//! - [`values`]: the smaller values (paginator, periods, profiles);
+//! - `story`: a story's timeline, and "the story so far" on its articles.
 
 mod cards;
 mod editions;
@@ -13,6 +14,7 @@ mod feeds;
 pub mod page;
 pub mod preview;
 mod search;
+mod story;
 pub mod tera_value;
 pub mod values;
 pub mod views;

@@ -96,6 +96,8 @@ pub struct ArticleItem<'a> {
     /// `published`, or why a build would leave it out: `draft`, `scheduled` (dated
     /// after now), `expired` (shown only by `serve` and the flags that include them).
     pub status: &'static str,
+    /// The running story it is part of (`story:`), or null.
+    pub story: Option<TermLink<'a>>,
     /// Plain-text summary.
     pub summary: &'a str,
     /// Tags, as term links.
@@ -265,6 +267,9 @@ fn item<'a>(site: &'a Site, article: &'a Article) -> ArticleItem<'a> {
         actors: term_links(site, article, TaxonomyKind::Actors),
         authors: term_links(site, article, TaxonomyKind::Authors),
         tags: term_links(site, article, TaxonomyKind::Tags),
+        story: term_links(site, article, TaxonomyKind::Stories)
+            .into_iter()
+            .next(),
         summary: &article.summary,
         draft: article.front.draft,
         expires: article.front.expires.map(|e| e.as_written()),
@@ -613,6 +618,7 @@ mod tests {
             source: source(),
             sources: vec![source()],
             status: "published",
+            story: None,
             summary: "",
             tags: vec![link()],
             title: "A",
