@@ -376,3 +376,21 @@ fn adding_removing_and_retitling_articles_of_a_story_updates_as_a_full_build_doe
     std::fs::remove_file(&p).unwrap();
     desk.step("the story's profile deleted", &[p]);
 }
+
+/// Regression (found in review): `story.html` extended `term.html`, so a site with a
+/// `term.html` of its own, without the `articles` block, could not build at all.
+#[test]
+fn a_site_with_its_own_term_template_still_has_timelines() {
+    let site = site("");
+    let root = site.path();
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(
+        root.join("templates/term.html"),
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ term.name }}</h1>{% include \"partials/article_list.html\" %}{% endblock content %}",
+    )
+    .unwrap();
+    let (code, _, stderr) = run_in(root, &["build"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let page = read(root, "stories/syria-ceasefire/index.html");
+    assert_eq!(timeline(&page).len(), 5);
+}
