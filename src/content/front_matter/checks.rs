@@ -185,13 +185,14 @@ impl<'a> Checks<'a> {
                     .flatten()
             })
             .unwrap_or((self.fence, 1));
-        // `corrections.0.date` is said as an editor counts: `correction 1, date`.
-        let shown = match key
-            .strip_prefix("corrections.")
-            .and_then(|r| r.split_once('.'))
-        {
-            Some((n, leaf)) => match n.parse::<usize>() {
-                Ok(n) => format!("correction {}, {leaf}", n + 1),
+        // `corrections.0.date` is said as an editor counts: `correction 1, date`; so is
+        // `sources.1.url`: `source 2, url`.
+        let item = [("corrections.", "correction"), ("sources.", "source")]
+            .into_iter()
+            .find_map(|(prefix, noun)| Some((noun, key.strip_prefix(prefix)?.split_once('.')?)));
+        let shown = match item {
+            Some((noun, (n, leaf))) => match n.parse::<usize>() {
+                Ok(n) => format!("{noun} {}, {leaf}", n + 1),
                 Err(_) => key.to_string(),
             },
             None => key.to_string(),

@@ -736,4 +736,26 @@ mod tests {
         let (_, diags) = parse("---\n- a\n- b\n---\n");
         assert_eq!(diags, vec!["error: a.md:1:1: expected front matter to be a mapping of keys to values (`title: ...`), found sequence"]);
     }
+
+    #[test]
+    fn sources_are_a_list_whose_first_is_primary_and_each_item_is_checked_where_written() {
+        let (fm, diags) = parse(
+            "---\ntitle: x\ndate: 2017-07-06\nsources:\n  - RFE/RL\n  - name: Reuters\n    url: https://r.example/\n---\n",
+        );
+        assert_eq!(diags, Vec::<String>::new());
+        let fm = fm.unwrap();
+        assert_eq!(fm.source().name, "RFE/RL");
+        assert_eq!(fm.sources[1].url.as_deref(), Some("https://r.example/"));
+        // The second item, after a bare name, is item 1: its errors are at its lines.
+        let (_, diags) = parse(
+            "---\ntitle: x\ndate: 2017-07-06\nsources:\n  - AP\n  - name: Reuters\n    url: ftp://r.example/\n  - url: https://x.example/\n---\n",
+        );
+        assert_eq!(
+            diags,
+            [
+                "error: a.md:7:10: source 2, url: expected an http or https URL, found \"ftp://r.example/\"",
+                "error: a.md:8:5: sources: missing required key `name`",
+            ]
+        );
+    }
 }

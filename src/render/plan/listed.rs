@@ -61,3 +61,18 @@ pub fn page_count(len: usize, per_page: Option<usize>) -> u32 {
         _ => 1,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_timeline_is_its_term_s_list_read_from_the_end() {
+        // A term's articles, newest first: 2 is the oldest.
+        let ids = [0, 1, 2];
+        let oldest = Listed::Oldest(&ids);
+        assert_eq!(oldest.slice(0..2), [2, 1]);
+        assert_eq!(oldest.slice(2..3), [0]);
+        assert_eq!((oldest.len(), oldest.first()), (3, Some(0)));
+    }
+}
