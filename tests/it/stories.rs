@@ -341,6 +341,15 @@ error: build failed with 1 error
 #[test]
 fn adding_removing_and_retitling_articles_of_a_story_updates_as_a_full_build_does() {
     let mut desk = Desk::of(site(""));
+    // The timeline shows the summary of a briefing without key points: a body edit
+    // (the quick path) changes it.
+    let p = desk.edit(
+        "content/b.md",
+        "On Delegations arrive.",
+        "Delegations arrive in Astana.",
+    );
+    let r = desk.step("the first paragraph of a story's article edited", &[p]);
+    assert_eq!(r.pages.get("story"), Some(&1), "{r:?}");
     let p = desk.edit(
         "content/c.md",
         "title: First round",
