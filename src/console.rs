@@ -285,7 +285,7 @@ pub fn summary(verb: &str, report: &BuildReport) -> String {
         (&["article"], "article", "articles"),
         (&["home"], "home page", "home pages"),
         (&["taxonomy"], "term list", "term lists"),
-        (&["term"], "term page", "term pages"),
+        (&["term", "story"], "term page", "term pages"),
         (
             &["archive", "year", "month"],
             "archive page",

@@ -10,7 +10,8 @@ const host = new URL(base).host;
 const pages = [
   "/", "/page/2/", "/articles/trump-putin-first-meeting/", "/articles/southwest-ceasefire/",
   "/actors/vladimir-putin/", "/sources/reuters/", "/tags/", "/archive/", "/archive/2017/07/",
-  "/search/?q=putin", "/404.html", "/editions/", "/editions/2017-07-07/",
+  "/search/?q=putin", "/404.html", "/editions/", "/editions/2017-07-07/", "/stories/", "/stories/southwest-syria-ceasefire/",
+  "/actors/rex-tillerson/", "/articles/tillerson-russia-cooperation/",
 ];
 
 (async () => {

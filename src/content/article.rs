@@ -242,7 +242,7 @@ fn placeholders(
     body_offset: usize,
 ) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    if front.source.name == PLACEHOLDER_SOURCE {
+    if front.source().name == PLACEHOLDER_SOURCE {
         let at = text[..body_offset]
             .lines()
             .position(|l| {

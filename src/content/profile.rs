@@ -34,7 +34,19 @@ pub const PROFILE_KEYS: &[&str] = &[
 ];
 
 /// Keys that only an article has: a file with any of them is an article.
-const ARTICLE_ONLY_KEYS: &[&str] = &["title", "date", "source"];
+const ARTICLE_ONLY_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "source",
+    "sources",
+    "story",
+    "actors",
+    "tags",
+    "key_points",
+];
+/// Of [`ARTICLE_ONLY_KEYS`], those that make a file an article: a profile with a
+/// stray `tags:` is one with an unknown key, not an article.
+const ARTICLE_MARKS: &[&str] = &["title", "date", "source", "sources", "story"];
 
 #[derive(Debug, Deserialize)]
 struct RawProfile {
@@ -68,6 +80,7 @@ pub fn kind_of_folder(folder: &str) -> Option<TaxonomyKind> {
         "actors" => Some(TaxonomyKind::Actors),
         "sources" => Some(TaxonomyKind::Sources),
         "authors" => Some(TaxonomyKind::Authors),
+        "stories" => Some(TaxonomyKind::Stories),
         _ => None,
     }
 }
@@ -343,6 +356,9 @@ fn an_article(
         .map(|k| (index.key(k, 0).unwrap_or((1, 1)), *k))
         .collect();
     found.sort();
+    if !found.iter().any(|(_, k)| ARTICLE_MARKS.contains(k)) {
+        return None;
+    }
     let ((line, col), first) = *found.first()?;
     let keys: Vec<String> = found.iter().map(|(_, k)| format!("`{k}`")).collect();
     let folder = kind.key();

@@ -11,7 +11,7 @@ use std::path::Path;
 use walkdir::WalkDir;
 
 /// Folders under `content/` whose Markdown files are profiles, not articles.
-pub const PROFILE_DIRS: &[&str] = &["actors", "sources", "authors"];
+pub const PROFILE_DIRS: &[&str] = &["actors", "sources", "authors", "stories"];
 
 /// What a walk found.
 #[derive(Debug, Default)]

@@ -61,7 +61,7 @@ pub struct Article {
     pub rendered: bool,
     /// The slug of each name in `names(kind)`, by [`TaxonomyKind`] order, made once
     /// when the file is read.
-    pub term_slugs: [Vec<String>; 4],
+    pub term_slugs: [Vec<String>; 5],
     /// Changes whenever anything of the article does (it is read or rendered again):
     /// what a session's caches know it by.
     pub generation: u64,
@@ -203,13 +203,13 @@ pub fn next_generation() -> u64 {
 }
 
 impl Article {
-    /// The names it gives in one taxonomy: its tags, its actors, its source, or its
-    /// authors.
+    /// The names it gives in one taxonomy: its tags, its actors, its sources, its
+    /// authors, or its story.
     pub fn names(&self, kind: TaxonomyKind) -> Vec<&str> {
         match kind {
             TaxonomyKind::Tags => self.front.tags.iter().map(String::as_str).collect(),
             TaxonomyKind::Actors => self.front.actors.iter().map(String::as_str).collect(),
-            TaxonomyKind::Sources => vec![self.front.source.name.as_str()],
+            TaxonomyKind::Sources => self.front.sources.iter().map(|s| s.name.as_str()).collect(),
             TaxonomyKind::Authors => self
                 .front
                 .authors
@@ -217,6 +217,7 @@ impl Article {
                 .flatten()
                 .map(String::as_str)
                 .collect(),
+            TaxonomyKind::Stories => self.front.story.iter().map(String::as_str).collect(),
         }
     }
 
@@ -290,8 +291,9 @@ pub struct FrontMatter {
     pub title: String,
     /// When the briefing is dated.
     pub date: Date,
-    /// The story it is based on.
-    pub source: Source,
+    /// The stories it is based on (`source:`, or each of `sources:`): never empty;
+    /// the first is the primary one ([`FrontMatter::source`]).
+    pub sources: Vec<Source>,
     /// People and organisations named, as written.
     pub actors: Vec<String>,
     /// Topics, as written.
@@ -300,6 +302,8 @@ pub struct FrontMatter {
     /// or, when it is not, the site's `default_author` (filled in when the file is
     /// read); `None` when neither is given.
     pub authors: Option<Vec<String>>,
+    /// The running story it is part of (`story:`), as written.
+    pub story: Option<String>,
     /// An explicit summary.
     pub summary: Option<String>,
     /// Shown by `serve`; built only with `--drafts`.
@@ -325,6 +329,13 @@ pub struct FrontMatter {
     pub slug: Option<String>,
     /// Free-form values for templates.
     pub extra: serde_json::Value,
+}
+
+impl FrontMatter {
+    /// The primary source: `source:`, or the first of `sources:`.
+    pub fn source(&self) -> &Source {
+        &self.sources[0]
+    }
 }
 
 /// The file an alias is written to: its own for a file, `index.html` in a folder's.

@@ -33,8 +33,8 @@ pub struct Site {
     pub config: Config,
     /// Articles, newest first: by day as written, then instant, then slug.
     pub articles: Vec<Article>,
-    /// Tags, actors, sources and authors, indexed by [`TaxonomyKind`] order.
-    pub taxonomies: [Taxonomy; 4],
+    /// Tags, actors, sources, authors and stories, indexed by [`TaxonomyKind`] order.
+    pub taxonomies: [Taxonomy; 5],
     /// Non-Markdown files under `content/`.
     pub content_assets: Vec<Asset>,
     /// Files under `static/`.
@@ -140,11 +140,11 @@ impl Site {
                 &profiled[kind as usize],
             )
         };
-        let ((tags, authors), (actors, sources)) = rayon::join(
+        let ((tags, (authors, stories)), (actors, sources)) = rayon::join(
             || {
                 rayon::join(
                     || build(TaxonomyKind::Tags),
-                    || build(TaxonomyKind::Authors),
+                    || (build(TaxonomyKind::Authors), build(TaxonomyKind::Stories)),
                 )
             },
             || {
@@ -154,7 +154,7 @@ impl Site {
                 )
             },
         );
-        let mut taxonomies = [tags, actors, sources, authors];
+        let mut taxonomies = [tags, actors, sources, authors, stories];
         // A profile no article names has no page.
         let named: Vec<bool> = (0..profiles.len())
             .map(|p| {
@@ -274,12 +274,15 @@ impl Site {
     }
 
     /// The taxonomies that have a list page (`/tags/`…) and a place in the
-    /// navigation: every one but authors, which only a site with bylines has (a desk
-    /// that names no writer gets no empty "Authors" page).
+    /// navigation: tags, actors and sources always; authors and stories only when an
+    /// article has one (a desk that names no writer gets no empty "Authors" page).
     pub fn listed_taxonomies(&self) -> Vec<TaxonomyKind> {
         TaxonomyKind::ALL
             .into_iter()
-            .filter(|&k| k != TaxonomyKind::Authors || !self.taxonomy(k).terms.is_empty())
+            .filter(|&k| {
+                !matches!(k, TaxonomyKind::Authors | TaxonomyKind::Stories)
+                    || !self.taxonomy(k).terms.is_empty()
+            })
             .collect()
     }
 
@@ -389,7 +392,7 @@ impl Links for SiteLinks<'_> {
 fn index_profiles(
     mut profiles: Vec<Profile>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> (Vec<Profile>, [Profiled; 4]) {
+) -> (Vec<Profile>, [Profiled; 5]) {
     profiles.sort_by(|a, b| a.file.cmp(&b.file));
     let mut kept: Vec<Profile> = Vec::with_capacity(profiles.len());
     for p in profiles {
@@ -408,7 +411,7 @@ fn index_profiles(
             None => kept.push(p),
         }
     }
-    let mut profiled: [Profiled; 4] = Default::default();
+    let mut profiled: [Profiled; 5] = Default::default();
     for kind in TaxonomyKind::ALL {
         let own: Vec<(usize, &Profile)> = kept
             .iter()
@@ -510,7 +513,7 @@ fn connect(taxonomy: &mut Taxonomy, actor_ids: &[Vec<usize>], actors: usize) {
 /// (ties to the nearer in time), at most [`RELATED`], newest first. Candidates are
 /// the [`RELATED_WINDOW`] neighbours in time on each side in every shared term.
 /// `ids` are each article's actor and tag terms ([`term_ids`]).
-fn related(taxonomies: &[Taxonomy; 4], ids: [&[Vec<usize>]; 2]) -> Vec<Vec<usize>> {
+fn related(taxonomies: &[Taxonomy; 5], ids: [&[Vec<usize>]; 2]) -> Vec<Vec<usize>> {
     let kinds = [TaxonomyKind::Actors, TaxonomyKind::Tags];
     let n = ids[0].len();
     (0..n)

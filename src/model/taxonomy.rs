@@ -1,4 +1,5 @@
-//! Taxonomies: tags, actors, sources and authors are four instances of one mechanism.
+//! Taxonomies: tags, actors, sources, authors and stories are five instances of one
+//! mechanism.
 //!
 //! A term is every name that slugs the same (`US` and `U.S.`), shown with the spelling
 //! most articles use (ties: the alphabetically first, so an edit elsewhere never
@@ -20,15 +21,18 @@ pub enum TaxonomyKind {
     Sources,
     /// The briefing's own writers (bylines).
     Authors,
+    /// Running stories (`story:`): each term's page is a timeline.
+    Stories,
 }
 
 impl TaxonomyKind {
-    /// All four, in navigation order.
-    pub const ALL: [TaxonomyKind; 4] = [
+    /// All five, in navigation order.
+    pub const ALL: [TaxonomyKind; 5] = [
         TaxonomyKind::Tags,
         TaxonomyKind::Actors,
         TaxonomyKind::Sources,
         TaxonomyKind::Authors,
+        TaxonomyKind::Stories,
     ];
 
     /// The URL segment and name used in templates: `tags`.
@@ -38,6 +42,7 @@ impl TaxonomyKind {
             TaxonomyKind::Actors => "actors",
             TaxonomyKind::Sources => "sources",
             TaxonomyKind::Authors => "authors",
+            TaxonomyKind::Stories => "stories",
         }
     }
 
@@ -48,6 +53,7 @@ impl TaxonomyKind {
             TaxonomyKind::Actors => "Actors",
             TaxonomyKind::Sources => "Sources",
             TaxonomyKind::Authors => "Authors",
+            TaxonomyKind::Stories => "Stories",
         }
     }
 
@@ -58,11 +64,12 @@ impl TaxonomyKind {
             TaxonomyKind::Actors => "Actor",
             TaxonomyKind::Sources => "Source",
             TaxonomyKind::Authors => "Author",
+            TaxonomyKind::Stories => "Story",
         }
     }
 }
 
-/// One tag, actor, source or author.
+/// One tag, actor, source, author or story.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Term {
     /// URL segment: `/tags/<slug>/`.

@@ -6,6 +6,7 @@
 //! page is a `CollectionPage` `about` the actor, source or topic; a profile's
 //! Wikidata item becomes `sameAs`. The text is safe inside `<script>`.
 
+use super::context::values::source_links;
 use super::context::{mentioned, terms};
 use crate::model::site::Site;
 use crate::model::taxonomy::{TaxonomyKind, Term};
@@ -84,28 +85,36 @@ pub fn article(site: &Site, i: usize) -> String {
     if !mentions.is_empty() {
         data.insert("mentions".into(), Value::Array(mentions));
     }
-    let source = &a.front.source;
-    let mut based = Map::new();
-    based.insert("@type".into(), json!("CreativeWork"));
-    if let Some(u) = &source.url {
-        based.insert("url".into(), json!(u));
-    }
-    let outlet = terms(site, a, TaxonomyKind::Sources).next();
-    let outlet_name = outlet.map_or(source.name.as_str(), |t| t.name.as_str());
-    based.insert(
-        "publisher".into(),
-        json!({ "@type": "Organization", "name": outlet_name }),
-    );
-    if let Some(author) = &source.author {
-        based.insert(
-            "author".into(),
-            json!({ "@type": "Person", "name": author }),
-        );
-    }
-    if let Some(p) = &source.published {
-        based.insert("datePublished".into(), json!(p.day().to_string()));
-    }
-    data.insert("isBasedOn".into(), Value::Object(based));
+    // One `CreativeWork` per source; an array only when there are several.
+    let mut based: Vec<Value> = source_links(site, a)
+        .into_iter()
+        .map(|source| {
+            let mut work = Map::new();
+            work.insert("@type".into(), json!("CreativeWork"));
+            if let Some(u) = source.link {
+                work.insert("url".into(), json!(u));
+            }
+            work.insert(
+                "publisher".into(),
+                json!({ "@type": "Organization", "name": source.name }),
+            );
+            if let Some(author) = source.author {
+                work.insert(
+                    "author".into(),
+                    json!({ "@type": "Person", "name": author }),
+                );
+            }
+            if let Some(p) = source.published {
+                work.insert("datePublished".into(), json!(p));
+            }
+            Value::Object(work)
+        })
+        .collect();
+    let based = match based.len() {
+        1 => based.remove(0),
+        _ => Value::Array(based),
+    };
+    data.insert("isBasedOn".into(), based);
     script_safe(&Value::Object(data))
 }
 
@@ -166,6 +175,8 @@ fn thing(site: &Site, kind: TaxonomyKind, t: &Term) -> Value {
         TaxonomyKind::Tags => "DefinedTerm",
         TaxonomyKind::Actors => "Thing",
         TaxonomyKind::Authors => "Person",
+        // schema.org has no type for a running story; an `Event` would want a place.
+        TaxonomyKind::Stories => "Thing",
     };
     let schema_type = profile
         .and_then(|p| p.schema_type.as_deref())

@@ -11,10 +11,11 @@ use crate::model::site::Site;
 use crate::model::taxonomy::TaxonomyKind;
 use crate::render::templates::THEME_STATIC;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-use std::ops::Range;
 use std::path::PathBuf;
 
+mod listed;
 mod origin;
+pub use listed::{page_count, Listed};
 use origin::origin;
 
 pub use super::sitemap::{html_pages, sitemap_pages, sitemap_parts, SITEMAP_MAX_URLS};
@@ -218,6 +219,7 @@ impl PageKind {
             PageKind::Home(_) => "home.html",
             PageKind::Article(_) => "article.html",
             PageKind::Taxonomy(_) => "taxonomy.html",
+            PageKind::Term(TaxonomyKind::Stories, ..) => "story.html",
             PageKind::Term(..) => "term.html",
             PageKind::Archive => "archive.html",
             PageKind::Year(..) | PageKind::Month(..) => "period.html",
@@ -247,6 +249,7 @@ impl PageKind {
             PageKind::Home(_) => "home",
             PageKind::Article(_) => "article",
             PageKind::Taxonomy(_) => "taxonomy",
+            PageKind::Term(TaxonomyKind::Stories, ..) => "story",
             PageKind::Term(..) => "term",
             PageKind::Archive => "archive",
             PageKind::Year(..) => "year",
@@ -275,6 +278,10 @@ impl PageKind {
         Some(match self {
             PageKind::Home(_) if site.home.is_empty() => Listed::Run(0..site.articles.len()),
             PageKind::Home(_) => Listed::Ids(&site.home),
+            // A story's page is its timeline: oldest first.
+            PageKind::Term(TaxonomyKind::Stories, i, _) => {
+                Listed::Oldest(&site.taxonomy(TaxonomyKind::Stories).terms[i].articles)
+            }
             PageKind::Term(k, i, _) => Listed::Ids(&site.taxonomy(k).terms[i].articles),
             PageKind::Year(y, _) => Listed::Run(site.archive[y].articles.clone()),
             PageKind::Month(y, m, _) => Listed::Run(site.archive[y].months[m].articles.clone()),
@@ -302,54 +309,6 @@ impl PageKind {
             .min(listed.len());
         let end = start.saturating_add(per).min(listed.len());
         listed.slice(start..end)
-    }
-}
-
-/// The articles of a list: a run of `Site::articles` or a term's own list.
-pub enum Listed<'a> {
-    /// Consecutive articles.
-    Run(Range<usize>),
-    /// Articles by index.
-    Ids(&'a [usize]),
-}
-
-impl Listed<'_> {
-    /// How many.
-    pub fn len(&self) -> usize {
-        match self {
-            Listed::Run(r) => r.len(),
-            Listed::Ids(ids) => ids.len(),
-        }
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The first (newest) article, if any.
-    pub fn first(&self) -> Option<usize> {
-        match self {
-            Listed::Run(r) => (!r.is_empty()).then_some(r.start),
-            Listed::Ids(ids) => ids.first().copied(),
-        }
-    }
-
-    /// The indexes of the articles at positions `range`.
-    pub fn slice(&self, range: Range<usize>) -> Vec<usize> {
-        match self {
-            Listed::Run(r) => (r.start + range.start..r.start + range.end).collect(),
-            Listed::Ids(ids) => ids[range].to_vec(),
-        }
-    }
-}
-
-/// The pages a list of `len` articles takes, `per_page` to a page (all on one when
-/// `None`). An empty list still has its first page.
-pub fn page_count(len: usize, per_page: Option<usize>) -> u32 {
-    match per_page {
-        Some(per) if per > 0 => u32::try_from(len.div_ceil(per).max(1)).unwrap_or(u32::MAX),
-        _ => 1,
     }
 }
 

@@ -27,6 +27,10 @@ pub const THEME: &[(&str, &str)] = &[
     ),
     ("term.html", include_str!("../../theme/templates/term.html")),
     (
+        "story.html",
+        include_str!("../../theme/templates/story.html"),
+    ),
+    (
         "partials/article_item.html",
         include_str!("../../theme/templates/partials/article_item.html"),
     ),

@@ -3,7 +3,7 @@
 
 use crate::support::{build, copy_fixture, run_in, tree};
 
-const TEMPLATES: usize = 31;
+const TEMPLATES: usize = 32;
 
 #[test]
 fn ejecting_everything_changes_no_page_and_overwrites_nothing() {
@@ -32,7 +32,7 @@ fn ejecting_everything_changes_no_page_and_overwrites_nothing() {
     assert!(lines.contains(&"ejected templates/partials/article_item.html"));
     assert_eq!(
         lines[TEMPLATES],
-        "31 files ejected: each replaces the theme's file of its name. Remove any you leave \
+        "32 files ejected: each replaces the theme's file of its name. Remove any you leave \
          unchanged, so that it follows the theme; `briefing check` notes a kept one the theme \
          changes later."
     );

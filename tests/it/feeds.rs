@@ -140,13 +140,15 @@ fn rss(path: &str, xml: &str, permalink: &str) -> Feed {
             let id = guid.text().unwrap().to_string();
             assert_eq!(text_of(item, None, "link").as_deref(), Some(id.as_str()));
             let raw = text_of(item, None, "description").unwrap();
-            // The original story is the description's last paragraph.
+            // The original story is the description's last paragraph, "Source: …" (or
+            // "Sources: …", the primary first).
             let source = raw
-                .rsplit_once("<p>Source: <a href=\"")
+                .rsplit_once("<p>Source")
+                .and_then(|(_, rest)| rest.split_once("<a href=\""))
                 .map(|(_, rest)| unescape_links(rest.split('"').next().unwrap()));
             let description = unescape_links(&raw);
             let body = description
-                .rsplit_once("<p>Source: ")
+                .rsplit_once("<p>Source")
                 .map_or(description.as_str(), |(body, _)| body);
             assert!(
                 !body.contains("href=\"../") && !body.contains("href=\"#"),

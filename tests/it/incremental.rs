@@ -6,7 +6,8 @@ use briefing::build::Session;
 use briefing::{BuildOptions, BuildReport};
 use std::path::{Path, PathBuf};
 
-struct Desk {
+/// A site kept open by a session, whose every update is checked against a full build.
+pub struct Desk {
     site: tempfile::TempDir,
     out: tempfile::TempDir,
     session: Session,
@@ -14,25 +15,29 @@ struct Desk {
 
 impl Desk {
     fn open() -> Desk {
-        let site = copy_fixture("basic");
+        Desk::of(copy_fixture("basic"))
+    }
+
+    /// A session over `site`, built once.
+    pub fn of(site: tempfile::TempDir) -> Desk {
         let out = tempfile::tempdir().unwrap();
         let mut session = Session::open(options(site.path(), &out.path().join("site")), true);
         session.build().expect("the fixture builds");
         Desk { site, out, session }
     }
 
-    fn path(&self, rel: &str) -> PathBuf {
+    pub fn path(&self, rel: &str) -> PathBuf {
         self.site.path().join(rel)
     }
 
-    fn write(&self, rel: &str, text: &str) -> PathBuf {
+    pub fn write(&self, rel: &str, text: &str) -> PathBuf {
         let p = self.path(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(&p, text).unwrap();
         p
     }
 
-    fn edit(&self, rel: &str, from: &str, to: &str) -> PathBuf {
+    pub fn edit(&self, rel: &str, from: &str, to: &str) -> PathBuf {
         let p = self.path(rel);
         let text = std::fs::read_to_string(&p).unwrap();
         assert!(text.contains(from), "{rel} has no {from:?}");
@@ -52,7 +57,7 @@ impl Desk {
     }
 
     /// Updates, and asserts the output equals a full build of the site as it is now.
-    fn step(&mut self, what: &str, changed: &[PathBuf]) -> BuildReport {
+    pub fn step(&mut self, what: &str, changed: &[PathBuf]) -> BuildReport {
         let report = self
             .update(changed)
             .unwrap_or_else(|e| panic!("{what}: update failed:\n{e}"));

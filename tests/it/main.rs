@@ -1,7 +1,7 @@
 //! Integration tests: fixture sites built through the library and the real binary.
 
 mod annotations;
-mod authors;
+pub mod authors;
 mod build;
 mod cli;
 mod data;
@@ -10,7 +10,7 @@ mod editions;
 mod eject;
 mod feeds;
 mod images;
-mod incremental;
+pub mod incremental;
 mod lifecycle;
 mod limits;
 mod links;
@@ -21,5 +21,7 @@ mod publishing;
 mod random_sites;
 mod serve;
 mod shortcodes;
+mod sources;
+mod stories;
 mod support;
 mod theme;

@@ -268,7 +268,7 @@ fn what(key: &str) -> (&'static str, &'static str) {
     match key {
         "title" => ("the title", "a headline"),
         "date" => ("the date", "a date"),
-        "source.name" => ("the source's name", "the outlet's name"),
+        k if k.ends_with(".name") => ("the source's name", "the outlet's name"),
         _ => ("the source", "the outlet's name"),
     }
 }

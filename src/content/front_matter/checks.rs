@@ -3,20 +3,31 @@
 //! at the line and column of its value.
 
 use super::{
-    advice, example, template_value, web_url, yaml_strings, KeyIndex, RawFrontMatter, RawSource,
-    Split, MAX_SLUG,
+    advice, example, template_value, yaml_strings, KeyIndex, RawFrontMatter, RawSource, Split,
+    MAX_SLUG,
 };
 use crate::content::article::Reading;
 use crate::diagnostics::Diagnostic;
-use crate::model::article::{FrontMatter, Source, WrittenImage};
+use crate::model::article::{FrontMatter, WrittenImage};
 use crate::model::date::Date;
 use crate::model::slug::{slugify, term_slug};
 use crate::text::{describe_forbidden, forbidden_char};
 use std::collections::BTreeSet;
 use std::path::Path;
 
+mod sources;
+
 /// The keys whose values are names made into URLs.
-const NAMED: &[&str] = &["actors", "tags", "authors", "source", "source.name", "slug"];
+const NAMED: &[&str] = &[
+    "actors",
+    "tags",
+    "authors",
+    "source",
+    "source.name",
+    "sources",
+    "story",
+    "slug",
+];
 
 /// The most actors, tags or authors one article may name: far more than a briefing
 /// names, far fewer than make its pages grow without bound.
@@ -62,7 +73,7 @@ impl<'a> Checks<'a> {
         for (key, absent) in [
             ("title", raw.title.is_none()),
             ("date", raw.date.is_none()),
-            ("source", raw.source.is_none()),
+            ("source", raw.source.is_none() && raw.sources.is_none()),
         ] {
             if absent {
                 self.missing(key);
@@ -112,8 +123,19 @@ impl<'a> Checks<'a> {
                 );
             }
         }
-        let source = raw.source.map(|s| self.source(s));
+        let sources = self.sources(raw.source, raw.sources);
         let slug = raw.slug.map(|s| self.slug(&s));
+        let story = raw.story.map(|s| s.trim().to_string());
+        if story.as_deref() == Some("") {
+            self.error_with_help(
+                "story",
+                "expected the story's name, found an empty string".into(),
+                Some(
+                    "name the running story, such as `story: Syria ceasefire`, or remove the line"
+                        .into(),
+                ),
+            );
+        }
         let extra = template_value(raw.extra).unwrap_or_else(|message| {
             self.error("extra", message);
             serde_json::Value::Null
@@ -124,9 +146,10 @@ impl<'a> Checks<'a> {
         Some(FrontMatter {
             title,
             date: date?,
-            source: source?,
+            sources: sources?,
             actors: names(raw.actors),
             tags: names(raw.tags),
+            story,
             authors: raw.authors.map(|a| names(Some(a))),
             summary: raw
                 .summary
@@ -152,14 +175,24 @@ impl<'a> Checks<'a> {
     }
 
     pub(super) fn error_with_help(&mut self, key: &str, message: String, help: Option<String>) {
-        let (line, col) = self.index.value(key).unwrap_or((self.fence, 1));
-        // `corrections.0.date` is said as an editor counts: `correction 1, date`.
-        let shown = match key
-            .strip_prefix("corrections.")
-            .and_then(|r| r.split_once('.'))
-        {
-            Some((n, leaf)) => match n.parse::<usize>() {
-                Ok(n) => format!("correction {}, {leaf}", n + 1),
+        // An item of `sources:` written as a bare name has no key of its own.
+        let (line, col) = self
+            .index
+            .value(key)
+            .or_else(|| {
+                key.starts_with("sources.")
+                    .then(|| self.index.value("sources"))
+                    .flatten()
+            })
+            .unwrap_or((self.fence, 1));
+        // `corrections.0.date` is said as an editor counts: `correction 1, date`; so is
+        // `sources.1.url`: `source 2, url`.
+        let item = [("corrections.", "correction"), ("sources.", "source")]
+            .into_iter()
+            .find_map(|(prefix, noun)| Some((noun, key.strip_prefix(prefix)?.split_once('.')?)));
+        let shown = match item {
+            Some((noun, (n, leaf))) => match n.parse::<usize>() {
+                Ok(n) => format!("{noun} {}, {leaf}", n + 1),
                 Err(_) => key.to_string(),
             },
             None => key.to_string(),
@@ -218,6 +251,7 @@ impl<'a> Checks<'a> {
             ("updated", &raw.updated),
             ("summary", &raw.summary),
             ("slug", &raw.slug),
+            ("story", &raw.story),
             ("image", &raw.image),
             ("image_alt", &raw.image_alt),
             ("image_caption", &raw.image_caption),
@@ -247,6 +281,17 @@ impl<'a> Checks<'a> {
                 }
             }
             None => {}
+        }
+        // Each item of `sources:` is said at the list's key.
+        for item in raw.sources.iter().flatten() {
+            match item {
+                RawSource::Name(name) => strings.push(("sources", name)),
+                RawSource::Full(map) => {
+                    for value in [&map.name, &map.url, &map.author, &map.published] {
+                        strings.extend(value.as_deref().map(|v| ("sources", v)));
+                    }
+                }
+            }
         }
         for c in raw.corrections.iter().flatten() {
             strings.extend(c.text.as_deref().map(|v| ("corrections", v)));
@@ -325,76 +370,6 @@ impl<'a> Checks<'a> {
                 self.path, self.text, self.index, key, &empty,
             ));
         }
-    }
-
-    /// `source:`, a name or a mapping, with its link and date checked.
-    fn source(&mut self, raw: RawSource) -> Source {
-        let mut named = true;
-        let source = match raw {
-            RawSource::Name(name) => Source {
-                name: name.trim().to_string(),
-                url: None,
-                author: None,
-                published: None,
-            },
-            RawSource::Full(map) => {
-                let published = map
-                    .published
-                    .and_then(|d| self.date("source.published", &d));
-                let url = map
-                    .url
-                    .map(|u| u.trim().to_string())
-                    .filter(|u| !u.is_empty());
-                if let Some(Err(message)) = url.as_deref().map(web_url) {
-                    self.error("source.url", message);
-                }
-                if map.name.is_none() {
-                    named = false;
-                    self.nameless_source();
-                }
-                Source {
-                    name: map.name.unwrap_or_default().trim().to_string(),
-                    url,
-                    author: map.author.filter(|a| !a.trim().is_empty()),
-                    published,
-                }
-            }
-        };
-        if named && source.name.is_empty() {
-            let key = if self.index.value("source.name").is_some() {
-                "source.name"
-            } else {
-                "source"
-            };
-            self.error(
-                key,
-                "expected the outlet's name, found an empty string".into(),
-            );
-        }
-        source
-    }
-
-    /// `source:` as a mapping without a name: `name:` left empty, or not written.
-    fn nameless_source(&mut self) {
-        if let Some(d) = advice::nothing_written(self.path, self.text, self.index, "source.name") {
-            self.errors.push(d);
-            return;
-        }
-        let (line, col) = self.index.key("source", 0).unwrap_or((self.fence, 1));
-        let indent = self
-            .index
-            .key("source.url", 0)
-            .or(self.index.key("source.author", 0))
-            .or(self.index.key("source.published", 0))
-            .map_or(2, |(_, col)| col - 1);
-        self.errors.push(
-            Diagnostic::error(self.path, "source: missing required key `name`")
-                .at(line, col, self.text)
-                .help(format!(
-                    "add a line `{}name: Reuters` under `source:`",
-                    " ".repeat(indent)
-                )),
-        );
     }
 
     /// `aliases:`, each an old site-relative URL made the path it is served at:

@@ -35,6 +35,8 @@ pub const ARTICLE_KEYS: &[&str] = &[
     "title",
     "date",
     "source",
+    "sources",
+    "story",
     "actors",
     "tags",
     "authors",
@@ -86,6 +88,10 @@ struct RawFrontMatter {
     date: Option<String>,
     #[serde(default)]
     source: Option<RawSource>,
+    #[serde(default)]
+    sources: Option<Vec<RawSource>>,
+    #[serde(default)]
+    story: Option<String>,
     // Items are optional so that `~` and `null`, which mean no value, are told
     // apart from a name written "null": they are refused, not made into pages.
     #[serde(default)]
@@ -282,9 +288,21 @@ fn unknown_keys(
     for key in unknown {
         // serde_ignored writes `?` for an Option level: `source.?.autor`.
         let key = key.replace(".?", "");
-        let (line, col) = index.key(&key, 0).unwrap_or((split.yaml_line - 1, 1));
+        // A key inside a flow mapping (`{ name: X, autor: y }`) is said at its
+        // top-level key.
+        let top = key.split('.').next().unwrap_or(&key);
+        let (line, col) = index
+            .key(&key, 0)
+            .or_else(|| index.key(top, 0))
+            .unwrap_or((split.yaml_line - 1, 1));
         let (what, leaf, known) = match key.split_once('.') {
             Some(("source", leaf)) => ("source key", leaf, SOURCE_KEYS),
+            // `sources.0.autor`: a key of one source of the list.
+            Some(("sources", item)) => (
+                "source key",
+                item.rsplit('.').next().unwrap_or(item),
+                SOURCE_KEYS,
+            ),
             Some(("withdrawn", leaf)) => ("key of `withdrawn`", leaf, corrections::WITHDRAWN_KEYS),
             // `corrections.0.dat`: a key of one correction.
             Some(("corrections", item)) => (
@@ -370,7 +388,7 @@ fn field_errors(
                 }),
                 Err(e) => Some(serde(e)),
             },
-            "title" | "summary" | "slug" | "image" | "image_alt" | "image_caption"
+            "title" | "summary" | "slug" | "story" | "image" | "image_alt" | "image_caption"
             | "image_credit" => match from_value::<String>(value) {
                 Ok(text) => forbidden_char(&text)
                     .map(|(_, c)| format!("expected text, found {}", describe_forbidden(c))),
@@ -396,6 +414,7 @@ fn field_errors(
                 format!("expected a whole number, found `{}`", written.trim())
             }),
             "source" => from_value::<RawSource>(value).err().map(serde),
+            "sources" => from_value::<Vec<RawSource>>(value).err().map(serde),
             _ => None,
         };
         if let Some(message) = problem {
@@ -448,6 +467,7 @@ fn example(key: &str) -> &'static str {
         "date" => "date: 2017-07-06",
         "source" => "source: Reuters",
         "source.name" => "name: Reuters",
+        "sources" => "sources: [Reuters, AP]",
         "actors" => "actors: [Vladimir Putin, Rex Tillerson]",
         "tags" => "tags: [syria, ceasefire]",
         "authors" => "authors: [Jane Doe, John Roe]",
@@ -535,8 +555,11 @@ mod tests {
         assert!(diags.is_empty(), "{diags:?}");
         let fm = fm.unwrap();
         assert_eq!(fm.title, "US offers Russia");
-        assert_eq!(fm.source.name, "RFE/RL");
-        assert_eq!(fm.source.published.unwrap().day().to_string(), "2017-07-05");
+        assert_eq!(fm.source().name, "RFE/RL");
+        assert_eq!(
+            fm.source().published.unwrap().day().to_string(),
+            "2017-07-05"
+        );
         assert_eq!(fm.actors, vec!["Rex Tillerson"]);
         assert_eq!(fm.slug.as_deref(), Some("no-fly"));
         assert!(fm.draft);
@@ -705,12 +728,34 @@ mod tests {
     #[test]
     fn outlets_may_be_numbers() {
         let (fm, _) = parse("---\ntitle: 1984\ndate: 2017-07-06\nsource: 1843\n---\n");
-        assert_eq!(fm.unwrap().source.name, "1843");
+        assert_eq!(fm.unwrap().source().name, "1843");
     }
 
     #[test]
     fn not_a_mapping() {
         let (_, diags) = parse("---\n- a\n- b\n---\n");
         assert_eq!(diags, vec!["error: a.md:1:1: expected front matter to be a mapping of keys to values (`title: ...`), found sequence"]);
+    }
+
+    #[test]
+    fn sources_are_a_list_whose_first_is_primary_and_each_item_is_checked_where_written() {
+        let (fm, diags) = parse(
+            "---\ntitle: x\ndate: 2017-07-06\nsources:\n  - RFE/RL\n  - name: Reuters\n    url: https://r.example/\n---\n",
+        );
+        assert_eq!(diags, Vec::<String>::new());
+        let fm = fm.unwrap();
+        assert_eq!(fm.source().name, "RFE/RL");
+        assert_eq!(fm.sources[1].url.as_deref(), Some("https://r.example/"));
+        // The second item, after a bare name, is item 1: its errors are at its lines.
+        let (_, diags) = parse(
+            "---\ntitle: x\ndate: 2017-07-06\nsources:\n  - AP\n  - name: Reuters\n    url: ftp://r.example/\n  - url: https://x.example/\n---\n",
+        );
+        assert_eq!(
+            diags,
+            [
+                "error: a.md:7:10: source 2, url: expected an http or https URL, found \"ftp://r.example/\"",
+                "error: a.md:8:5: sources: missing required key `name`",
+            ]
+        );
     }
 }

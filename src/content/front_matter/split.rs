@@ -120,6 +120,17 @@ impl KeyIndex {
                 indent += 2;
                 rest = item;
             }
+            // `- Reuters`, an item that is no mapping, still counts: in `sources:`, the
+            // mapping after it is item 1.
+            if rest == "-" || rest.starts_with("- ") {
+                while parents.last().is_some_and(|(d, _)| *d >= indent) {
+                    parents.pop();
+                }
+                if let Some((_, list)) = parents.last() {
+                    *items.entry(list.clone()).or_insert(0) += 1;
+                }
+                continue;
+            }
             if rest.is_empty() || rest.starts_with('#') || rest.starts_with('-') {
                 continue;
             }

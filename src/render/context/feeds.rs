@@ -189,7 +189,8 @@ pub(super) fn corrections(
                     "updated": when,
                     "summary": notice.text,
                     "content": notice.html,
-                    "source": { "name": a.front.source.name, "link": Value::Null, "author": Value::Null },
+                    "source": { "name": a.front.source().name, "link": Value::Null, "author": Value::Null },
+                    "sources": [],
                     "tags": [],
                     "authors": [],
                 }));

@@ -5,7 +5,8 @@
 //!   that both [`Views::context`] and [`Views::fingerprint`] read;
 //! - `cards`: articles' cards spliced into list pages as they are written;
 //! - [`feeds`]: a feed's `feed` and `entries`, the same in every format;
-//! - [`values`]: the smaller values (paginator, periods, profiles).
+//! - [`values`]: the smaller values (paginator, periods, profiles);
+//! - `story`: a story's timeline, and "the story so far" on its articles.
 
 mod cards;
 mod editions;
@@ -14,13 +15,15 @@ pub mod page;
 pub mod preview;
 pub mod quotes;
 mod search;
+mod story;
 pub mod tera_value;
 pub mod values;
 pub mod views;
 
 pub use feeds::FeedLink;
+pub use values::SourceLink;
 pub use values::{mentioned, nearby, terms, SEARCH_SUMMARY};
-pub use views::{ArticleItem, SiteView, SourceLink, TermLink, ViewCache, Views, CARD_TEMPLATE};
+pub use views::{ArticleItem, SiteView, TermLink, ViewCache, Views, CARD_TEMPLATE};
 
 use crate::model::fingerprint;
 use crate::model::site::Site;

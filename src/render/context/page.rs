@@ -160,6 +160,27 @@ fn sitemap_newest(site: &Site, n: u32) -> Option<usize> {
         .min()
 }
 
+/// The terms of a taxonomy's list page, by index: by slug, but stories by their
+/// newest article, newest first (a story's list is read for what moved lately).
+fn listed_terms(site: &Site, k: TaxonomyKind) -> Vec<usize> {
+    let terms = &site.taxonomy(k).terms;
+    let mut order: Vec<usize> = (0..terms.len()).collect();
+    if k == TaxonomyKind::Stories {
+        // Articles are newest first: the least index is the newest; ties by slug.
+        order.sort_by_key(|&t| (terms[t].articles.first().copied(), &terms[t].slug));
+    }
+    order
+}
+
+/// `latest` of a story in the list of stories: its newest article's day; null for
+/// other kinds.
+fn latest(site: &Site, k: TaxonomyKind, t: &Term) -> Option<String> {
+    let newest = t.articles.first().filter(|_| k == TaxonomyKind::Stories)?;
+    Some(crate::model::date::iso_day(
+        site.articles[*newest].front.date.day(),
+    ))
+}
+
 /// A term as lists of terms show it: what its hash covers.
 fn hash_term(h: &mut DefaultHasher, t: &Term) {
     t.name.hash(h);
@@ -205,10 +226,13 @@ impl Part {
                 for t in mentioned(site, &site.articles[i]) {
                     (&t.name, &t.slug, t.profile).hash(h);
                 }
+                super::story::hash_so_far(site, i, h);
             }
             Part::Terms(k) => {
-                for t in &site.taxonomy(k).terms {
+                for &t in &listed_terms(site, k) {
+                    let t = &site.taxonomy(k).terms[t];
                     hash_term(h, t);
+                    latest(site, k, t).hash(h);
                 }
             }
             Part::Term(k, i) => {
@@ -224,6 +248,9 @@ impl Part {
                     n.hash(h);
                 }
                 views.hash_entries(&kind.articles(site), h);
+                if k == TaxonomyKind::Stories {
+                    super::story::hash_timeline(site, &kind.articles(site), h);
+                }
             }
             // The archive's pages show the years and months around them, with counts.
             Part::Archive | Part::Period(..) => {
@@ -290,7 +317,7 @@ impl Part {
                 views.name_hashes.hash(h);
                 for a in &site.articles {
                     (&a.front.title, &a.slug, a.front.date.day(), &a.summary).hash(h);
-                    (&a.term_slugs, &a.front.source.name).hash(h);
+                    (&a.term_slugs, &a.front.source().name).hash(h);
                 }
             }
         }
@@ -348,18 +375,18 @@ impl Part {
                     ("mentions", from_json(Value::Array(mentioned))),
                     ("content", views.page_body(site, i)),
                     ("related", views.items(site, &site.related[i], None)),
+                    ("story_so_far", super::story::so_far(site, i)),
                 ];
                 put("article", item_with(site, a, fields));
                 put("json_ld", tera::Value::from(jsonld::article(site, i)));
             }
             Part::Terms(k) => {
-                let terms: Vec<Value> = site
-                    .taxonomy(k)
-                    .terms
-                    .iter()
+                let terms: Vec<Value> = listed_terms(site, k)
+                    .into_iter()
                     .map(|t| {
+                        let t = &site.taxonomy(k).terms[t];
                         let link = term_link(k, t);
-                        json!({ "name": link.name, "slug": link.slug, "url": link.url, "count": t.articles.len() })
+                        json!({ "name": link.name, "slug": link.slug, "url": link.url, "count": t.articles.len(), "latest": latest(site, k, t) })
                     })
                     .collect();
                 put("taxonomy", from_json(taxonomy_view(k)));
@@ -399,6 +426,12 @@ impl Part {
                     "articles",
                     views.items(site, &kind.articles(site), Some(&link.url)),
                 );
+                if k == TaxonomyKind::Stories {
+                    put(
+                        "timeline",
+                        super::story::timeline(site, &kind.articles(site)),
+                    );
+                }
                 put("json_ld", tera::Value::from(jsonld::term(site, k, i)));
             }
             Part::Archive => {

@@ -37,7 +37,7 @@ impl Views {
                 tags: names(site, a, TaxonomyKind::Tags),
                 source: terms(site, a, TaxonomyKind::Sources)
                     .next()
-                    .map_or(a.front.source.name.as_str(), |t| t.name.as_str()),
+                    .map_or(a.front.source().name.as_str(), |t| t.name.as_str()),
             })
             .collect();
         #[derive(Serialize)]

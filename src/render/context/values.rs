@@ -8,6 +8,56 @@ use crate::model::taxonomy::{TaxonomyKind, Term};
 use crate::render::plan::PageKind;
 use serde_json::{json, Value};
 
+/// A source of an article (fields in alphabetical order, as `ArticleItem`'s).
+#[derive(Clone, serde::Serialize)]
+pub struct SourceLink<'a> {
+    /// The original story's author, or null.
+    pub author: Option<&'a str>,
+    /// The original story, or null.
+    pub link: Option<&'a str>,
+    /// Outlet name (most used spelling).
+    pub name: &'a str,
+    /// When the outlet published it, `YYYY-MM-DD`, or null.
+    pub published: Option<String>,
+    /// URL segment.
+    pub slug: &'a str,
+    /// Site-relative URL of the source's page.
+    pub url: String,
+}
+
+/// Each source of an article, the primary first, each outlet once (a second story
+/// of one outlet is left out, as its term counts the article once). Never empty.
+pub fn source_links<'a>(site: &'a Site, article: &'a Article) -> Vec<SourceLink<'a>> {
+    let taxonomy = site.taxonomy(TaxonomyKind::Sources);
+    let slugs = &article.term_slugs[TaxonomyKind::Sources as usize];
+    let mut seen: Vec<&str> = Vec::with_capacity(slugs.len());
+    let mut links = Vec::with_capacity(slugs.len());
+    for (n, source) in article.front.sources.iter().enumerate() {
+        let term = slugs
+            .get(n)
+            .and_then(|s| taxonomy.index_of_slug(s))
+            .map(|i| &taxonomy.terms[i]);
+        let (name, slug) = term.map_or((source.name.as_str(), ""), |t| {
+            (t.name.as_str(), t.slug.as_str())
+        });
+        if n > 0 && seen.contains(&slug) {
+            continue;
+        }
+        seen.push(slug);
+        links.push(SourceLink {
+            name,
+            slug,
+            url: ["sources/", slug, "/"].concat(),
+            link: source.url.as_deref(),
+            author: source.author.as_deref(),
+            published: source
+                .published
+                .map(|d| crate::model::date::iso_day(d.day())),
+        });
+    }
+    links
+}
+
 /// The terms an article names in one taxonomy, each once, in the order named.
 pub fn terms<'a>(
     site: &'a Site,

@@ -10,7 +10,7 @@
 
 use super::feeds::{feed_ids, full_text_scopes, FeedLink};
 use super::tera_value::{from_json, map_with};
-use super::values::terms;
+use super::values::{source_links, terms, SourceLink};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::model::article::{Article, NoteCounts};
@@ -89,11 +89,15 @@ pub struct ArticleItem<'a> {
     pub reading_minutes: usize,
     /// URL slug.
     pub slug: &'a str,
-    /// The source outlet, with `link` to the original story when given.
+    /// The primary source outlet, with `link` to the original story when given.
     pub source: SourceLink<'a>,
+    /// Every source, the primary first (`sources:`; one for `source:`).
+    pub sources: Vec<SourceLink<'a>>,
     /// `published`, or why a build would leave it out: `draft`, `scheduled` (dated
     /// after now), `expired` (shown only by `serve` and the flags that include them).
     pub status: &'static str,
+    /// The running story it is part of (`story:`), or null.
+    pub story: Option<TermLink<'a>>,
     /// Plain-text summary.
     pub summary: &'a str,
     /// Tags, as term links.
@@ -110,23 +114,6 @@ pub struct ArticleItem<'a> {
     pub url: String,
     /// Words in the body.
     pub word_count: usize,
-}
-
-/// The source of an article (fields in alphabetical order, as [`ArticleItem`]'s).
-#[derive(Serialize)]
-pub struct SourceLink<'a> {
-    /// The original story's author, or null.
-    pub author: Option<&'a str>,
-    /// The original story, or null.
-    pub link: Option<&'a str>,
-    /// Outlet name (most used spelling).
-    pub name: &'a str,
-    /// When the outlet published it, `YYYY-MM-DD`, or null.
-    pub published: Option<String>,
-    /// URL segment.
-    pub slug: &'a str,
-    /// Site-relative URL of the source's page.
-    pub url: String,
 }
 
 /// The template every article's card is rendered from.
@@ -266,10 +253,7 @@ pub(super) fn term_link(kind: TaxonomyKind, t: &Term) -> TermLink<'_> {
 }
 
 fn item<'a>(site: &'a Site, article: &'a Article) -> ArticleItem<'a> {
-    let source_term = terms(site, article, TaxonomyKind::Sources).next();
-    let (name, slug) = source_term.map_or((article.front.source.name.as_str(), ""), |t| {
-        (t.name.as_str(), t.slug.as_str())
-    });
+    let sources = source_links(site, article);
     let [_, url, date, datetime] = list_fields(article);
     ArticleItem {
         title: &article.front.title,
@@ -278,21 +262,14 @@ fn item<'a>(site: &'a Site, article: &'a Article) -> ArticleItem<'a> {
         url,
         date,
         datetime,
-        source: SourceLink {
-            name,
-            slug,
-            url: ["sources/", slug, "/"].concat(),
-            link: article.front.source.url.as_deref(),
-            author: article.front.source.author.as_deref(),
-            published: article
-                .front
-                .source
-                .published
-                .map(|d| crate::model::date::iso_day(d.day())),
-        },
+        source: sources[0].clone(),
+        sources,
         actors: term_links(site, article, TaxonomyKind::Actors),
         authors: term_links(site, article, TaxonomyKind::Authors),
         tags: term_links(site, article, TaxonomyKind::Tags),
+        story: term_links(site, article, TaxonomyKind::Stories)
+            .into_iter()
+            .next(),
         summary: &article.summary,
         draft: article.front.draft,
         expires: article.front.expires.map(|e| e.as_written()),
@@ -621,6 +598,14 @@ mod tests {
             slug: "n",
             url: "tags/n/".into(),
         };
+        let source = || SourceLink {
+            author: None,
+            link: Some("https://example.org/"),
+            name: "S",
+            published: None,
+            slug: "s",
+            url: "sources/s/".into(),
+        };
         let item = ArticleItem {
             actors: vec![link()],
             authors: vec![link()],
@@ -633,15 +618,10 @@ mod tests {
             permalink: "https://example.org/articles/a/".into(),
             reading_minutes: 1,
             slug: "a",
-            source: SourceLink {
-                author: None,
-                link: Some("https://example.org/"),
-                name: "S",
-                published: None,
-                slug: "s",
-                url: "sources/s/".into(),
-            },
+            source: source(),
+            sources: vec![source()],
             status: "published",
+            story: None,
             summary: "",
             tags: vec![link()],
             title: "A",
