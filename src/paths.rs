@@ -68,10 +68,10 @@ pub fn absolute_links(html: &str, base: &str) -> String {
     map_links(html, |link| base.join(link).ok().map(String::from))
 }
 
-/// `html` with each `href` and `src` value that `f` maps replaced by what it gives
-/// (the others kept). Reads HTML as briefing writes it: each attribute after a space
-/// or a line break, its value in double quotes. Hand-written, since a whole HTML
-/// rewriter would parse every body again for two attributes.
+/// `html` with each `href` and `src` value, and each URL of a `srcset`, that `f` maps
+/// replaced by what it gives (the others kept). Reads HTML as briefing writes it: each
+/// attribute after a space or a line break, its value in double quotes. Hand-written,
+/// since a whole HTML rewriter would parse every body again for three attributes.
 pub fn map_links(html: &str, mut f: impl FnMut(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 8);
     let mut rest = html;
@@ -93,6 +93,25 @@ pub fn map_links(html: &str, mut f: impl FnMut(&str) -> Option<String>) -> Strin
             }
             rest = &value[end..];
         }
+        // `srcset`: each candidate's URL, its width descriptor kept.
+        if let Some(value) = rest.strip_prefix("srcset=\"") {
+            if let Some(end) = value.find('"') {
+                out.push_str("srcset=\"");
+                for (n, candidate) in value[..end].split(',').enumerate() {
+                    let candidate = candidate.trim();
+                    let (url, descriptor) = candidate.split_once(' ').unwrap_or((candidate, ""));
+                    if n > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str(&f(url).unwrap_or_else(|| url.to_string()));
+                    if !descriptor.is_empty() {
+                        out.push(' ');
+                        out.push_str(descriptor.trim());
+                    }
+                }
+                rest = &value[end..];
+            }
+        }
     }
     out.push_str(rest);
     out
@@ -104,6 +123,16 @@ mod tests {
 
     fn path(from: &str, link: &str) -> Option<String> {
         resolve(from, link).map(|r| r.path)
+    }
+
+    #[test]
+    fn map_links_maps_each_candidate_of_a_srcset() {
+        let html = r#"<picture><source type="image/webp" srcset="a-480.k.webp 480w, a-960.k.webp 960w" sizes="100vw"><img src="a.png" srcset="a-480.k.png 480w, a.png 1200w" alt=""></picture>"#;
+        let mapped = map_links(html, |u| Some(format!("https://x.org/p/{u}")));
+        assert_eq!(
+            mapped,
+            r#"<picture><source type="image/webp" srcset="https://x.org/p/a-480.k.webp 480w, https://x.org/p/a-960.k.webp 960w" sizes="100vw"><img src="https://x.org/p/a.png" srcset="https://x.org/p/a-480.k.png 480w, https://x.org/p/a.png 1200w" alt=""></picture>"#
+        );
     }
 
     #[test]

@@ -151,7 +151,12 @@ fn rss(path: &str, xml: &str, permalink: &str) -> Feed {
                 .rsplit_once("<p>Source")
                 .map_or(description.as_str(), |(body, _)| body);
             assert!(
-                !body.contains("href=\"../") && !body.contains("href=\"#"),
+                !body.contains("href=\"../")
+                    && !body.contains("href=\"#")
+                    && !body.contains("src=\"../")
+                    && body
+                        .match_indices("srcset=\"")
+                        .all(|(i, _)| body[i + 8..].starts_with("https://")),
                 "{path}: a relative link no RSS reader can resolve: {body}"
             );
             Entry {
