@@ -64,6 +64,10 @@ pub struct Image {
     pub stamp: Stamp,
     /// The hash of its bytes, for a JPEG, PNG or WebP: the images that are resized.
     pub digest: Option<Digest>,
+    /// Its EXIF orientation (1 to 8; 1 is upright), as a camera or phone writes it:
+    /// browsers show the picture turned by it, so `width` and `height` are as shown,
+    /// and its resized copies are turned the same way.
+    pub orientation: u8,
 }
 
 impl Image {
@@ -182,16 +186,42 @@ pub fn find(root: &Path, bundle: Option<(&str, &str)>, written: &str) -> Result<
         }
         _ => None,
     };
+    let orientation = match mime {
+        "image/jpeg" | "image/webp" => orientation(file),
+        _ => 1,
+    };
+    let (width, height) = (
+        u32::try_from(size.width).unwrap_or(u32::MAX),
+        u32::try_from(size.height).unwrap_or(u32::MAX),
+    );
+    // Orientations 5 to 8 turn the picture a quarter: it is shown as tall as it is wide.
+    let (width, height) = match orientation {
+        5..=8 => (height, width),
+        _ => (width, height),
+    };
     Ok(Image {
         url: url.clone(),
-        width: u32::try_from(size.width).unwrap_or(u32::MAX),
-        height: u32::try_from(size.height).unwrap_or(u32::MAX),
+        width,
+        height,
+        orientation,
         mime,
         bytes: stamp.len,
         file: file.clone(),
         stamp,
         digest,
     })
+}
+
+/// The EXIF orientation of `file` (1, upright, when it says none): the decoder reads
+/// the file's headers, not the picture.
+fn orientation(file: &Path) -> u8 {
+    use image::ImageDecoder;
+    image::ImageReader::open(file)
+        .and_then(|r| r.with_guessed_format())
+        .ok()
+        .and_then(|r| r.into_decoder().ok())
+        .and_then(|mut d| d.orientation().ok())
+        .map_or(1, |o| o.to_exif())
 }
 
 /// The hash of `file`'s bytes, read once per process for each stamp: the same

@@ -103,7 +103,7 @@ fn make(root: &Path, image: &Image, set: &Set, cache: &Path, dir: &Path) -> Resu
             None,
         ));
     }
-    let decoded = decode(&image.file).map_err(|e| {
+    let decoded = decode(&image.file, image.orientation).map_err(|e| {
         (
             format!("cannot decode {shown}: the file is damaged, or not the image it seems"),
             Some(e.to_string()),
@@ -181,8 +181,9 @@ fn make(root: &Path, image: &Image, set: &Set, cache: &Path, dir: &Path) -> Resu
     Ok(())
 }
 
-/// Decodes `file`, within the limits of [`MAX_PIXELS`] and [`MAX_ALLOC`].
-pub fn decode(file: &Path) -> image::ImageResult<image::DynamicImage> {
+/// Decodes `file`, within the limits of [`MAX_PIXELS`] and [`MAX_ALLOC`], turned as
+/// its EXIF `orientation` says (as browsers show it).
+pub fn decode(file: &Path, orientation: u8) -> image::ImageResult<image::DynamicImage> {
     let mut reader = image::ImageReader::open(file)?.with_guessed_format()?;
     let mut limits = image::Limits::default();
     let side = u32::try_from(MAX_PIXELS).unwrap_or(u32::MAX);
@@ -190,7 +191,10 @@ pub fn decode(file: &Path) -> image::ImageResult<image::DynamicImage> {
     limits.max_image_height = Some(side);
     limits.max_alloc = Some(MAX_ALLOC);
     reader.limits(limits);
-    let decoded = reader.decode()?;
+    let mut decoded = reader.decode()?;
+    if let Some(o) = image::metadata::Orientation::from_exif(orientation) {
+        decoded.apply_orientation(o);
+    }
     if u64::from(decoded.width()) * u64::from(decoded.height()) > MAX_PIXELS {
         return Err(image::ImageError::Limits(
             image::error::LimitError::from_kind(image::error::LimitErrorKind::DimensionError),

@@ -240,6 +240,7 @@ mod tests {
             file: "map.png".into(),
             stamp: Default::default(),
             digest: Some([7; 16]),
+            orientation: 1,
         }
     }
 

@@ -336,3 +336,49 @@ fn widths_that_are_not_a_list_of_positive_whole_numbers_are_errors_at_their_line
         );
     }
 }
+
+/// A JPEG of `width` × `height` whose EXIF says to show it turned a quarter
+/// clockwise (orientation 6), as a phone held upright writes it.
+fn turned_jpeg(width: u32, height: u32) -> Vec<u8> {
+    use image::ImageEncoder;
+    let img = image::RgbImage::from_fn(width, height, |x, _| image::Rgb([(x % 256) as u8, 90, 40]));
+    // A TIFF header (big-endian) and one IFD entry: tag 0x0112, SHORT, 1, value 6.
+    let exif = b"MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0\x06\0\0\0\0\0\0".to_vec();
+    let mut out = Vec::new();
+    let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85);
+    encoder.set_exif_metadata(exif).unwrap();
+    encoder
+        .write_image(img.as_raw(), width, height, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    out
+}
+
+#[test]
+fn a_photo_turned_by_its_exif_is_measured_and_resized_as_it_is_shown() {
+    let body = "---\ntitle: Upright\ndate: 2017-07-09\nsource: AP\n---\n![A portrait](photo.jpg)\n";
+    let site = site_of(
+        TOML,
+        &[
+            ("content/2017-07-09-p/index.md", body.as_bytes().to_vec()),
+            ("content/2017-07-09-p/photo.jpg", turned_jpeg(1200, 800)),
+        ],
+    );
+    let out = site.path().join("public");
+    let (code, _, err) = build(site.path(), &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    let page = read(&out, "articles/p/index.html");
+    let shown = images(&page);
+    let (attrs, _) = &shown[0];
+    assert_eq!(
+        (attr(attrs, "width"), attr(attrs, "height")),
+        (Some("800"), Some("1200"))
+    );
+    let srcset = candidates(attr(attrs, "srcset").unwrap());
+    assert_eq!(srcset[0].1, 480);
+    let (w, h, _) = decoded(&out, &format!("/articles/p/{}", srcset[0].0));
+    assert_eq!(
+        (w, h),
+        (480, 720),
+        "the copy stands upright, as the original is shown"
+    );
+}
