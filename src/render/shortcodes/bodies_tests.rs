@@ -271,3 +271,28 @@ fn a_table_shows_a_data_file() {
         ]
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(96))]
+    /// Any mix of shortcode syntax, Markdown and text renders without a panic, and
+    /// every diagnostic points inside the file.
+    #[test]
+    fn any_mix_of_shortcode_syntax_renders_and_points_inside_the_file(
+        pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "{{ ", " }}", "{% ", " %}", "{% end %}", "figure(", "quote(", "embed(", "table(",
+                "src=\"map.png\"", "alt=\"A\"", "actor=\"Tillerson\"", "url=\"https://a.org/\"",
+                "title=\"T\"", "data=\"list\"", ", ", ")", "\n", "\n\n", "`", "```\n", "> ", "- ",
+                "| a | b |\n|---|---|\n", "[x](", "[^n]", "[^n]: note\n", "<div>", "</div>",
+                "{{/* ", " */}}", "\"", "'", "[", "]", "=", "é", "\u{1F600}", "\u{E000}", "word ",
+            ]),
+            0..60,
+        )
+    ) {
+        let body = pieces.concat();
+        let (_, said) = run(&body);
+        for d in said {
+            proptest::prop_assert!(d.starts_with("error: content/a/index.md:") || d.starts_with("warning: content/a/index.md:"), "{}", d);
+        }
+    }
+}
