@@ -89,6 +89,8 @@ pub(super) fn make(root: &Path, site: &mut Site) -> (Vec<Diagnostic>, ImageCount
             ));
         }
     }
+    // By file and place, as an editor reads them (the images were made in any order).
+    diagnostics.sort_by(|a, b| (&a.file, a.position).cmp(&(&b.file, b.position)));
     let counts = ImageCounts {
         processed: outcome.processed,
         cached: outcome.cached,

@@ -103,6 +103,17 @@ fn make(root: &Path, image: &Image, set: &Set, cache: &Path, dir: &Path) -> Resu
             None,
         ));
     }
+    // The JPEG decoder shows a file cut short as a picture grey below the cut.
+    if image.mime == "image/jpeg" {
+        let bytes = std::fs::read(&image.file)
+            .map_err(|e| (format!("cannot read {shown}"), Some(e.to_string())))?;
+        if !jpeg_complete(&bytes) {
+            return Err((
+                format!("cannot decode {shown}: the file is damaged, or not the image it seems"),
+                Some("the JPEG ends before its picture does (a download or copy cut short)".into()),
+            ));
+        }
+    }
     let decoded = decode(&image.file, image.orientation).map_err(|e| {
         (
             format!("cannot decode {shown}: the file is damaged, or not the image it seems"),
@@ -181,6 +192,48 @@ fn make(root: &Path, image: &Image, set: &Set, cache: &Path, dir: &Path) -> Resu
     Ok(())
 }
 
+/// Whether a JPEG's segments and scans run to its end-of-image marker. Written by
+/// hand: the decoder `image` uses fills a file cut short with grey and says nothing.
+/// Segments carry their length; a scan's coded data ends at the first marker that is
+/// not a stuffed `FF 00` or a restart `FF D0`–`FF D7`. Whatever follows the end
+/// marker (a phone's motion-photo video) is not read.
+pub fn jpeg_complete(bytes: &[u8]) -> bool {
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return false;
+    }
+    let mut i = 2;
+    loop {
+        // Fill bytes may precede a marker.
+        while bytes.get(i) == Some(&0xFF) && bytes.get(i + 1) == Some(&0xFF) {
+            i += 1;
+        }
+        let (Some(0xFF), Some(&marker)) = (bytes.get(i), bytes.get(i + 1)) else {
+            return false;
+        };
+        match marker {
+            0xD9 => return true,
+            0x01 | 0xD0..=0xD7 => i += 2,
+            _ => {
+                let Some(len) = bytes.get(i + 2..i + 4) else {
+                    return false;
+                };
+                i += 2 + usize::from(u16::from_be_bytes([len[0], len[1]]));
+                if marker == 0xDA {
+                    // The scan's coded data, to the next real marker.
+                    loop {
+                        match (bytes.get(i), bytes.get(i + 1)) {
+                            (Some(0xFF), Some(0x00 | 0xD0..=0xD7)) => i += 2,
+                            (Some(0xFF), Some(_)) => break,
+                            (Some(_), _) => i += 1,
+                            (None, _) => return false,
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Decodes `file`, within the limits of [`MAX_PIXELS`] and [`MAX_ALLOC`], turned as
 /// its EXIF `orientation` says (as browsers show it).
 pub fn decode(file: &Path, orientation: u8) -> image::ImageResult<image::DynamicImage> {
@@ -232,4 +285,25 @@ fn encode(v: &Variant, pixels: &[u8], alpha: bool) -> Result<Vec<u8>, String> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_jpeg_cut_short_is_not_complete_and_a_whole_one_is() {
+        let img =
+            image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([(x * 4) as u8, (y * 5) as u8, 9]));
+        let mut whole = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut whole, image::ImageFormat::Jpeg).unwrap();
+        let whole = whole.into_inner();
+        assert!(super::jpeg_complete(&whole));
+        // Something after the end (a motion photo's video) is not read.
+        let mut trailed = whole.clone();
+        trailed.extend_from_slice(&[0xFF, 0xDA, 0, 0, 1, 2, 3]);
+        assert!(super::jpeg_complete(&trailed));
+        for cut in [2, 20, whole.len() / 2, whole.len() - 2] {
+            assert!(!super::jpeg_complete(&whole[..cut]), "cut at {cut}");
+        }
+        assert!(!super::jpeg_complete(b"not a jpeg"));
+    }
 }

@@ -279,8 +279,10 @@ fn broken_images_are_errors_naming_the_file_and_the_place_all_in_one_run() {
     bomb.extend(30_000u32.to_be_bytes());
     bomb.extend(30_000u32.to_be_bytes());
     bomb.extend([8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    let mut cut_jpeg = jpeg(400, 300);
+    cut_jpeg.truncate(cut_jpeg.len() * 2 / 3);
     let body = "---\ntitle: X\ndate: 2017-07-09\nsource: AP\nimage: bomb.png\nimage_alt: x\n---\n\
-![Cut](cut.png)\n\n![Text](/not.jpg)\n";
+![Cut](cut.png)\n\n![Text](/not.jpg)\n\n![Cut too](cut.jpg)\n";
     let site = site_of(
         TOML,
         &[
@@ -288,6 +290,7 @@ fn broken_images_are_errors_naming_the_file_and_the_place_all_in_one_run() {
             ("content/2017-07-09-x/cut.png", truncated),
             ("content/2017-07-09-x/bomb.png", bomb),
             ("static/not.jpg", b"this is not a JPEG".to_vec()),
+            ("content/2017-07-09-x/cut.jpg", cut_jpeg),
         ],
     );
     let (code, _, stderr) = build(site.path(), &site.path().join("public"), &[]);
@@ -298,8 +301,9 @@ fn broken_images_are_errors_naming_the_file_and_the_place_all_in_one_run() {
         [
             "error: content/2017-07-09-x/index.md:5:8: content/2017-07-09-x/bomb.png is 30000 × 30000 pixels, more than the 100 megapixels briefing decodes",
             "error: content/2017-07-09-x/index.md:8:8: cannot decode content/2017-07-09-x/cut.png: the file is damaged, or not the image it seems",
+            "error: content/2017-07-09-x/index.md:12:12: cannot decode content/2017-07-09-x/cut.jpg: the file is damaged, or not the image it seems",
             "error: content/2017-07-09-x/index.md:10:9: image \"/not.jpg\": static/not.jpg is not an image briefing can read (an SVG, or not an image)",
-            "error: build failed with 3 errors",
+            "error: build failed with 4 errors",
         ],
         "{stderr}"
     );
