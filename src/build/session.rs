@@ -215,6 +215,13 @@ impl Session {
         if changes.walk_static {
             self.walk_static();
         }
+        // A shortcode's `src` names a file of static/ or of the article's folder: one
+        // added or removed changes what its body says.
+        if changes.walk_static || changes.walk_content {
+            for a in self.articles.values_mut().filter(|a| a.shortcodes) {
+                a.rendered = false;
+            }
+        }
         if changes.data {
             self.data = crate::content::data::load(&self.options.root);
             // A shortcode may show a data file (`table`).

@@ -480,3 +480,25 @@ fn quotes_and_the_shortcode_templates_update_like_a_full_build() {
     );
     assert!(!actor.contains("What they said"), "{actor}");
 }
+
+#[test]
+fn a_figure_whose_image_is_added_afterwards_builds_once_it_is_there() {
+    let mut desk = Desk::open();
+    let p = desk.edit(
+        "content/2017-07-06-first.md",
+        "## Background",
+        "{{ figure(src=\"/late.svg\", alt=\"Late\", credit=\"Desk\") }}\n\n## Background",
+    );
+    let e = desk.update(&[p]).expect_err("the image is not there yet");
+    assert!(e.contains("`src`: no file \"/late.svg\""), "{e}");
+    let svg = desk.write(
+        "static/late.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"4\"/>",
+    );
+    desk.step("the image added to static/", &[svg]);
+    let page = crate::support::read(&desk.out.path().join("site"), "articles/first/index.html");
+    assert!(
+        page.contains("<img src=\"../../late.svg\" alt=\"Late\">"),
+        "{page}"
+    );
+}

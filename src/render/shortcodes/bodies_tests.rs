@@ -46,6 +46,7 @@ fn run_in(body: &str, files: &[(&str, &str)]) -> (Rendered, Vec<String>) {
         "violations": {"headers": ["Day", "Reported"], "records": [["9 July", "3"], ["10 July", "<5"]]},
         "list": [{"day": "9 July", "n": 3}, {"day": "10 July", "n": null}],
         "note": {"text": "x"},
+        "t": {"rows": [{"a": 1}, {"a": 2}]},
     });
     let text = format!("---\ntitle: x\n---\n{body}");
     let origin = Origin {
@@ -122,7 +123,7 @@ fn a_quote_is_attributed_linked_and_listed() {
     let (r, said) = run(body);
     assert!(said.is_empty(), "{said:?}");
     assert!(r.html.starts_with("<figure class=\"pull-quote\" id=\"quote-1\">\n  <blockquote cite=\"https://www.rferl.org/a/1.html\">\n<p>This is our <em>first</em> indication."), "{}", r.html);
-    assert!(r.html.contains("<figcaption>— <a class=\"quote-actor\" href=\"../../actors/rex-tillerson/\">Tillerson</a>, <time datetime=\"2017-07-07\">7 July 2017</time>, <a href=\"https://www.rferl.org/a/1.html\">according to RFE/RL</a></figcaption>"), "{}", r.html);
+    assert!(r.html.contains("<figcaption>— <a class=\"quote-actor\" href=\"../../actors/rex-tillerson/\">Rex Tillerson</a>, <time datetime=\"2017-07-07\">7 July 2017</time>, <a href=\"https://www.rferl.org/a/1.html\">according to RFE/RL</a></figcaption>"), "{}", r.html);
     // The note inside the quote is a note of the article.
     assert_eq!(r.notes.count, 1);
     assert_eq!(r.quotes.len(), 1);
@@ -228,7 +229,7 @@ fn a_site_adds_a_shortcode_and_replaces_a_builtin() {
 }
 
 #[test]
-fn a_body_shortcode_whose_template_drops_the_body_is_an_error() {
+fn a_body_given_to_a_shortcode_whose_template_shows_none_is_an_error() {
     let files = [(
         "shortcodes/boxed.html",
         "{% component boxed() %}<div></div>{% endcomponent boxed %}",
@@ -236,7 +237,7 @@ fn a_body_shortcode_whose_template_drops_the_body_is_an_error() {
     let (_, said) = run_in("{% boxed() %}\ntext\n{% end %}\n", &files);
     assert_eq!(
         said,
-        ["error: content/a/index.md:4:4: shortcode `boxed` must show its body exactly once (help: write `{{ body }}` once in templates/shortcodes/boxed.html)"]
+        ["error: content/a/index.md:4:1: shortcode `boxed` takes no body (help: write it as {{ boxed(…) }}, without {% end %} (or, to give it one, show `{{ body }}` in templates/shortcodes/boxed.html))"]
     );
 }
 
@@ -267,7 +268,7 @@ fn a_table_shows_a_data_file() {
         said,
         [
             "error: content/a/index.md:4:10: no data file `violation` in data/ (help: did you mean `violations`?)",
-            "error: content/a/index.md:6:10: data file `note` is not a table (help: a table is a CSV file, or a list of records (maps with the same keys, or lists) in JSON, YAML or TOML)",
+            "error: content/a/index.md:6:10: data file `note` is not a table (help: a table is a CSV file, or a list of records (maps with the same keys, or lists) in JSON or YAML; name a list inside a file with a dot: data=\"file.list\")",
         ]
     );
 }
@@ -295,4 +296,46 @@ proptest::proptest! {
             proptest::prop_assert!(d.starts_with("error: content/a/index.md:") || d.starts_with("warning: content/a/index.md:"), "{}", d);
         }
     }
+}
+
+#[test]
+fn a_list_inside_a_data_file_is_named_with_a_dot() {
+    let (r, said) = run("{{ table(data=\"t.rows\") }}");
+    assert!(said.is_empty(), "{said:?}");
+    assert!(r.html.contains("<tr><td>1</td></tr>"), "{}", r.html);
+}
+
+#[test]
+fn a_body_given_or_missing_is_said_as_the_writer_wrote_it() {
+    let (_, said) = run("{{ quote(actor=\"Tillerson\") }}\n\n{% embed(url=\"https://a.org/\", title=\"T\") %}\nBody.\n{% end %}\n");
+    assert_eq!(
+        said,
+        [
+            "error: content/a/index.md:4:1: shortcode `quote` takes a body (help: write it as {% quote(…) %} on a line, the body below it, then {% end %} on a line of its own)",
+            "error: content/a/index.md:6:1: shortcode `embed` takes no body (help: write it as {{ embed(…) }}, without {% end %} (or, to give it one, show `{{ body }}` in (default theme) shortcodes/embed.html))",
+        ]
+    );
+}
+
+#[test]
+fn a_shortcode_in_an_html_comment_is_left_alone() {
+    let (r, said) = run(
+        "Text.\n\n<!-- {{ figure(src=\"gone.png\", alt=\"a\") }} -->\n\n<!-- `x` {{ f() }} -->\n",
+    );
+    assert!(said.is_empty(), "{said:?}");
+    assert!(
+        r.html
+            .contains("<!-- {{ figure(src=\"gone.png\", alt=\"a\") }} -->"),
+        "{}",
+        r.html
+    );
+}
+
+#[test]
+fn a_quote_on_its_actors_page_leaves_its_notes_behind_and_names_the_actor_as_its_page_does() {
+    let (r, said) =
+        run("{% quote(actor=\"Tillerson\") %}\nSaid[^c].\n{% end %}\n\n[^c]: A note.\n");
+    assert!(said.is_empty(), "{said:?}");
+    assert_eq!(r.quotes[0].html, "<p>Said.</p>");
+    assert!(r.html.contains(">Rex Tillerson</a>"), "{}", r.html);
 }

@@ -77,6 +77,9 @@ pub(super) fn check_arg(
     match key {
         "actor" => match links.actor(text) {
             Some(actor) => {
+                if let Some(name) = actor.names.first() {
+                    implicits.insert("actor_name".into(), Value::from(name.as_str()));
+                }
                 implicits.insert("actor_url".into(), Value::from(actor.href));
                 implicits.insert("actor_slug".into(), Value::from(actor.slug));
             }
@@ -105,7 +108,10 @@ pub(super) fn check_arg(
             }
         },
         "data" => {
-            let found = place.and_then(|p| p.data).and_then(|d| d.get(text));
+            // `t.rows`: the list `rows` of data/t.toml (a TOML file is a table of keys).
+            let found = place.and_then(|p| p.data).and_then(|d| {
+                text.split('.').try_fold(d, |v, key| v.get(key))
+            });
             match found.map(as_table) {
                 Some(Some(table)) => {
                     implicits.insert("table".into(), table);
@@ -113,7 +119,7 @@ pub(super) fn check_arg(
                 Some(None) => {
                     return Err((
                         format!("data file `{text}` is not a table"),
-                        "a table is a CSV file, or a list of records (maps with the same keys, or lists) in JSON, YAML or TOML".into(),
+                        "a table is a CSV file, or a list of records (maps with the same keys, or lists) in JSON or YAML; name a list inside a file with a dot: data=\"file.list\"".into(),
                     ))
                 }
                 None => {

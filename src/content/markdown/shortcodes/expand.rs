@@ -55,9 +55,17 @@ impl Expander {
                                 let (_, from) = bodies.remove(k);
                                 if let Some(q) = &mut call.quote {
                                     let mut html = String::new();
+                                    // Its words and links, without the article's own
+                                    // markup (note markers and their ids, a nested
+                                    // block): the actor's page shows it elsewhere.
                                     pulldown_cmark::html::push_html(
                                         &mut html,
-                                        out[from..].iter().cloned(),
+                                        out[from..]
+                                            .iter()
+                                            .filter(|e| {
+                                                !matches!(e, Event::Html(_) | Event::InlineHtml(_))
+                                            })
+                                            .cloned(),
                                     );
                                     q.html = html.trim().to_string();
                                     let mut text = String::new();

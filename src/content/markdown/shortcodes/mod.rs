@@ -306,6 +306,16 @@ fn render_call(
     let rendered = shortcodes.render(name, &args, &implicits, call.end.as_ref().map(|_| BODY));
     let html = match rendered {
         Ok(html) => html,
+        // Its template shows a body, and the call gave none.
+        Err(message)
+            if call.end.is_none() && message.contains("Variable `body` is not defined") =>
+        {
+            diagnostics.push(
+                error(origin, call.at.clone(), format!("shortcode `{name}` takes a body"))
+                    .help(format!("write it as {{% {name}(…) %}} on a line, the body below it, then {{% end %}} on a line of its own")),
+            );
+            return None;
+        }
         Err(message) => {
             diagnostics.push(
                 error(
@@ -324,6 +334,14 @@ fn render_call(
             let mut parts = html.split(BODY);
             match (parts.next(), parts.next(), parts.next()) {
                 (Some(open), Some(close), None) => (open.to_string(), close.to_string()),
+                // Its template shows no body: the call should not give one.
+                (Some(_), None, None) => {
+                    diagnostics.push(
+                        error(origin, call.at.clone(), format!("shortcode `{name}` takes no body"))
+                            .help(format!("write it as {{{{ {name}(…) }}}}, without {{% end %}} (or, to give it one, show `{{{{ body }}}}` in {})", def.file)),
+                    );
+                    return None;
+                }
                 _ => {
                     diagnostics.push(
                         error(
@@ -397,6 +415,31 @@ fn code_ranges(body: &str) -> Vec<Range<usize>> {
         }
     }
     ranges.sort_by_key(|r| r.start);
+    // An HTML comment is left alone too: commenting a figure out turns it off.
+    let mut comments = Vec::new();
+    let mut from = 0;
+    while let Some(start) = body[from..].find("<!--").map(|k| from + k) {
+        let end = body[start + 4..]
+            .find("-->")
+            .map_or(body.len(), |k| start + 4 + k + 3);
+        if !ranges.iter().any(|r| r.contains(&start)) {
+            comments.push(start..end);
+        }
+        from = end.max(start + 4);
+    }
+    if !comments.is_empty() {
+        ranges.extend(comments);
+        ranges.sort_by_key(|r| r.start);
+        // Disjoint, as the scan needs: a comment may hold a code span's text.
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+        for r in ranges {
+            match merged.last_mut() {
+                Some(last) if r.start < last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        ranges = merged;
+    }
     ranges
 }
 
