@@ -349,6 +349,7 @@ pub(super) fn not_a_list(
     };
     let item = match key {
         "actors" | "authors" => "name",
+        "sources" => "outlet",
         "tags" => "tag",
         _ => "point",
     };

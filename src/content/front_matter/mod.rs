@@ -270,6 +270,8 @@ fn checks_without(
         !wrong.iter().any(|k| {
             d.message == format!("missing required key `{k}`")
                 || d.message.starts_with(&format!("{k}: "))
+                // `sources:` stands for `source:`.
+                || (k == "sources" && d.message == "missing required key `source`")
         })
     });
     checks.errors.append(&mut checks.warnings);
@@ -414,7 +416,14 @@ fn field_errors(
                 format!("expected a whole number, found `{}`", written.trim())
             }),
             "source" => from_value::<RawSource>(value).err().map(serde),
-            "sources" => from_value::<Vec<RawSource>>(value).err().map(serde),
+            "sources" => {
+                if let Some(d) = advice::not_a_list(path, text, index, key, &value) {
+                    errors.push(d);
+                    wrong.push(key.to_string());
+                    continue;
+                }
+                from_value::<Vec<RawSource>>(value).err().map(serde)
+            }
             _ => None,
         };
         if let Some(message) = problem {
@@ -583,6 +592,15 @@ mod tests {
         assert_eq!(
             diags,
             vec!["error: a.md:5:9: actors: expected a list, found text"]
+        );
+    }
+
+    #[test]
+    fn sources_not_a_list_is_one_error_and_no_missing_source() {
+        let (_, diags) = parse("---\ntitle: x\ndate: 2017-07-06\nsources: Reuters\n---\n");
+        assert_eq!(
+            diags,
+            vec!["error: a.md:4:10: sources: expected a list, found text"]
         );
     }
 
