@@ -339,3 +339,17 @@ fn a_quote_on_its_actors_page_leaves_its_notes_behind_and_names_the_actor_as_its
     assert_eq!(r.quotes[0].html, "<p>Said.</p>");
     assert!(r.html.contains(">Rex Tillerson</a>"), "{}", r.html);
 }
+
+#[test]
+fn an_embed_shows_its_site_as_written_and_links_a_valid_address() {
+    let (r, said) =
+        run("{{ embed(url=\"https://пример.рф/a b<c\", title=\"T\", kind=\"statement\") }}");
+    assert!(said.is_empty(), "{said:?}");
+    assert!(r.html.contains("Statement · пример.рф</p>"), "{}", r.html);
+    assert!(
+        r.html
+            .contains("href=\"https://xn--e1afmkfd.xn--p1ai/a%20b%3Cc\""),
+        "{}",
+        r.html
+    );
+}

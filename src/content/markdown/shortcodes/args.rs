@@ -97,8 +97,12 @@ pub(super) fn check_arg(
         }
         "url" if !text.is_empty() => match url::Url::parse(text) {
             Ok(u) if matches!(u.scheme(), "http" | "https") => {
+                // The site as a reader writes it (`пример.рф`, not its punycode).
                 let host = u.host_str().unwrap_or_default();
-                implicits.insert("url_host".into(), Value::from(host.trim_start_matches("www.")));
+                let (shown, _) = idna::domain_to_unicode(host);
+                implicits.insert("url_host".into(), Value::from(shown.trim_start_matches("www.")));
+                // The address as a browser sends it: `<` or a space escaped.
+                return Ok(Value::from(u.as_str()));
             }
             _ => {
                 return Err((
