@@ -1,5 +1,6 @@
-// Screenshots of the default theme for the README: home, an article, an actor page and
-// search, at 1400 and 375 px, light and dark, viewport only.
+// Screenshots of the default theme for the README: home, an article, an actor page, an
+// actor's quotes, a story's timeline and search, at 1400 and 375 px, light and dark,
+// viewport only.
 // Usage (with the example site served): NODE_PATH=target/validate/node_modules \
 //   node ci/validate/screenshots.js http://127.0.0.1:PORT/briefings docs/screenshots
 // then `pngquant --quality=70-90 --force --ext .png docs/screenshots/*.png`, but
@@ -10,7 +11,8 @@ const { chromium } = require("playwright-core");
 const [base, dir] = [process.argv[2].replace(/\/$/, ""), process.argv[3]];
 const pages = {
   home: "/", article: "/articles/tillerson-russia-cooperation/",
-  actor: "/actors/vladimir-putin/", search: "/search/?q=putin",
+  actor: "/actors/vladimir-putin/", quotes: "/actors/rex-tillerson/",
+  story: "/stories/southwest-syria-ceasefire/", search: "/search/?q=putin",
 };
 (async () => {
   const browser = await chromium.launch({
@@ -27,6 +29,8 @@ const pages = {
           if (name === "search") await page.waitForFunction(() => document.getElementById("search-results").children.length > 0);
           // The article from its body, where the notes are.
           if (name === "article") await page.evaluate(() => document.querySelector(".briefing-body").scrollIntoView());
+          // The actor's page from what they said.
+          if (name === "quotes") await page.evaluate(() => document.querySelector(".quotes").scrollIntoView());
           await page.screenshot({ path: `${dir}/${name}-${width}-${colorScheme}.png` });
           await context.close();
         }
