@@ -204,10 +204,6 @@ impl Session {
         }
         if changes.templates {
             self.load_templates();
-            // Shortcodes are rendered into bodies by the templates.
-            for a in self.articles.values_mut().filter(|a| a.shortcodes) {
-                a.rendered = false;
-            }
             for p in &mut self.profiles {
                 p.rendered = false;
             }
@@ -215,19 +211,15 @@ impl Session {
         if changes.walk_static {
             self.walk_static();
         }
-        // A shortcode's `src` names a file of static/ or of the article's folder: one
-        // added or removed changes what its body says.
-        if changes.walk_static || changes.walk_content {
+        // A body's shortcodes are rendered by the templates, and may show a data file
+        // (`table`) or name a file of static/ or of the article's folder (`src`).
+        if changes.templates || changes.data || changes.walk_static || changes.walk_content {
             for a in self.articles.values_mut().filter(|a| a.shortcodes) {
                 a.rendered = false;
             }
         }
         if changes.data {
             self.data = crate::content::data::load(&self.options.root);
-            // A shortcode may show a data file (`table`).
-            for a in self.articles.values_mut().filter(|a| a.shortcodes) {
-                a.rendered = false;
-            }
         }
         if changes.walk_content {
             self.walk_content();

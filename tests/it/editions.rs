@@ -14,15 +14,7 @@ list_unsubscribe = "mailto:leave@example.org"
 
 /// A site with `settings` added to site.toml and `articles` (file stem, whole text).
 fn site(settings: &str, articles: &[(&str, &str)]) -> tempfile::TempDir {
-    let files: Vec<(String, &str)> = articles
-        .iter()
-        .map(|(stem, text)| (format!("content/{stem}.md"), *text))
-        .collect();
-    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), *t)).collect();
-    crate::support::site_of(
-        &format!("title = \"Desk\"\nbase_url = \"https://example.org/briefings/\"\n{settings}"),
-        &files,
-    )
+    crate::support::site_of_articles("https://example.org/briefings/", settings, articles)
 }
 
 const TALKS: (&str, &str) = (

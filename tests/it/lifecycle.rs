@@ -6,15 +6,7 @@ use std::path::Path;
 
 /// A site of `articles` (file stem, whole text), with `settings` added to site.toml.
 fn site(settings: &str, articles: &[(&str, &str)]) -> tempfile::TempDir {
-    let files: Vec<(String, &str)> = articles
-        .iter()
-        .map(|(stem, text)| (format!("content/{stem}.md"), *text))
-        .collect();
-    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), *t)).collect();
-    crate::support::site_of(
-        &format!("title = \"Desk\"\nbase_url = \"https://example.org/\"\n{settings}"),
-        &files,
-    )
+    crate::support::site_of_articles("https://example.org/", settings, articles)
 }
 
 const PUBLISHED: (&str, &str) = (

@@ -143,3 +143,21 @@ pub fn site_of<B: AsRef<[u8]>>(site_toml: &str, files: &[(&str, B)]) -> tempfile
     }
     site
 }
+
+/// A site of `articles` (file stem under `content/`, whole text) at `base_url`, with
+/// `settings` added to site.toml.
+pub fn site_of_articles(
+    base_url: &str,
+    settings: &str,
+    articles: &[(&str, &str)],
+) -> tempfile::TempDir {
+    let files: Vec<(String, &str)> = articles
+        .iter()
+        .map(|(stem, text)| (format!("content/{stem}.md"), *text))
+        .collect();
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), *t)).collect();
+    site_of(
+        &format!("title = \"Desk\"\nbase_url = \"{base_url}\"\n{settings}"),
+        &files,
+    )
+}

@@ -240,7 +240,7 @@ impl Part {
                 hash_term(h, t);
                 t.profile.hash(h);
                 if k == TaxonomyKind::Actors {
-                    super::quotes::hash(views, site, &t.slug, h);
+                    super::quotes::hash(site, &t.slug, h);
                 }
                 let actors = site.taxonomy(TaxonomyKind::Actors);
                 for &(c, n) in &t.connections {

@@ -1,7 +1,6 @@
 //! An actor's quotes, as its page lists them ("What they said") and its structured
 //! data gives them: every `quote` shortcode attributed to it, newest first.
 
-use super::views::Views;
 use crate::model::site::Site;
 use serde_json::{json, Value};
 use std::hash::{DefaultHasher, Hash};
@@ -34,8 +33,7 @@ pub fn view(site: &Site, slug: &str) -> Value {
 }
 
 /// Feeds into `h` what [`view`] and [`json_ld`] are made of.
-pub fn hash(views: &Views, site: &Site, slug: &str, h: &mut DefaultHasher) {
-    let _ = views;
+pub fn hash(site: &Site, slug: &str, h: &mut DefaultHasher) {
     if let Some(list) = site.quotes.get(slug) {
         for &(i, q) in list {
             let a = &site.articles[i];

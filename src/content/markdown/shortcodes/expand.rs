@@ -6,6 +6,31 @@ use crate::diagnostics::Diagnostic;
 use crate::model::article::Quote;
 use pulldown_cmark::CowStr;
 
+/// A quote's body as its actor's page shows it, HTML and plain text: its words and
+/// links, without the article's own markup (note markers and their ids, a nested
+/// block).
+fn said(body: &[Event<'_>]) -> (String, String) {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(
+        &mut html,
+        body.iter()
+            .filter(|e| !matches!(e, Event::Html(_) | Event::InlineHtml(_)))
+            .cloned(),
+    );
+    let mut text = String::new();
+    for e in body {
+        match e {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak | Event::End(pulldown_cmark::TagEnd::Paragraph) => {
+                text.push(' ')
+            }
+            _ => {}
+        }
+    }
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    (html.trim().to_string(), text)
+}
+
 impl Expander {
     /// The ids the calls give their components (`quote-1`): no heading takes one.
     pub fn ids(&self) -> Vec<String> {
@@ -36,55 +61,25 @@ impl Expander {
                         Some(i) => (i, true),
                         None => (inner, false),
                     };
-                    let Some(Some(call)) = index
-                        .parse::<usize>()
-                        .ok()
-                        .and_then(|i| self.calls.get_mut(i))
-                    else {
+                    let Some(i) = index.parse::<usize>().ok() else {
+                        continue;
+                    };
+                    let Some(Some(call)) = self.calls.get_mut(i) else {
                         continue;
                     };
                     call.expanded = true;
-                    let i: usize = index.parse().unwrap_or_default();
-                    match closing {
-                        false => {
-                            out.push(Event::Html(CowStr::from(std::mem::take(&mut call.open))));
-                            bodies.push((i, out.len()));
-                        }
-                        true => {
-                            if let Some(k) = bodies.iter().rposition(|(c, _)| *c == i) {
-                                let (_, from) = bodies.remove(k);
-                                if let Some(q) = &mut call.quote {
-                                    let mut html = String::new();
-                                    // Its words and links, without the article's own
-                                    // markup (note markers and their ids, a nested
-                                    // block): the actor's page shows it elsewhere.
-                                    pulldown_cmark::html::push_html(
-                                        &mut html,
-                                        out[from..]
-                                            .iter()
-                                            .filter(|e| {
-                                                !matches!(e, Event::Html(_) | Event::InlineHtml(_))
-                                            })
-                                            .cloned(),
-                                    );
-                                    q.html = html.trim().to_string();
-                                    let mut text = String::new();
-                                    for e in &out[from..] {
-                                        match e {
-                                            Event::Text(t) | Event::Code(t) => text.push_str(t),
-                                            Event::SoftBreak | Event::HardBreak => text.push(' '),
-                                            Event::End(pulldown_cmark::TagEnd::Paragraph) => {
-                                                text.push(' ')
-                                            }
-                                            _ => {}
-                                        }
-                                    }
-                                    q.text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-                                }
-                            }
-                            out.push(Event::Html(CowStr::from(std::mem::take(&mut call.close))));
+                    if !closing {
+                        out.push(Event::Html(CowStr::from(std::mem::take(&mut call.open))));
+                        bodies.push((i, out.len()));
+                        continue;
+                    }
+                    if let Some(k) = bodies.iter().rposition(|(c, _)| *c == i) {
+                        let (_, from) = bodies.remove(k);
+                        if let Some(q) = &mut call.quote {
+                            (q.html, q.text) = said(&out[from..]);
                         }
                     }
+                    out.push(Event::Html(CowStr::from(std::mem::take(&mut call.close))));
                 }
                 Event::Text(t) if t.contains(MARK) => self.split_text(&t, &mut out),
                 Event::Html(h) if h.contains(MARK) => {
