@@ -321,7 +321,21 @@ pub fn summary(verb: &str, report: &BuildReport) -> String {
     let target = report
         .output
         .as_ref()
-        .map(|p| format!(" into {}", p.strip_prefix(".").unwrap_or(p).display()))
+        .map(|p| {
+            // What the deploy will send: only the files written.
+            let mut what = vec![format!("{} written", report.written)];
+            if report.unchanged > 0 {
+                what.push(format!("{} unchanged", report.unchanged));
+            }
+            if report.removed > 0 {
+                what.push(format!("{} removed", report.removed));
+            }
+            format!(
+                " into {} ({})",
+                p.strip_prefix(".").unwrap_or(p).display(),
+                what.join(", ")
+            )
+        })
         .unwrap_or_default();
     if verb == "updated" {
         if total + report.files + report.removed == 0 {

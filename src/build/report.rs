@@ -18,9 +18,11 @@ pub struct BuildReport {
     pub bodies: usize,
     /// Images resized, found in the cache, and their variants.
     pub images: super::images::ImageCounts,
-    /// Output files left as they were (an incremental build).
+    /// Output files written, new or changed.
+    pub written: usize,
+    /// Output files left as they were, their bytes unchanged.
     pub unchanged: usize,
-    /// Output files removed (an incremental build).
+    /// Output files removed, no longer built.
     pub removed: usize,
     /// Where the site was written, when it was.
     pub output: Option<PathBuf>,

@@ -365,6 +365,14 @@ impl Session {
         let start = Instant::now();
         let mut laps = Laps::new();
         self.disassemble();
+        // Before anything else, an interrupted build's commit is finished.
+        let recovered = if self.options.write {
+            let waiting = self.options.waiting;
+            let tell = move |what: &str| waiting.into_iter().for_each(|t| t(what));
+            output::recover(&self.output_dir(), &tell).unwrap_or_else(Some)
+        } else {
+            None
+        };
 
         // Drafts, scheduled, expired and withdrawn articles stay out (with their
         // bundles' files) unless asked for.
@@ -409,6 +417,7 @@ impl Session {
         let (image_problems, images) = super::images::make(&self.options.root, &mut site);
         laps.lap("images");
         let mut site_diagnostics = site_diagnostics;
+        site_diagnostics.extend(recovered);
         site_diagnostics.extend(image_problems);
         let diagnostics = self.diagnostics(&site, &aside, site_diagnostics);
         // A one-off build hands the bodies to the views, which free each as soon as

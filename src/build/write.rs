@@ -1,6 +1,7 @@
-//! Rendering the planned pages and writing them: every page through a staging folder
-//! swapped in at the end (a full build), or only the pages whose fingerprint changed,
-//! over the last good output (an update).
+//! Rendering the planned pages and writing them: every page (a full build), or only
+//! the pages whose fingerprint changed (an update), each offered to an
+//! [`output::Update`], which writes only the files whose bytes changed and moves them
+//! into place at the end.
 //!
 //! Nothing is written while errors are known: a build with errors still renders
 //! every page (to report template errors too) and leaves the output as it was.
@@ -10,7 +11,7 @@ use super::{BuildOptions, Progress};
 use crate::diagnostics::Diagnostic;
 use crate::model::fingerprint;
 use crate::model::site::Site;
-use crate::output::{InPlace, Staging, WriteLock, LOCK_WAIT};
+use crate::output::{self, Update};
 use crate::render::context::Views;
 use crate::render::links::{self, PageLinks};
 use crate::render::plan::{Entry, Output, PageKind, Plan};
@@ -73,8 +74,28 @@ pub(super) fn in_place(
     laps: &mut Laps,
 ) -> Result<Vec<Diagnostic>, (Vec<Diagnostic>, bool)> {
     let plan = pages.plan;
+    // Under the output's lock from here: never beside another build's commit.
+    let update = match Update::begin(&target.output_dir, &waiting(target.options)) {
+        Ok((update, recovered)) => {
+            diagnostics.extend(recovered.map(|n| output::recovered(&target.output_dir, n)));
+            update
+        }
+        Err(e) => {
+            diagnostics.push(Diagnostic::general(format!(
+                "cannot write {}: {e}",
+                target.output_dir.display()
+            )));
+            return Err((diagnostics, false));
+        }
+    };
+    // A file whose fingerprint is unchanged is kept if the output still holds what
+    // was written (someone may have removed it).
     let todo: Vec<usize> = (0..plan.entries.len())
-        .filter(|&i| built.get(&plan.entries[i].path) != Some(&fingerprints[i]))
+        .into_par_iter()
+        .filter(|&i| {
+            let path = &plan.entries[i].path;
+            built.get(path) != Some(&fingerprints[i]) || !update.keep(path)
+        })
         .collect();
     if let Some(p) = &target.options.progress {
         p.start(todo.len());
@@ -95,32 +116,7 @@ pub(super) fn in_place(
     if has_errors(&diagnostics) {
         return Err((diagnostics, false));
     }
-    let planned: HashSet<&str> = plan.entries.iter().map(|e| e.path.as_str()).collect();
-    let gone: Vec<&String> = built
-        .keys()
-        .filter(|p| !planned.contains(p.as_str()))
-        .collect();
-    // Under the output's lock, as a full build writes: never beside another build's
-    // swap of the same folder.
-    let _lock = match WriteLock::take(&target.output_dir, LOCK_WAIT, &waiting(target.options)) {
-        Ok(lock) => lock,
-        Err(e) => {
-            diagnostics.push(Diagnostic::general(format!(
-                "cannot write {}: {e}",
-                target.output_dir.display()
-            )));
-            return Err((diagnostics, false));
-        }
-    };
-    let out = InPlace {
-        dir: &target.output_dir,
-    };
     let mut io_errors = Vec::new();
-    for path in &gone {
-        if let Err(e) = out.remove(path) {
-            io_errors.push(Diagnostic::general(format!("cannot remove {path}: {e}")));
-        }
-    }
     for (i, body) in rendered {
         let entry = &plan.entries[i];
         let written = match (&entry.output, body) {
@@ -132,12 +128,12 @@ pub(super) fn in_place(
                     &entry.path,
                     &bytes,
                 ));
-                out.write(&entry.path, &bytes)
+                update.write(&entry.path, &bytes)
             }
-            (_, Ok(Some(bytes))) => out.write(&entry.path, &bytes),
-            (Output::Copy(src), _) => out.copy(&entry.path, src),
-            (Output::Theme(bytes), _) => out.write(&entry.path, bytes),
-            (Output::Page(_), _) => Ok(()),
+            (_, Ok(Some(bytes))) => update.write(&entry.path, &bytes),
+            (Output::Copy(src), _) => update.copy(&entry.path, src),
+            (Output::Theme(bytes), _) => update.write(&entry.path, bytes),
+            (Output::Page(_), _) => Ok(false),
         };
         if let Err(e) = written {
             io_errors.push(Diagnostic::general(format!(
@@ -147,18 +143,37 @@ pub(super) fn in_place(
         }
         report.count(entry);
     }
-    report.removed = gone.len();
-    report.unchanged = plan.entries.len() - todo.len();
     if !io_errors.is_empty() {
         diagnostics.extend(io_errors);
+        return Err((diagnostics, false));
+    }
+    if let Err(d) = commit(update, target, report) {
+        diagnostics.push(d);
         return Err((diagnostics, true));
     }
-    report.output = Some(target.output_dir.clone());
     Ok(diagnostics)
 }
 
-/// Renders every planned file into a staging folder and swaps it in place of the
-/// output; with errors, or for `check`, renders everything and writes nothing.
+/// Commits `update`, saying in the report what it wrote.
+fn commit(update: Update, target: &Target<'_>, report: &mut BuildReport) -> Result<(), Diagnostic> {
+    match update.commit() {
+        Ok(written) => {
+            report.written = written.written;
+            report.unchanged = written.unchanged;
+            report.removed = written.removed;
+            report.output = Some(target.output_dir.clone());
+            Ok(())
+        }
+        Err(e) => Err(Diagnostic::general(format!(
+            "cannot finish writing {}: {e}; the next build (or serve) finishes it from the journal beside it, {}",
+            target.output_dir.display(),
+            output::beside(&target.output_dir, "journal").display()
+        ))),
+    }
+}
+
+/// Renders every planned file and writes those whose bytes changed; with errors, or
+/// for `check`, renders everything and writes nothing.
 pub(super) fn staged(
     target: &Target<'_>,
     pages: &Pages<'_>,
@@ -169,12 +184,19 @@ pub(super) fn staged(
     let (options, plan, output_dir) = (target.options, pages.plan, &target.output_dir);
     // With errors already found, still render every page (writing nothing) to find
     // template errors too, so one run reports everything.
-    let staging = if options.write && !has_errors(&diagnostics) {
-        match Staging::create(output_dir, &waiting(options)).and_then(|s| {
-            s.create_dirs(plan.entries.iter().map(|e| e.path.as_str()))
-                .map(|()| s)
-        }) {
-            Ok(s) => Some(s),
+    let update = if options.write && !has_errors(&diagnostics) {
+        let begun = Update::begin(output_dir, &waiting(options)).and_then(|(u, recovered)| {
+            // Every file of a new output is written: its folders made at once.
+            if u.is_fresh() {
+                u.create_dirs(plan.entries.iter().map(|e| e.path.as_str()))?;
+            }
+            Ok((u, recovered))
+        });
+        match begun {
+            Ok((u, recovered)) => {
+                diagnostics.extend(recovered.map(|n| output::recovered(output_dir, n)));
+                Some(u)
+            }
             Err(e) => {
                 diagnostics.push(Diagnostic::general(format!(
                     "cannot write beside {}: {e}",
@@ -189,7 +211,7 @@ pub(super) fn staged(
     if let Some(p) = &options.progress {
         p.start(plan.entries.len());
     }
-    let (problems, scanned, editions) = render_all(pages, target, staging.as_ref());
+    let (problems, scanned, editions) = render_all(pages, target, update.as_ref());
     diagnostics.extend(problems);
     if options.check {
         let files: HashSet<&str> = plan.entries.iter().map(|e| e.path.as_str()).collect();
@@ -205,27 +227,12 @@ pub(super) fn staged(
     if has_errors(&diagnostics) {
         return Err(diagnostics);
     }
-    if let Some(s) = staging {
+    if let Some(update) = update {
         report.editions = editions;
-        match s.commit() {
-            Ok(committed) => {
-                if let Some((old, e)) = committed.leftover {
-                    diagnostics.push(Diagnostic::general_warning(format!(
-                        "the new site is in {}, but the previous one, moved to {}, could not be removed ({e}): remove it by hand",
-                        output_dir.display(),
-                        old.display()
-                    )));
-                }
-            }
-            Err(e) => {
-                diagnostics.push(Diagnostic::general(format!(
-                    "cannot replace {}: {e}",
-                    output_dir.display()
-                )));
-                return Err(diagnostics);
-            }
+        if let Err(d) = commit(update, target, report) {
+            diagnostics.push(d);
+            return Err(diagnostics);
         }
-        report.output = Some(output_dir.clone());
     }
     for entry in &plan.entries {
         report.count(entry);
@@ -295,7 +302,7 @@ type Outcome = (
 fn render_all(
     pages: &Pages<'_>,
     target: &Target<'_>,
-    staging: Option<&Staging>,
+    update: Option<&Update>,
 ) -> (
     Vec<Diagnostic>,
     Vec<PageLinks>,
@@ -307,7 +314,7 @@ fn render_all(
         if let Some(p) = &options.progress {
             p.tick();
         }
-        let io = |r: std::io::Result<()>| {
+        let io = |r: std::io::Result<bool>| {
             r.err()
                 .map(|e| Diagnostic::general(format!("cannot write {}: {e}", entry.path)))
         };
@@ -325,8 +332,8 @@ fn render_all(
                                 .then(|| PathBuf::from(&entry.origin));
                             links::scan(&entry.path, origin, &html)
                         });
-                        // Compared before the swap, while the last output is there.
-                        let change = staging.and_then(|_| {
+                        // Compared before the commit, while the last output is there.
+                        let change = update.and_then(|_| {
                             super::report::edition_change(
                                 site,
                                 *kind,
@@ -335,9 +342,9 @@ fn render_all(
                                 page.as_bytes(),
                             )
                         });
-                        let written = staging.and_then(|s| {
-                            io(s.write_with(&entry.path, |out| {
-                                views.write_spliced(&page, &root, out)
+                        let written = update.and_then(|u| {
+                            io(u.write_with(&entry.path, |mut out| {
+                                views.write_spliced(&page, &root, &mut out)
                             }))
                         });
                         if let PageKind::Article(i) = kind {
@@ -349,12 +356,12 @@ fn render_all(
                 }
             }
             Output::Copy(src) => (
-                staging.and_then(|s| io(s.copy(&entry.path, src))),
+                update.and_then(|u| io(u.copy(&entry.path, src))),
                 None,
                 None,
             ),
             Output::Theme(bytes) => (
-                staging.and_then(|s| io(s.write(&entry.path, bytes))),
+                update.and_then(|u| io(u.write(&entry.path, bytes))),
                 None,
                 None,
             ),

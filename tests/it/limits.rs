@@ -45,6 +45,7 @@ fn stopped(template: &str, env: &[(&str, &str)]) -> String {
         beside,
         [
             ".public.lock",
+            ".public.manifest",
             "content",
             "public",
             "published.txt",

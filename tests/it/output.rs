@@ -1,7 +1,10 @@
 //! Output safety: a failed build leaves the previous output byte for byte as it was,
 //! and no output folder can be one that holds the editor's work.
 
-use crate::support::{build, copy_fixture, tree};
+use crate::support::{build, copy_fixture, generated_site, tree};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
 
 #[test]
 fn a_failed_build_leaves_the_previous_output_untouched() {
@@ -27,7 +30,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     let leftovers: Vec<_> = std::fs::read_dir(site.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.') && n != ".public.lock")
+        .filter(|n| n.starts_with('.') && n != ".public.lock" && n != ".public.manifest")
         .collect();
     assert!(leftovers.is_empty(), "staging left behind: {leftovers:?}");
 }
@@ -200,4 +203,118 @@ fn a_build_says_it_waits_for_another_writing_the_same_output() {
     drop(held);
     assert!(run.wait().unwrap().success());
     assert!(public.join("index.html").is_file());
+}
+
+/// Builds `root` into `out` with the debug binary's fault hook set to stop the
+/// process at its `at`-th interruptible point; true if it ran to the end.
+fn build_stopped_at(root: &Path, out: &Path, at: usize) -> bool {
+    let o = Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .args(["--root", root.to_str().unwrap(), "build", "--output"])
+        .arg(out)
+        .env("NO_COLOR", "1")
+        .env("BRIEFING_FAULT_AT", at.to_string())
+        .output()
+        .unwrap();
+    if o.status.success() {
+        return true;
+    }
+    assert_eq!(
+        o.status.code(),
+        None,
+        "stopped by the hook, not an error: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    false
+}
+
+/// Copies every file of `from` (a folder) to `to`, made anew.
+fn restore(from: &Path, to: &Path) {
+    if to.exists() {
+        std::fs::remove_dir_all(to).unwrap();
+    }
+    for (rel, bytes) in tree(from) {
+        let path = to.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+}
+
+/// A build killed at each point where writing can be interrupted: the next command
+/// that writes the output (here a build that then fails) finds the old site or the
+/// new one, never a mix, and the build after it gives the new site.
+#[test]
+fn a_build_killed_at_any_point_leaves_the_old_site_or_the_new_one() {
+    let site = generated_site("", &["2017-07-01", "2017-07-02", "2017-07-03"]);
+    let root = site.path();
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("public");
+    assert_eq!(build(root, &out, &[]).0, 0);
+    let old = tree(&out);
+    let pristine = work.path().join("pristine");
+    restore(&out, &pristine);
+    // A day's edits: a body changed, an article gone, one added.
+    let content = root.join("content");
+    std::fs::write(
+        content.join("2.md"),
+        std::fs::read_to_string(content.join("2.md"))
+            .unwrap()
+            .replace("Body 2.", "Body 2, corrected."),
+    )
+    .unwrap();
+    std::fs::remove_file(content.join("3.md")).unwrap();
+    std::fs::write(
+        content.join("4.md"),
+        "---\ntitle: Article 4\ndate: 2017-07-04\nsource: Wire\nactors: [B]\ntags: [u]\n---\nBody 4.\n",
+    )
+    .unwrap();
+    let elsewhere = work.path().join("new");
+    assert_eq!(build(root, &elsewhere, &[]).0, 0);
+    let new = tree(&elsewhere);
+    assert_ne!(old, new);
+    let same_as = |now: &BTreeMap<String, Vec<u8>>| {
+        if *now == old {
+            "old"
+        } else if *now == new {
+            "new"
+        } else {
+            let differ: Vec<&String> = new
+                .keys()
+                .chain(old.keys())
+                .filter(|k| now.get(*k) != new.get(*k) && now.get(*k) != old.get(*k))
+                .collect();
+            panic!("a mix of old and new: {differ:?}")
+        }
+    };
+    let mut seen = Vec::new();
+    // Every third point (about 30 of them), to keep the test under a minute.
+    for at in (1..).step_by(3) {
+        restore(&pristine, &out);
+        let _ = std::fs::remove_file(work.path().join(".public.manifest"));
+        if build_stopped_at(root, &out, at) {
+            assert!(at > 20, "only {at} points: is the hook working?");
+            assert_eq!(tree(&out), new);
+            break;
+        }
+        // A build that fails (an article without its date) writes nothing, but
+        // first recovers.
+        let broken = content.join("broken.md");
+        std::fs::write(&broken, "---\ntitle: Broken\nsource: Wire\n---\nNo date.\n").unwrap();
+        let (code, _, stderr) = build(root, &out, &[]);
+        assert_eq!(code, 1, "{stderr}");
+        std::fs::remove_file(&broken).unwrap();
+        seen.push(same_as(&tree(&out)));
+        if at % 2 == 0 {
+            continue;
+        }
+        assert_eq!(build(root, &out, &[]).0, 0);
+        assert_eq!(tree(&out), new, "after stopping at point {at}");
+        let beside: Vec<String> = std::fs::read_dir(work.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".public.") && n != ".public.lock" && n != ".public.manifest")
+            .collect();
+        assert!(beside.is_empty(), "left beside the output: {beside:?}");
+    }
+    // Both outcomes happen: before the journal, and after.
+    assert!(seen.contains(&"old") && seen.contains(&"new"), "{seen:?}");
 }

@@ -1297,7 +1297,7 @@ fn check_no_leftovers(tmp: &Path) -> Result<(), TestCaseError> {
     let names: BTreeSet<String> = std::fs::read_dir(tmp)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "site" && n != "out" && n != ".out.lock")
+        .filter(|n| n != "site" && n != "out" && n != ".out.lock" && n != ".out.manifest")
         .collect();
     prop_assert!(names.is_empty(), "left beside the output: {names:?}");
     Ok(())

@@ -1,13 +1,20 @@
-//! Output: the whole site is written to a staging folder beside the output folder and
-//! swapped into place only when every file was written, so a failed build leaves the
+//! Output: a build writes only the files whose bytes changed, each into a staging
+//! folder beside the output, and moves them into place only once every page has
+//! rendered and every file is written ([`update`]), through a [`journal`] that the
+//! next command finishes if the build is killed midway. A failed build leaves the
 //! previous output exactly as it was.
 //!
 //! Also refuses output folders that would destroy what an editor wrote: the site root
 //! or a folder above it, `content/`, `templates/`, `static/`, or a non-empty folder
 //! that was not written by a previous build (see [`MARKER`]).
 
+pub mod journal;
+pub mod manifest;
+pub mod update;
+
+pub use update::{Update, Written};
+
 use crate::diagnostics::Diagnostic;
-use std::collections::BTreeSet;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
@@ -17,7 +24,63 @@ pub const MARKER: &str = ".briefing-output";
 
 /// What the marker says to whoever finds it.
 pub const MARKER_TEXT: &str =
-    "This folder is written by briefing; each build replaces it as a whole.\n";
+    "This folder is written by briefing; each build replaces what it holds.\n";
+
+/// The file kept beside `target` (`.public.lock`, `.public.journal`): in the same
+/// folder, so on the same file system, and never published.
+pub fn beside(target: &Path, what: &str) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    target.with_file_name(format!(".{name}.{what}"))
+}
+
+/// Finishes, under the output's lock, the commit of a build interrupted after its
+/// journal was written (see [`journal::recover`]): what every command that writes
+/// the output does first. A note says so if there was one.
+pub fn recover(target: &Path, waiting: &dyn Fn(&str)) -> Result<Option<Diagnostic>, Diagnostic> {
+    let cannot =
+        |e: io::Error| Diagnostic::general(format!("cannot write {}: {e}", target.display()));
+    let journal = beside(&resolve(target), "journal");
+    if !journal.exists() {
+        return Ok(None);
+    }
+    let _lock = WriteLock::take(&resolve(target), LOCK_WAIT, waiting).map_err(cannot)?;
+    let done = journal::recover(&resolve(target)).map_err(cannot)?;
+    Ok(done.map(|n| recovered(target, n)))
+}
+
+/// The note that an interrupted build's commit was finished, `files` moved or removed.
+pub fn recovered(target: &Path, files: usize) -> Diagnostic {
+    Diagnostic::note(
+        beside(target, "journal"),
+        format!(
+            "a build writing {} was interrupted after deciding its new site; its {files} remaining file{} moved into place or removed before this build",
+            target.display(),
+            if files == 1 { " was" } else { "s were" }
+        ),
+    )
+}
+
+/// A test hook, in debug builds only: with `BRIEFING_FAULT_AT=n` in the environment,
+/// the process stops at the n-th point (counted from 1) where writing the output can
+/// be interrupted, as a kill would stop it (no destructor runs), so that tests can
+/// check what the next command recovers.
+pub(crate) fn fault_point() {
+    #[cfg(debug_assertions)]
+    {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static AT: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
+        static COUNT: AtomicU64 = AtomicU64::new(0);
+        let at = AT.get_or_init(|| std::env::var("BRIEFING_FAULT_AT").ok()?.parse().ok());
+        if let Some(at) = *at {
+            if COUNT.fetch_add(1, Ordering::SeqCst) + 1 == at {
+                std::process::abort();
+            }
+        }
+    }
+}
 
 /// `path` made absolute with `.`/`..` resolved and symlinks of its existing part followed.
 pub fn resolve(path: &Path) -> PathBuf {
@@ -172,120 +235,6 @@ impl WriteLock {
     }
 }
 
-/// A folder being filled beside the output, swapped in by [`Staging::commit`] and
-/// removed if dropped uncommitted. It holds the output's [`WriteLock`].
-pub struct Staging {
-    dir: PathBuf,
-    target: PathBuf,
-    committed: bool,
-    /// Removed by the watchdog if it stops the build.
-    _staged: crate::watchdog::Scratch,
-    _lock: WriteLock,
-}
-
-impl Staging {
-    /// Creates an empty staging folder beside `target` (same file system, so the swap
-    /// is a rename), once it holds the output's lock (see [`WriteLock::take`]).
-    pub fn create(target: &Path, waiting: &dyn Fn(&str)) -> io::Result<Staging> {
-        let target = resolve(target);
-        let lock = WriteLock::take(&target, LOCK_WAIT, waiting)?;
-        let (parent, name) = parent_and_name(&target)?;
-        // Under the lock, folders left beside the output are a crashed or killed
-        // build's: only clutter.
-        let stale = [format!(".{name}.staging-"), format!(".{name}.old-")];
-        for entry in std::fs::read_dir(parent)?.flatten() {
-            let file_name = entry.file_name();
-            let file_name = file_name.to_string_lossy();
-            if stale.iter().any(|p| file_name.starts_with(p.as_str())) {
-                let _ = std::fs::remove_dir_all(entry.path());
-            }
-        }
-        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
-        std::fs::create_dir(&dir)?;
-        let staged = crate::watchdog::Scratch::new(&dir);
-        std::fs::write(dir.join(MARKER), MARKER_TEXT)?;
-        Ok(Staging {
-            dir,
-            target,
-            committed: false,
-            _staged: staged,
-            _lock: lock,
-        })
-    }
-
-    /// Creates every folder the files at `paths` (relative, `/`-separated) need.
-    pub fn create_dirs<'a>(&self, paths: impl Iterator<Item = &'a str>) -> io::Result<()> {
-        use rayon::prelude::*;
-        let dirs: BTreeSet<&str> = paths
-            .filter_map(|p| p.rsplit_once('/').map(|(d, _)| d))
-            .collect();
-        // In parallel: `create_dir_all` takes a parent made by another thread as made.
-        dirs.into_par_iter()
-            .try_for_each(|dir| std::fs::create_dir_all(self.dir.join(dir)))
-    }
-
-    /// Writes one file; its folder must exist.
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        std::fs::write(self.dir.join(rel), bytes)
-    }
-
-    /// Writes one file through `write` (buffered); its folder must exist.
-    pub fn write_with(
-        &self,
-        rel: &str,
-        write: impl FnOnce(&mut io::BufWriter<std::fs::File>) -> io::Result<()>,
-    ) -> io::Result<()> {
-        let file = std::fs::File::create(self.dir.join(rel))?;
-        let mut out = io::BufWriter::with_capacity(64 * 1024, file);
-        write(&mut out)?;
-        io::Write::flush(&mut out)
-    }
-
-    /// Copies one file in; its folder must exist.
-    pub fn copy(&self, rel: &str, src: &Path) -> io::Result<()> {
-        std::fs::copy(src, self.dir.join(rel)).map(|_| ())
-    }
-
-    /// Swaps the staging folder into place of the target. If the second rename
-    /// fails, the previous output is put back.
-    pub fn commit(mut self) -> io::Result<Committed> {
-        if self.target.exists() {
-            let name = self
-                .target
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let old = self
-                .target
-                .with_file_name(format!(".{name}.old-{}", std::process::id()));
-            if old.exists() {
-                std::fs::remove_dir_all(&old)?;
-            }
-            std::fs::rename(&self.target, &old)?;
-            if let Err(e) = std::fs::rename(&self.dir, &self.target) {
-                std::fs::rename(&old, &self.target)?;
-                return Err(e);
-            }
-            self.committed = true;
-            // The new site is in place; the old copy goes (the next build tries again
-            // if it cannot).
-            let leftover = remove_tree(&old).err().map(|e| (old, e));
-            Ok(Committed { leftover })
-        } else {
-            std::fs::rename(&self.dir, &self.target)?;
-            self.committed = true;
-            Ok(Committed { leftover: None })
-        }
-    }
-}
-
-/// What a commit left behind.
-#[derive(Debug)]
-pub struct Committed {
-    /// The previous output, moved aside but not removed, and why.
-    pub leftover: Option<(PathBuf, io::Error)>,
-}
-
 /// Removes a folder and everything in it, its subfolders in parallel: a previous
 /// output of 10,000 articles is 10,000 folders.
 pub fn remove_tree(dir: &Path) -> io::Result<()> {
@@ -299,67 +248,6 @@ pub fn remove_tree(dir: &Path) -> io::Result<()> {
         }
     })?;
     std::fs::remove_dir(dir)
-}
-
-/// An output folder updated file by file, for watch and serve after the first build.
-/// Each file is written beside its place and renamed over it, so a reader (the
-/// preview server, a browser) sees the old file or the new one, never half of one.
-pub struct InPlace<'a> {
-    /// The output folder.
-    pub dir: &'a Path,
-}
-
-impl InPlace<'_> {
-    fn temp_beside(&self, rel: &str) -> io::Result<(PathBuf, PathBuf)> {
-        let target = self.dir.join(rel);
-        let (parent, name) = parent_and_name(&target)?;
-        let temp = parent.join(format!(".{name}.partial-{}", std::process::id()));
-        Ok((temp, target))
-    }
-
-    /// Writes one file (relative, `/`-separated), creating its folders.
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        let (temp, target) = self.temp_beside(rel)?;
-        std::fs::write(&temp, bytes)?;
-        std::fs::rename(&temp, &target).inspect_err(|_| {
-            let _ = std::fs::remove_file(&temp);
-        })
-    }
-
-    /// Copies one file in, creating its folders.
-    pub fn copy(&self, rel: &str, src: &Path) -> io::Result<()> {
-        let (temp, target) = self.temp_beside(rel)?;
-        std::fs::copy(src, &temp)?;
-        std::fs::rename(&temp, &target).inspect_err(|_| {
-            let _ = std::fs::remove_file(&temp);
-        })
-    }
-
-    /// Removes one file, and each folder above it that it leaves empty.
-    pub fn remove(&self, rel: &str) -> io::Result<()> {
-        match std::fs::remove_file(self.dir.join(rel)) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e),
-        }
-        let mut dir = rel;
-        while let Some((parent, _)) = dir.rsplit_once('/') {
-            // Fails, harmlessly, while the folder still holds something.
-            if std::fs::remove_dir(self.dir.join(parent)).is_err() {
-                break;
-            }
-            dir = parent;
-        }
-        Ok(())
-    }
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.dir);
-        }
-    }
 }
 
 #[cfg(test)]
@@ -421,37 +309,5 @@ mod tests {
         );
         drop(held);
         assert!(WriteLock::take(&target, std::time::Duration::ZERO, &|_| {}).is_ok());
-    }
-
-    #[test]
-    fn commit_swaps_and_drop_cleans_up() {
-        let site = tempfile::tempdir().unwrap();
-        let out = site.path().join("public");
-        std::fs::create_dir(&out).unwrap();
-        std::fs::write(out.join("old.html"), "old").unwrap();
-        let abandoned = Staging::create(&out, &|_| {}).unwrap();
-        abandoned.write("x.html", b"x").unwrap();
-        drop(abandoned);
-        // The output and the lock file beside it, which stays (see `WriteLock`).
-        let mut left: Vec<String> = std::fs::read_dir(site.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        left.sort();
-        assert_eq!(
-            left,
-            [".public.lock", "public"],
-            "staging folder left behind"
-        );
-        let s = Staging::create(&out, &|_| {}).unwrap();
-        s.create_dirs(["a/b/index.html"].into_iter()).unwrap();
-        s.write("a/b/index.html", b"new").unwrap();
-        s.commit().unwrap();
-        assert_eq!(
-            std::fs::read_to_string(out.join("a/b/index.html")).unwrap(),
-            "new"
-        );
-        assert!(!out.join("old.html").exists());
-        assert_eq!(std::fs::read_dir(site.path()).unwrap().count(), 2);
     }
 }

@@ -1,0 +1,258 @@
+//! The output's manifest: for every file the last build left in the output, the hash
+//! of its bytes and how it looked on disk once written (size, modification time,
+//! inode). It lets a build tell that a file still holds what it would write without
+//! reading it.
+//!
+//! It is kept beside the output (`.public.manifest`, as the lock is), never in it, so
+//! it is never published. It only ever saves work: a file whose stamp differs from
+//! its record, or a missing or unreadable manifest, is compared by content.
+//!
+//! Git's rule for racy timestamps applies: a file modified in the same clock tick as
+//! the manifest was written could have changed without its stamp changing, so a
+//! record whose modification time is not older than the manifest's own is not
+//! trusted.
+
+use rustc_hash::FxHashMap as HashMap;
+use std::io::{self, BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// The first line of a manifest; another one is ignored.
+const HEADER: &str = "briefing output manifest 1";
+
+/// How a file looked on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    /// Size in bytes.
+    pub len: u64,
+    /// Modification time, in nanoseconds since the epoch.
+    pub mtime: i128,
+    /// Inode number (0 where the system has none).
+    pub inode: u64,
+}
+
+impl Stamp {
+    /// The stamp of a file's metadata.
+    pub fn of(meta: &std::fs::Metadata) -> Stamp {
+        Stamp {
+            len: meta.len(),
+            mtime: nanos(meta.modified().ok()),
+            inode: inode(meta),
+        }
+    }
+}
+
+#[cfg(unix)]
+fn inode(meta: &std::fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(meta)
+}
+
+#[cfg(not(unix))]
+fn inode(_: &std::fs::Metadata) -> u64 {
+    0
+}
+
+fn nanos(time: Option<SystemTime>) -> i128 {
+    match time.map(|t| t.duration_since(SystemTime::UNIX_EPOCH)) {
+        Some(Ok(d)) => d.as_nanos() as i128,
+        Some(Err(e)) => -(e.duration().as_nanos() as i128),
+        None => 0,
+    }
+}
+
+/// One file's record: its stamp once written, and the hash of its bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Record {
+    /// How the file looked once written.
+    pub stamp: Stamp,
+    /// The hash of its bytes ([`hash_bytes`]).
+    pub hash: u128,
+}
+
+/// The records of an output's files, by path (relative, `/`-separated).
+#[derive(Debug, Default)]
+pub struct Manifest {
+    /// Each file's record.
+    pub files: HashMap<String, Record>,
+    /// When the manifest was written: records not older than this are racy.
+    written: Option<i128>,
+}
+
+/// Where the manifest of `target` lives: beside it.
+pub fn path_of(target: &Path) -> PathBuf {
+    super::beside(target, "manifest")
+}
+
+impl Manifest {
+    /// Reads the manifest of `target`; a missing, unreadable or foreign one is empty
+    /// (every file is then compared by content).
+    pub fn load(target: &Path) -> Manifest {
+        let path = path_of(target);
+        let Ok(file) = std::fs::File::open(&path) else {
+            return Manifest::default();
+        };
+        let written = file.metadata().ok().and_then(|m| m.modified().ok());
+        let mut files = HashMap::default();
+        let mut lines = io::BufReader::with_capacity(256 * 1024, file).lines();
+        if !matches!(lines.next(), Some(Ok(ref h)) if h == HEADER) {
+            return Manifest::default();
+        }
+        for line in lines {
+            let Ok(line) = line else {
+                return Manifest::default();
+            };
+            match parse_line(&line) {
+                Some((rel, record)) => {
+                    files.insert(rel.to_string(), record);
+                }
+                None => return Manifest::default(),
+            }
+        }
+        Manifest {
+            files,
+            written: Some(nanos(written)),
+        }
+    }
+
+    /// The record of `rel`, if the file on disk (`stamp`) is still as recorded and
+    /// the record is not racy.
+    pub fn trusted(&self, rel: &str, stamp: &Stamp) -> Option<&Record> {
+        let written = self.written?;
+        self.files
+            .get(rel)
+            .filter(|r| r.stamp == *stamp && r.stamp.mtime < written)
+    }
+
+    /// Writes the manifest of `target`, replacing the last one whole.
+    pub fn save(files: &[(&str, Record)], target: &Path) -> io::Result<()> {
+        let path = path_of(target);
+        let temp = super::beside(target, "manifest.partial");
+        {
+            let mut out = io::BufWriter::with_capacity(256 * 1024, std::fs::File::create(&temp)?);
+            writeln!(out, "{HEADER}")?;
+            for (rel, r) in files {
+                writeln!(
+                    out,
+                    "{:032x} {} {} {} {rel}",
+                    r.hash, r.stamp.len, r.stamp.mtime, r.stamp.inode
+                )?;
+            }
+            out.flush()?;
+        }
+        std::fs::rename(&temp, &path)
+    }
+
+    /// Removes the manifest of `target` (its records may no longer hold).
+    pub fn forget(target: &Path) -> io::Result<()> {
+        match std::fs::remove_file(path_of(target)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// `hash len mtime inode path`; the path last, since it may hold spaces.
+fn parse_line(line: &str) -> Option<(&str, Record)> {
+    let mut parts = line.splitn(5, ' ');
+    let hash = u128::from_str_radix(parts.next()?, 16).ok()?;
+    let len = parts.next()?.parse().ok()?;
+    let mtime = parts.next()?.parse().ok()?;
+    let inode = parts.next()?.parse().ok()?;
+    let rel = parts.next().filter(|r| !r.is_empty())?;
+    Some((
+        rel,
+        Record {
+            stamp: Stamp { len, mtime, inode },
+            hash,
+        },
+    ))
+}
+
+/// The hash of a file's bytes, as [`hash_bytes`] gives for the same bytes.
+pub fn hash_file(path: &Path) -> io::Result<u128> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Hasher::default();
+    io::copy(&mut file, &mut hasher)?;
+    Ok(hasher.digest())
+}
+
+/// The hash of some bytes: 128 bits of XXH3, so that two different pages of one
+/// site sharing a hash is not a case to plan for.
+pub fn hash_bytes(bytes: &[u8]) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(bytes)
+}
+
+/// A sink that hashes what is written to it, and counts it.
+#[derive(Default)]
+pub struct Hasher {
+    state: xxhash_rust::xxh3::Xxh3Default,
+    /// Bytes written so far.
+    pub len: u64,
+}
+
+impl Hasher {
+    /// The hash of what was written.
+    pub fn digest(&self) -> u128 {
+        self.state.digest128()
+    }
+}
+
+impl Write for Hasher {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.state.update(buf);
+        self.len += buf.len() as u64;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streamed_and_whole_hashes_agree() {
+        let bytes: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+        let mut h = Hasher::default();
+        for chunk in bytes.chunks(7_000) {
+            h.write_all(chunk).unwrap();
+        }
+        assert_eq!(h.digest(), hash_bytes(&bytes));
+        assert_eq!(h.len, bytes.len() as u64);
+    }
+
+    #[test]
+    fn a_manifest_reads_back_and_a_racy_or_restamped_record_is_not_trusted() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let stamp = Stamp {
+            len: 5,
+            mtime: 1_000,
+            inode: 7,
+        };
+        let record = Record { stamp, hash: 42 };
+        let racy = Record {
+            stamp: Stamp {
+                mtime: i128::MAX / 2,
+                ..stamp
+            },
+            hash: 43,
+        };
+        Manifest::save(&[("a b/index.html", record), ("late.html", racy)], &target).unwrap();
+        let m = Manifest::load(&target);
+        assert_eq!(m.files.len(), 2);
+        assert_eq!(m.trusted("a b/index.html", &stamp), Some(&record));
+        assert_eq!(
+            m.trusted("a b/index.html", &Stamp { len: 6, ..stamp }),
+            None
+        );
+        assert_eq!(m.trusted("late.html", &racy.stamp), None, "racy");
+        std::fs::write(path_of(&target), "briefing output manifest 0\n").unwrap();
+        assert!(Manifest::load(&target).files.is_empty(), "foreign version");
+        std::fs::write(path_of(&target), format!("{HEADER}\nnot a record\n")).unwrap();
+        assert!(Manifest::load(&target).files.is_empty(), "corrupt");
+    }
+}

@@ -1,0 +1,462 @@
+//! Writing a build's output: only the files whose bytes changed, all at once.
+//!
+//! An [`Update`] holds the output's lock. Every file the build offers it is hashed and
+//! compared with what the output holds (by the [manifest](super::manifest) when the
+//! file's stamp is as recorded, else by reading it): an unchanged file keeps its
+//! inode and modification time, so `rsync` and `aws s3 sync` send only what changed.
+//! A new or changed file is written into a staging folder beside the output. Nothing
+//! in the output changes until [`Update::commit`], which writes the
+//! [journal](super::journal), moves the staged files into place and removes the files
+//! no longer built. Dropped uncommitted (an error, a full disk), it removes the
+//! staging folder and the output is as it was.
+//!
+//! The first build into a missing or empty folder stages every file and renames the
+//! staging folder into place: one rename, no journal.
+
+use super::journal::{self, Journal};
+use super::manifest::{self, Manifest, Record, Stamp};
+use super::{fault_point, remove_tree, WriteLock, LOCK_WAIT, MARKER, MARKER_TEXT};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// What a commit did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    /// Files written, new or changed.
+    pub written: usize,
+    /// Files left as they were.
+    pub unchanged: usize,
+    /// Files removed, no longer built.
+    pub removed: usize,
+}
+
+/// An output being updated; see the module's documentation.
+pub struct Update {
+    target: PathBuf,
+    staging: PathBuf,
+    /// The output is missing or empty: the staging folder becomes it whole.
+    fresh: bool,
+    old: Manifest,
+    /// The record of every file offered, staged or not.
+    records: Mutex<Vec<(String, Record)>>,
+    /// Files written into the staging folder.
+    staged: Mutex<Vec<String>>,
+    committed: bool,
+    /// Removed by the watchdog if it stops the build before the commit.
+    scratch: Option<crate::watchdog::Scratch>,
+    _lock: WriteLock,
+}
+
+impl Update {
+    /// Takes the output's lock (waiting for another build, see [`WriteLock::take`]),
+    /// finishes an interrupted build's commit (see [`journal::recover`]), and creates
+    /// an empty staging folder beside the output. Returns how many files the recovery
+    /// moved, if there was one.
+    pub fn begin(target: &Path, waiting: &dyn Fn(&str)) -> io::Result<(Update, Option<usize>)> {
+        let target = super::resolve(target);
+        let lock = WriteLock::take(&target, LOCK_WAIT, waiting)?;
+        let recovered = journal::recover(&target)?;
+        let (parent, name) = super::parent_and_name(&target)?;
+        // Under the lock, folders left beside the output are a killed build's, from
+        // before its commit: only clutter.
+        let stale = [format!(".{name}.staging-"), format!(".{name}.old-")];
+        for entry in std::fs::read_dir(parent)?.flatten() {
+            let file_name = entry.file_name();
+            let file_name = file_name.to_string_lossy();
+            if stale.iter().any(|p| file_name.starts_with(p.as_str())) {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+        let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        std::fs::create_dir(&staging)?;
+        let scratch = Some(crate::watchdog::Scratch::new(&staging));
+        let fresh = match std::fs::read_dir(&target) {
+            Ok(mut entries) => entries.next().is_none(),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => true,
+            Err(e) => return Err(e),
+        };
+        let old = if fresh {
+            Manifest::default()
+        } else {
+            Manifest::load(&target)
+        };
+        Ok((
+            Update {
+                target,
+                staging,
+                fresh,
+                old,
+                records: Mutex::default(),
+                staged: Mutex::default(),
+                committed: false,
+                scratch,
+                _lock: lock,
+            },
+            recovered,
+        ))
+    }
+
+    /// Whether every file is new (the output was missing or empty).
+    pub fn is_fresh(&self) -> bool {
+        self.fresh
+    }
+
+    /// Creates, in the staging folder, every folder the files at `paths` need: for a
+    /// fresh output, where every file is staged, at once rather than file by file.
+    pub fn create_dirs<'a>(&self, paths: impl Iterator<Item = &'a str>) -> io::Result<()> {
+        use rayon::prelude::*;
+        let dirs: std::collections::BTreeSet<&str> = paths
+            .filter_map(|p| p.rsplit_once('/').map(|(d, _)| d))
+            .collect();
+        // In parallel: `create_dir_all` takes a parent made by another thread as made.
+        dirs.into_par_iter()
+            .try_for_each(|dir| std::fs::create_dir_all(self.staging.join(dir)))
+    }
+
+    /// Offers one file's bytes; true if they are new or changed (and so staged).
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<bool> {
+        self.offer(
+            rel,
+            manifest::hash_bytes(bytes),
+            bytes.len() as u64,
+            |out| out.write_all(bytes),
+        )
+    }
+
+    /// Offers one file written by `write`, which is called once to hash the bytes
+    /// and, if they are new or changed, again to stage them: a list of 100,000 cards
+    /// is never whole in memory.
+    pub fn write_with(
+        &self,
+        rel: &str,
+        write: impl Fn(&mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<bool> {
+        let mut hasher = manifest::Hasher::default();
+        write(&mut hasher)?;
+        self.offer(rel, hasher.digest(), hasher.len, write)
+    }
+
+    /// Offers a copy of the file at `src`.
+    pub fn copy(&self, rel: &str, src: &Path) -> io::Result<bool> {
+        let hash = manifest::hash_file(src)?;
+        let len = std::fs::metadata(src)?.len();
+        self.offer(rel, hash, len, |out| {
+            io::copy(&mut std::fs::File::open(src)?, out).map(|_| ())
+        })
+    }
+
+    /// Keeps a file the build did not render again (its inputs did not change), if
+    /// it is still as the manifest records it; false if it is not (missing, or
+    /// changed by someone), and the caller must offer it.
+    pub fn keep(&self, rel: &str) -> bool {
+        if self.fresh {
+            return false;
+        }
+        let Ok(meta) = std::fs::symlink_metadata(self.target.join(rel)) else {
+            return false;
+        };
+        match self.old.trusted(rel, &Stamp::of(&meta)) {
+            Some(record) if meta.is_file() => {
+                self.record(rel, *record);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn record(&self, rel: &str, record: Record) {
+        lock(&self.records).push((rel.to_string(), record));
+    }
+
+    /// Stages a file unless the output holds these bytes already.
+    fn offer(
+        &self,
+        rel: &str,
+        hash: u128,
+        len: u64,
+        write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<bool> {
+        if let Some(record) = self.unchanged(rel, hash, len) {
+            self.record(rel, record);
+            return Ok(false);
+        }
+        fault_point();
+        let path = self.staging.join(rel);
+        let file = match std::fs::File::create(&path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound && !self.fresh => {
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::File::create(&path)?
+            }
+            other => other?,
+        };
+        let mut out = io::BufWriter::with_capacity(64 * 1024, file);
+        write(&mut out)?;
+        let file = out.into_inner().map_err(|e| e.into_error())?;
+        // The stamp the file keeps once moved into place: a rename changes neither.
+        let stamp = Stamp::of(&file.metadata()?);
+        self.record(rel, Record { stamp, hash });
+        lock(&self.staged).push(rel.to_string());
+        Ok(true)
+    }
+
+    /// The record of the output's file at `rel` if it holds the bytes hashed `hash`.
+    fn unchanged(&self, rel: &str, hash: u128, len: u64) -> Option<Record> {
+        if self.fresh {
+            return None;
+        }
+        let path = self.target.join(rel);
+        let meta = std::fs::symlink_metadata(&path).ok()?;
+        if !meta.is_file() || meta.len() != len {
+            return None;
+        }
+        let stamp = Stamp::of(&meta);
+        if let Some(record) = self.old.trusted(rel, &stamp) {
+            return (record.hash == hash).then_some(*record);
+        }
+        // No record to trust: read it.
+        (manifest::hash_file(&path).ok()? == hash).then_some(Record { stamp, hash })
+    }
+
+    /// Makes the output hold exactly the files offered (or kept): moves the staged
+    /// ones into place and removes the others, then records the manifest.
+    pub fn commit(mut self) -> io::Result<Written> {
+        let mut records = std::mem::take(&mut *lock(&self.records));
+        let staged = std::mem::take(&mut *lock(&self.staged));
+        records.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let counts = |removed| Written {
+            written: staged.len(),
+            unchanged: records.len() - staged.len(),
+            removed,
+        };
+        if self.fresh {
+            std::fs::write(self.staging.join(MARKER), MARKER_TEXT)?;
+            fault_point();
+            // An empty folder in the way (a fresh output may be one).
+            if self.target.exists() {
+                std::fs::remove_dir(&self.target)?;
+            }
+            std::fs::rename(&self.staging, &self.target)?;
+            self.committed = true;
+            self.scratch = None;
+            save_manifest(&records, &self.target)?;
+            return Ok(counts(0));
+        }
+        let removed = self.removed(&records)?;
+        if staged.is_empty() && removed.is_empty() {
+            if !self.target.join(MARKER).is_file() {
+                std::fs::write(self.target.join(MARKER), MARKER_TEXT)?;
+            }
+            save_manifest(&records, &self.target)?;
+            return Ok(counts(0));
+        }
+        let journal = Journal {
+            staging: self
+                .staging
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            put: staged,
+            remove: removed,
+        };
+        // From here on the staging folder is the journal's: the watchdog must not
+        // remove it, and neither must a drop.
+        self.scratch = None;
+        journal.write(&self.target)?;
+        self.committed = true;
+        fault_point();
+        // The old records no longer hold once files move.
+        Manifest::forget(&self.target)?;
+        journal.apply(&self.target)?;
+        fault_point();
+        save_manifest(&records, &self.target)?;
+        journal.finish(&self.target)?;
+        Ok(Written {
+            written: journal.put.len(),
+            unchanged: records.len() - journal.put.len(),
+            removed: journal.remove.len(),
+        })
+    }
+
+    /// The output's files that are not among `records`: the manifest's, or with no
+    /// manifest, every file found in the output (but its marker).
+    fn removed(&self, records: &[(String, Record)]) -> io::Result<Vec<String>> {
+        let kept: rustc_hash::FxHashSet<&str> = records.iter().map(|(r, _)| r.as_str()).collect();
+        let mut removed: Vec<String> = if self.old.files.is_empty() {
+            let mut found = Vec::new();
+            for entry in walkdir::WalkDir::new(&self.target).min_depth(1) {
+                let entry = entry.map_err(io::Error::other)?;
+                if entry.file_type().is_dir() {
+                    continue;
+                }
+                let rel = entry
+                    .path()
+                    .strip_prefix(&self.target)
+                    .unwrap_or(entry.path());
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                if rel != MARKER {
+                    found.push(rel);
+                }
+            }
+            found
+        } else {
+            self.old.files.keys().cloned().collect()
+        };
+        removed.retain(|r| !kept.contains(r.as_str()));
+        removed.sort_unstable();
+        Ok(removed)
+    }
+}
+
+fn save_manifest(records: &[(String, Record)], target: &Path) -> io::Result<()> {
+    let files: Vec<(&str, Record)> = records.iter().map(|(r, rec)| (r.as_str(), *rec)).collect();
+    Manifest::save(&files, target)
+}
+
+impl Drop for Update {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = remove_tree(&self.staging);
+        }
+    }
+}
+
+/// A lock of ours, taken even if a thread panicked holding it.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inode(path: &Path) -> u64 {
+        Stamp::of(&std::fs::metadata(path).unwrap()).inode
+    }
+
+    fn build(target: &Path, files: &[(&str, &str)]) -> Written {
+        let (update, _) = Update::begin(target, &|_| {}).unwrap();
+        if update.is_fresh() {
+            update.create_dirs(files.iter().map(|(r, _)| *r)).unwrap();
+        }
+        for (rel, text) in files {
+            update.write(rel, text.as_bytes()).unwrap();
+        }
+        update.commit().unwrap()
+    }
+
+    #[test]
+    fn only_changed_files_are_written_and_the_others_keep_their_inode() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let first = build(
+            &out,
+            &[("a/index.html", "a"), ("b/index.html", "b"), ("c.xml", "c")],
+        );
+        assert_eq!((first.written, first.unchanged, first.removed), (3, 0, 0));
+        assert!(out.join(MARKER).is_file());
+        let a = inode(&out.join("a/index.html"));
+        let b = inode(&out.join("b/index.html"));
+        let second = build(
+            &out,
+            &[
+                ("a/index.html", "a"),
+                ("b/index.html", "B"),
+                ("d/e/f.html", "f"),
+            ],
+        );
+        assert_eq!(
+            (second.written, second.unchanged, second.removed),
+            (2, 1, 1)
+        );
+        assert_eq!(inode(&out.join("a/index.html")), a, "unchanged file kept");
+        assert_ne!(inode(&out.join("b/index.html")), b, "changed file replaced");
+        assert_eq!(
+            std::fs::read_to_string(out.join("b/index.html")).unwrap(),
+            "B"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("d/e/f.html")).unwrap(),
+            "f"
+        );
+        assert!(!out.join("c.xml").exists());
+        // Without the manifest, files are compared by content, and strays removed.
+        Manifest::forget(&out).unwrap();
+        std::fs::write(out.join("stray.txt"), "mine").unwrap();
+        let third = build(
+            &out,
+            &[
+                ("a/index.html", "a"),
+                ("b/index.html", "B"),
+                ("d/e/f.html", "f"),
+            ],
+        );
+        assert_eq!((third.written, third.unchanged, third.removed), (0, 3, 1));
+        assert_eq!(inode(&out.join("a/index.html")), a);
+        assert!(!out.join("stray.txt").exists());
+        // Nothing beside the output but the lock and the manifest.
+        let mut beside: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        beside.sort();
+        assert_eq!(beside, [".public.lock", ".public.manifest", "public"]);
+    }
+
+    #[test]
+    fn a_file_changed_by_hand_with_the_same_size_is_written_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("index.html", "aaaa")]);
+        std::fs::write(out.join("index.html"), "bbbb").unwrap();
+        let again = build(&out, &[("index.html", "aaaa")]);
+        assert_eq!(again.written, 1);
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "aaaa"
+        );
+    }
+
+    #[test]
+    fn an_update_dropped_uncommitted_leaves_the_output_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("index.html", "old")]);
+        let (update, _) = Update::begin(&out, &|_| {}).unwrap();
+        update.write("index.html", b"new").unwrap();
+        update.write("more/index.html", b"more").unwrap();
+        drop(update);
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "old"
+        );
+        assert!(!out.join("more").exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3);
+    }
+
+    #[test]
+    fn kept_files_are_checked_against_the_manifest() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("a.html", "a"), ("b.html", "b")]);
+        // The manifest's own time must be past the files' for them not to be racy.
+        let manifest = manifest::path_of(&out);
+        let later = std::fs::metadata(&manifest).unwrap().modified().unwrap()
+            + std::time::Duration::from_secs(2);
+        std::fs::File::options()
+            .write(true)
+            .open(&manifest)
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+        std::fs::remove_file(out.join("b.html")).unwrap();
+        let (update, _) = Update::begin(&out, &|_| {}).unwrap();
+        assert!(update.keep("a.html"));
+        assert!(!update.keep("b.html"), "missing: must be offered");
+        update.write("b.html", b"b").unwrap();
+        let done = update.commit().unwrap();
+        assert_eq!((done.written, done.unchanged, done.removed), (1, 1, 0));
+    }
+}
