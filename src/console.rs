@@ -330,6 +330,9 @@ pub fn summary(verb: &str, report: &BuildReport) -> String {
             if report.removed > 0 {
                 what.push(format!("{} removed", report.removed));
             }
+            if report.cached {
+                what.push("nothing changed since the last build".into());
+            }
             format!(
                 " into {} ({})",
                 p.strip_prefix(".").unwrap_or(p).display(),

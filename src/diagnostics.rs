@@ -28,7 +28,9 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 /// How bad a problem is: errors fail the build, warnings do not, and notes only say
 /// something worth knowing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Severity {
     /// The site cannot be built as written.
     Error,
@@ -39,7 +41,7 @@ pub enum Severity {
 }
 
 /// One problem in the site, with where it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     /// Error, warning or note.
     pub severity: Severity,

@@ -6,6 +6,7 @@
 //! - [`write`]: rendering the planned pages and writing them, staged or in place;
 //! - [`report`]: what a build tells its caller.
 
+pub mod cache;
 pub mod changes;
 pub mod images;
 mod partition;
@@ -83,9 +84,21 @@ impl Progress {
 /// is off) swaps the result into the output folder. Any error leaves the previous
 /// output untouched.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
+    let start = std::time::Instant::now();
+    let taken = cache::take(&options.root);
+    let (replayed, note) = cache::replay(options, &taken);
+    if let Some(mut report) = replayed {
+        report.elapsed = start.elapsed();
+        report.stages = vec![("cache", report.elapsed, report::peak_memory())];
+        return Ok(report);
+    }
     let mut session = Session::open(options.clone(), false);
-    let result = session.build();
+    let mut result = session.build();
     drop_later(session);
+    if let Ok(report) = &mut result {
+        let unsaved = cache::save(options, taken, report);
+        report.warnings.extend(note.into_iter().chain(unsaved));
+    }
     result
 }
 

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Default)]
 pub struct BuildReport {
     /// Pages rendered, by kind (`article`, `home`, `taxonomy`, `term`).
-    pub pages: BTreeMap<&'static str, usize>,
+    pub pages: BTreeMap<std::borrow::Cow<'static, str>, usize>,
     /// Files copied or written besides pages (static, content and theme files).
     pub files: usize,
     /// Article bodies rendered from Markdown.
@@ -24,6 +24,12 @@ pub struct BuildReport {
     pub unchanged: usize,
     /// Output files removed, no longer built.
     pub removed: usize,
+    /// Until when the build's *now* changes nothing it wrote: the next time an
+    /// article falls due or expires, or enters or leaves the news sitemap.
+    pub valid_until: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Nothing changed since the last build, which this report repeats (see
+    /// [`super::cache`]).
+    pub cached: bool,
     /// Where the site was written, when it was.
     pub output: Option<PathBuf>,
     /// Wall time of the whole build.
@@ -85,7 +91,7 @@ pub(super) fn edition_change(
 }
 
 /// The articles a build left out, by why.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LeftOut {
     /// Drafts (no `--drafts`).
     pub drafts: usize,
@@ -128,7 +134,12 @@ impl BuildReport {
     /// Counts one output file as written.
     pub(crate) fn count(&mut self, entry: &Entry) {
         match entry.output {
-            Output::Page(kind) => *self.pages.entry(kind.name()).or_insert(0) += 1,
+            Output::Page(kind) => {
+                *self
+                    .pages
+                    .entry(std::borrow::Cow::Borrowed(kind.name()))
+                    .or_insert(0) += 1
+            }
             _ => self.files += 1,
         }
     }

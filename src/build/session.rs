@@ -404,6 +404,10 @@ impl Session {
         );
         site.set_withdrawn(withdrawn);
         site.now = Some(now);
+        let valid_until = next_change
+            .into_iter()
+            .chain(crate::render::sitemap::news_changes_at(&site, now))
+            .min();
         site.data = self.data.0.clone();
         laps.lap("model");
         let shortcodes = self
@@ -473,6 +477,7 @@ impl Session {
             report.bodies = bodies;
             report.images = images;
             report.left_out = left_out;
+            report.valid_until = valid_until;
             report.zone = self.config.as_ref().and_then(|c| c.timezone);
             report.stages = laps.laps;
             report.elapsed = start.elapsed();

@@ -65,6 +65,22 @@ pub fn html_pages(site: &Site) -> Vec<PageKind> {
 /// The most articles a news sitemap may list (Google's limit).
 pub const NEWS_MOST: usize = 1_000;
 
+/// The first time after `now` at which [`news_articles`] would list other articles:
+/// an article's time coming, or 48 hours after it passing.
+pub fn news_changes_at(
+    site: &Site,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    site.articles
+        .iter()
+        .flat_map(|a| {
+            let at = a.front.date.at;
+            [at, at + chrono::Duration::hours(48)]
+        })
+        .filter(|&t| t > now)
+        .min()
+}
+
 /// The articles Google's news sitemap lists: those of the 48 hours before the build's
 /// *now* (none after it, which `--future` builds), newest first, at most
 /// [`NEWS_MOST`]. None without a *now*.

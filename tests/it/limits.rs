@@ -44,6 +44,7 @@ fn stopped(template: &str, env: &[(&str, &str)]) -> String {
     assert_eq!(
         beside,
         [
+            ".briefing-cache",
             ".public.lock",
             ".public.manifest",
             "content",

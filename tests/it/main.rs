@@ -3,6 +3,7 @@
 mod annotations;
 pub mod authors;
 mod build;
+mod cache;
 mod cli;
 mod data;
 mod diagnostics;

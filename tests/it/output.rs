@@ -30,7 +30,10 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     let leftovers: Vec<_> = std::fs::read_dir(site.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.') && n != ".public.lock" && n != ".public.manifest")
+        .filter(|n| {
+            n.starts_with('.')
+                && ![".public.lock", ".public.manifest", ".briefing-cache"].contains(&n.as_str())
+        })
         .collect();
     assert!(leftovers.is_empty(), "staging left behind: {leftovers:?}");
 }

@@ -1,0 +1,345 @@
+//! What the last build read and said, remembered so that a build after nothing
+//! changed does no work: `.briefing-cache/build/last.json` under the site (safe to
+//! delete, never published; the folder also holds the image cache).
+//!
+//! It records the size and modification time of every file under `content/`,
+//! `static/`, `templates/` and `data/`, and of `site.toml` and `published.txt`,
+//! stamped before the build read anything; the options; the version of briefing; the
+//! stamp of the output's manifest once written; until when the build's *now* changes
+//! nothing (the next scheduled or expiring article, an article entering or leaving
+//! the news sitemap's 48 hours); and the build's report and warnings.
+//!
+//! A build whose inputs, options, version and output all match, before that time,
+//! says what the last build said and writes nothing. Anything else builds in full:
+//! a file whose modification time is not older than the stamps of the last build
+//! (git's rule for racy timestamps: it may have changed in the same tick), a
+//! symbolic link among the inputs (its target's time is not its own), an output
+//! file not as the manifest records it. A cache from another version of briefing,
+//! or one that cannot be read, is ignored with a note and replaced.
+
+use super::report::{BuildReport, LeftOut};
+use super::BuildOptions;
+use crate::diagnostics::Diagnostic;
+use crate::output::manifest::{Manifest, Stamp};
+use chrono::{DateTime, FixedOffset};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+/// The cache's folder under the site root.
+pub const DIR: &str = ".briefing-cache/build";
+const FILE: &str = "last.json";
+/// Changes whenever what is saved does.
+const FORMAT: u32 = 1;
+/// How much older than the stamps a file's time must be to be trusted: more than
+/// any file system's clock tick.
+const RACY: Duration = Duration::from_secs(2);
+
+/// The inputs of a build, stamped before it reads them.
+pub struct Taken {
+    at: i128,
+    /// `None` when they cannot be trusted by their stamps (a symbolic link, a folder
+    /// that cannot be read).
+    inputs: Option<Vec<Input>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Input {
+    path: String,
+    len: u64,
+    mtime: i128,
+    /// The hash of the bytes, for [`ROOT_FILES`]: `published.txt` is written by
+    /// the build itself, so its time is always as new as the cache.
+    hash: Option<String>,
+}
+
+/// The files at the site's root a build reads, known by their bytes.
+const ROOT_FILES: [&str; 2] = ["site.toml", "published.txt"];
+
+/// A file of [`ROOT_FILES`], by its bytes; one absent is recorded as such (its
+/// appearing is a change too); `None` for one that is not a plain file.
+fn small(root: &Path, file: &str) -> Option<Input> {
+    let path = root.join(file);
+    let hash = match std::fs::symlink_metadata(&path) {
+        Ok(m) if m.is_file() => format!("{:032x}", crate::output::manifest::hash_file(&path).ok()?),
+        Ok(_) => return None,
+        Err(_) => "absent".into(),
+    };
+    Some(Input {
+        path: file.into(),
+        len: 0,
+        mtime: 0,
+        hash: Some(hash),
+    })
+}
+
+#[derive(Serialize, Deserialize)]
+struct Saved {
+    format: u32,
+    identity: String,
+    key: String,
+    taken_at: i128,
+    inputs: Vec<Input>,
+    output: PathBuf,
+    manifest: (u64, i128, u64),
+    valid_until: Option<DateTime<FixedOffset>>,
+    report: SavedReport,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SavedReport {
+    pages: BTreeMap<String, usize>,
+    files: usize,
+    files_in_output: usize,
+    images: super::images::ImageCounts,
+    warnings: Vec<Diagnostic>,
+    left_out: LeftOut,
+    zone: Option<String>,
+}
+
+/// This binary: its version, commit, and the size and time of its file, so that a
+/// cache written by any other build of briefing is never trusted.
+fn identity() -> String {
+    let exe = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| {
+            let s = Stamp::of(&m);
+            format!("{} {}", s.len, s.mtime)
+        })
+        .unwrap_or_default();
+    format!(
+        "briefing {} ({}) {exe}",
+        env!("CARGO_PKG_VERSION"),
+        env!("BRIEFING_COMMIT")
+    )
+}
+
+/// What of the options decides the output.
+fn key(options: &BuildOptions) -> String {
+    format!(
+        "root={} output={:?} base_url={:?} drafts={} future={} expired={} strict={} now={:?}",
+        crate::output::resolve(&options.root).display(),
+        options.output.as_deref().map(crate::output::resolve),
+        options.base_url,
+        options.drafts,
+        options.future,
+        options.expired,
+        options.strict,
+        options.now,
+    )
+}
+
+fn nanos(t: SystemTime) -> i128 {
+    match t.duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(d) => d.as_nanos() as i128,
+        Err(e) => -(e.duration().as_nanos() as i128),
+    }
+}
+
+/// Stamps every input of the site at `root`.
+pub fn take(root: &Path) -> Taken {
+    let at = nanos(SystemTime::now());
+    let mut inputs = Vec::new();
+    for file in ROOT_FILES {
+        match small(root, file) {
+            Some(input) => inputs.push(input),
+            None => return Taken { at, inputs: None },
+        }
+    }
+    let walked: Option<Vec<Vec<Input>>> = ["content", "static", "templates", "data"]
+        .par_iter()
+        .map(|dir| walk(root, dir))
+        .collect();
+    let inputs = walked.map(|w| {
+        inputs.extend(w.into_iter().flatten());
+        inputs.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        inputs
+    });
+    Taken { at, inputs }
+}
+
+/// Every file under `root/dir`; `None` on a symbolic link or an unreadable folder.
+fn walk(root: &Path, dir: &str) -> Option<Vec<Input>> {
+    let top = root.join(dir);
+    if !top.exists() {
+        return Some(Vec::new());
+    }
+    let mut found = Vec::new();
+    for entry in walkdir::WalkDir::new(&top) {
+        let entry = entry.ok()?;
+        let kind = entry.file_type();
+        if kind.is_symlink() {
+            return None;
+        }
+        if kind.is_file() {
+            let meta = entry.metadata().ok()?;
+            let rel = entry.path().strip_prefix(root).ok()?;
+            found.push(Input {
+                path: rel.to_string_lossy().replace('\\', "/"),
+                len: meta.len(),
+                mtime: Stamp::of(&meta).mtime,
+                hash: None,
+            });
+        }
+    }
+    Some(found)
+}
+
+fn path_of(root: &Path) -> PathBuf {
+    root.join(DIR).join(FILE)
+}
+
+fn manifest_stamp(output: &Path) -> Option<(u64, i128, u64)> {
+    let m = std::fs::metadata(crate::output::manifest::path_of(&crate::output::resolve(
+        output,
+    )))
+    .ok()?;
+    let s = Stamp::of(&m);
+    Some((s.len, s.mtime, s.inode))
+}
+
+/// The last build's report, if nothing it read, nothing of its output and nothing
+/// the clock decides has changed since; else `None`, with a note when the cache was
+/// there but not one this binary can trust.
+pub fn replay(options: &BuildOptions, taken: &Taken) -> (Option<BuildReport>, Option<Diagnostic>) {
+    if !options.write || options.check {
+        return (None, None);
+    }
+    let path = path_of(&options.root);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return (None, None);
+    };
+    let note = |why: &str| {
+        Some(Diagnostic::note(
+            Path::new(DIR).join(FILE),
+            format!("the build cache {why}: ignored, and written again by this build"),
+        ))
+    };
+    let saved: Saved = match serde_json::from_str(&text) {
+        Ok(s) => s,
+        Err(_) => return (None, note("cannot be read")),
+    };
+    if saved.format != FORMAT || saved.identity != identity() {
+        return (None, note("was written by another version of briefing"));
+    }
+    let fresh = saved.key == key(options)
+        && taken.inputs.as_ref() == Some(&saved.inputs)
+        && saved
+            .inputs
+            .iter()
+            .all(|i| i.mtime < saved.taken_at - RACY.as_nanos() as i128)
+        && saved.valid_until.is_none_or(|until| {
+            options
+                .now
+                .unwrap_or_else(|| chrono::Utc::now().fixed_offset())
+                < until
+        })
+        && manifest_stamp(&saved.output) == Some(saved.manifest)
+        && output_intact(&saved.output);
+    if !fresh {
+        return (None, None);
+    }
+    let r = saved.report;
+    let report = BuildReport {
+        pages: r
+            .pages
+            .into_iter()
+            .map(|(k, v)| (Cow::Owned(k), v))
+            .collect(),
+        files: r.files,
+        images: super::images::ImageCounts {
+            processed: 0,
+            cached: r.images.processed + r.images.cached,
+            variants: r.images.variants,
+        },
+        unchanged: r.files_in_output,
+        output: Some(saved.output),
+        warnings: r.warnings,
+        left_out: r.left_out,
+        zone: r.zone.and_then(|z| z.parse().ok()),
+        cached: true,
+        ..BuildReport::default()
+    };
+    (Some(report), None)
+}
+
+/// Whether every file of the output at `output` is as its manifest records it.
+fn output_intact(output: &Path) -> bool {
+    let output = crate::output::resolve(output);
+    if !output.join(crate::output::MARKER).is_file() {
+        return false;
+    }
+    let manifest = Manifest::load(&output);
+    // A file written in the same tick as the manifest is racy: read to be sure.
+    !manifest.files.is_empty()
+        && manifest.files.par_iter().all(|(rel, record)| {
+            let path = output.join(rel);
+            std::fs::symlink_metadata(&path).is_ok_and(|m| {
+                let stamp = Stamp::of(&m);
+                record.stamp == stamp
+                    && (manifest.trusted(rel, &stamp).is_some()
+                        || crate::output::manifest::hash_file(&path)
+                            .is_ok_and(|h| h == record.hash))
+            })
+        })
+}
+
+/// Remembers a build that wrote its output; a cache that cannot be written is a
+/// note (the next build is a full one).
+pub fn save(options: &BuildOptions, taken: Taken, report: &BuildReport) -> Option<Diagnostic> {
+    let (Some(mut inputs), Some(output), true, false) =
+        (taken.inputs, &report.output, options.write, options.check)
+    else {
+        return None;
+    };
+    // `published.txt` as the build left it.
+    for input in inputs.iter_mut().filter(|i| i.path == "published.txt") {
+        *input = small(&options.root, "published.txt")?;
+    }
+    let manifest = manifest_stamp(output)?;
+    let saved = Saved {
+        format: FORMAT,
+        identity: identity(),
+        key: key(options),
+        taken_at: taken.at,
+        inputs,
+        output: output.clone(),
+        manifest,
+        valid_until: report.valid_until,
+        report: SavedReport {
+            pages: report
+                .pages
+                .iter()
+                .map(|(k, v)| (k.to_string(), *v))
+                .collect(),
+            files: report.files,
+            files_in_output: report.written + report.unchanged,
+            images: report.images,
+            warnings: report.warnings.clone(),
+            left_out: report.left_out.clone(),
+            zone: report.zone.map(|z| z.name().to_string()),
+        },
+    };
+    let path = path_of(&options.root);
+    let written = (|| -> std::io::Result<()> {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        // A temporary file of its own: two builds of one site (into two outputs) may
+        // save at once; the last rename wins, whole.
+        let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+        let mut out = std::io::BufWriter::new(&mut temp);
+        serde_json::to_writer(&mut out, &saved).map_err(std::io::Error::other)?;
+        std::io::Write::flush(&mut out)?;
+        drop(out);
+        temp.persist(&path).map(|_| ()).map_err(|e| e.error)
+    })();
+    written.err().map(|e| {
+        Diagnostic::note(
+            Path::new(DIR).join(FILE),
+            format!("cannot write the build cache ({e}): the next build reads everything again"),
+        )
+    })
+}

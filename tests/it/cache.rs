@@ -1,0 +1,193 @@
+//! The build cache: a build after nothing changed repeats the last build's report and
+//! writes nothing; any change to what a build reads, to its options, to its output,
+//! or a cache it cannot trust, builds in full.
+
+use crate::support::{build, site_of_articles, tree};
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+const REPLAYED: &str = "nothing changed since the last build";
+
+/// Sets every file a build reads under the site `dir` an hour back, so none is racy
+/// (modified in the seconds before a build's stamps).
+fn age(dir: &Path) {
+    let past = SystemTime::now() - Duration::from_secs(3600);
+    let read = |e: &walkdir::DirEntry| {
+        e.depth() != 1
+            || ["content", "static", "templates", "data"]
+                .iter()
+                .any(|d| e.file_name() == *d)
+    };
+    for e in walkdir::WalkDir::new(dir).into_iter().filter_entry(read) {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            std::fs::File::options()
+                .write(true)
+                .open(e.path())
+                .unwrap()
+                .set_modified(past)
+                .unwrap();
+        }
+    }
+}
+
+fn site() -> tempfile::TempDir {
+    let site = site_of_articles(
+        "https://example.org/",
+        "",
+        &[
+            (
+                "a",
+                "---\ntitle: A\ndate: 2017-07-05\nsources: [AP, AP]\n---\nOne.\n",
+            ),
+            (
+                "b",
+                "---\ntitle: B\ndate: 2017-07-06\nsource: AP\n---\nTwo.\n",
+            ),
+        ],
+    );
+    age(site.path());
+    site
+}
+
+/// Builds and returns (stdout, stderr), asserting success.
+fn ok(root: &Path, out: &Path, extra: &[&str]) -> (String, String) {
+    let (code, stdout, stderr) = build(root, out, extra);
+    assert_eq!(code, 0, "{stderr}");
+    (stdout, stderr)
+}
+
+#[test]
+fn a_build_after_nothing_changed_repeats_the_report_and_writes_nothing() {
+    let site = site();
+    let out = site.path().join("public");
+    let (first, first_err) = ok(site.path(), &out, &[]);
+    assert!(!first.contains(REPLAYED), "{first}");
+    let before = tree(&out);
+    let (again, again_err) = ok(site.path(), &out, &[]);
+    assert!(again.contains(REPLAYED), "{again}");
+    // The same line but for what was written and the time.
+    let line = |s: &str| {
+        let s = s.lines().last().unwrap().to_string();
+        s[..s.find(" into ").unwrap()].to_string()
+    };
+    assert_eq!(line(&first), line(&again));
+    // Every warning again, word for word.
+    assert!(first_err.contains("\"AP\" is named twice"), "{first_err}");
+    assert_eq!(first_err, again_err);
+    assert_eq!(tree(&out), before);
+}
+
+#[test]
+fn any_change_to_what_a_build_reads_or_writes_builds_in_full() {
+    let site = site();
+    let root = site.path();
+    let out = root.join("public");
+    let full = |why: &str, extra: &[&str]| {
+        age(root);
+        let (stdout, _) = ok(root, &out, extra);
+        assert!(!stdout.contains(REPLAYED), "{why}: {stdout}");
+        let (stdout, _) = ok(root, &out, extra);
+        assert!(stdout.contains(REPLAYED), "{why}, then nothing: {stdout}");
+    };
+    full("the first build", &[]);
+    std::fs::write(
+        root.join("content/b.md"),
+        "---\ntitle: B2\ndate: 2017-07-06\nsource: AP\n---\nTwo.\n",
+    )
+    .unwrap();
+    full("an article edited", &[]);
+    assert!(std::fs::read_to_string(out.join("index.html"))
+        .unwrap()
+        .contains("B2"));
+    std::fs::create_dir_all(root.join("static")).unwrap();
+    std::fs::write(root.join("static/x.txt"), "x").unwrap();
+    full("a static file added", &[]);
+    assert!(out.join("x.txt").is_file());
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(root.join("templates/robots.txt"), "User-agent: *\n").unwrap();
+    full("a template added", &[]);
+    std::fs::remove_file(out.join("x.txt")).unwrap();
+    full("a file of the output removed", &[]);
+    assert!(out.join("x.txt").is_file());
+    full("another option", &["--drafts"]);
+    full("back to the first options", &[]);
+    // A file saved in the seconds before the last build's stamps may have changed
+    // unseen: read again, though its stamp is the same.
+    let b = root.join("content/b.md");
+    std::fs::File::options()
+        .write(true)
+        .open(&b)
+        .unwrap()
+        .set_modified(SystemTime::now())
+        .unwrap();
+    let (stdout, _) = ok(root, &out, &[]);
+    assert!(!stdout.contains(REPLAYED), "a racy file: {stdout}");
+    let (stdout, _) = ok(root, &out, &[]);
+    assert!(!stdout.contains(REPLAYED), "still racy: {stdout}");
+}
+
+#[test]
+fn a_cache_from_another_version_or_unreadable_is_ignored_with_a_note() {
+    let site = site();
+    let root = site.path();
+    let out = root.join("public");
+    ok(root, &out, &[]);
+    let cache = root.join(".briefing-cache/build/last.json");
+    let text = std::fs::read_to_string(&cache).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    json["identity"] = "briefing 0.0.1 (abc 2020-01-01) 1 1".into();
+    std::fs::write(&cache, json.to_string()).unwrap();
+    let (stdout, stderr) = ok(root, &out, &[]);
+    assert!(!stdout.contains(REPLAYED), "{stdout}");
+    assert!(
+        stderr.contains("note: .briefing-cache/build/last.json: the build cache was written by another version of briefing: ignored, and written again by this build"),
+        "{stderr}"
+    );
+    std::fs::write(&cache, "{ not json").unwrap();
+    let (stdout, stderr) = ok(root, &out, &[]);
+    assert!(!stdout.contains(REPLAYED), "{stdout}");
+    assert!(
+        stderr.contains("the build cache cannot be read"),
+        "{stderr}"
+    );
+    // Written again: the next build trusts it.
+    let (stdout, stderr) = ok(root, &out, &[]);
+    assert!(stdout.contains(REPLAYED), "{stdout}");
+    assert!(!stderr.contains("build cache"), "{stderr}");
+}
+
+#[test]
+fn the_cache_holds_until_the_clock_changes_what_a_build_publishes() {
+    let site = site();
+    let root = site.path();
+    // An article scheduled an hour from now.
+    let due = chrono::Utc::now() + chrono::Duration::hours(1);
+    let date = due.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    std::fs::write(
+        root.join("content/c.md"),
+        format!("---\ntitle: C\ndate: {date}\nsource: AP\n---\nLater.\n"),
+    )
+    .unwrap();
+    age(root);
+    let out = root.join("public");
+    ok(root, &out, &[]);
+    let cache = root.join(".briefing-cache/build/last.json");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&cache).unwrap()).unwrap();
+    let until =
+        chrono::DateTime::parse_from_rfc3339(json["valid_until"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        until.timestamp(),
+        due.timestamp(),
+        "the scheduled article's time"
+    );
+    let (stdout, _) = ok(root, &out, &[]);
+    assert!(stdout.contains(REPLAYED), "{stdout}");
+    // Once that time has passed, the build is a full one.
+    let mut json = json;
+    json["valid_until"] = "2000-01-01T00:00:00Z".into();
+    std::fs::write(&cache, json.to_string()).unwrap();
+    let (stdout, _) = ok(root, &out, &[]);
+    assert!(!stdout.contains(REPLAYED), "{stdout}");
+}
