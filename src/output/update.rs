@@ -126,12 +126,17 @@ impl Update {
 
     /// Offers one file written by `write`, which is called once to hash the bytes
     /// and, if they are new or changed, again to stage them: a list of 100,000 cards
-    /// is never whole in memory.
+    /// is never whole in memory. Into a fresh output, where every file is new, it is
+    /// called once, the bytes hashed as they are written.
     pub fn write_with(
         &self,
         rel: &str,
         write: impl Fn(&mut dyn Write) -> io::Result<()>,
     ) -> io::Result<bool> {
+        if self.fresh {
+            self.stage(rel, write)?;
+            return Ok(true);
+        }
         let mut hasher = manifest::Hasher::default();
         write(&mut hasher)?;
         self.offer(rel, hasher.digest(), hasher.len, write)
@@ -181,6 +186,16 @@ impl Update {
             self.record(rel, record);
             return Ok(false);
         }
+        self.stage(rel, write)?;
+        Ok(true)
+    }
+
+    /// Writes one file into the staging folder, hashing its bytes on the way.
+    fn stage(
+        &self,
+        rel: &str,
+        write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<()> {
         fault_point();
         let path = self.staging.join(rel);
         let file = match std::fs::File::create(&path) {
@@ -192,14 +207,18 @@ impl Update {
             }
             other => other?,
         };
-        let mut out = io::BufWriter::with_capacity(64 * 1024, file);
-        write(&mut out)?;
-        let file = out.into_inner().map_err(|e| e.into_error())?;
+        let mut tee = Tee {
+            out: io::BufWriter::with_capacity(64 * 1024, file),
+            hasher: manifest::Hasher::default(),
+        };
+        write(&mut tee)?;
+        let file = tee.out.into_inner().map_err(|e| e.into_error())?;
         // The stamp the file keeps once moved into place: a rename changes neither.
         let stamp = Stamp::of(&file.metadata()?);
+        let hash = tee.hasher.digest();
         self.record(rel, Record { stamp, hash });
         lock(&self.staged).push(rel.to_string());
-        Ok(true)
+        Ok(())
     }
 
     /// The record of the output's file at `rel` if it holds the bytes hashed `hash`.
@@ -320,6 +339,24 @@ impl Drop for Update {
         if !self.committed {
             let _ = remove_tree(&self.staging);
         }
+    }
+}
+
+/// A writer that hashes what it passes on.
+struct Tee<W> {
+    out: W,
+    hasher: manifest::Hasher,
+}
+
+impl<W: Write> Write for Tee<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.hasher.write_all(&buf[..n])?;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
     }
 }
 
