@@ -74,15 +74,8 @@ def summary(body):
     return ""
 
 
-def main(src, out):
-    if os.path.exists(out):
-        if not os.path.exists(os.path.join(out, "config.toml")):
-            sys.exit(f"{out} exists and is not a Zola site made by this script: not replaced")
-        shutil.rmtree(out)
-    content = os.path.join(out, "content")
-    os.makedirs(os.path.join(out, "templates"))
-    months = {}
-    count = 0
+def articles(src):
+    """Every article of corpus `src`, in a stable order, as a dict (to_hugo.py uses it too)."""
     for root, dirs, files in os.walk(os.path.join(src, "content")):
         dirs[:] = sorted(d for d in dirs if d not in ("actors", "authors"))
         for f in sorted(files):
@@ -91,33 +84,60 @@ def main(src, out):
             text = open(os.path.join(root, f), encoding="utf-8").read()
             _, yaml, body = text.split("---\n", 2)
             title = re.search(r"^title: (.*)$", yaml, re.M).group(1)
-            title = json.loads(title) if title.startswith('"') else title
-            date = re.search(r"^date: (\S+)", yaml, re.M).group(1)
-            source = re.search(r"^  name: (.*)$", yaml, re.M).group(1)
-            actors = json.loads(re.search(r"^actors: (.*)$", yaml, re.M).group(1))
-            tags = json.loads(re.search(r"^tags: (.*)$", yaml, re.M).group(1))
-            slug = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", f[:-3])
-            year, month = date[:4], date[5:7]
-            months[(year, month)] = months.get((year, month), 0) + 1
-            front = (
-                "+++\n"
-                f"title = {toml_str(title)}\n"
-                f"date = {date}\n"
-                f'path = "articles/{slug}"\n'
-                f"description = {toml_str(summary(body))}\n"
-                "[taxonomies]\n"
-                f"tags = {json.dumps(tags, ensure_ascii=False)}\n"
-                f"actors = {json.dumps(actors, ensure_ascii=False)}\n"
-                f"sources = [{toml_str(source)}]\n"
-                "[extra]\n"
-                f"notes = {len(NOTE_DEF.findall(body))}\n"
-                "+++\n"
-            )
-            folder = os.path.join(content, "archive", year, month)
-            os.makedirs(folder, exist_ok=True)
-            with open(os.path.join(folder, slug + ".md"), "w", encoding="utf-8") as o:
-                o.write(front + body)
-            count += 1
+            yield {
+                "slug": re.sub(r"^\d{4}-\d{2}-\d{2}-", "", f[:-3]),
+                "title": json.loads(title) if title.startswith('"') else title,
+                "date": re.search(r"^date: (\S+)", yaml, re.M).group(1),
+                "source": re.search(r"^  name: (.*)$", yaml, re.M).group(1),
+                "actors": json.loads(re.search(r"^actors: (.*)$", yaml, re.M).group(1)),
+                "tags": json.loads(re.search(r"^tags: (.*)$", yaml, re.M).group(1)),
+                "summary": summary(body),
+                "notes": len(NOTE_DEF.findall(body)),
+                "body": body,
+            }
+
+
+def site_title(src):
+    title = re.search(r'^title = "(.*)"$', open(os.path.join(src, "site.toml")).read(), re.M)
+    return title.group(1) if title else "Corpus"
+
+
+def replace_folder(out, marker):
+    """Removes `out` if it is a site this script made (it has `marker`)."""
+    if os.path.exists(out):
+        if not os.path.exists(os.path.join(out, marker)):
+            sys.exit(f"{out} exists and is not a site made by this script: not replaced")
+        shutil.rmtree(out)
+
+
+def main(src, out):
+    replace_folder(out, "config.toml")
+    content = os.path.join(out, "content")
+    os.makedirs(os.path.join(out, "templates"))
+    months = {}
+    count = 0
+    for a in articles(src):
+        year, month = a["date"][:4], a["date"][5:7]
+        months[(year, month)] = months.get((year, month), 0) + 1
+        front = (
+            "+++\n"
+            f"title = {toml_str(a['title'])}\n"
+            f"date = {a['date']}\n"
+            f'path = "articles/{a["slug"]}"\n'
+            f"description = {toml_str(a['summary'])}\n"
+            "[taxonomies]\n"
+            f"tags = {json.dumps(a['tags'], ensure_ascii=False)}\n"
+            f"actors = {json.dumps(a['actors'], ensure_ascii=False)}\n"
+            f"sources = [{toml_str(a['source'])}]\n"
+            "[extra]\n"
+            f"notes = {a['notes']}\n"
+            "+++\n"
+        )
+        folder = os.path.join(content, "archive", year, month)
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, a["slug"] + ".md"), "w", encoding="utf-8") as o:
+            o.write(front + a["body"])
+        count += 1
 
     def section(path, front):
         with open(os.path.join(content, path, "_index.md"), "w", encoding="utf-8") as o:
@@ -139,11 +159,10 @@ def main(src, out):
                 'transparent = true\ntemplate = "archive_list.html"\n'
                 f"[extra]\ncount = {n}\n")
 
-    title = re.search(r'^title = "(.*)"$', open(os.path.join(src, "site.toml")).read(), re.M)
     with open(os.path.join(out, "config.toml"), "w", encoding="utf-8") as o:
         o.write(
             'base_url = "https://example.org/corpus"\n'
-            f"title = {toml_str(title.group(1) if title else 'Corpus')}\n"
+            f"title = {toml_str(site_title(src))}\n"
             'description = "Generated briefings"\n'
             "generate_feeds = true\n"
             'feed_filenames = ["atom.xml", "rss.xml", "feed.json"]\n'
