@@ -159,6 +159,12 @@ LAYOUTS = {
 </body>
 </html>
 """,
+    "404.html": """
+{{ define "title" }}Not found · {{ .Site.Title }}{{ end }}
+{{ define "main" }}<h1 class="page-title">Not found</h1>
+<p>There is no page here. <a href="/">Home</a></p>
+{{ end }}
+""",
     "index.html": """
 {{ define "main" }}<h1 class="page-title">{{ .Site.Title }}</h1>
 <ol class="article-list">
