@@ -11,7 +11,7 @@ fn builds_every_page_of_the_basic_fixture() {
     assert_eq!(code, 0, "{stderr}");
     assert!(
         stdout.starts_with(
-            "built 68 pages (4 articles, 1 home page, 3 term lists, 8 term pages, 3 archive pages, 30 feeds, 5 edition pages, 8 email files, 6 site files) and 10 files into "
+            "built 70 pages (4 articles, 1 home page, 3 term lists, 8 term pages, 3 archive pages, 30 feeds, 5 edition pages, 8 email files, 3 search index files, 5 site files) and 10 files into "
         ),
         "{stdout}"
     );
@@ -62,7 +62,14 @@ fn builds_every_page_of_the_basic_fixture() {
         "corrections/feed.json",
         "corrections/index.html",
     ]);
-    expected.extend(["search/index.html", "search.json"]);
+    // A site this small has its whole index in one leaf (key "") and one file of
+    // articles' fields.
+    expected.extend([
+        "search/index.html",
+        "search.json",
+        "search/t/w.json",
+        "search/d/0.json",
+    ]);
     expected.extend([
         "archive/index.html",
         "archive/2017/index.html",
