@@ -14,32 +14,32 @@ use unicode_normalization::UnicodeNormalization;
 /// The longest term, in characters; `search.js` cuts query words to the same length.
 pub const MAX_TERM: usize = 40;
 
-/// Calls `f` with each term of `text`, folded, in order (repeats included).
-pub fn each_term(text: &str, mut f: impl FnMut(&str)) {
+/// `text` folded: decomposed, the combining diacritical marks dropped, lowercased.
+fn fold(text: &str) -> String {
     if text.is_ascii() {
         // ASCII is its own decomposition; only the case changes.
-        let mut word = String::new();
-        for w in text.split(|c: char| !c.is_ascii_alphanumeric()) {
-            if !w.is_empty() {
-                word.clear();
-                word.extend(w.chars().take(MAX_TERM).map(|c| c.to_ascii_lowercase()));
-                f(&word);
-            }
-        }
-        return;
+        return text.to_ascii_lowercase();
     }
-    // In search.js's order: lowercasing the whole text after the marks are gone, so a
+    // In search.js's order: the whole text lowercased after the marks are gone, so a
     // final sigma is judged as the browser judges it.
     let stripped: String = text
         .nfd()
         .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
         .collect();
-    let folded = stripped.to_lowercase();
-    for w in folded.split(|c: char| !c.is_alphanumeric()) {
-        if !w.is_empty() {
-            f(cut(w));
-        }
-    }
+    stripped.to_lowercase()
+}
+
+/// The terms of folded text, in order (repeats included).
+fn terms_of(folded: &str) -> impl Iterator<Item = &str> {
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(cut)
+}
+
+/// Calls `f` with each term of `text`, folded, in order (repeats included).
+pub fn each_term(text: &str, mut f: impl FnMut(&str)) {
+    terms_of(&fold(text)).for_each(&mut f);
 }
 
 /// `w` to its first [`MAX_TERM`] characters.
@@ -53,10 +53,11 @@ fn cut(w: &str) -> &str {
 /// The terms of `text`, folded, each once, sorted, joined by spaces: how an article
 /// keeps its body's terms (one allocation, a few KB at most).
 pub fn term_set(text: &str) -> String {
-    let mut terms: Vec<String> = Vec::new();
-    each_term(text, |t| terms.push(t.to_string()));
+    let folded = fold(text);
+    // A body of 600 words has a few hundred different ones: those alone are sorted.
+    let unique: rustc_hash::FxHashSet<&str> = terms_of(&folded).collect();
+    let mut terms: Vec<&str> = unique.into_iter().collect();
     terms.sort_unstable();
-    terms.dedup();
     terms.join(" ")
 }
 

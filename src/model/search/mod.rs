@@ -115,16 +115,33 @@ pub fn file_name(key: &str) -> String {
     }
 }
 
-/// A term's bits of field in an article: which of its fields have it.
-type Mask = u8;
+/// The sets of one term, by field: article ids, ascending.
+type Postings = [Vec<u32>; FIELDS];
 
-/// The terms of one article with the fields each is in (bit `f` for field `f`).
-fn article_terms<'a>(site: &'a Site, a: &'a Article) -> Vec<(Cow<'a, str>, Mask)> {
-    let mut terms: Vec<(Cow<'a, str>, Mask)> = Vec::new();
-    let owned = |text: &str, mask: Mask, terms: &mut Vec<(Cow<'a, str>, Mask)>| {
-        fold::each_term(text, |t| terms.push((Cow::Owned(t.to_string()), mask)));
+/// Adds article `id`'s terms to `map`: its title's (field 0), the names of its
+/// actors, tags and sources (1), and its summary's and body's (2). A body's terms are
+/// borrowed from the article; the others are folded here, and kept only when new.
+fn add_article<'a>(
+    map: &mut HashMap<Cow<'a, str>, Postings>,
+    site: &Site,
+    id: u32,
+    a: &'a Article,
+) {
+    fn push(sets: &mut Postings, field: usize, id: u32) {
+        // Articles come in order: a term twice in one field is its last id again.
+        if sets[field].last() != Some(&id) {
+            sets[field].push(id);
+        }
+    }
+    let mut add = |text: &str, field: usize| {
+        fold::each_term(text, |t| {
+            if !map.contains_key(t) {
+                map.insert(Cow::Owned(t.to_string()), Postings::default());
+            }
+            push(map.get_mut(t).expect("just added"), field, id);
+        })
     };
-    owned(&a.front.title, 1, &mut terms);
+    add(&a.front.title, 0);
     for kind in [
         TaxonomyKind::Actors,
         TaxonomyKind::Tags,
@@ -133,30 +150,15 @@ fn article_terms<'a>(site: &'a Site, a: &'a Article) -> Vec<(Cow<'a, str>, Mask)
         let taxonomy = site.taxonomy(kind);
         for slug in &a.term_slugs[kind as usize] {
             if let Some(i) = taxonomy.index_of_slug(slug) {
-                owned(&taxonomy.terms[i].name, 2, &mut terms);
+                add(&taxonomy.terms[i].name, 1);
             }
         }
     }
-    owned(&a.summary, 4, &mut terms);
-    terms.extend(
-        a.search_terms
-            .split(' ')
-            .filter(|t| !t.is_empty())
-            .map(|t| (Cow::Borrowed(t), 4)),
-    );
-    terms.sort_unstable_by(|x, y| x.0.cmp(&y.0));
-    terms.dedup_by(|later, first| {
-        let same = later.0 == first.0;
-        if same {
-            first.1 |= later.1;
-        }
-        same
-    });
-    terms
+    add(&a.summary, 2);
+    for t in a.search_terms.split(' ').filter(|t| !t.is_empty()) {
+        push(map.entry(Cow::Borrowed(t)).or_default(), 2, id);
+    }
 }
-
-/// The sets of one term, by field: article ids, ascending.
-type Postings = [Vec<u32>; FIELDS];
 
 /// The bytes a term takes in its leaf: `"term":["…","…","…"],`.
 fn entry_size(t: &Term) -> usize {
@@ -167,24 +169,12 @@ impl SearchIndex {
     /// The index of `site`'s articles, made in parallel.
     pub fn build(site: &Site) -> SearchIndex {
         let n = site.articles.len();
-        let articles: Vec<Vec<(Cow<'_, str>, Mask)>> = (0..n)
+        // Each worker inverts a run of ids in order, one article at a time; the runs
+        // are joined in order, so every set is ascending.
+        let inverted: HashMap<Cow<'_, str>, Postings> = (0..n)
             .into_par_iter()
-            .map(|id| article_terms(site, &site.articles[n - 1 - id]))
-            .collect();
-        // Each worker inverts a run of ids in order; the runs are joined in order, so
-        // every set stays ascending.
-        let inverted: HashMap<&str, Postings> = articles
-            .par_iter()
-            .enumerate()
-            .fold(HashMap::default, |mut map, (id, terms)| {
-                for (term, mask) in terms {
-                    let sets: &mut Postings = map.entry(term.as_ref()).or_default();
-                    for (f, set) in sets.iter_mut().enumerate() {
-                        if mask & (1 << f) != 0 {
-                            set.push(id as u32);
-                        }
-                    }
-                }
+            .fold(HashMap::default, |mut map, id| {
+                add_article(&mut map, site, id as u32, &site.articles[n - 1 - id]);
                 map
             })
             .reduce(HashMap::default, |mut left, right| {
@@ -196,8 +186,8 @@ impl SearchIndex {
                 }
                 left
             });
-        let mut postings: Vec<(&str, Postings)> = inverted.into_iter().collect();
-        postings.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut postings: Vec<(Cow<'_, str>, Postings)> = inverted.into_iter().collect();
+        postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let count = n as u32;
         let terms: Vec<Term> = postings
             .par_iter_mut()
@@ -209,7 +199,7 @@ impl SearchIndex {
                     }
                 }
                 Term {
-                    term: (*term).into(),
+                    term: term.as_ref().into(),
                     sets: sets.each_ref().map(|s| sets::encode(s, count)),
                 }
             })
@@ -296,7 +286,7 @@ impl SearchIndex {
 }
 
 /// The union of `postings`' sets, by field, encoded.
-fn union(postings: &[(&str, Postings)], n: usize) -> [String; FIELDS] {
+fn union(postings: &[(Cow<'_, str>, Postings)], n: usize) -> [String; FIELDS] {
     std::array::from_fn(|f| {
         let mut bits = vec![0u64; n.div_ceil(64)];
         for (_, sets) in postings {
