@@ -30,11 +30,44 @@ fn fold(text: &str) -> String {
 }
 
 /// The terms of folded text, in order (repeats included).
-fn terms_of(folded: &str) -> impl Iterator<Item = &str> {
-    folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(cut)
+fn terms_of(folded: &str) -> Terms<'_> {
+    Terms {
+        text: folded,
+        at: 0,
+        ascii: folded.is_ascii(),
+    }
+}
+
+/// The iterator of [`terms_of`]: ASCII text a byte at a time, any other a character
+/// at a time.
+struct Terms<'a> {
+    text: &'a str,
+    at: usize,
+    ascii: bool,
+}
+
+impl<'a> Iterator for Terms<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = &self.text[self.at..];
+        if self.ascii {
+            let bytes = rest.as_bytes();
+            let start = bytes.iter().position(u8::is_ascii_alphanumeric)?;
+            let len = bytes[start..]
+                .iter()
+                .position(|b| !b.is_ascii_alphanumeric())
+                .unwrap_or(bytes.len() - start);
+            self.at += start + len;
+            return Some(&rest[start..start + len.min(MAX_TERM)]);
+        }
+        let start = rest.find(char::is_alphanumeric)?;
+        let len = rest[start..]
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(rest.len() - start);
+        self.at += start + len;
+        Some(cut(&rest[start..start + len]))
+    }
 }
 
 /// Calls `f` with each term of `text`, folded, in order (repeats included).
