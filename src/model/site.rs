@@ -312,11 +312,15 @@ impl Site {
     }
 
     /// Takes every article's HTML out of the site (each article's, in order), for
-    /// views that free each body once its page is written.
+    /// views that free each body once its page is written. Each article's search
+    /// terms go too: the index is made, and a one-off build makes it once.
     pub fn take_bodies(&mut self) -> Vec<String> {
         self.articles
             .iter_mut()
-            .map(|a| std::mem::take(&mut a.html))
+            .map(|a| {
+                a.search_terms = String::new();
+                std::mem::take(&mut a.html)
+            })
             .collect()
     }
 
