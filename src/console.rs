@@ -281,7 +281,7 @@ pub fn summary(verb: &str, report: &BuildReport) -> String {
         let n = names.iter().filter_map(|n| report.pages.get(*n)).sum();
         (verb != "updated" || present).then_some(n)
     };
-    let groups: [(&[&str], &str, &str); 9] = [
+    let groups: [(&[&str], &str, &str); 10] = [
         (&["article"], "article", "articles"),
         (&["home"], "home page", "home pages"),
         (&["taxonomy"], "term list", "term lists"),
@@ -294,10 +294,10 @@ pub fn summary(verb: &str, report: &BuildReport) -> String {
         (&["feed"], "feed", "feeds"),
         (&["edition", "editions"], "edition page", "edition pages"),
         (&["email"], "email file", "email files"),
+        (&["search_index"], "search index file", "search index files"),
         (
             &[
                 "search",
-                "search_index",
                 "sitemap",
                 "sitemap_index",
                 "news_sitemap",

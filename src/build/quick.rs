@@ -77,6 +77,7 @@ impl Session {
                 .collect()
         };
         let before = images(&kept.site);
+        let search_layout = kept.site.search.layout_hash();
         for (i, new) in swaps {
             kept.site.replace_article(i, new);
         }
@@ -88,7 +89,8 @@ impl Session {
         let bodies = rendered.len();
         kept.site.attach(rendered);
         // A body that shows other images needs their copies planned: the full path.
-        if images(&kept.site) != before {
+        // Nor can a search index whose files are not the ones planned.
+        if images(&kept.site) != before || kept.site.search.layout_hash() != search_layout {
             self.kept = Some(kept);
             return None;
         }

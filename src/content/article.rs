@@ -186,6 +186,7 @@ pub fn load(root: &Path, md: &Asset, reading: &Reading) -> (Option<Article>, Vec
         summary: String::new(),
         headings: Vec::new(),
         word_count: 0,
+        search_terms: String::new(),
         notes: NoteCounts::default(),
         mentions: Vec::new(),
         quotes: Vec::new(),

@@ -13,6 +13,7 @@ use super::text_of;
 use crate::diagnostics::Diagnostic;
 use crate::model::article::{Article, Body, ImageUse};
 use crate::model::links::{ActorRef, Answer, LinkTarget, LinkUse, Links};
+use crate::model::search::fold;
 use crate::model::site::{Bodies, Site};
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -133,7 +134,11 @@ fn render_article<L: Links>(
         &mut diagnostics,
     );
     let (html, images) = fit_images(site, article, &text, rendered.html, &mut diagnostics);
+    // Read here, while the body is at hand: the index is made after a one-off build
+    // has handed the bodies to the pages that free them.
+    let search_terms = fold::term_set(&fold::text_of_html(&html));
     let mut body = Body {
+        search_terms,
         // An automatic summary shows in the page's description, its card, feeds and
         // search: a first paragraph of megabytes is cut, at a word's end.
         summary: article.front.summary.clone().unwrap_or_else(|| {

@@ -38,6 +38,9 @@ pub struct Article {
     pub headings: Vec<Heading>,
     /// Words in the body.
     pub word_count: usize,
+    /// The search terms of its body and notes, folded, sorted, each once, joined by
+    /// spaces (see `model::search::fold`): what the search index reads of the body.
+    pub search_terms: String,
     /// The notes shown, counted by kind.
     pub notes: NoteCounts,
     /// Slugs of the actors the body links to.
@@ -137,6 +140,8 @@ pub struct Body {
     pub headings: Vec<Heading>,
     /// Words in the body.
     pub word_count: usize,
+    /// The search terms of its body and notes ([`Article::search_terms`]).
+    pub search_terms: String,
     /// The notes shown, counted by kind.
     pub notes: NoteCounts,
     /// Slugs of the actors the body links to.
@@ -250,6 +255,7 @@ impl Article {
         self.summary = body.summary;
         self.headings = body.headings;
         self.word_count = body.word_count;
+        self.search_terms = body.search_terms;
         self.notes = body.notes;
         self.mentions = body.mentions;
         self.quotes = body.quotes;
@@ -267,6 +273,7 @@ impl Article {
     pub fn attach_failure(&mut self, problem: Diagnostic) {
         self.render_diagnostics = vec![problem];
         self.html.clear();
+        self.search_terms.clear();
     }
 }
 

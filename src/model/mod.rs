@@ -19,6 +19,7 @@ pub mod fingerprint;
 pub mod links;
 pub mod profile;
 pub mod quotes;
+pub mod search;
 pub mod site;
 pub mod slug;
 pub mod taxonomy;

@@ -67,6 +67,9 @@ pub struct Site {
     /// The quotes attributed to each actor (by slug), newest first: the article and
     /// the quote's index in it. Set when bodies are attached.
     pub quotes: HashMap<String, Vec<(usize, usize)>>,
+    /// What the search page searches: every article's terms, inverted and laid out
+    /// as files. Set when bodies are attached.
+    pub search: super::search::SearchIndex,
     /// The resized copies of the images articles show: each file's path in the
     /// output, the file it is copied from (in the cache), and what it copies.
     pub image_files: Vec<(String, std::path::PathBuf, String)>,
@@ -218,6 +221,7 @@ impl Site {
             now: None,
             data: serde_json::Value::Null,
             quotes: HashMap::default(),
+            search: Default::default(),
             image_files: Vec::new(),
             by_content_path,
         };
@@ -298,6 +302,7 @@ impl Site {
             self.profiles[i].attach(html, diagnostics);
         }
         self.quotes = super::quotes::index(&self.articles);
+        self.search = super::search::SearchIndex::build(self);
     }
 
     /// Swaps in a new reading of article `i` whose front matter, and so every index,
@@ -307,11 +312,15 @@ impl Site {
     }
 
     /// Takes every article's HTML out of the site (each article's, in order), for
-    /// views that free each body once its page is written.
+    /// views that free each body once its page is written. Each article's search
+    /// terms go too: the index is made, and a one-off build makes it once.
     pub fn take_bodies(&mut self) -> Vec<String> {
         self.articles
             .iter_mut()
-            .map(|a| std::mem::take(&mut a.html))
+            .map(|a| {
+                a.search_terms = String::new();
+                std::mem::take(&mut a.html)
+            })
             .collect()
     }
 

@@ -49,7 +49,11 @@ pub fn render_unspliced(
         return match kind {
             PageKind::Redirects => redirects::file(site),
             PageKind::Edition(d, _) => edition_message(site, views, templates, d),
-            _ => Ok(views.search_index(site)),
+            PageKind::SearchIndex(file) => Ok(context::search::file(site, file)),
+            other => Err(Diagnostic::general(format!(
+                "{} has neither a template nor code to write it",
+                other.name()
+            ))),
         };
     };
     let context = views.context(site, kind);

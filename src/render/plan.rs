@@ -15,8 +15,10 @@ use std::path::PathBuf;
 
 mod listed;
 mod origin;
+pub mod search;
 pub use listed::{page_count, Listed};
 use origin::origin;
+pub use search::SearchFile;
 
 pub use super::sitemap::{html_pages, sitemap_pages, sitemap_parts, SITEMAP_MAX_URLS};
 
@@ -41,8 +43,9 @@ pub enum PageKind {
     Month(usize, usize, u32),
     /// The search page.
     Search,
-    /// `search.json`, what the search page searches.
-    SearchIndex,
+    /// A file of what the search page searches: `search.json` and the files it
+    /// names (see [`SearchFile`]).
+    SearchIndex(SearchFile),
     /// A feed, in one of `[feeds] formats`: the site's (`None`), or one term's.
     Feed(Option<(TaxonomyKind, usize)>, FeedFormat),
     /// A sitemap of the site's HTML pages: `Sitemap(0)` is `sitemap.xml` with them
@@ -132,7 +135,7 @@ impl PageKind {
             PageKind::Edition(d, _) => site.editions[d].url(),
             PageKind::EditionsIndex(_) => "editions/".into(),
             PageKind::Feed(None, _)
-            | PageKind::SearchIndex
+            | PageKind::SearchIndex(_)
             | PageKind::Sitemap(_)
             | PageKind::SitemapIndex
             | PageKind::NewsSitemap
@@ -186,7 +189,7 @@ impl PageKind {
             }
             PageKind::Redirects => "_redirects",
             PageKind::Feed(_, format) | PageKind::CorrectionsFeed(format) => format.file(),
-            PageKind::SearchIndex => "search.json",
+            PageKind::SearchIndex(file) => return file.path(site),
             PageKind::Sitemap(n) if n > 0 => return format!("sitemap-{n}.xml"),
             PageKind::Sitemap(_) | PageKind::SitemapIndex => "sitemap.xml",
             PageKind::NewsSitemap => "news-sitemap.xml",
@@ -208,7 +211,7 @@ impl PageKind {
                 | PageKind::Robots
                 | PageKind::NotFound
                 | PageKind::Search
-                | PageKind::SearchIndex
+                | PageKind::SearchIndex(_)
         )
     }
 
@@ -224,7 +227,7 @@ impl PageKind {
             PageKind::Archive => "archive.html",
             PageKind::Year(..) | PageKind::Month(..) => "period.html",
             PageKind::Search => "search.html",
-            PageKind::SearchIndex => return None,
+            PageKind::SearchIndex(_) => return None,
             PageKind::Feed(_, format) | PageKind::CorrectionsFeed(format) => format.file(),
             PageKind::Corrections => "corrections.html",
             PageKind::Alias(..) | PageKind::WithdrawnAlias(..) => "redirect.html",
@@ -255,7 +258,7 @@ impl PageKind {
             PageKind::Year(..) => "year",
             PageKind::Month(..) => "month",
             PageKind::Search => "search",
-            PageKind::SearchIndex => "search_index",
+            PageKind::SearchIndex(_) => "search_index",
             PageKind::Feed(..) | PageKind::CorrectionsFeed(_) => "feed",
             PageKind::Corrections => "corrections",
             PageKind::Alias(..) | PageKind::WithdrawnAlias(..) => "redirect",
@@ -394,7 +397,8 @@ pub(super) fn pages_before_sitemaps(site: &Site) -> Vec<PageKind> {
     for d in 0..site.editions.len() {
         pages.extend(files.iter().map(|&f| PageKind::Edition(d, f)));
     }
-    pages.extend([PageKind::Search, PageKind::SearchIndex]);
+    pages.push(PageKind::Search);
+    pages.extend(search::files(site).map(PageKind::SearchIndex));
     pages.extend(formats.iter().map(|&f| PageKind::Feed(None, f)));
     pages
 }

@@ -46,7 +46,7 @@ pub fn html_pages(site: &Site) -> Vec<PageKind> {
                 k,
                 PageKind::Feed(..)
                     | PageKind::CorrectionsFeed(_)
-                    | PageKind::SearchIndex
+                    | PageKind::SearchIndex(_)
                     | PageKind::Alias(..)
                     | PageKind::WithdrawnAlias(..)
                     | PageKind::Withdrawn(_)

@@ -11,7 +11,7 @@ fn builds_every_page_of_the_basic_fixture() {
     assert_eq!(code, 0, "{stderr}");
     assert!(
         stdout.starts_with(
-            "built 68 pages (4 articles, 1 home page, 3 term lists, 8 term pages, 3 archive pages, 30 feeds, 5 edition pages, 8 email files, 6 site files) and 10 files into "
+            "built 70 pages (4 articles, 1 home page, 3 term lists, 8 term pages, 3 archive pages, 30 feeds, 5 edition pages, 8 email files, 3 search index files, 5 site files) and 10 files into "
         ),
         "{stdout}"
     );
@@ -77,6 +77,9 @@ fn builds_every_page_of_the_basic_fixture() {
         .flat_map(|f| ["atom.xml", "rss.xml", "feed.json"].map(|x| f.replace("index.html", x)))
         .collect();
     expected.extend(feeds);
+    // A site this small has its whole search index in one leaf (key "") and one file
+    // of articles' fields.
+    expected.extend(["search/t/w.json".into(), "search/d/0.json".into()]);
     // Each day's edition, its two emails (no `[editions]`: no message) and the index.
     expected.push("editions/index.html".into());
     for day in ["2017-07-09", "2017-07-07", "2017-07-06", "2017-07-01"] {
@@ -207,7 +210,7 @@ fn the_library_builds_the_same_site_as_the_binary() {
         ..Default::default()
     })
     .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
-    assert_eq!(report.pages.values().sum::<usize>(), 68);
+    assert_eq!(report.pages.values().sum::<usize>(), 70);
     assert_eq!(build(&fixture("basic"), &bin_out, &[]).0, 0);
     assert_eq!(tree(&lib_out), tree(&bin_out));
 }

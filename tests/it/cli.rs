@@ -68,7 +68,7 @@ fn init_makes_a_site_that_builds_and_checks_clean() {
     }
     let (code, stdout, stderr) = run_in(&site, &["build"]);
     assert_eq!((code, stderr.as_str()), (0, ""), "{stdout}");
-    assert!(stdout.starts_with("built 41 pages (1 article,"), "{stdout}");
+    assert!(stdout.starts_with("built 43 pages (1 article,"), "{stdout}");
     let page =
         std::fs::read_to_string(site.join("public/articles/welcome-to-your-briefing/index.html"))
             .unwrap();
@@ -81,7 +81,7 @@ fn init_makes_a_site_that_builds_and_checks_clean() {
     assert!(!site.join("public/.gitkeep").exists());
     let (code, stdout, stderr) = run_in(&site, &["check"]);
     assert_eq!((code, stderr.as_str()), (0, ""), "{stdout}");
-    assert!(stdout.starts_with("checked 41 pages"), "{stdout}");
+    assert!(stdout.starts_with("checked 43 pages"), "{stdout}");
 }
 
 #[test]

@@ -20,6 +20,7 @@ mod output;
 mod previews;
 mod publishing;
 mod random_sites;
+pub mod search;
 mod serve;
 mod shortcodes;
 mod sources;

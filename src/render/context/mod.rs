@@ -6,7 +6,8 @@
 //! - `cards`: articles' cards spliced into list pages as they are written;
 //! - [`feeds`]: a feed's `feed` and `entries`, the same in every format;
 //! - [`values`]: the smaller values (paginator, periods, profiles);
-//! - `story`: a story's timeline, and "the story so far" on its articles.
+//! - `story`: a story's timeline, and "the story so far" on its articles;
+//! - [`search`]: the files of the search index, and their hashes.
 
 mod cards;
 mod editions;
@@ -14,7 +15,7 @@ mod feeds;
 pub mod page;
 pub mod preview;
 pub mod quotes;
-mod search;
+pub mod search;
 mod story;
 pub mod tera_value;
 pub mod values;

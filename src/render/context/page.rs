@@ -77,14 +77,18 @@ pub enum Part {
     Edition(usize),
     /// `months`: the editions of a page of `/editions/`, by month.
     EditionsIndex,
-    /// Not a template's: what `search.json` writes of each article (title, URL, day,
-    /// summary, the names of its terms), and no more, so a body edit that leaves the
-    /// summary as it was does not write 5 MB again.
-    SearchIndex,
+    /// Not a template's: one file of the search index, whose content hash it is (see
+    /// `super::search`), so an edit rewrites only the files it changed.
+    SearchIndex(plan::SearchFile),
 }
 
 /// The parts of a page of `kind`, in the order its context is made.
 pub fn parts(site: &Site, kind: PageKind) -> Vec<Part> {
+    // Data made in code, from the index alone: neither the theme nor site.toml
+    // shows in it, so an edit of either rewrites none of its files.
+    if let PageKind::SearchIndex(file) = kind {
+        return vec![Part::SearchIndex(file)];
+    }
     let mut parts = vec![Part::Common];
     if kind.listed(site).is_some() || matches!(kind, PageKind::EditionsIndex(_)) {
         parts.push(Part::Paginator);
@@ -98,7 +102,7 @@ pub fn parts(site: &Site, kind: PageKind) -> Vec<Part> {
         PageKind::Year(y, _) => Some(Part::Period(y, None)),
         PageKind::Month(y, m, _) => Some(Part::Period(y, Some(m))),
         PageKind::Search => Some(Part::Search),
-        PageKind::SearchIndex => Some(Part::SearchIndex),
+        PageKind::SearchIndex(file) => Some(Part::SearchIndex(file)),
         PageKind::Feed(scope, format) => Some(Part::Feed(scope, format)),
         PageKind::Sitemap(n) => Some(Part::Sitemap(n)),
         PageKind::SitemapIndex => Some(Part::SitemapIndex),
@@ -127,7 +131,7 @@ pub fn title(site: &Site, kind: PageKind) -> String {
         PageKind::Archive => "Archive".into(),
         PageKind::Year(y, _) => period_label(site, y, None),
         PageKind::Month(y, m, _) => period_label(site, y, Some(m)),
-        PageKind::Search | PageKind::SearchIndex => "Search".into(),
+        PageKind::Search | PageKind::SearchIndex(_) => "Search".into(),
         PageKind::Feed(None, _) => site.config.title.clone(),
         PageKind::Feed(Some((k, i)), _) => {
             format!("{}: {}", site.config.title, site.taxonomy(k).terms[i].name)
@@ -312,14 +316,7 @@ impl Part {
                     sitemap_newest(site, n).hash(h);
                 }
             }
-            Part::SearchIndex => {
-                // Names as shown: which terms (slugs) and what each is called.
-                views.name_hashes.hash(h);
-                for a in &site.articles {
-                    (&a.front.title, &a.slug, a.front.date.day(), &a.summary).hash(h);
-                    (&a.term_slugs, &a.front.source().name).hash(h);
-                }
-            }
+            Part::SearchIndex(file) => super::search::hash(site, file, h),
         }
     }
 
@@ -580,7 +577,7 @@ impl Part {
                     })),
                 );
             }
-            Part::SearchIndex | Part::RedirectRules => {}
+            Part::SearchIndex(_) | Part::RedirectRules => {}
         }
     }
 }

@@ -29,7 +29,7 @@ pub(super) fn origin(site: &Site, kind: PageKind) -> (String, Option<PathBuf>) {
             format!("the archive of {name} {}", year.year)
         }
         PageKind::Search => "the search page".into(),
-        PageKind::SearchIndex => "the search index".into(),
+        PageKind::SearchIndex(_) => "the search index".into(),
         PageKind::Feed(None, f) => format!("the site's {} feed", f.label()),
         PageKind::Alias(i, n) => {
             let a = &site.articles[i];
