@@ -94,10 +94,13 @@ fn drop_beside_notes(html: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// The email's HTML with its styles inlined. `<style>` blocks are read and removed;
-/// their media queries (dark mode) stay in one, the only place they can be.
+/// their media queries (dark mode) stay in one, the only place they can be. Inlined
+/// styles are written `color:#123456`, without the space after a property's colon or
+/// the last semicolon: every element carries its own, a few per element.
 pub fn inline(html: &str) -> Result<String, String> {
     css_inline::CSSInliner::options()
         .keep_at_rules(true)
+        .minify_css(true)
         .load_remote_stylesheets(false)
         .build()
         .inline(html)

@@ -53,9 +53,8 @@ pub fn article(site: &Site, i: usize) -> String {
     }
     data.insert("inLanguage".into(), json!(config.language));
     data.insert("wordCount".into(), json!(a.word_count));
-    if !a.summary.is_empty() {
-        data.insert("description".into(), json!(a.summary));
-    }
+    // No `description`: the summary is the page's `<meta name="description">` and
+    // `og:description` already, and search engines read those.
     data.insert("publisher".into(), publisher.clone());
     let authors: Vec<Value> = terms(site, a, TaxonomyKind::Authors)
         .map(|t| thing(site, TaxonomyKind::Authors, t))

@@ -153,7 +153,7 @@ fn the_message_parses_as_two_alternatives_each_with_every_article_and_no_script(
     // Styles inline, only the dark-mode query left in a style block.
     assert!(html.contains("style=\""));
     assert!(html.contains("@media (prefers-color-scheme: dark)"));
-    assert!(html.contains("max-width: 600px"));
+    assert!(html.contains("max-width:600px"));
     // The part is the file, but for the line ends a message has.
     assert_eq!(
         html.replace("\r\n", "\n"),
@@ -309,7 +309,7 @@ fn a_site_s_email_templates_replace_the_theme_s_in_the_files_and_the_message() {
     assert_eq!(text, "Our own Friday 7 July 2017: Talks in Hamburg\n");
     let html = read(&out, "editions/2017-07-07/email.html");
     assert!(
-        html.contains("<p style=\"color: #123456;\">Friday 7 July 2017</p>"),
+        html.contains("<p style=\"color:#123456\">Friday 7 July 2017</p>"),
         "inlined: {html}"
     );
     let eml = std::fs::read(out.join("editions/2017-07-07/edition.eml")).unwrap();

@@ -254,7 +254,7 @@ Text.\n\n![Second](map.png)\n";
     let home = read(&out, "index.html");
     let html = scraper::Html::parse_document(&home);
     let card = html
-        .select(&scraper::Selector::parse("img.item-image").unwrap())
+        .select(&scraper::Selector::parse(".article-list img").unwrap())
         .next()
         .unwrap();
     assert_eq!(card.value().attr("sizes"), Some("6rem"));

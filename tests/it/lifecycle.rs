@@ -542,7 +542,7 @@ fn weight_orders_a_day_on_the_home_page_and_no_other_list() {
     assert_eq!((code, stderr.as_str()), (0, ""));
     let order = |rel: &str| -> Vec<String> {
         let page = std::fs::read_to_string(site.path().join("public").join(rel)).unwrap();
-        page.split("<h3 class=\"item-title\"><a href=\"")
+        page.split("<h3><a href=\"")
             .skip(1)
             .map(|s| s.split('"').next().unwrap().to_string())
             .collect()

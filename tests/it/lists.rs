@@ -16,7 +16,7 @@ fn built_site(settings: &str, dates: &[&str]) -> tempfile::TempDir {
 /// The titles of the cards on a list page, in order.
 fn titles(out: &Path, page: &str) -> Vec<String> {
     read(out, page)
-        .split("<h3 class=\"item-title\"><a href=\"")
+        .split("<h3><a href=\"")
         .skip(1)
         .map(|rest| {
             let start = rest.find('>').unwrap() + 1;
@@ -244,7 +244,9 @@ fn the_archive_counts_years_and_months_and_lists_each() {
     );
     let year = read(out.path(), "archive/2024/index.html");
     assert!(
-        year.contains(r#"<a class="chip" href="../../archive/2024/01/">January <span class="chip-count">2</span></a>"#),
+        year.contains(
+            r#"<li><a href="../../archive/2024/01/">January <span class="chip-count">2</span></a>"#
+        ),
         "{year}"
     );
     let files = tree(out.path());
