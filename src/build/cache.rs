@@ -273,17 +273,11 @@ fn output_intact(output: &Path) -> bool {
         return false;
     }
     let manifest = Manifest::load(&output);
-    // A file written in the same tick as the manifest is racy: read to be sure.
     !manifest.files.is_empty()
         && manifest.files.par_iter().all(|(rel, record)| {
-            let path = output.join(rel);
-            std::fs::symlink_metadata(&path).is_ok_and(|m| {
-                let stamp = Stamp::of(&m);
-                record.stamp == stamp
-                    && (manifest.trusted(rel, &stamp).is_some()
-                        || crate::output::manifest::hash_file(&path)
-                            .is_ok_and(|h| h == record.hash))
-            })
+            manifest
+                .verify(&output, rel, record.stamp.len)
+                .is_some_and(|now| now.hash == record.hash)
         })
 }
 

@@ -123,6 +123,25 @@ impl Manifest {
             .filter(|r| r.stamp == *stamp && r.stamp.mtime < written)
     }
 
+    /// The file at `rel` under `root` as it is now, if it is a regular file of `len`
+    /// bytes: its record from the manifest when that can be trusted, else its
+    /// bytes read and hashed (a racy or restamped file).
+    pub fn verify(&self, root: &Path, rel: &str, len: u64) -> Option<Record> {
+        let path = root.join(rel);
+        let meta = std::fs::symlink_metadata(&path).ok()?;
+        if !meta.is_file() || meta.len() != len {
+            return None;
+        }
+        let stamp = Stamp::of(&meta);
+        if let Some(record) = self.trusted(rel, &stamp) {
+            return Some(*record);
+        }
+        Some(Record {
+            stamp,
+            hash: hash_file(&path).ok()?,
+        })
+    }
+
     /// Writes the manifest of `target`, replacing the last one whole.
     pub fn save(files: &[(&str, Record)], target: &Path) -> io::Result<()> {
         let path = path_of(target);

@@ -226,17 +226,9 @@ impl Update {
         if self.fresh {
             return None;
         }
-        let path = self.target.join(rel);
-        let meta = std::fs::symlink_metadata(&path).ok()?;
-        if !meta.is_file() || meta.len() != len {
-            return None;
-        }
-        let stamp = Stamp::of(&meta);
-        if let Some(record) = self.old.trusted(rel, &stamp) {
-            return (record.hash == hash).then_some(*record);
-        }
-        // No record to trust: read it.
-        (manifest::hash_file(&path).ok()? == hash).then_some(Record { stamp, hash })
+        self.old
+            .verify(&self.target, rel, len)
+            .filter(|record| record.hash == hash)
     }
 
     /// Makes the output hold exactly the files offered (or kept): moves the staged
