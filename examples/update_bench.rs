@@ -1,10 +1,11 @@
 //! Times incremental updates in-process, without the watcher or the server: for
 //! profiling what one save costs.
 //!
-//! cargo run --release --example update_bench -- SITE [EDITS]
+//! cargo run --release --example update_bench -- SITE [EDITS] [body|title]
 //!
-//! Appends a sentence to a different article each time, updates, and prints each
-//! update's stages, then the median.
+//! Appends a sentence to a different article each time (`body`, the default) or
+//! retitles it (`title`, so its card changes in every list that holds it), updates,
+//! and prints each update's stages, then the median.
 
 use briefing::build::Session;
 use briefing::BuildOptions;
@@ -12,10 +13,16 @@ use std::path::PathBuf;
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let root = PathBuf::from(args.next().expect("usage: update_bench SITE [EDITS]"));
+    let usage = "usage: update_bench SITE [EDITS] [body|title]";
+    let root = PathBuf::from(args.next().expect(usage));
     let edits: usize = args
         .next()
         .map_or(20, |n| n.parse().expect("EDITS is a number"));
+    let title = match args.next().as_deref() {
+        None | Some("body") => false,
+        Some("title") => true,
+        Some(_) => panic!("{usage}"),
+    };
     let out = tempfile::tempdir().expect("a temporary folder");
     let options = BuildOptions {
         root: root.clone(),
@@ -44,7 +51,11 @@ fn main() {
     for i in 0..edits {
         let file = &files[(i * 7919) % files.len()];
         let mut text = std::fs::read_to_string(file).expect("readable");
-        text.push_str(&format!("\nProbe sentence {i}.\n"));
+        if title {
+            text = retitle(&text, &format!("Retitled for probe {i}"));
+        } else {
+            text.push_str(&format!("\nProbe sentence {i}.\n"));
+        }
         std::fs::write(file, text).expect("writable");
         let changes = session.classify(std::slice::from_ref(file));
         let report = session
@@ -67,4 +78,20 @@ fn main() {
     if let Some(median) = times.get(times.len() / 2) {
         println!("median {} ms over {edits} updates", median.as_millis());
     }
+}
+
+/// The text with its front matter's `title:` line replaced.
+fn retitle(text: &str, title: &str) -> String {
+    let mut out = String::with_capacity(text.len() + title.len());
+    let mut done = false;
+    for line in text.lines() {
+        if !done && line.starts_with("title:") {
+            out.push_str(&format!("title: \"{title}\""));
+            done = true;
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
 }

@@ -1,18 +1,20 @@
-//! The quick path of a session's update, for the commonest save: articles whose
-//! front matter did not change. Their bodies are rendered into the kept model, their
-//! items and cards made again, and the pages whose fingerprint changed rendered: no
-//! re-sorting, re-indexing or re-planning.
+//! The quick path of a session's update, for the commonest saves: articles whose
+//! body, title or summary changed, and nothing else of their front matter. Their
+//! bodies are rendered into the kept model, the search index mended, their items and
+//! cards made again, and the pages whose fingerprint changed rendered: no re-sorting,
+//! re-indexing or re-planning.
 
 use super::report::{dedupe, BuildFailure, BuildReport, Laps};
 use super::session::Session;
 use super::Changes;
 use crate::content::{article, bodies};
+use crate::model::article::FrontMatter;
 use crate::model::asset::Asset;
 use crate::output;
 
 impl Session {
-    /// The quick path, for the commonest save: articles whose front matter did not
-    /// change. Their bodies are rendered into the kept model, their items and cards
+    /// The quick path, for the commonest saves: articles whose front matter changed
+    /// in their title or summary at most ([`same_model`]). Their bodies are rendered into the kept model, their items and cards
     /// made again, and the pages whose fingerprint changed rendered: no re-sorting,
     /// re-indexing or re-planning. `None` when the changes need more than that.
     pub(super) fn quick(&mut self, changes: &Changes) -> Option<Result<BuildReport, BuildFailure>> {
@@ -51,7 +53,7 @@ impl Session {
             let new = loaded.ok()?;
             let i = kept.site.index_of_path(&md.rel)?;
             let old = &kept.site.articles[i];
-            if old.front != new.front || old.slug != new.slug {
+            if !same_model(&old.front, &new.front) || old.slug != new.slug {
                 return None;
             }
             let mut new = new;
@@ -78,21 +80,31 @@ impl Session {
         };
         let before = images(&kept.site);
         let search_layout = kept.site.search.layout_hash();
-        for (i, new) in swaps {
-            kept.site.replace_article(i, new);
-        }
+        let replaced: Vec<(usize, crate::model::search::Fields)> = swaps
+            .into_iter()
+            .map(|(i, new)| (i, kept.site.replace_article(i, new)))
+            .collect();
         let shortcodes = self
             .templates
             .as_ref()
             .map(|t| t as &dyn crate::content::markdown::shortcodes::Shortcodes);
         let rendered = bodies::render(&kept.site, shortcodes, &self.options.root, true);
         let bodies = rendered.len();
-        kept.site.attach(rendered);
+        kept.site.attach_again(rendered, &replaced);
         // A body that shows other images needs their copies planned: the full path.
-        // Nor can a search index whose files are not the ones planned.
-        if images(&kept.site) != before || kept.site.search.layout_hash() != search_layout {
+        if images(&kept.site) != before {
             self.kept = Some(kept);
             return None;
+        }
+        // A search index whose files moved (a leaf split or merged) is planned again:
+        // nothing else in the plan changed, and planning is cheap next to the model.
+        if kept.site.search.layout_hash() != search_layout {
+            let (plan, problems) = crate::render::plan::plan(&kept.site);
+            if !problems.is_empty() {
+                self.kept = Some(kept);
+                return None;
+            }
+            kept.plan = plan;
         }
         laps.lap("bodies");
         let card_errors = match &self.templates {
@@ -123,4 +135,18 @@ impl Session {
             report
         }))
     }
+}
+
+/// Whether two readings of an article's front matter make the same model: they differ
+/// at most in the title and the summary, which the model is not built from (only
+/// pages, cards and the search index show them). Its date, terms, slug, status and
+/// aliases place it, list it and plan its files.
+fn same_model(old: &FrontMatter, new: &FrontMatter) -> bool {
+    old == new
+        || *old
+            == FrontMatter {
+                title: old.title.clone(),
+                summary: old.summary.clone(),
+                ..new.clone()
+            }
 }

@@ -292,6 +292,12 @@ impl Site {
 
     /// Gives each article and profile what the bodies stage rendered of it.
     pub fn attach(&mut self, bodies: Bodies) {
+        self.attach_only(bodies);
+        self.search = super::search::SearchIndex::build(self);
+    }
+
+    /// [`Site::attach`] short of the search index.
+    fn attach_only(&mut self, bodies: Bodies) {
         for (i, body) in bodies.articles {
             match body {
                 Ok(body) => self.articles[i].attach(body),
@@ -302,13 +308,25 @@ impl Site {
             self.profiles[i].attach(html, diagnostics);
         }
         self.quotes = super::quotes::index(&self.articles);
-        self.search = super::search::SearchIndex::build(self);
     }
 
-    /// Swaps in a new reading of article `i` whose front matter, and so every index,
-    /// is unchanged: the quick path of a session's update. Its body is rendered again.
-    pub fn replace_article(&mut self, i: usize, article: Article) {
+    /// Swaps in a new reading of article `i` whose place, and so every index, is
+    /// unchanged: the quick path of a session's update. Its body is rendered again,
+    /// then given by [`Site::attach_again`]. Returns its search terms before.
+    pub fn replace_article(&mut self, i: usize, article: Article) -> super::search::Fields {
+        let before = super::search::fields_of(self, &self.articles[i]);
         self.articles[i] = article;
+        before
+    }
+
+    /// [`Site::attach`] after [`Site::replace_article`]: `replaced` holds each
+    /// replaced article's place and search terms before, so that the search index is
+    /// mended rather than made again.
+    pub fn attach_again(&mut self, bodies: Bodies, replaced: &[(usize, super::search::Fields)]) {
+        let mut search = std::mem::take(&mut self.search);
+        self.attach_only(bodies);
+        search.update(self, replaced);
+        self.search = search;
     }
 
     /// Takes every article's HTML out of the site (each article's, in order), for

@@ -26,6 +26,11 @@ impl Desk {
         Desk { site, out, session }
     }
 
+    /// The folder the session writes.
+    pub fn output(&self) -> PathBuf {
+        self.out.path().join("site")
+    }
+
     pub fn path(&self, rel: &str) -> PathBuf {
         self.site.path().join(rel)
     }

@@ -395,15 +395,54 @@ fn an_edit_of_one_body_rewrites_only_the_search_files_it_changes() {
     // The leaf the new word goes to, and no more: the word is under no split key,
     // and the results' fields (title, summary) did not change.
     assert_eq!(r.pages.get("search_index"), Some(&1), "{r:?}");
+    assert!(quick(&r), "{r:?}");
+    // A term no other article has goes, and the article leaves the prefix files
+    // above it; the same term in another article comes back under them.
+    let p = desk.edit("content/a17.md", "сказал слово17.", "сказал.");
+    let r = desk.step("a term of one article alone removed", &[p]);
+    assert!(quick(&r), "{r:?}");
+    let p = desk.edit("content/a18.md", "Plain words", "Plain слово17 words");
+    let r = desk.step("that term in another article", &[p]);
+    assert!(quick(&r), "{r:?}");
+    let p = desk.edit("content/a17.md", "quokka", "");
+    let q = desk.edit(
+        "content/a19.md",
+        "The talks went on.",
+        "The talks went on. Quokka!",
+    );
+    let r = desk.step("a word moved from one article to another", &[p, q]);
+    assert!(quick(&r), "{r:?}");
     let p = desk.edit(
         "content/a17.md",
         "title: Briefing 17",
         "title: Briefing seventeen",
     );
     let r = desk.step("a title edit", &[p]);
+    assert!(quick(&r), "{r:?}");
     // The leaves of the old and new title words, and the file of its fields.
     let written = r.pages["search_index"];
     assert!((2..=6).contains(&written), "{written}: {r:?}");
+    // A title word under a split key: the article joins its prefix file's titles.
+    let split = Index::read(&desk.output()).keys("split");
+    assert!(split.iter().any(|k| k == "ka"), "{split:?}");
+    let p = desk.edit(
+        "content/a17.md",
+        "title: Briefing seventeen",
+        "title: Briefing kalomi",
+    );
+    let r = desk.step("a title word under a split key", &[p]);
+    assert!(quick(&r), "{r:?}");
+    let p = desk.edit(
+        "content/a17.md",
+        "title: Briefing kalomi",
+        "title: Briefing 17",
+    );
+    desk.step("and back", &[p]);
+}
+
+/// Whether a session's update took the quick path: no new model, no new plan.
+fn quick(report: &briefing::BuildReport) -> bool {
+    !report.stages.iter().any(|(stage, ..)| *stage == "model")
 }
 
 #[test]

@@ -40,6 +40,7 @@ use super::taxonomy::TaxonomyKind;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
 
@@ -118,9 +119,56 @@ pub fn file_name(key: &str) -> String {
 /// The sets of one term, by field: article ids, ascending.
 type Postings = [Vec<u32>; FIELDS];
 
-/// Adds article `id`'s terms to `map`: its title's (field 0), the names of its
-/// actors, tags and sources (1), and its summary's and body's (2). A body's terms are
-/// borrowed from the article; the others are folded here, and kept only when new.
+/// A term of an article, as [`each_article_term`] finds it: folded here (and gone
+/// when the call returns), or kept on the article (its body's terms).
+enum Word<'t, 'a> {
+    Folded(&'t str),
+    Kept(&'a str),
+}
+
+/// Calls `f` with each of article `a`'s terms and its field: its title's (field 0),
+/// the names of its actors, tags and sources (1), and its summary's and body's (2).
+/// Repeats included.
+fn each_article_term<'a>(site: &Site, a: &'a Article, mut f: impl FnMut(Word<'_, 'a>, usize)) {
+    fold::each_term(&a.front.title, |t| f(Word::Folded(t), 0));
+    for kind in [
+        TaxonomyKind::Actors,
+        TaxonomyKind::Tags,
+        TaxonomyKind::Sources,
+    ] {
+        let taxonomy = site.taxonomy(kind);
+        for slug in &a.term_slugs[kind as usize] {
+            if let Some(i) = taxonomy.index_of_slug(slug) {
+                fold::each_term(&taxonomy.terms[i].name, |t| f(Word::Folded(t), 1));
+            }
+        }
+    }
+    fold::each_term(&a.summary, |t| f(Word::Folded(t), 2));
+    for t in a.search_terms.split(' ').filter(|t| !t.is_empty()) {
+        f(Word::Kept(t), 2);
+    }
+}
+
+/// An article's terms by field (title, names, text), each sorted and once: what it
+/// gives the index, and what [`SearchIndex::update`] compares.
+pub type Fields = [Vec<String>; FIELDS];
+
+/// Article `a`'s [`Fields`].
+pub fn fields_of(site: &Site, a: &Article) -> Fields {
+    let mut fields = Fields::default();
+    each_article_term(site, a, |word, field| {
+        let (Word::Folded(t) | Word::Kept(t)) = word;
+        fields[field].push(t.to_string());
+    });
+    for terms in &mut fields {
+        terms.sort_unstable();
+        terms.dedup();
+    }
+    fields
+}
+
+/// Adds article `id`'s terms to `map`. A body's terms are borrowed from the article;
+/// the others are kept only when new.
 fn add_article<'a>(
     map: &mut HashMap<Cow<'a, str>, Postings>,
     site: &Site,
@@ -133,31 +181,15 @@ fn add_article<'a>(
             sets[field].push(id);
         }
     }
-    let mut add = |text: &str, field: usize| {
-        fold::each_term(text, |t| {
+    each_article_term(site, a, |word, field| match word {
+        Word::Folded(t) => {
             if !map.contains_key(t) {
                 map.insert(Cow::Owned(t.to_string()), Postings::default());
             }
             push(map.get_mut(t).expect("just added"), field, id);
-        })
-    };
-    add(&a.front.title, 0);
-    for kind in [
-        TaxonomyKind::Actors,
-        TaxonomyKind::Tags,
-        TaxonomyKind::Sources,
-    ] {
-        let taxonomy = site.taxonomy(kind);
-        for slug in &a.term_slugs[kind as usize] {
-            if let Some(i) = taxonomy.index_of_slug(slug) {
-                add(&taxonomy.terms[i].name, 1);
-            }
         }
-    }
-    add(&a.summary, 2);
-    for t in a.search_terms.split(' ').filter(|t| !t.is_empty()) {
-        push(map.entry(Cow::Borrowed(t)).or_default(), 2, id);
-    }
+        Word::Kept(t) => push(map.entry(Cow::Borrowed(t)).or_default(), field, id),
+    });
 }
 
 /// The bytes a term takes in its leaf: `"term":["…","…","…"],`.
@@ -204,39 +236,10 @@ impl SearchIndex {
                 }
             })
             .collect();
-        let mut layout = Layout {
-            terms: &terms,
-            before: std::iter::once(0)
-                .chain(terms.iter().scan(0, |sum, t| {
-                    *sum += entry_size(t);
-                    Some(*sum)
-                }))
-                .collect(),
-            leaves: Vec::new(),
-            splits: Vec::new(),
-        };
-        layout.node("", 0..terms.len());
-        let Layout { leaves, splits, .. } = layout;
-        let mut leaves: Vec<Leaf> = leaves
+        let (leaves, splits) = lay_out(&terms);
+        // Splits come sorted, and stay so.
+        let prefixes: Vec<Prefix> = splits
             .into_par_iter()
-            .map(|(key, runs)| {
-                let mut h = super::fingerprint::hasher();
-                key.hash(&mut h);
-                for t in runs.iter().flat_map(|r| &terms[r.clone()]) {
-                    (&t.term, &t.sets).hash(&mut h);
-                }
-                Leaf {
-                    key,
-                    runs,
-                    hash: h.finish(),
-                }
-            })
-            .collect();
-        leaves.sort_unstable_by(|a, b| a.key.cmp(&b.key));
-        let mut prefixes: Vec<Prefix> = splits
-            .into_par_iter()
-            // A query word is never empty: the root needs no file.
-            .filter(|(key, _)| !key.is_empty())
             .map(|(key, range)| {
                 let sets = match range.len() {
                     1 => terms[range.start].sets.clone(),
@@ -246,13 +249,131 @@ impl SearchIndex {
                 Prefix { key, sets, hash }
             })
             .collect();
-        prefixes.sort_unstable_by(|a, b| a.key.cmp(&b.key));
         SearchIndex {
             articles: n,
             terms,
             leaves,
             prefixes,
         }
+    }
+
+    /// The index after articles were replaced in place (a session's quick update:
+    /// the same articles in the same order, some with other text): `changed` holds
+    /// each one's place in `site.articles` and its [`Fields`] before. Only the sets
+    /// of the terms that came or went are made again, and the prefix files above
+    /// them; if that moves a file's boundary, the index is made again whole. Either
+    /// way the result equals [`SearchIndex::build`]'s.
+    pub fn update(&mut self, site: &Site, changed: &[(usize, Fields)]) {
+        if !self.try_update(site, changed) {
+            *self = SearchIndex::build(site);
+        }
+    }
+
+    /// [`SearchIndex::update`] in place; `false` when the index must be made whole.
+    fn try_update(&mut self, site: &Site, changed: &[(usize, Fields)]) -> bool {
+        if site.articles.len() != self.articles || changed.iter().any(|(i, _)| *i >= self.articles)
+        {
+            return false;
+        }
+        let n = self.articles as u32;
+        // Every (field, id, added) of each term that came or went, by term.
+        let mut edits: BTreeMap<String, Vec<(usize, u32, bool)>> = BTreeMap::new();
+        let mut now: Vec<(u32, Fields)> = Vec::with_capacity(changed.len());
+        for (i, before) in changed {
+            let id = self.article(*i) as u32;
+            let after = fields_of(site, &site.articles[*i]);
+            for (field, (old, new)) in before.iter().zip(&after).enumerate() {
+                for t in old.iter().filter(|t| new.binary_search(t).is_err()) {
+                    edits.entry(t.clone()).or_default().push((field, id, false));
+                }
+                for t in new.iter().filter(|t| old.binary_search(t).is_err()) {
+                    edits.entry(t.clone()).or_default().push((field, id, true));
+                }
+            }
+            now.push((id, after));
+        }
+        if edits.is_empty() {
+            return true;
+        }
+        let mut added: Vec<Term> = Vec::new();
+        for (term, ops) in &edits {
+            let sets = match self.terms.binary_search_by(|t| (*t.term).cmp(term)) {
+                Ok(k) => &mut self.terms[k].sets,
+                Err(_) => {
+                    added.push(Term {
+                        term: term.as_str().into(),
+                        sets: Default::default(),
+                    });
+                    &mut added.last_mut().expect("just pushed").sets
+                }
+            };
+            for &(field, id, add) in ops {
+                let Some(mut ids) = sets::decode(&sets[field], n) else {
+                    return false;
+                };
+                match (ids.binary_search(&id), add) {
+                    (Err(at), true) => ids.insert(at, id),
+                    (Ok(at), false) => {
+                        ids.remove(at);
+                    }
+                    _ => continue,
+                }
+                sets[field] = sets::encode(&ids, n);
+            }
+        }
+        // A term no article has any more goes; new ones join in order (two sorted
+        // runs: the stable sort merges them in one pass).
+        self.terms.retain(|t| t.sets.iter().any(|s| !s.is_empty()));
+        if !added.is_empty() {
+            added.retain(|t| t.sets.iter().any(|s| !s.is_empty()));
+            self.terms.append(&mut added);
+            self.terms.sort_by(|a, b| a.term.cmp(&b.term));
+        }
+        let (leaves, splits) = lay_out(&self.terms);
+        let same_keys = leaves.len() == self.leaves.len()
+            && leaves.iter().zip(&self.leaves).all(|(a, b)| a.key == b.key)
+            && splits.len() == self.prefixes.len()
+            && splits.iter().zip(&self.prefixes).all(|(a, b)| a.0 == b.key);
+        if !same_keys {
+            return false;
+        }
+        self.leaves = leaves;
+        // A prefix file holds, by field, the articles with a term that begins its
+        // key: only an article whose terms changed under the key can come or go.
+        for prefix in &mut self.prefixes {
+            let key = prefix.key.as_str();
+            let touched = edits
+                .range::<str, _>((std::ops::Bound::Included(key), std::ops::Bound::Unbounded))
+                .next()
+                .is_some_and(|(t, _)| t.starts_with(key));
+            if !touched {
+                continue;
+            }
+            for field in 0..FIELDS {
+                let Some(mut ids) = sets::decode(&prefix.sets[field], n) else {
+                    return false;
+                };
+                let mut moved = false;
+                for (id, fields) in &now {
+                    let terms = &fields[field];
+                    let first = terms.partition_point(|t| t.as_str() < key);
+                    let member = terms.get(first).is_some_and(|t| t.starts_with(key));
+                    match (ids.binary_search(id), member) {
+                        (Err(at), true) => ids.insert(at, *id),
+                        (Ok(at), false) => {
+                            ids.remove(at);
+                        }
+                        _ => continue,
+                    }
+                    moved = true;
+                }
+                if moved {
+                    prefix.sets[field] = sets::encode(&ids, n);
+                }
+            }
+            prefix.hash = super::fingerprint::of(&(&prefix.key, &prefix.sets));
+        }
+        true
     }
 
     /// The index into `Site::articles` of the article numbered `id`.
@@ -283,6 +404,45 @@ impl SearchIndex {
         }
         h.finish()
     }
+}
+
+/// The leaves of `terms` (sorted by key, hashed) and its split keys (sorted, the
+/// root left out: a query word is never empty, so it needs no file).
+fn lay_out(terms: &[Term]) -> (Vec<Leaf>, Vec<(String, Range<usize>)>) {
+    let mut layout = Layout {
+        terms,
+        before: std::iter::once(0)
+            .chain(terms.iter().scan(0, |sum, t| {
+                *sum += entry_size(t);
+                Some(*sum)
+            }))
+            .collect(),
+        leaves: Vec::new(),
+        splits: Vec::new(),
+    };
+    layout.node("", 0..terms.len());
+    let Layout {
+        leaves, mut splits, ..
+    } = layout;
+    let mut leaves: Vec<Leaf> = leaves
+        .into_par_iter()
+        .map(|(key, runs)| {
+            let mut h = super::fingerprint::hasher();
+            key.hash(&mut h);
+            for t in runs.iter().flat_map(|r| &terms[r.clone()]) {
+                (&t.term, &t.sets).hash(&mut h);
+            }
+            Leaf {
+                key,
+                runs,
+                hash: h.finish(),
+            }
+        })
+        .collect();
+    leaves.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+    splits.retain(|(key, _)| !key.is_empty());
+    splits.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    (leaves, splits)
 }
 
 /// The union of `postings`' sets, by field, encoded.
