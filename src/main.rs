@@ -274,7 +274,14 @@ fn once(cli: &Cli, mut options: BuildOptions, verb: &str) -> ExitCode {
     let color = color(cli);
     match result {
         Ok(report) => {
-            print_diagnostics(&report.warnings, color);
+            // `--quiet` prints only warnings and errors: no notes.
+            let shown: Vec<_> = report
+                .warnings
+                .iter()
+                .filter(|d| !cli.quiet || d.severity != briefing::diagnostics::Severity::Note)
+                .cloned()
+                .collect();
+            print_diagnostics(&shown, color);
             if !cli.quiet {
                 outln!("{}", summary(verb, &report));
                 if let Some(next) = console::next_due(&report) {

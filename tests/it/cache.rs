@@ -144,6 +144,11 @@ fn a_cache_from_another_version_or_unreadable_is_ignored_with_a_note() {
         stderr.contains("note: .briefing-cache/build/last.json: the build cache was written by another version of briefing: ignored, and written again by this build"),
         "{stderr}"
     );
+    // `--quiet` prints warnings and errors, not notes.
+    std::fs::write(&cache, json.to_string()).unwrap();
+    let (_, stderr) = ok(root, &out, &["-q"]);
+    assert!(!stderr.contains("note:"), "{stderr}");
+    assert!(stderr.contains("warning: content/a.md:4:10"), "{stderr}");
     std::fs::write(&cache, "{ not json").unwrap();
     let (stdout, stderr) = ok(root, &out, &[]);
     assert!(!stdout.contains(REPLAYED), "{stdout}");
