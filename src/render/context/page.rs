@@ -201,7 +201,7 @@ impl Part {
                 kind.name().hash(h);
                 kind.url(site).hash(h);
                 title(site, kind).hash(h);
-                super::preview::preview(site, kind).to_string().hash(h);
+                crate::model::fingerprint::json(h, &super::preview::preview(site, kind));
             }
             Part::Paginator => {
                 kind.pages(site).hash(h);

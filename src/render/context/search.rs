@@ -144,7 +144,23 @@ pub fn hash(site: &Site, file: SearchFile, h: &mut DefaultHasher) {
         SearchFile::Manifest => crate::model::fingerprint::json(h, &manifest(index)),
         SearchFile::Terms(n) => index.leaves[n as usize].hash.hash(h),
         SearchFile::Prefix(n) => index.prefixes[n as usize].hash.hash(h),
-        SearchFile::Docs(n) => crate::model::fingerprint::json(h, &docs(site, n)),
+        SearchFile::Docs(n) => hash_docs(site, n, h),
+    }
+}
+
+/// Feeds into `h` what [`docs`] is made of, without making it (every update hashes
+/// every file of `search/d/`): per article, its title, slug, day, summary, actors'
+/// names and source's name.
+fn hash_docs(site: &Site, n: u32, h: &mut DefaultHasher) {
+    let index = &site.search;
+    for id in index.doc_ids(n as usize) {
+        let a = &site.articles[index.article(id)];
+        (&a.front.title, &a.slug, a.front.date.day(), &a.summary).hash(h);
+        for t in terms(site, a, TaxonomyKind::Actors) {
+            t.name.hash(h);
+        }
+        let source = terms(site, a, TaxonomyKind::Sources).next();
+        (0xffu8, source.map_or(&a.front.source().name, |t| &t.name)).hash(h);
     }
 }
 
