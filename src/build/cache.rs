@@ -16,6 +16,15 @@
 //! symbolic link among the inputs (its target's time is not its own), an output
 //! file not as the manifest records it. A cache from another version of briefing,
 //! or one that cannot be read, is ignored with a note and replaced.
+//!
+//! Beside it, `pages` holds the fingerprint of every file the last build wrote
+//! (what [`crate::render::context::Views::fingerprint`] hashes: every value a page's
+//! template sees), sealed with the binary, the options, the output's path and the
+//! stamp its manifest had when that build committed. A build after an edit renders
+//! only the files whose fingerprint changed, or that the output no longer holds as
+//! its manifest records; the others are kept as they are. A seal that does not match
+//! (another binary or options, an output that `serve` or another build wrote since)
+//! and the build renders every page.
 
 use super::report::{BuildReport, LeftOut};
 use super::BuildOptions;
@@ -23,6 +32,7 @@ use crate::diagnostics::Diagnostic;
 use crate::output::manifest::{Manifest, Stamp};
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -32,6 +42,8 @@ use std::time::{Duration, SystemTime};
 /// The cache's folder under the site root.
 pub const DIR: &str = ".briefing-cache/build";
 const FILE: &str = "last.json";
+/// The page fingerprints of the last build, beside [`FILE`].
+const PAGES: &str = "pages";
 /// Changes whenever what is saved does.
 const FORMAT: u32 = 1;
 /// How much older than the stamps a file's time must be to be trusted: more than
@@ -283,7 +295,12 @@ fn output_intact(output: &Path) -> bool {
 
 /// Remembers a build that wrote its output; a cache that cannot be written is a
 /// note (the next build is a full one).
-pub fn save(options: &BuildOptions, taken: Taken, report: &BuildReport) -> Option<Diagnostic> {
+pub fn save(
+    options: &BuildOptions,
+    taken: Taken,
+    report: &BuildReport,
+    fingerprints: Option<&HashMap<String, u64>>,
+) -> Option<Diagnostic> {
     let (Some(mut inputs), Some(output), true, false) =
         (taken.inputs, &report.output, options.write, options.check)
     else {
@@ -293,7 +310,7 @@ pub fn save(options: &BuildOptions, taken: Taken, report: &BuildReport) -> Optio
     for input in inputs.iter_mut().filter(|i| i.path == "published.txt") {
         *input = small(&options.root, "published.txt")?;
     }
-    let manifest = manifest_stamp(output)?;
+    let manifest = report.manifest.map(|s| (s.len, s.mtime, s.inode))?;
     let saved = Saved {
         format: FORMAT,
         identity: identity(),
@@ -330,10 +347,73 @@ pub fn save(options: &BuildOptions, taken: Taken, report: &BuildReport) -> Optio
         drop(out);
         temp.persist(&path).map(|_| ()).map_err(|e| e.error)
     })();
+    let written = written.and_then(|()| match fingerprints {
+        Some(pages) => save_pages(options, output, manifest, pages),
+        None => Ok(()),
+    });
     written.err().map(|e| {
         Diagnostic::note(
             Path::new(DIR).join(FILE),
             format!("cannot write the build cache ({e}): the next build reads everything again"),
         )
     })
+}
+
+/// What a build's page fingerprints hold for: this binary, these options, this
+/// output, and its manifest as that build's commit left it (`manifest`, its stamp).
+fn seal(options: &BuildOptions, output: &Path, manifest: (u64, i128, u64)) -> String {
+    let of = crate::model::fingerprint::of(&(
+        FORMAT,
+        identity(),
+        key(options),
+        crate::output::resolve(output),
+        manifest,
+    ));
+    format!("briefing pages {of:016x}")
+}
+
+/// Writes `pages` (each output file's fingerprint, by its path in the output),
+/// sealed for the output whose manifest had the stamp `manifest`.
+fn save_pages(
+    options: &BuildOptions,
+    output: &Path,
+    manifest: (u64, i128, u64),
+    pages: &HashMap<String, u64>,
+) -> std::io::Result<()> {
+    use std::io::Write;
+    let path = options.root.join(DIR).join(PAGES);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    {
+        let mut out = std::io::BufWriter::with_capacity(256 * 1024, &mut temp);
+        writeln!(out, "{}", seal(options, output, manifest))?;
+        for (rel, fingerprint) in pages {
+            writeln!(out, "{fingerprint:016x} {rel}")?;
+        }
+        out.flush()?;
+    }
+    temp.persist(&path).map(|_| ()).map_err(|e| e.error)
+}
+
+/// The fingerprint of every file the last build wrote into `output`, if that build
+/// was made by this binary with these options and the output is as it left it (its
+/// manifest's stamp): else `None`, and the build renders every page.
+pub fn fingerprints(options: &BuildOptions, output: &Path) -> Option<HashMap<String, u64>> {
+    if !options.write || options.check {
+        return None;
+    }
+    let manifest = manifest_stamp(output)?;
+    let text = std::fs::read_to_string(options.root.join(DIR).join(PAGES)).ok()?;
+    let mut lines = text.lines();
+    if lines.next()? != seal(options, output, manifest) {
+        return None;
+    }
+    // A line that does not read (a file name with a line break in it) spoils them
+    // all: the build renders every page.
+    lines
+        .map(|line| {
+            let (fingerprint, rel) = line.split_once(' ')?;
+            Some((rel.to_string(), u64::from_str_radix(fingerprint, 16).ok()?))
+        })
+        .collect()
 }

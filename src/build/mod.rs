@@ -93,10 +93,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         return Ok(report);
     }
     let mut session = Session::open(options.clone(), false);
+    // The last build's page fingerprints: pages whose fingerprint is unchanged are
+    // kept, not rendered.
+    session.remember(cache::fingerprints(options, &session.output_dir()));
     let mut result = session.build();
+    let fingerprints = session.forget();
     drop_later(session);
     if let Ok(report) = &mut result {
-        let unsaved = cache::save(options, taken, report);
+        let unsaved = cache::save(options, taken, report, fingerprints.as_ref());
         report.warnings.extend(note.into_iter().chain(unsaved));
     }
     result

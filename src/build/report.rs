@@ -32,6 +32,8 @@ pub struct BuildReport {
     pub cached: bool,
     /// Where the site was written, when it was.
     pub output: Option<PathBuf>,
+    /// The output manifest's stamp as this build's commit left it.
+    pub manifest: Option<crate::output::manifest::Stamp>,
     /// Wall time of the whole build.
     pub elapsed: Duration,
     /// Time per stage, for `--verbose`, with the process's peak memory (resident

@@ -145,16 +145,38 @@ impl Session {
     }
 
     /// Renders every page and writes the whole site through a staging folder (or, for
-    /// `check`, writes nothing).
+    /// `check`, writes nothing); with fingerprints remembered from the last build
+    /// ([`Session::remember`]) and its output still there, only the pages whose
+    /// fingerprint changed.
     pub fn build(&mut self) -> Result<BuildReport, BuildFailure> {
         let read = self.opening.take();
-        self.run(false).map(|mut report| {
+        let in_place = self.built.is_some()
+            && self.options.write
+            && self.output_dir().join(output::MARKER).is_file();
+        self.run(in_place).map(|mut report| {
             if let Some((read, peak)) = read {
                 report.stages.insert(0, ("read", read, peak));
                 report.elapsed += read;
             }
             report
         })
+    }
+
+    /// Takes the fingerprint of every file a build of the same output wrote, by its
+    /// path in the output (see [`super::cache`]), for [`Session::build`].
+    pub fn remember(&mut self, built: Option<HashMap<String, u64>>) {
+        self.built = built;
+    }
+
+    /// The fingerprint of every file of the last good build, to remember.
+    pub fn forget(&mut self) -> Option<HashMap<String, u64>> {
+        self.built.take()
+    }
+
+    /// Whether pages are fingerprinted: for a session's updates, and for a build
+    /// that writes (the next one renders only what changed).
+    fn fingerprinting(&self) -> bool {
+        self.incremental || (self.options.write && !self.options.check)
     }
 
     /// Sorts changed paths (absolute, or relative to the working folder) into what
@@ -508,7 +530,7 @@ impl Session {
 
         laps.lap("plan");
         let (mut views, cards, card_errors) =
-            Views::new(site, templates, &self.cards, self.incremental);
+            Views::new(site, templates, &self.cards, self.fingerprinting());
         if let Some(bodies) = adopted {
             views.adopt_bodies(site, bodies);
         }
@@ -544,7 +566,7 @@ impl Session {
         // The plan's and the cards' warnings too.
         let diagnostics = self.strict_about(diagnostics);
         let pages = Pages { site, views, plan };
-        let fingerprints = if self.incremental {
+        let fingerprints = if self.fingerprinting() {
             write::fingerprints(&pages)
         } else {
             Vec::new()
@@ -580,7 +602,15 @@ impl Session {
         } else {
             "render and write"
         });
-        if self.incremental && self.options.write {
+        // A one-off build counts every file of the site, rendered or kept.
+        if in_place && !self.incremental {
+            report.pages.clear();
+            report.files = 0;
+            for entry in &plan.entries {
+                report.count(entry);
+            }
+        }
+        if self.fingerprinting() && self.options.write {
             self.built = Some(
                 plan.entries
                     .iter()

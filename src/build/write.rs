@@ -161,6 +161,7 @@ fn commit(update: Update, target: &Target<'_>, report: &mut BuildReport) -> Resu
             report.written = written.written;
             report.unchanged = written.unchanged;
             report.removed = written.removed;
+            report.manifest = written.manifest;
             report.output = Some(target.output_dir.clone());
             Ok(())
         }

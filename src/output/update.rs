@@ -29,6 +29,9 @@ pub struct Written {
     pub unchanged: usize,
     /// Files removed, no longer built.
     pub removed: usize,
+    /// The manifest's own stamp as this commit left it, taken under the lock: what
+    /// tells a later build that the output is still as this one left it.
+    pub manifest: Option<Stamp>,
 }
 
 /// An output being updated; see the module's documentation.
@@ -237,10 +240,11 @@ impl Update {
         let mut records = std::mem::take(&mut *lock(&self.records));
         let staged = std::mem::take(&mut *lock(&self.staged));
         records.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let counts = |removed| Written {
+        let counts = |removed, manifest| Written {
             written: staged.len(),
             unchanged: records.len() - staged.len(),
             removed,
+            manifest,
         };
         if self.fresh {
             std::fs::write(self.staging.join(MARKER), MARKER_TEXT)?;
@@ -252,16 +256,16 @@ impl Update {
             std::fs::rename(&self.staging, &self.target)?;
             self.committed = true;
             self.scratch = None;
-            save_manifest(&records, &self.target)?;
-            return Ok(counts(0));
+            let manifest = save_manifest(&records, &self.target)?;
+            return Ok(counts(0, manifest));
         }
         let removed = self.removed(&records)?;
         if staged.is_empty() && removed.is_empty() {
             if !self.target.join(MARKER).is_file() {
                 std::fs::write(self.target.join(MARKER), MARKER_TEXT)?;
             }
-            save_manifest(&records, &self.target)?;
-            return Ok(counts(0));
+            let manifest = save_manifest(&records, &self.target)?;
+            return Ok(counts(0, manifest));
         }
         let journal = Journal {
             staging: self
@@ -282,12 +286,13 @@ impl Update {
         Manifest::forget(&self.target)?;
         journal.apply(&self.target)?;
         fault_point();
-        save_manifest(&records, &self.target)?;
+        let manifest = save_manifest(&records, &self.target)?;
         journal.finish(&self.target)?;
         Ok(Written {
             written: journal.put.len(),
             unchanged: records.len() - journal.put.len(),
             removed: journal.remove.len(),
+            manifest,
         })
     }
 
@@ -321,9 +326,13 @@ impl Update {
     }
 }
 
-fn save_manifest(records: &[(String, Record)], target: &Path) -> io::Result<()> {
+/// Saves the manifest of `records`, and returns its stamp.
+fn save_manifest(records: &[(String, Record)], target: &Path) -> io::Result<Option<Stamp>> {
     let files: Vec<(&str, Record)> = records.iter().map(|(r, rec)| (r.as_str(), *rec)).collect();
-    Manifest::save(&files, target)
+    Manifest::save(&files, target)?;
+    Ok(std::fs::metadata(manifest::path_of(target))
+        .ok()
+        .map(|m| Stamp::of(&m)))
 }
 
 impl Drop for Update {

@@ -196,3 +196,110 @@ fn the_cache_holds_until_the_clock_changes_what_a_build_publishes() {
     let (stdout, _) = ok(root, &out, &[]);
     assert!(!stdout.contains(REPLAYED), "{stdout}");
 }
+
+/// Builds `root` into `out` through the library; returns how many files it rendered
+/// or copied (its progress's total) and its report.
+fn build_counting(root: &Path, out: &Path, drafts: bool) -> (usize, briefing::BuildReport) {
+    let progress = std::sync::Arc::new(briefing::Progress::default());
+    let options = briefing::BuildOptions {
+        root: root.to_path_buf(),
+        output: Some(out.to_path_buf()),
+        write: true,
+        drafts,
+        progress: Some(progress.clone()),
+        ..Default::default()
+    };
+    let report = briefing::build(&options).unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+    let total = progress.total.load(std::sync::atomic::Ordering::Relaxed);
+    (total, report)
+}
+
+/// What a build from nothing of `root` as it is gives: built from a copy of its
+/// sources (so that its own cache is left alone).
+fn full_build(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let copy = tempfile::tempdir().unwrap();
+    for (rel, bytes) in tree(root) {
+        if rel.starts_with(".briefing-cache") || rel.starts_with("public") {
+            continue;
+        }
+        let to = copy.path().join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::write(to, bytes).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    build_counting(copy.path(), &out.path().join("site"), false);
+    tree(&out.path().join("site"))
+}
+
+/// Asserts the output `out` holds what a build from nothing of `root` gives.
+fn assert_as_full(what: &str, root: &Path, out: &Path) {
+    let (got, want) = (tree(out), full_build(root));
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>(),
+        "{what}: other files"
+    );
+    for (path, bytes) in &want {
+        assert!(
+            got[path] == *bytes,
+            "{what}: {path} differs from a full build"
+        );
+    }
+}
+
+#[test]
+fn a_build_after_an_edit_renders_only_the_files_whose_fingerprint_changed() {
+    let site = crate::support::copy_fixture("basic");
+    let root = site.path();
+    let out = root.join("public");
+    let edit = |rel: &str, from: &str, to: &str| {
+        let p = root.join(rel);
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains(from), "{rel} has no {from:?}");
+        std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+    };
+    let (all, first) = build_counting(root, &out, false);
+    let files = first.written;
+    assert!(all > 40 && all == files, "{all} rendered, {files} written");
+
+    // A sentence in one body: its page, and the files that show its text or its
+    // word count (its terms' pages and feeds, the site's feeds, its edition).
+    let article = "content/2017-07-06-first.md";
+    edit(article, "## Background", "A new sentence.\n\n## Background");
+    let (rendered, report) = build_counting(root, &out, false);
+    assert!(rendered > 0 && rendered * 2 < all, "{rendered} of {all}");
+    assert!(
+        report.written > 0 && report.written <= rendered,
+        "{report:?}"
+    );
+    assert_eq!(
+        report.pages.values().sum::<usize>() + report.files,
+        all,
+        "the build line counts the whole site"
+    );
+    assert_as_full("a body edit", root, &out);
+
+    // A title: the lists and feeds that show it too.
+    edit(article, "First <b>briefing</b>", "First retitled");
+    let (rendered, _) = build_counting(root, &out, false);
+    assert!(rendered > 0 && rendered < all, "{rendered} of {all}");
+    assert_as_full("a title edit", root, &out);
+
+    // A page edited by hand in the output is rendered again.
+    std::fs::write(out.join("index.html"), "edited by hand").unwrap();
+    build_counting(root, &out, false);
+    assert_as_full("a hand edit in the output", root, &out);
+
+    // Another build into the same output (other options) spoils the fingerprints:
+    // the next build renders every file.
+    build_counting(root, &out, true);
+    let (rendered, _) = build_counting(root, &out, false);
+    assert_eq!(rendered, all);
+    assert_as_full("after a build with drafts", root, &out);
+
+    // An article removed.
+    std::fs::remove_file(root.join(article)).unwrap();
+    let (rendered, _) = build_counting(root, &out, false);
+    assert!(rendered < all, "{rendered} of {all}");
+    assert_as_full("an article removed", root, &out);
+}
