@@ -97,6 +97,16 @@ pub(super) fn in_place(
             built.get(path) != Some(&fingerprints[i]) || !update.keep(path)
         })
         .collect();
+    // A one-off build frees at once the bodies of the article pages it keeps: no
+    // page it renders needs them but the feeds, which keep theirs (see
+    // `Views::release_body`; a session has no bodies of its own to free).
+    for (k, entry) in plan.entries.iter().enumerate() {
+        if let Output::Page(PageKind::Article(i)) = entry.output {
+            if todo.binary_search(&k).is_err() {
+                pages.views.release_body(i);
+            }
+        }
+    }
     if let Some(p) = &target.options.progress {
         p.start(todo.len());
     }

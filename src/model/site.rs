@@ -14,7 +14,9 @@ use super::slug::term_slug;
 use super::taxonomy::{Profiled, Taxonomy, TaxonomyKind};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use rayon::prelude::*;
+mod indexes;
+
+use indexes::{connect, related, term_ids};
 use rustc_hash::FxHashMap as HashMap;
 
 /// How many related briefings an article lists.
@@ -486,110 +488,6 @@ fn index_profiles(
             .collect();
     }
     (kept, profiled)
-}
-
-/// Each article's terms in `taxonomy`, by index, each once.
-fn term_ids(articles: &[Article], taxonomy: &Taxonomy) -> Vec<Vec<usize>> {
-    articles
-        .par_iter()
-        .map(|a| {
-            let mut ids: Vec<usize> = a.term_slugs[taxonomy.kind as usize]
-                .iter()
-                .filter_map(|s| taxonomy.index_of_slug(s))
-                .collect();
-            ids.sort_unstable();
-            ids.dedup();
-            ids
-        })
-        .collect()
-}
-
-/// Sets each term's connections: the actors most often named in its articles.
-fn connect(taxonomy: &mut Taxonomy, actor_ids: &[Vec<usize>], actors: usize) {
-    let is_actors = taxonomy.kind == TaxonomyKind::Actors;
-    let connections: Vec<Vec<(usize, usize)>> = taxonomy
-        .terms
-        .par_iter()
-        .enumerate()
-        .map(|(me, term)| {
-            // Counted in place: actors are numbered densely.
-            let mut tally = vec![0usize; actors];
-            for &a in &term.articles {
-                for &actor in &actor_ids[a] {
-                    if !(is_actors && actor == me) {
-                        tally[actor] += 1;
-                    }
-                }
-            }
-            let mut counts: Vec<(usize, usize)> = tally
-                .into_iter()
-                .enumerate()
-                .filter(|&(_, n)| n > 0)
-                .collect();
-            counts.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            counts.truncate(CONNECTIONS);
-            counts
-        })
-        .collect();
-    for (term, c) in taxonomy.terms.iter_mut().zip(connections) {
-        term.connections = c;
-    }
-}
-
-/// Each article's related briefings: those sharing the most actors and tags with it
-/// (ties to the nearer in time), at most [`RELATED`], newest first. Candidates are
-/// the [`RELATED_WINDOW`] neighbours in time on each side in every shared term.
-/// `ids` are each article's actor and tag terms ([`term_ids`]).
-fn related(taxonomies: &[Taxonomy; 5], ids: [&[Vec<usize>]; 2]) -> Vec<Vec<usize>> {
-    let kinds = [TaxonomyKind::Actors, TaxonomyKind::Tags];
-    let n = ids[0].len();
-    (0..n)
-        .into_par_iter()
-        .map_init(
-            // Per thread: a count for every article, and those counted so far, so
-            // counting costs one step per candidate and clearing one per counted.
-            || (vec![0u32; n], Vec::new()),
-            |(counts, seen), me| {
-                for (k, kind) in kinds.iter().enumerate() {
-                    let taxonomy = &taxonomies[*kind as usize];
-                    for &t in &ids[k][me] {
-                        let list = &taxonomy.terms[t].articles;
-                        let Ok(at) = list.binary_search(&me) else {
-                            continue;
-                        };
-                        let from = at.saturating_sub(RELATED_WINDOW);
-                        let to = (at + RELATED_WINDOW + 1).min(list.len());
-                        for &other in &list[from..to] {
-                            if other != me {
-                                if counts[other] == 0 {
-                                    seen.push(other);
-                                }
-                                counts[other] += 1;
-                            }
-                        }
-                    }
-                }
-                let mut ranked: Vec<(usize, usize)> = seen
-                    .drain(..)
-                    .map(|other| (other, std::mem::take(&mut counts[other]) as usize))
-                    .collect();
-                let order = |a: &(usize, usize), b: &(usize, usize)| {
-                    b.1.cmp(&a.1)
-                        .then(a.0.abs_diff(me).cmp(&b.0.abs_diff(me)))
-                        .then(a.0.cmp(&b.0))
-                };
-                if ranked.len() > RELATED {
-                    ranked.select_nth_unstable_by(RELATED, order);
-                    ranked.truncate(RELATED);
-                }
-                // A fresh vector, not `ranked`'s buffer reused: 10,000 articles kept
-                // 75 MB of unused capacity that way.
-                let mut chosen: Vec<usize> = ranked.iter().map(|&(i, _)| i).collect();
-                chosen.sort_unstable();
-                chosen
-            },
-        )
-        .collect()
 }
 
 /// The home page's order, when any article has a `weight`: articles (newest first)
