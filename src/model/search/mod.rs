@@ -409,17 +409,7 @@ impl SearchIndex {
 /// The leaves of `terms` (sorted by key, hashed) and its split keys (sorted, the
 /// root left out: a query word is never empty, so it needs no file).
 fn lay_out(terms: &[Term]) -> (Vec<Leaf>, Vec<(String, Range<usize>)>) {
-    let mut layout = Layout {
-        terms,
-        before: std::iter::once(0)
-            .chain(terms.iter().scan(0, |sum, t| {
-                *sum += entry_size(t);
-                Some(*sum)
-            }))
-            .collect(),
-        leaves: Vec::new(),
-        splits: Vec::new(),
-    };
+    let mut layout = Layout::new(terms);
     layout.node("", 0..terms.len());
     let Layout {
         leaves, mut splits, ..
@@ -470,7 +460,22 @@ struct Layout<'a> {
     splits: Vec<(String, Range<usize>)>,
 }
 
-impl Layout<'_> {
+impl<'a> Layout<'a> {
+    /// A layout of `terms` (sorted), not yet made: [`Layout::node`] makes it.
+    fn new(terms: &'a [Term]) -> Layout<'a> {
+        Layout {
+            terms,
+            before: std::iter::once(0)
+                .chain(terms.iter().scan(0, |sum, t| {
+                    *sum += entry_size(t);
+                    Some(*sum)
+                }))
+                .collect(),
+            leaves: Vec::new(),
+            splits: Vec::new(),
+        }
+    }
+
     fn size(&self, r: &Range<usize>) -> usize {
         self.before[r.end] - self.before[r.start]
     }
@@ -566,17 +571,7 @@ mod tests {
         .map(|t| term(t, if t.starts_with("th") { 20_000 } else { 9_000 }))
         .collect();
         terms.sort_by(|a, b| a.term.cmp(&b.term));
-        let mut layout = Layout {
-            terms: &terms,
-            before: std::iter::once(0)
-                .chain(terms.iter().scan(0, |s, t| {
-                    *s += entry_size(t);
-                    Some(*s)
-                }))
-                .collect(),
-            leaves: Vec::new(),
-            splits: Vec::new(),
-        };
+        let mut layout = Layout::new(&terms);
         layout.node("", 0..terms.len());
         let split = |w: &str| layout.splits.iter().any(|(k, _)| k == w);
         for (i, t) in terms.iter().enumerate() {
