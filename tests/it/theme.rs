@@ -170,20 +170,16 @@ fn home_page_cards_leave_out_the_date_of_their_day() {
 /// change to it is a change to every list page and should be made on purpose.
 #[test]
 fn a_card_is_its_content_with_no_markup_to_spare() {
-    let site = tempfile::tempdir().unwrap();
-    std::fs::write(
-        site.path().join("site.toml"),
-        "title = \"Desk\"\nbase_url = \"https://example.org/briefings/\"\n",
-    )
-    .unwrap();
-    std::fs::create_dir(site.path().join("content")).unwrap();
-    std::fs::write(
-        site.path().join("content/talks.md"),
-        "---\ntitle: Talks\ndate: 2017-07-06\nupdated: 2017-07-08\nsource: Wire\n\
-         authors: [Jane Doe]\nactors: [Ann Alpha, Bo Beta]\ntags: [syria]\n---\n\
-         They met.[^context-a]\n\n[^context-a]: In Hamburg.\n",
-    )
-    .unwrap();
+    let site = crate::support::site_of_articles(
+        "https://example.org/briefings/",
+        "",
+        &[(
+            "talks",
+            "---\ntitle: Talks\ndate: 2017-07-06\nupdated: 2017-07-08\nsource: Wire\n\
+             authors: [Jane Doe]\nactors: [Ann Alpha, Bo Beta]\ntags: [syria]\n---\n\
+             They met.[^context-a]\n\n[^context-a]: In Hamburg.\n",
+        )],
+    );
     let out = site.path().join("public");
     let (code, _, stderr) = build(site.path(), &out, &[]);
     assert_eq!(code, 0, "{stderr}");
