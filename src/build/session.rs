@@ -66,6 +66,8 @@ pub struct Session {
     pub(super) failed: HashMap<String, Vec<Diagnostic>>,
     /// After a good build: the fingerprint of every file the output holds.
     pub(super) built: Option<HashMap<String, u64>>,
+    /// The output manifest's stamp as this session's last commit left it.
+    pub(super) committed: Option<output::manifest::Stamp>,
     /// Article items and cards of the last build.
     pub(super) cards: ViewCache,
     /// The model of the last build that got as far as rendering, kept whole so that
@@ -108,6 +110,7 @@ impl Session {
             articles: HashMap::default(),
             failed: HashMap::default(),
             built: None,
+            committed: None,
             cards: ViewCache::default(),
             kept: None,
             opening: None,
@@ -313,7 +316,13 @@ impl Session {
             .templates
             .as_ref()
             .map(|t| t as &dyn crate::content::markdown::shortcodes::Shortcodes);
-        let rendered = bodies::render(&site, shortcodes, &self.options.root, self.incremental);
+        let rendered = bodies::render(
+            &site,
+            shortcodes,
+            &self.options.root,
+            self.incremental,
+            true,
+        );
         let bodies = rendered.len();
         site.attach(rendered);
         laps.lap("bodies");
@@ -456,6 +465,9 @@ impl Session {
                 &pages,
                 built,
                 &fingerprints,
+                // A session's own last output is taken as it left it; a one-off
+                // build looks at every file its cache says it may keep.
+                self.committed.filter(|_| self.incremental),
                 diagnostics,
                 &mut report,
                 laps,
@@ -471,6 +483,7 @@ impl Session {
                     // it all.
                     self.built = None;
                 }
+                self.committed = None;
                 return Err(BuildFailure { diagnostics });
             }
         };
@@ -496,6 +509,7 @@ impl Session {
                     .collect(),
             );
         }
+        self.committed = report.manifest;
         report.warnings = diagnostics;
         Ok(report)
     }

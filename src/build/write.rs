@@ -62,13 +62,16 @@ pub(super) fn fingerprints(pages: &Pages<'_>) -> Vec<u64> {
 }
 
 /// Writes over the last good output only the files whose fingerprint differs from
-/// `built`'s, and removes the files no longer planned. `Err` carries every problem,
+/// `built`'s, and removes the files no longer planned. With `trust`, the stamp of
+/// the manifest the caller's last commit left, kept files are taken as that commit
+/// left them (see [`Update::trust`]). `Err` carries every problem,
 /// and whether the output is now part old, part new (an I/O error midway).
 pub(super) fn in_place(
     target: &Target<'_>,
     pages: &Pages<'_>,
     built: &HashMap<String, u64>,
     fingerprints: &[u64],
+    trust: Option<output::manifest::Stamp>,
     mut diagnostics: Vec<Diagnostic>,
     report: &mut BuildReport,
     laps: &mut Laps,
@@ -76,8 +79,9 @@ pub(super) fn in_place(
     let plan = pages.plan;
     // Under the output's lock from here: never beside another build's commit.
     let update = match Update::begin(&target.output_dir, &waiting(target.options)) {
-        Ok((update, recovered)) => {
+        Ok((mut update, recovered)) => {
             diagnostics.extend(recovered.map(|n| output::recovered(&target.output_dir, n)));
+            update.trust(trust);
             update
         }
         Err(e) => {

@@ -25,16 +25,21 @@ pub const AUTO_SUMMARY: usize = 300;
 /// Renders the body of every article that needs it (not rendered yet, or whose links
 /// would now resolve differently: an actor or an article it links to appeared, went
 /// or moved) and of every profile not rendered yet. With `keep_links` each body's
-/// questions and answers are kept, for a session's next update.
+/// questions and answers are kept, for a session's next update. Without
+/// `links_moved` no link is asked again: the caller knows that no article's slug or
+/// status and no actor changed (a session's quick path), so only bodies not rendered
+/// yet are.
 pub fn render(
     site: &Site,
     shortcodes: Option<&dyn Shortcodes>,
     root: &Path,
     keep_links: bool,
+    links_moved: bool,
 ) -> Bodies {
     let links = site.links();
-    let stale =
-        |a: &Article| !a.rendered || a.links.iter().any(|u| u.target.resolve(&links) != u.answer);
+    let stale = |a: &Article| {
+        !a.rendered || links_moved && a.links.iter().any(|u| u.target.resolve(&links) != u.answer)
+    };
     let articles = site
         .articles
         .par_iter()

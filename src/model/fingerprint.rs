@@ -2,8 +2,9 @@
 //!
 //! An incremental build renders a page again only when its fingerprint changed, so a
 //! fingerprint must cover every value the page's template can see. The hasher is
-//! std's SipHash with its fixed keys: stable within a process, which is all a session
-//! needs (fingerprints are never stored).
+//! std's SipHash with its fixed keys: the same in every run of one binary, so a
+//! build's cache may keep them (sealed with the binary that made them; another
+//! version's are never read, see `build::cache`).
 
 use serde::Serialize;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -27,6 +28,13 @@ pub fn json<T: Serialize + ?Sized>(h: &mut impl Hasher, value: &T) {
     }
     // Serialising plain data into a sink that never fails cannot fail.
     let _ = serde_json::to_writer(Feed(h), value);
+}
+
+/// The fingerprint of one serialisable value, as its JSON text.
+pub fn json_of<T: Serialize + ?Sized>(value: &T) -> u64 {
+    let mut h = hasher();
+    json(&mut h, value);
+    h.finish()
 }
 
 /// The fingerprint of one hashable value.

@@ -3,6 +3,7 @@
 //! values themselves. (What they hold and how search.js reads them: `model::search`.)
 
 use super::values::{terms, SEARCH_SUMMARY};
+use super::views::Views;
 use crate::model::search::{SearchIndex, DOCS_PER_FILE, FIELDS};
 use crate::model::site::Site;
 use crate::model::taxonomy::TaxonomyKind;
@@ -137,31 +138,34 @@ pub fn file(site: &Site, file: SearchFile) -> String {
     }
 }
 
-/// Feeds into `h` what [`file`] writes for `file`.
-pub fn hash(site: &Site, file: SearchFile, h: &mut DefaultHasher) {
+/// Feeds into `h` what [`file`] writes for `file`; a file of `search/d/` by its
+/// articles' [`doc_hash`]es, which [`Views`] keeps.
+pub fn hash(views: &Views, site: &Site, file: SearchFile, h: &mut DefaultHasher) {
     let index = &site.search;
     match file {
         SearchFile::Manifest => crate::model::fingerprint::json(h, &manifest(index)),
         SearchFile::Terms(n) => index.leaves[n as usize].hash.hash(h),
         SearchFile::Prefix(n) => index.prefixes[n as usize].hash.hash(h),
-        SearchFile::Docs(n) => hash_docs(site, n, h),
+        SearchFile::Docs(n) => {
+            for id in index.doc_ids(n as usize) {
+                views.doc_hashes[index.article(id)].hash(h);
+            }
+        }
     }
 }
 
-/// Feeds into `h` what [`docs`] is made of, without making it (every update hashes
-/// every file of `search/d/`): per article, its title, slug, day, summary, actors'
-/// names and source's name.
-fn hash_docs(site: &Site, n: u32, h: &mut DefaultHasher) {
-    let index = &site.search;
-    for id in index.doc_ids(n as usize) {
-        let a = &site.articles[index.article(id)];
-        (&a.front.title, &a.slug, a.front.date.day(), &a.summary).hash(h);
-        for t in terms(site, a, TaxonomyKind::Actors) {
-            t.name.hash(h);
-        }
-        let source = terms(site, a, TaxonomyKind::Sources).next();
-        (0xffu8, source.map_or(&a.front.source().name, |t| &t.name)).hash(h);
+/// What [`docs`] shows of article `i`, hashed without making it: its title, slug,
+/// day, summary, actors' names and source's name.
+pub(super) fn doc_hash(site: &Site, i: usize) -> u64 {
+    let mut h = crate::model::fingerprint::hasher();
+    let a = &site.articles[i];
+    (&a.front.title, &a.slug, a.front.date.day(), &a.summary).hash(&mut h);
+    for t in terms(site, a, TaxonomyKind::Actors) {
+        t.name.hash(&mut h);
     }
+    let source = terms(site, a, TaxonomyKind::Sources).next();
+    (0xffu8, source.map_or(&a.front.source().name, |t| &t.name)).hash(&mut h);
+    std::hash::Hasher::finish(&h)
 }
 
 #[cfg(test)]

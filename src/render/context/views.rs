@@ -17,6 +17,7 @@ use crate::model::article::{Article, NoteCounts};
 use crate::model::fingerprint;
 use crate::model::site::Site;
 use crate::model::taxonomy::{TaxonomyKind, Term};
+use crate::render::plan::PageKind;
 use crate::render::templates::Templates;
 use crate::text::{CARD_CLOSE, CARD_OPEN, PART_BODY, PART_CLOSE, PART_OPEN, ROOT_MARK};
 use rayon::prelude::*;
@@ -136,21 +137,11 @@ fn list_fields(a: &Article) -> [String; 4] {
 /// headings, so its cards do not repeat their date.
 pub const DAY_PART: &str = "day";
 
-/// Article `i`'s list entry: the place of its card (written in by
-/// [`Views::splice_cards`], without the parts keyed `omit`) and its [`LIST_FIELDS`].
-fn list_entry(site: &Site, i: usize, omit: Option<&str>) -> tera::Value {
-    let mut entry = tera::Map::with_capacity(1 + LIST_FIELDS.len());
-    let card = match omit {
-        Some(key) => format!("{CARD_OPEN}{i}{PART_OPEN}{key}{CARD_CLOSE}"),
-        None => format!("{CARD_OPEN}{i}{CARD_CLOSE}"),
-    };
-    entry.insert("card".into(), tera::Value::from(card));
-    for (key, value) in LIST_FIELDS.iter().zip(list_fields(&site.articles[i])) {
-        entry.insert((*key).into(), tera::Value::from(value));
-    }
-    // In key order, as every other map of a context.
-    entry.sort_keys();
-    tera::Value::from(entry)
+/// An article's [`LIST_FIELDS`] as Tera values, made once a build: every list that
+/// shows the article clones them (a reference count), where making them anew for
+/// each of its ten or so lists cost a title edit's preview 14% of its time.
+fn list_values(a: &Article) -> [tera::Value; 4] {
+    list_fields(a).map(tera::Value::from)
 }
 
 /// Items and cards of one build, kept by a session so that an update serialises and
@@ -225,8 +216,18 @@ pub struct Views {
     pub(super) item_hashes: Vec<u64>,
     /// Each list entry, hashed.
     pub(super) entry_hashes: Vec<u64>,
+    /// Each article's [`LIST_FIELDS`] ([`list_values`]).
+    list_values: Vec<[tera::Value; 4]>,
     /// Each term's name, hashed, by taxonomy.
     pub(super) name_hashes: Vec<Vec<u64>>,
+    /// Each article's page's view of its terms and preview, hashed
+    /// ([`super::page::article_hash`]).
+    pub(super) article_hashes: Vec<u64>,
+    /// What the search index's `search/d/` shows of each article, hashed
+    /// ([`super::search::doc_hash`]).
+    pub(super) doc_hashes: Vec<u64>,
+    /// The preview every page but an article's has (`page.preview`), hashed.
+    pub(super) preview_hash: u64,
     /// A one-off build's article bodies, taken from the site so that each can be
     /// freed once its page is written ([`Views::adopt_bodies`]); empty when the site
     /// keeps its own (`serve`).
@@ -369,7 +370,11 @@ impl Views {
             site_hash,
             item_hashes: Vec::new(),
             entry_hashes: Vec::new(),
+            list_values: site.articles.par_iter().map(list_values).collect(),
             name_hashes,
+            article_hashes: Vec::new(),
+            doc_hashes: Vec::new(),
+            preview_hash: 0,
             bodies: Vec::new(),
             in_feeds: Vec::new(),
             hashing,
@@ -398,6 +403,19 @@ impl Views {
             if let Some(key) = key {
                 next.entries.insert(key, cached);
             }
+        }
+        if hashing {
+            (views.article_hashes, views.doc_hashes) = (0..site.articles.len())
+                .into_par_iter()
+                .map(|i| {
+                    (
+                        super::page::article_hash(site, i),
+                        super::search::doc_hash(site, i),
+                    )
+                })
+                .unzip();
+            views.preview_hash =
+                fingerprint::json_of(&super::preview::preview(site, PageKind::Home(0)));
         }
         (views, next, errors)
     }
@@ -470,6 +488,11 @@ impl Views {
             self.cards[i] = Arc::clone(&cached.card);
             self.item_hashes[i] = cached.hash;
             self.entry_hashes[i] = cached.entry_hash;
+            self.list_values[i] = list_values(a);
+            if self.hashing {
+                self.article_hashes[i] = super::page::article_hash(site, i);
+                self.doc_hashes[i] = super::search::doc_hash(site, i);
+            }
             cache.entries.insert(self.key(site, a), cached);
         }
         errors
@@ -534,12 +557,30 @@ impl Views {
     /// [`Views::splice_cards`] without its parts keyed `omit`) and the few fields a
     /// list needs around it. A list of 10,000 articles costs 10,000 small values,
     /// not 10,000 cards or deep copies.
-    pub(super) fn items(&self, site: &Site, ids: &[usize], omit: Option<&str>) -> tera::Value {
+    pub(super) fn items(&self, ids: &[usize], omit: Option<&str>) -> tera::Value {
         tera::Value::from(
             ids.iter()
-                .map(|&i| list_entry(site, i, omit))
+                .map(|&i| self.list_entry(i, omit))
                 .collect::<Vec<_>>(),
         )
+    }
+
+    /// Article `i`'s list entry: the place of its card (written in by
+    /// [`Views::splice_cards`], without the parts keyed `omit`) and its
+    /// [`LIST_FIELDS`].
+    fn list_entry(&self, i: usize, omit: Option<&str>) -> tera::Value {
+        let mut entry = tera::Map::with_capacity(1 + LIST_FIELDS.len());
+        let card = match omit {
+            Some(key) => format!("{CARD_OPEN}{i}{PART_OPEN}{key}{CARD_CLOSE}"),
+            None => format!("{CARD_OPEN}{i}{CARD_CLOSE}"),
+        };
+        entry.insert("card".into(), tera::Value::from(card));
+        for (key, value) in LIST_FIELDS.iter().zip(&self.list_values[i]) {
+            entry.insert((*key).into(), value.clone());
+        }
+        // In key order, as every other map of a context.
+        entry.sort_keys();
+        tera::Value::from(entry)
     }
 
     /// One article as a feed entry: its item's fields, its dates in RFC 3339, and
@@ -566,7 +607,7 @@ impl Views {
                 let d = day(run[0]);
                 map_with(
                     json!({ "date": d.to_string(), "label": d.format("%A %-d %B %Y").to_string() }),
-                    vec![("articles", self.items(site, run, Some(DAY_PART)))],
+                    vec![("articles", self.items(run, Some(DAY_PART)))],
                 )
             })
             .collect();
