@@ -66,8 +66,8 @@ pub struct Session {
     pub(super) failed: HashMap<String, Vec<Diagnostic>>,
     /// After a good build: the fingerprint of every file the output holds.
     pub(super) built: Option<HashMap<String, u64>>,
-    /// The output manifest's stamp as this session's last commit left it.
-    pub(super) committed: Option<output::manifest::Stamp>,
+    /// What this session's last commit left in the output, for the next to trust.
+    pub(super) committed: Option<output::Committed>,
     /// Article items and cards of the last build.
     pub(super) cards: ViewCache,
     /// The model of the last build that got as far as rendering, kept whole so that
@@ -448,6 +448,7 @@ impl Session {
             templates,
             output_dir: self.output_dir(),
             strict: self.strictness(),
+            session: self.incremental,
         };
         // The plan's and the cards' warnings too.
         let diagnostics = self.strict_about(diagnostics);
@@ -463,17 +464,23 @@ impl Session {
             (true, Some(built)) => write::in_place(
                 &target,
                 &pages,
-                built,
-                &fingerprints,
+                (built, &fingerprints),
                 // A session's own last output is taken as it left it; a one-off
                 // build looks at every file its cache says it may keep.
-                self.committed.filter(|_| self.incremental),
+                &mut self.committed,
                 diagnostics,
                 &mut report,
                 laps,
             ),
-            _ => write::staged(&target, &pages, diagnostics, &mut report, laps)
-                .map_err(|diagnostics| (diagnostics, false)),
+            _ => write::staged(
+                &target,
+                &pages,
+                &mut self.committed,
+                diagnostics,
+                &mut report,
+                laps,
+            )
+            .map_err(|diagnostics| (diagnostics, false)),
         };
         let diagnostics = match written {
             Ok(diagnostics) => diagnostics,
@@ -509,7 +516,6 @@ impl Session {
                     .collect(),
             );
         }
-        self.committed = report.manifest;
         report.warnings = diagnostics;
         Ok(report)
     }

@@ -29,6 +29,9 @@ pub(super) struct Target<'a> {
     pub output_dir: PathBuf,
     /// What makes warnings errors, if anything (see `Session::strictness`).
     pub strict: Option<&'static str>,
+    /// A session's build: its commit is kept for its next update to trust
+    /// ([`Update::trust`]).
+    pub session: bool,
 }
 
 /// The model, views and plan of one build: what its pages are rendered from.
@@ -61,17 +64,17 @@ pub(super) fn fingerprints(pages: &Pages<'_>) -> Vec<u64> {
         .collect()
 }
 
-/// Writes over the last good output only the files whose fingerprint differs from
-/// `built`'s, and removes the files no longer planned. With `trust`, the stamp of
-/// the manifest the caller's last commit left, kept files are taken as that commit
-/// left them (see [`Update::trust`]). `Err` carries every problem,
-/// and whether the output is now part old, part new (an I/O error midway).
+/// Writes over the last good output only the files whose fingerprint (`fingerprints`,
+/// in plan order) differs from `built`'s (by path), and removes the files no longer
+/// planned. With `trust`, what the caller's last commit left, kept files are taken
+/// as it left them (see [`Update::trust`]); for a session, what this commit leaves
+/// goes back into it. `Err` carries every problem, and whether the output is now
+/// part old, part new (an I/O error midway).
 pub(super) fn in_place(
     target: &Target<'_>,
     pages: &Pages<'_>,
-    built: &HashMap<String, u64>,
-    fingerprints: &[u64],
-    trust: Option<output::manifest::Stamp>,
+    (built, fingerprints): (&HashMap<String, u64>, &[u64]),
+    trust: &mut Option<output::Committed>,
     mut diagnostics: Vec<Diagnostic>,
     report: &mut BuildReport,
     laps: &mut Laps,
@@ -81,7 +84,7 @@ pub(super) fn in_place(
     let update = match Update::begin(&target.output_dir, &waiting(target.options)) {
         Ok((mut update, recovered)) => {
             diagnostics.extend(recovered.map(|n| output::recovered(&target.output_dir, n)));
-            update.trust(trust);
+            update.trust(trust.take(), plan.entries.iter().map(|e| e.path.as_str()));
             update
         }
         Err(e) => {
@@ -114,70 +117,61 @@ pub(super) fn in_place(
     if let Some(p) = &target.options.progress {
         p.start(todo.len());
     }
-    let rendered = render_entries(
+    // Each page is staged as soon as it is rendered, in parallel: the output does
+    // not change before the commit, which a problem anywhere prevents. With errors
+    // already known, pages are only rendered, for their own errors.
+    let staging = (!has_errors(&diagnostics)).then_some(&update);
+    let done = render_entries(
         pages,
         target.templates,
         &todo,
         target.options.progress.as_deref(),
+        |i, body| stage(pages, target, staging, &plan.entries[i], body),
     );
     laps.lap("render");
-    diagnostics.extend(dedupe(
-        rendered
-            .iter()
-            .filter_map(|(_, r)| r.as_ref().err().cloned())
-            .collect(),
-    ));
+    let mut io_errors = Vec::new();
+    let mut render_errors = Vec::new();
+    for (i, outcome) in done {
+        match outcome {
+            Staged::Rendered(edition) => report.editions.extend(edition),
+            Staged::Failed(d) => render_errors.push(d),
+            Staged::Unwritten(e) => io_errors.push(Diagnostic::general(format!(
+                "cannot write {}: {e}",
+                plan.entries[i].path
+            ))),
+        }
+        report.count(&plan.entries[i]);
+    }
+    diagnostics.extend(dedupe(render_errors));
+    diagnostics.extend(io_errors);
     if has_errors(&diagnostics) {
         return Err((diagnostics, false));
     }
-    let mut io_errors = Vec::new();
-    for (i, body) in rendered {
-        let entry = &plan.entries[i];
-        let written = match (&entry.output, body) {
-            (Output::Page(kind), Ok(Some(bytes))) => {
-                report.editions.extend(super::report::edition_change(
-                    pages.site,
-                    *kind,
-                    &target.output_dir,
-                    &entry.path,
-                    &bytes,
-                ));
-                update.write(&entry.path, &bytes)
-            }
-            (_, Ok(Some(bytes))) => update.write(&entry.path, &bytes),
-            (Output::Copy(src), _) => update.copy(&entry.path, src),
-            (Output::Theme(bytes), _) => update.write(&entry.path, bytes),
-            (Output::Page(_), _) => Ok(false),
-        };
-        if let Err(e) = written {
-            io_errors.push(Diagnostic::general(format!(
-                "cannot write {}: {e}",
-                entry.path
-            )));
+    match commit(update, target, report) {
+        Ok(committed) => *trust = committed,
+        Err(d) => {
+            diagnostics.push(d);
+            return Err((diagnostics, true));
         }
-        report.count(entry);
-    }
-    if !io_errors.is_empty() {
-        diagnostics.extend(io_errors);
-        return Err((diagnostics, false));
-    }
-    if let Err(d) = commit(update, target, report) {
-        diagnostics.push(d);
-        return Err((diagnostics, true));
     }
     Ok(diagnostics)
 }
 
-/// Commits `update`, saying in the report what it wrote.
-fn commit(update: Update, target: &Target<'_>, report: &mut BuildReport) -> Result<(), Diagnostic> {
-    match update.commit() {
-        Ok(written) => {
+/// Commits `update`, saying in the report what it wrote; for a session, returns
+/// what its next update may trust.
+fn commit(
+    update: Update,
+    target: &Target<'_>,
+    report: &mut BuildReport,
+) -> Result<Option<output::Committed>, Diagnostic> {
+    match update.commit_keeping(target.session) {
+        Ok((written, committed)) => {
             report.written = written.written;
             report.unchanged = written.unchanged;
             report.removed = written.removed;
             report.manifest = written.manifest;
             report.output = Some(target.output_dir.clone());
-            Ok(())
+            Ok(committed)
         }
         Err(e) => Err(Diagnostic::general(format!(
             "cannot finish writing {}: {e}; the next build (or serve) finishes it from the journal beside it, {}",
@@ -188,10 +182,12 @@ fn commit(update: Update, target: &Target<'_>, report: &mut BuildReport) -> Resu
 }
 
 /// Renders every planned file and writes those whose bytes changed; with errors, or
-/// for `check`, renders everything and writes nothing.
+/// for `check`, renders everything and writes nothing. A session's commit goes into
+/// `last`.
 pub(super) fn staged(
     target: &Target<'_>,
     pages: &Pages<'_>,
+    last: &mut Option<output::Committed>,
     mut diagnostics: Vec<Diagnostic>,
     report: &mut BuildReport,
     laps: &mut Laps,
@@ -244,9 +240,12 @@ pub(super) fn staged(
     }
     if let Some(update) = update {
         report.editions = editions;
-        if let Err(d) = commit(update, target, report) {
-            diagnostics.push(d);
-            return Err(diagnostics);
+        match commit(update, target, report) {
+            Ok(committed) => *last = committed,
+            Err(d) => {
+                diagnostics.push(d);
+                return Err(diagnostics);
+            }
         }
     }
     for entry in &plan.entries {
@@ -277,16 +276,65 @@ fn entry_fingerprint(site: &Site, views: &Views, entry: &Entry) -> u64 {
     }
 }
 
-/// A rendered page's bytes; `None` for a file that is copied, not rendered.
-type Rendered = Result<Option<Vec<u8>>, Diagnostic>;
+/// What became of one file an update rendered again.
+enum Staged {
+    /// Rendered, and staged unless its bytes were unchanged or errors were known;
+    /// whether it is an edition's message new or changed.
+    Rendered(Option<super::report::EditionChange>),
+    /// Its template failed.
+    Failed(Diagnostic),
+    /// It could not be staged.
+    Unwritten(std::io::Error),
+}
 
-/// Renders the pages among `todo` in parallel; files to copy come back as `Ok(None)`.
-fn render_entries(
+/// Offers one rendered file to `update` (if given): a page's bytes, a copied file,
+/// a theme file.
+fn stage(
+    pages: &Pages<'_>,
+    target: &Target<'_>,
+    update: Option<&Update>,
+    entry: &Entry,
+    body: Result<Option<Vec<u8>>, Diagnostic>,
+) -> Staged {
+    let body = match body {
+        Ok(body) => body,
+        Err(d) => return Staged::Failed(d),
+    };
+    let Some(update) = update else {
+        return Staged::Rendered(None);
+    };
+    let mut edition = None;
+    let written = match (&entry.output, body) {
+        (Output::Page(kind), Some(bytes)) => {
+            edition = super::report::edition_change(
+                pages.site,
+                *kind,
+                &target.output_dir,
+                &entry.path,
+                &bytes,
+            );
+            update.write(&entry.path, &bytes)
+        }
+        (_, Some(bytes)) => update.write(&entry.path, &bytes),
+        (Output::Copy(src), _) => update.copy(&entry.path, src),
+        (Output::Theme(bytes), _) => update.write(&entry.path, bytes),
+        (Output::Page(_), None) => Ok(false),
+    };
+    match written {
+        Ok(_) => Staged::Rendered(edition),
+        Err(e) => Staged::Unwritten(e),
+    }
+}
+
+/// Renders the pages among `todo` in parallel, each handed to `then` as soon as it
+/// is (files to copy as `Ok(None)`).
+fn render_entries<T: Send>(
     pages: &Pages<'_>,
     templates: &Templates,
     todo: &[usize],
     progress: Option<&Progress>,
-) -> Vec<(usize, Rendered)> {
+    then: impl Fn(usize, Result<Option<Vec<u8>>, Diagnostic>) -> T + Sync,
+) -> Vec<(usize, T)> {
     let Pages { site, views, plan } = *pages;
     todo.par_iter()
         .map(|&i| {
@@ -298,7 +346,7 @@ fn render_entries(
                     .map(|html| Some(html.into_bytes())),
                 _ => Ok(None),
             };
-            (i, result)
+            (i, then(i, result))
         })
         .collect()
 }

@@ -99,17 +99,27 @@ impl Journal {
             std::fs::create_dir_all(target)?;
             std::fs::write(&marker, MARKER_TEXT)?;
         }
+        // The files replaced or removed are moved aside, and freed once the commit
+        // is done (see `Journal::trash`); where that fails, freed here.
+        let trash = self.trash(target);
+        let _ = std::fs::create_dir(&trash);
         // Removals first: a file that becomes a folder (or the reverse) finds its
         // place free, and a reader who sees a new page no longer sees the page it
         // replaces.
-        self.remove.par_iter().try_for_each(|rel| {
-            fault_point();
-            remove_file(target, rel)
-        })?;
-        self.put.par_iter().try_for_each(|rel| {
+        self.remove
+            .par_iter()
+            .enumerate()
+            .try_for_each(|(k, rel)| {
+                fault_point();
+                remove_file(target, rel, Some(&trash.join(format!("r{k}"))))
+            })?;
+        self.put.par_iter().enumerate().try_for_each(|(k, rel)| {
             fault_point();
             let from = staging.join(rel);
             let to = target.join(rel);
+            // Fails, harmlessly, where there is no file yet or it is linked already
+            // (a run this one recovers).
+            let _ = std::fs::hard_link(&to, trash.join(format!("p{k}")));
             match std::fs::rename(&from, &to) {
                 Ok(()) => Ok(()),
                 // Moved already, by the run this one recovers.
@@ -132,20 +142,52 @@ impl Journal {
         Ok(())
     }
 
-    /// Removes the journal (the last step of a commit) and the staging folder.
-    pub fn finish(&self, target: &Path) -> io::Result<()> {
+    /// Removes the journal (the last step of a commit) and the staging folder, then
+    /// frees the files the commit replaced or removed: at once, or with `later` in
+    /// a thread of their own (see [`Journal::trash`]).
+    pub fn finish(&self, target: &Path, later: bool) -> io::Result<()> {
         let staging = target.with_file_name(&self.staging);
         if staging.exists() {
             super::remove_tree(&staging)?;
         }
         fault_point();
-        std::fs::remove_file(path_of(target))
+        std::fs::remove_file(path_of(target))?;
+        // The commit is done: the files aside are no one's, and a folder of them
+        // left behind is removed by the next build (see `Update::begin`).
+        let trash = self.trash(target);
+        if later {
+            std::thread::spawn(move || super::remove_tree(&trash));
+        } else if trash.exists() {
+            let _ = super::remove_tree(&trash);
+        }
+        Ok(())
+    }
+
+    /// The folder beside the output (`.public.old-…`, named as the staging folder
+    /// is) that a commit moves the files it replaces or removes into, by a hard link
+    /// or a rename. Freeing a file takes time: a rename over a 7.7 MB home page, which
+    /// frees the old one, took 4–5 ms on an ext4 disk mounted with `discard`; with
+    /// the old page linked aside, 0.4 ms. So the files are freed after the commit,
+    /// and `serve` does not wait for it.
+    fn trash(&self, target: &Path) -> PathBuf {
+        let name = match self.staging.rfind(".staging-") {
+            Some(at) => format!("{}.old-{}", &self.staging[..at], &self.staging[at + 9..]),
+            None => format!("{}.old", self.staging),
+        };
+        target.with_file_name(name)
     }
 }
 
-/// Removes one file of the output, and each folder above it that it leaves empty.
-pub fn remove_file(target: &Path, rel: &str) -> io::Result<()> {
-    match std::fs::remove_file(target.join(rel)) {
+/// Removes one file of the output, and each folder above it that it leaves empty;
+/// given `aside`, by moving it there (see [`Journal::trash`]), else by removing it.
+pub fn remove_file(target: &Path, rel: &str, aside: Option<&Path>) -> io::Result<()> {
+    let path = target.join(rel);
+    let moved = aside.is_some_and(|to| std::fs::rename(&path, to).is_ok());
+    match if moved {
+        Ok(())
+    } else {
+        std::fs::remove_file(&path)
+    } {
         Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
         Err(e) => return Err(e),
@@ -172,7 +214,7 @@ pub fn recover(target: &Path) -> io::Result<Option<usize>> {
     // The manifest is the old site's: the files moved in are compared by content next.
     super::manifest::Manifest::forget(target)?;
     journal.apply(target)?;
-    journal.finish(target)?;
+    journal.finish(target, false)?;
     Ok(Some(journal.put.len() + journal.remove.len()))
 }
 

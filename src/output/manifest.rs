@@ -114,6 +114,15 @@ impl Manifest {
         }
     }
 
+    /// The manifest of `files`, written at `written` (nanoseconds since the epoch):
+    /// one just saved.
+    pub fn of(files: HashMap<String, Record>, written: i128) -> Manifest {
+        Manifest {
+            files,
+            written: Some(written),
+        }
+    }
+
     /// The record of `rel`, if the file on disk (`stamp`) is still as recorded and
     /// the record is not racy.
     pub fn trusted(&self, rel: &str, stamp: &Stamp) -> Option<&Record> {

@@ -12,7 +12,7 @@ pub mod journal;
 pub mod manifest;
 pub mod update;
 
-pub use update::{Update, Written};
+pub use update::{Committed, Update, Written};
 
 use crate::diagnostics::Diagnostic;
 use std::io;

@@ -40,10 +40,17 @@ pub struct Update {
     staging: PathBuf,
     /// The output is missing or empty: the staging folder becomes it whole.
     fresh: bool,
-    old: Manifest,
+    /// The last build's manifest, read when first needed (or the caller's own, see
+    /// [`Update::trust`]).
+    old: std::sync::OnceLock<Manifest>,
     /// The manifest is as the caller's own last commit left it ([`Update::trust`]):
-    /// its records are taken without a look at the files.
+    /// its records are taken without a look at the files, and kept files get no
+    /// record of their own.
     trusted: bool,
+    /// With `trusted`: the files of the last output the build no longer plans.
+    unplanned: Vec<String>,
+    /// Free the files a commit replaces in a thread of their own ([`Update::trust`]).
+    free_later: bool,
     /// The record of every file offered, staged or not.
     records: Mutex<Vec<(String, Record)>>,
     /// Files written into the staging folder.
@@ -66,15 +73,24 @@ impl Update {
         let (parent, name) = super::parent_and_name(&target)?;
         // Under the lock, folders left beside the output are a killed build's, from
         // before its commit: only clutter.
+        // This process's own old files are being freed by a thread of its own (see
+        // `Journal::finish`): not waited for.
         let stale = [format!(".{name}.staging-"), format!(".{name}.old-")];
+        let freeing = format!(".{name}.old-{}-", std::process::id());
         for entry in std::fs::read_dir(parent)?.flatten() {
             let file_name = entry.file_name();
             let file_name = file_name.to_string_lossy();
-            if stale.iter().any(|p| file_name.starts_with(p.as_str())) {
+            if stale.iter().any(|p| file_name.starts_with(p.as_str()))
+                && !file_name.starts_with(&freeing)
+            {
                 let _ = std::fs::remove_dir_all(entry.path());
             }
         }
-        let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        // One name a commit: a session's last commit may still be freeing its old
+        // files (see `Journal::trash`, named after it).
+        static COMMITS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = COMMITS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let staging = parent.join(format!(".{name}.staging-{}-{n}", std::process::id()));
         std::fs::create_dir(&staging)?;
         let scratch = Some(crate::watchdog::Scratch::new(&staging));
         let fresh = match std::fs::read_dir(&target) {
@@ -82,18 +98,15 @@ impl Update {
             Err(e) if e.kind() == io::ErrorKind::NotFound => true,
             Err(e) => return Err(e),
         };
-        let old = if fresh {
-            Manifest::default()
-        } else {
-            Manifest::load(&target)
-        };
         Ok((
             Update {
                 target,
                 staging,
                 fresh,
-                old,
+                old: std::sync::OnceLock::new(),
                 trusted: false,
+                unplanned: Vec::new(),
+                free_later: false,
                 records: Mutex::default(),
                 staged: Mutex::default(),
                 committed: false,
@@ -104,17 +117,47 @@ impl Update {
         ))
     }
 
-    /// Takes the manifest's records as true without looking at the files they
-    /// describe, if the manifest is as the caller's last commit left it (`stamp`,
-    /// [`Written::manifest`]): no other build has written the output since. For
-    /// `serve`, which commits every save: at 10,000 articles, a look at every file
-    /// cost a save 30 ms. A file removed from the output by hand meanwhile comes back
-    /// when its page changes, or at the next `build`, which looks at every file.
-    pub fn trust(&mut self, stamp: Option<Stamp>) {
+    /// Takes the records of `last`, the manifest the caller's own last commit
+    /// saved, as true without reading the manifest or looking at the files it
+    /// describes, if the manifest is still as that commit left it: no other build has
+    /// written the output since. `planned` is every file the build plans: those of
+    /// the last output it does not are removed. For `serve`, which commits every
+    /// save: at 10,000 articles, a look at every file cost a save 30 ms, and reading,
+    /// sorting and saving the records of the files kept 20 more. A file removed from
+    /// the output by hand meanwhile comes back when its page changes, or at the next
+    /// `build`, which looks at every file.
+    pub fn trust<'a>(&mut self, last: Option<Committed>, planned: impl Iterator<Item = &'a str>) {
+        // A session lives on: the files its commit replaces are freed in the
+        // background, so that a save's page is on screen sooner.
+        self.free_later = last.is_some();
+        let Some(last) = last else { return };
         let now = std::fs::metadata(manifest::path_of(&self.target))
             .ok()
             .map(|m| Stamp::of(&m));
-        self.trusted = !self.fresh && stamp.is_some() && now == stamp;
+        if self.fresh || now != Some(last.stamp) || self.old.get().is_some() {
+            return;
+        }
+        let planned: rustc_hash::FxHashSet<&str> = planned.collect();
+        self.unplanned = last
+            .manifest
+            .files
+            .keys()
+            .filter(|rel| !planned.contains(rel.as_str()))
+            .cloned()
+            .collect();
+        self.unplanned.sort_unstable();
+        self.trusted = self.old.set(last.manifest).is_ok();
+    }
+
+    /// The last build's manifest (empty for a fresh output).
+    fn old(&self) -> &Manifest {
+        self.old.get_or_init(|| {
+            if self.fresh {
+                Manifest::default()
+            } else {
+                Manifest::load(&self.target)
+            }
+        })
     }
 
     /// Whether every file is new (the output was missing or empty).
@@ -179,18 +222,12 @@ impl Update {
             return false;
         }
         if self.trusted {
-            return match self.old.files.get(rel) {
-                Some(record) => {
-                    self.record(rel, *record);
-                    true
-                }
-                None => false,
-            };
+            return self.old().files.contains_key(rel);
         }
         let Ok(meta) = std::fs::symlink_metadata(self.target.join(rel)) else {
             return false;
         };
-        match self.old.trusted(rel, &Stamp::of(&meta)) {
+        match self.old().trusted(rel, &Stamp::of(&meta)) {
             Some(record) if meta.is_file() => {
                 self.record(rel, *record);
                 true
@@ -255,22 +292,44 @@ impl Update {
         if self.fresh {
             return None;
         }
-        self.old
+        self.old()
             .verify(&self.target, rel, len)
             .filter(|record| record.hash == hash)
     }
 
     /// Makes the output hold exactly the files offered (or kept): moves the staged
     /// ones into place and removes the others, then records the manifest.
-    pub fn commit(mut self) -> io::Result<Written> {
+    pub fn commit(self) -> io::Result<Written> {
+        self.commit_keeping(false).map(|(written, _)| written)
+    }
+
+    /// [`Update::commit`]; with `keep`, returns the manifest it saved too, for the
+    /// caller's next update to [trust](Update::trust).
+    pub fn commit_keeping(mut self, keep: bool) -> io::Result<(Written, Option<Committed>)> {
         let mut records = std::mem::take(&mut *lock(&self.records));
         let staged = std::mem::take(&mut *lock(&self.staged));
-        records.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let counts = |removed, manifest| Written {
+        let removed = if self.fresh {
+            Vec::new()
+        } else if self.trusted {
+            std::mem::take(&mut self.unplanned)
+        } else {
+            records.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            self.removed(&records)?
+        };
+        // Trusted, the kept files have no records: the last manifest's are theirs.
+        if self.trusted {
+            let mut files = self.old.take().unwrap_or_default().files;
+            for rel in &removed {
+                files.remove(rel);
+            }
+            files.extend(records);
+            records = files.into_iter().collect();
+        }
+        let written = Written {
             written: staged.len(),
             unchanged: records.len() - staged.len(),
-            removed,
-            manifest,
+            removed: removed.len(),
+            manifest: None,
         };
         if self.fresh {
             std::fs::write(self.staging.join(MARKER), MARKER_TEXT)?;
@@ -282,51 +341,43 @@ impl Update {
             std::fs::rename(&self.staging, &self.target)?;
             self.committed = true;
             self.scratch = None;
-            let manifest = save_manifest(&records, &self.target)?;
-            return Ok(counts(0, manifest));
-        }
-        let removed = self.removed(&records)?;
-        if staged.is_empty() && removed.is_empty() {
+        } else if staged.is_empty() && removed.is_empty() {
             if !self.target.join(MARKER).is_file() {
                 std::fs::write(self.target.join(MARKER), MARKER_TEXT)?;
             }
+        } else {
+            let journal = Journal {
+                staging: self
+                    .staging
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                put: staged,
+                remove: removed,
+            };
+            // From here on the staging folder is the journal's: the watchdog must
+            // not remove it, and neither must a drop.
+            self.scratch = None;
+            journal.write(&self.target)?;
+            self.committed = true;
+            fault_point();
+            // The old records no longer hold once files move.
+            Manifest::forget(&self.target)?;
+            journal.apply(&self.target)?;
+            fault_point();
             let manifest = save_manifest(&records, &self.target)?;
-            return Ok(counts(0, manifest));
+            journal.finish(&self.target, self.free_later)?;
+            return Ok(kept(written, manifest, records, keep));
         }
-        let journal = Journal {
-            staging: self
-                .staging
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            put: staged,
-            remove: removed,
-        };
-        // From here on the staging folder is the journal's: the watchdog must not
-        // remove it, and neither must a drop.
-        self.scratch = None;
-        journal.write(&self.target)?;
-        self.committed = true;
-        fault_point();
-        // The old records no longer hold once files move.
-        Manifest::forget(&self.target)?;
-        journal.apply(&self.target)?;
-        fault_point();
         let manifest = save_manifest(&records, &self.target)?;
-        journal.finish(&self.target)?;
-        Ok(Written {
-            written: journal.put.len(),
-            unchanged: records.len() - journal.put.len(),
-            removed: journal.remove.len(),
-            manifest,
-        })
+        Ok(kept(written, manifest, records, keep))
     }
 
     /// The output's files that are not among `records`: the manifest's, or with no
     /// manifest, every file found in the output (but its marker).
     fn removed(&self, records: &[(String, Record)]) -> io::Result<Vec<String>> {
         let kept: rustc_hash::FxHashSet<&str> = records.iter().map(|(r, _)| r.as_str()).collect();
-        let mut removed: Vec<String> = if self.old.files.is_empty() {
+        let mut removed: Vec<String> = if self.old().files.is_empty() {
             let mut found = Vec::new();
             for entry in walkdir::WalkDir::new(&self.target).min_depth(1) {
                 let entry = entry.map_err(io::Error::other)?;
@@ -344,12 +395,35 @@ impl Update {
             }
             found
         } else {
-            self.old.files.keys().cloned().collect()
+            self.old().files.keys().cloned().collect()
         };
         removed.retain(|r| !kept.contains(r.as_str()));
         removed.sort_unstable();
         Ok(removed)
     }
+}
+
+/// What a session keeps of its last commit: the manifest it saved, and that file's
+/// stamp then (see [`Update::trust`]).
+#[derive(Debug)]
+pub struct Committed {
+    stamp: Stamp,
+    manifest: Manifest,
+}
+
+/// `written` with the manifest's stamp, and with `keep` the manifest of `records`.
+fn kept(
+    mut written: Written,
+    stamp: Option<Stamp>,
+    records: Vec<(String, Record)>,
+    keep: bool,
+) -> (Written, Option<Committed>) {
+    written.manifest = stamp;
+    let committed = stamp.filter(|_| keep).map(|stamp| Committed {
+        stamp,
+        manifest: Manifest::of(records.into_iter().collect(), stamp.mtime),
+    });
+    (written, committed)
 }
 
 /// Saves the manifest of `records`, and returns its stamp.
@@ -528,24 +602,55 @@ mod tests {
     fn a_trusted_manifest_is_taken_without_a_look_at_the_files_and_only_as_its_commit_left_it() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let first = build(&out, &[("a.html", "a"), ("b.html", "b")]);
+        let commit = |files: &[(&str, &str)], last: Option<Committed>, planned: &[&str]| {
+            let (mut update, _) = Update::begin(&out, &|_| {}).unwrap();
+            update.trust(last, planned.iter().copied());
+            let kept: Vec<bool> = planned.iter().map(|rel| update.keep(rel)).collect();
+            for (rel, text) in files {
+                update.write(rel, text.as_bytes()).unwrap();
+            }
+            let (written, committed) = update.commit_keeping(true).unwrap();
+            (kept, written, committed.unwrap())
+        };
+        let (_, _, first) = commit(
+            &[("a.html", "a"), ("b.html", "b"), ("c.html", "c")],
+            None,
+            &[],
+        );
         // Racy (written in this very tick) and yet kept: the caller's own commit.
         std::fs::remove_file(out.join("b.html")).unwrap();
-        let (mut update, _) = Update::begin(&out, &|_| {}).unwrap();
-        update.trust(first.manifest);
-        assert!(update.keep("a.html"));
-        assert!(update.keep("b.html"), "trusted: the file is not looked at");
-        assert!(!update.keep("c.html"), "not in the manifest: offered");
-        let done = update.commit().unwrap();
-        assert_eq!((done.written, done.unchanged, done.removed), (0, 2, 0));
-        // Another commit since (here, the one above): the old stamp is not trusted.
-        let (mut update, _) = Update::begin(&out, &|_| {}).unwrap();
-        update.trust(first.manifest);
-        assert!(
-            !update.keep("b.html"),
-            "missing, and the manifest not trusted"
+        let first_stamp = first.stamp;
+        let (kept, done, second) = commit(
+            &[("d.html", "d")],
+            Some(first),
+            &["a.html", "b.html", "d.html"],
         );
-        update.trust(done.manifest);
-        assert!(update.keep("b.html"));
+        assert_eq!(
+            kept,
+            [true, true, false],
+            "trusted: the files are not looked at"
+        );
+        assert_eq!((done.written, done.unchanged, done.removed), (1, 2, 1));
+        assert!(!out.join("c.html").exists(), "no longer planned: removed");
+        assert_eq!(
+            Manifest::load(&out)
+                .files
+                .keys()
+                .collect::<std::collections::BTreeSet<_>>(),
+            ["a.html", "b.html", "d.html"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<std::collections::BTreeSet<_>>()
+                .iter()
+                .collect(),
+            "the manifest saved holds the kept files' records too"
+        );
+        // Another commit since: the manifest is read and the files looked at.
+        let stale = Committed {
+            stamp: first_stamp,
+            manifest: second.manifest,
+        };
+        let (kept, _, _) = commit(&[], Some(stale), &["a.html", "b.html", "d.html"]);
+        assert!(!kept[1], "missing, and the manifest not trusted");
     }
 }
