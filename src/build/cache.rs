@@ -114,7 +114,7 @@ struct SavedReport {
 
 /// This binary: its version, commit, and the size and time of its file, so that a
 /// cache written by any other build of briefing is never trusted.
-fn identity() -> String {
+pub(super) fn identity() -> String {
     let exe = std::env::current_exe()
         .and_then(std::fs::metadata)
         .map(|m| {

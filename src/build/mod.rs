@@ -6,6 +6,7 @@
 //! - [`write`]: rendering the planned pages and writing them, staged or in place;
 //! - [`report`]: what a build tells its caller.
 
+mod body_cache;
 pub mod cache;
 pub mod changes;
 pub mod images;

@@ -89,7 +89,14 @@ impl Session {
             .as_ref()
             .map(|t| t as &dyn crate::content::markdown::shortcodes::Shortcodes);
         // The quick path moved no slug, status or actor: no other body links differently.
-        let rendered = bodies::render(&kept.site, shortcodes, &self.options.root, true, false);
+        let rendered = bodies::render(
+            &kept.site,
+            shortcodes,
+            &self.options.root,
+            true,
+            false,
+            None,
+        );
         let bodies = rendered.len();
         kept.site.attach_again(rendered, &replaced);
         // A body that shows other images needs their copies planned: the full path.

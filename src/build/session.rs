@@ -316,15 +316,29 @@ impl Session {
             .templates
             .as_ref()
             .map(|t| t as &dyn crate::content::markdown::shortcodes::Shortcodes);
+        // A one-off build takes the bodies the last one kept, where their files and the
+        // settings are as they were (a session keeps its own in memory).
+        let kept = (self.options.write && !self.incremental).then(|| {
+            let root = &self.options.root;
+            let config = format!("{:?}", self.config);
+            super::body_cache::BodyCache::open(
+                root,
+                super::body_cache::salt(&super::cache::identity(), root, &config),
+            )
+        });
         let rendered = bodies::render(
             &site,
             shortcodes,
             &self.options.root,
             self.incremental,
             true,
+            kept.as_ref().map(|k| k as &dyn bodies::Kept),
         );
         let bodies = rendered.len();
         site.attach(rendered);
+        if let Some(kept) = kept {
+            kept.save();
+        }
         laps.lap("bodies");
         let (image_problems, images) = super::images::make(&self.options.root, &mut site);
         laps.lap("images");

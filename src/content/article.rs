@@ -199,6 +199,7 @@ pub fn load(root: &Path, md: &Asset, reading: &Reading) -> (Option<Article>, Vec
         term_slugs: Default::default(),
         generation: next_generation(),
         text_len: text.len(),
+        text_hash: xxhash_rust::xxh3::xxh3_128(text.as_bytes()),
         src: md.src.clone(),
         text,
         body_offset,

@@ -22,36 +22,65 @@ use std::path::Path;
 /// How long an automatic summary (the first paragraph) may be, in characters.
 pub const AUTO_SUMMARY: usize = 300;
 
+/// Bodies an earlier build rendered, kept by the caller (see `build::body_cache`).
+pub trait Kept: Sync {
+    /// The body `article` was rendered into when its file and the settings were as
+    /// they are now, if one was kept. Its links are asked again before it is used.
+    fn take(&self, article: &Article) -> Option<Body>;
+    /// Offers a body just rendered, to keep for the next build.
+    fn keep(&self, article: &Article, body: &Body);
+}
+
 /// Renders the body of every article that needs it (not rendered yet, or whose links
 /// would now resolve differently: an actor or an article it links to appeared, went
 /// or moved) and of every profile not rendered yet. With `keep_links` each body's
 /// questions and answers are kept, for a session's next update. Without
 /// `links_moved` no link is asked again: the caller knows that no article's slug or
 /// status and no actor changed (a session's quick path), so only bodies not rendered
-/// yet are.
+/// yet are. With `kept`, a body kept by an earlier build whose links all resolve as
+/// they did is taken rather than rendered, and each body rendered is offered to it.
 pub fn render(
     site: &Site,
     shortcodes: Option<&dyn Shortcodes>,
     root: &Path,
     keep_links: bool,
     links_moved: bool,
+    kept: Option<&dyn Kept>,
 ) -> Bodies {
     let links = site.links();
-    let stale = |a: &Article| {
-        !a.rendered || links_moved && a.links.iter().any(|u| u.target.resolve(&links) != u.answer)
-    };
+    let answered_alike =
+        |uses: &[LinkUse]| uses.iter().all(|u| u.target.resolve(&links) == u.answer);
+    let stale = |a: &Article| !a.rendered || links_moved && !answered_alike(&a.links);
+    let reused = std::sync::atomic::AtomicUsize::new(0);
     let articles = site
         .articles
         .par_iter()
         .enumerate()
         .filter(|(_, a)| stale(a))
         .map(|(i, a)| {
+            if let Some(mut body) = kept.and_then(|k| k.take(a)) {
+                if answered_alike(&body.links) {
+                    reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if !keep_links {
+                        body.links = Vec::new();
+                    }
+                    return (i, Ok(body));
+                }
+            }
+            // Links are recorded for `kept` too: they are asked again when it is used.
             let how = How {
                 shortcodes,
                 root,
-                keep_links,
+                keep_links: keep_links || kept.is_some(),
             };
-            (i, render_article(site, a, &links, &how))
+            let mut body = render_article(site, a, &links, &how);
+            if let (Some(kept), Ok(body)) = (kept, &mut body) {
+                kept.keep(a, body);
+                if !keep_links {
+                    body.links = Vec::new();
+                }
+            }
+            (i, body)
         })
         .collect();
     let annotations = &site.config.annotations;
@@ -85,7 +114,11 @@ pub fn render(
             (i, r.html, diagnostics)
         })
         .collect();
-    Bodies { articles, profiles }
+    Bodies {
+        articles,
+        profiles,
+        reused: reused.into_inner(),
+    }
 }
 
 /// How bodies are rendered: with which shortcodes, for which site folder, and

@@ -75,6 +75,9 @@ pub struct Article {
     pub text: String,
     /// The length of `text`, to know the file is unchanged when it is read again.
     pub text_len: usize,
+    /// A hash of the whole file as read (XXH3, 128 bits): what a kept body was
+    /// rendered from.
+    pub text_hash: u128,
     /// Where the file is, to read it again.
     pub src: PathBuf,
     /// Where the body starts in the file.
@@ -130,7 +133,9 @@ impl Status {
 }
 
 /// What rendering an article's body gave, attached to it by [`Article::attach`].
-#[derive(Debug, Clone, Default)]
+/// A body without problems or images is kept between builds as it serialises
+/// (see `build::body_cache`).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Body {
     /// The body's HTML.
     pub html: String,
@@ -151,6 +156,7 @@ pub struct Body {
     /// Whether it calls shortcodes.
     pub shortcodes: bool,
     /// What rendering found (unresolved links).
+    #[serde(skip)]
     pub diagnostics: Vec<Diagnostic>,
     /// Every link the body asked the site to resolve, with its answer (kept only by
     /// a session, for its next update).
@@ -158,6 +164,7 @@ pub struct Body {
     /// A hash of what the article's own page shows beyond its list item.
     pub page_hash: u64,
     /// The images of the body that are resized.
+    #[serde(skip)]
     pub images: Vec<ImageUse>,
 }
 
@@ -183,7 +190,7 @@ impl Article {
 }
 
 /// A quote attributed to an actor, as the actor's page lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub struct Quote {
     /// The actor's slug.
     pub actor: String,
@@ -390,7 +397,7 @@ pub struct Correction {
 }
 
 /// A heading of the article, for a table of contents.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     /// 1 to 6.
     pub level: u8,
@@ -402,7 +409,7 @@ pub struct Heading {
 
 /// One kind's count in an article (fields in alphabetical order: templates see them
 /// sorted).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct KindCount {
     /// Notes of this kind.
     pub count: usize,
@@ -413,7 +420,7 @@ pub struct KindCount {
 }
 
 /// An article's notes, counted.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct NoteCounts {
     /// All notes shown.
     pub count: usize,

@@ -3,7 +3,7 @@
 //! which tells a session's update whether a body must be rendered again.
 
 /// An actor a link can point at.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct ActorRef {
     /// The href, relative to an article's or a term's page (both two folders deep).
     pub href: String,
@@ -23,7 +23,7 @@ pub trait Links {
 }
 
 /// One link a body asked the site to resolve.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LinkUse {
     /// What was asked.
     pub target: LinkTarget,
@@ -32,7 +32,7 @@ pub struct LinkUse {
 }
 
 /// What the site answered about a link.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Answer {
     /// The actor, with every name it goes by.
     Actor(Option<ActorRef>),
@@ -41,7 +41,7 @@ pub enum Answer {
 }
 
 /// What a link names.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LinkTarget {
     /// An actor, by name or alias.
     Actor(String),

@@ -369,12 +369,15 @@ pub struct Bodies {
     pub articles: Vec<(usize, Result<Body, Diagnostic>)>,
     /// By profile index: its HTML and what rendering it found.
     pub profiles: Vec<(usize, String, Vec<Diagnostic>)>,
+    /// How many of `articles` an earlier build rendered (see
+    /// [`crate::content::bodies::Kept`]).
+    pub reused: usize,
 }
 
 impl Bodies {
-    /// How many article bodies were rendered.
+    /// How many article bodies were rendered (not taken from an earlier build).
     pub fn len(&self) -> usize {
-        self.articles.len()
+        self.articles.len() - self.reused
     }
 
     /// Whether no article body was rendered.

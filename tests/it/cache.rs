@@ -303,3 +303,82 @@ fn a_build_after_an_edit_renders_only_the_files_whose_fingerprint_changed() {
     assert!(rendered < all, "{rendered} of {all}");
     assert_as_full("an article removed", root, &out);
 }
+
+#[test]
+fn a_build_takes_the_bodies_the_last_one_kept_unless_their_file_settings_or_links_changed() {
+    let site = crate::support::copy_fixture("basic");
+    let root = site.path();
+    let out = root.join("public");
+    let edit = |rel: &str, from: &str, to: &str| {
+        let p = root.join(rel);
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains(from), "{rel} has no {from:?}");
+        std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+    };
+    let (_, first) = build_counting(root, &out, false);
+    let all = first.bodies;
+    assert!(all >= 4, "{all} bodies rendered");
+    assert!(root.join(".briefing-cache/build/bodies").is_dir());
+
+    // One body edited: it is rendered, and the kept ones are taken (but those that
+    // show images or reported a problem, which are never kept).
+    edit(
+        "content/2017-07-06-first.md",
+        "## Background",
+        "A new sentence.\n\n## Background",
+    );
+    let (_, report) = build_counting(root, &out, false);
+    let unkept = report.bodies - 1;
+    assert!(report.bodies < all, "{} of {all} rendered", report.bodies);
+    assert_as_full("a body edit", root, &out);
+
+    // The first article moves: the second links to it, so its kept body, whose
+    // link would now be answered differently, is rendered again too.
+    edit(
+        "content/2017-07-06-first.md",
+        "title:",
+        "slug: first-moved\ntitle:",
+    );
+    let (_, report) = build_counting(root, &out, false);
+    assert_eq!(
+        report.bodies,
+        unkept + 2,
+        "the moved article and the one linking to it"
+    );
+    assert_as_full("a linked article moved", root, &out);
+    let (_, second) = tree(&out)
+        .into_iter()
+        .find(|(p, b)| {
+            p.ends_with("index.html") && String::from_utf8_lossy(b).contains("Body of the second")
+        })
+        .expect("the second article's page");
+    let second = String::from_utf8(second).unwrap();
+    assert!(
+        second.contains("first-moved/"),
+        "the link follows the article"
+    );
+
+    // A shard cut short (a full disk) is not read: its bodies are rendered again.
+    let shards: Vec<_> = std::fs::read_dir(root.join(".briefing-cache/build/bodies"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    for shard in &shards {
+        let bytes = std::fs::read(shard).unwrap();
+        std::fs::write(shard, &bytes[..bytes.len() / 2]).unwrap();
+    }
+    edit(
+        "content/2017-07-06-first.md",
+        "A new sentence.",
+        "Another sentence.",
+    );
+    let (_, report) = build_counting(root, &out, false);
+    assert_eq!(report.bodies, all, "every body rendered again");
+    assert_as_full("the kept bodies cut short", root, &out);
+
+    // Other settings: every body is rendered again.
+    edit("site.toml", "Test Desk", "Test Desk, retitled");
+    let (_, report) = build_counting(root, &out, false);
+    assert_eq!(report.bodies, all);
+    assert_as_full("site.toml changed", root, &out);
+}
