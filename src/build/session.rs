@@ -316,9 +316,11 @@ impl Session {
             .templates
             .as_ref()
             .map(|t| t as &dyn crate::content::markdown::shortcodes::Shortcodes);
-        // A one-off build takes the bodies the last one kept, where their files and the
-        // settings are as they were (a session keeps its own in memory).
-        let kept = (self.options.write && !self.incremental).then(|| {
+        // A build takes the bodies the last one kept, where their files and the
+        // settings are as they were; a session, only for its first build (it keeps
+        // its own in memory after that).
+        let first = !self.incremental || self.built.is_none() && self.committed.is_none();
+        let kept = (self.options.write && first).then(|| {
             let root = &self.options.root;
             let config = format!("{:?}", self.config);
             super::body_cache::BodyCache::open(
