@@ -370,7 +370,7 @@ pub struct Bodies {
     /// By profile index: its HTML and what rendering it found.
     pub profiles: Vec<(usize, String, Vec<Diagnostic>)>,
     /// How many of `articles` an earlier build rendered (see
-    /// [`crate::content::bodies::Kept`]).
+    /// `content::bodies::Kept`).
     pub reused: usize,
 }
 

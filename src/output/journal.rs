@@ -144,7 +144,7 @@ impl Journal {
 
     /// Removes the journal (the last step of a commit) and the staging folder, then
     /// frees the files the commit replaced or removed: at once, or with `later` in
-    /// a thread of their own (see [`Journal::trash`]).
+    /// a thread of their own (see `Journal::trash`).
     pub fn finish(&self, target: &Path, later: bool) -> io::Result<()> {
         let staging = target.with_file_name(&self.staging);
         if staging.exists() {
@@ -179,7 +179,7 @@ impl Journal {
 }
 
 /// Removes one file of the output, and each folder above it that it leaves empty;
-/// given `aside`, by moving it there (see [`Journal::trash`]), else by removing it.
+/// given `aside`, by moving it there (see `Journal::trash`), else by removing it.
 pub fn remove_file(target: &Path, rel: &str, aside: Option<&Path>) -> io::Result<()> {
     let path = target.join(rel);
     let moved = aside.is_some_and(|to| std::fs::rename(&path, to).is_ok());

@@ -9,7 +9,7 @@
 //! front, so the output works under any path and from the file system.
 
 use super::feeds::{feed_ids, full_text_scopes, FeedLink};
-use super::tera_value::{from_json, map_with};
+use super::tera_value::from_json;
 use super::values::{source_links, terms, SourceLink};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
@@ -19,7 +19,7 @@ use crate::model::site::Site;
 use crate::model::taxonomy::{TaxonomyKind, Term};
 use crate::render::plan::PageKind;
 use crate::render::templates::Templates;
-use crate::text::{CARD_CLOSE, CARD_OPEN, PART_BODY, PART_CLOSE, PART_OPEN, ROOT_MARK};
+use crate::text::{PART_BODY, PART_CLOSE, PART_OPEN, ROOT_MARK};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -124,7 +124,7 @@ pub const CARD_TEMPLATE: &str = "partials/article_item.html";
 pub const LIST_FIELDS: &[&str] = &["title", "url", "date", "datetime"];
 
 /// An article's [`LIST_FIELDS`], in that order, as its item has them.
-fn list_fields(a: &Article) -> [String; 4] {
+pub(super) fn list_fields(a: &Article) -> [String; 4] {
     [
         a.front.title.clone(),
         ["articles/", &a.slug, "/"].concat(),
@@ -136,13 +136,6 @@ fn list_fields(a: &Article) -> [String; 4] {
 /// The key of the parts of a card that the home page leaves out: its days are
 /// headings, so its cards do not repeat their date.
 pub const DAY_PART: &str = "day";
-
-/// An article's [`LIST_FIELDS`] as Tera values, made once a build: every list that
-/// shows the article clones them (a reference count), where making them anew for
-/// each of its ten or so lists cost a title edit's preview 14% of its time.
-fn list_values(a: &Article) -> [tera::Value; 4] {
-    list_fields(a).map(tera::Value::from)
-}
 
 /// Items and cards of one build, kept by a session so that an update serialises and
 /// renders again only those of articles that changed.
@@ -216,8 +209,8 @@ pub struct Views {
     pub(super) item_hashes: Vec<u64>,
     /// Each list entry, hashed.
     pub(super) entry_hashes: Vec<u64>,
-    /// Each article's [`LIST_FIELDS`] ([`list_values`]).
-    list_values: Vec<[tera::Value; 4]>,
+    /// Each article's [`LIST_FIELDS`] ([`super::cards::list_values`]).
+    pub(super) list_values: Vec<[tera::Value; 4]>,
     /// Each term's name, hashed, by taxonomy.
     pub(super) name_hashes: Vec<Vec<u64>>,
     /// Each article's page's view of its terms and preview, hashed
@@ -370,7 +363,11 @@ impl Views {
             site_hash,
             item_hashes: Vec::new(),
             entry_hashes: Vec::new(),
-            list_values: site.articles.par_iter().map(list_values).collect(),
+            list_values: site
+                .articles
+                .par_iter()
+                .map(super::cards::list_values)
+                .collect(),
             name_hashes,
             article_hashes: Vec::new(),
             doc_hashes: Vec::new(),
@@ -488,7 +485,7 @@ impl Views {
             self.cards[i] = Arc::clone(&cached.card);
             self.item_hashes[i] = cached.hash;
             self.entry_hashes[i] = cached.entry_hash;
-            self.list_values[i] = list_values(a);
+            self.list_values[i] = super::cards::list_values(a);
             if self.hashing {
                 self.article_hashes[i] = super::page::article_hash(site, i);
                 self.doc_hashes[i] = super::search::doc_hash(site, i);
@@ -552,37 +549,6 @@ impl Views {
         }
     }
 
-    /// The list entries of articles `ids`: each the place of its `card` (the
-    /// article's item rendered through [`CARD_TEMPLATE`], written in by
-    /// [`Views::splice_cards`] without its parts keyed `omit`) and the few fields a
-    /// list needs around it. A list of 10,000 articles costs 10,000 small values,
-    /// not 10,000 cards or deep copies.
-    pub(super) fn items(&self, ids: &[usize], omit: Option<&str>) -> tera::Value {
-        tera::Value::from(
-            ids.iter()
-                .map(|&i| self.list_entry(i, omit))
-                .collect::<Vec<_>>(),
-        )
-    }
-
-    /// Article `i`'s list entry: the place of its card (written in by
-    /// [`Views::splice_cards`], without the parts keyed `omit`) and its
-    /// [`LIST_FIELDS`].
-    fn list_entry(&self, i: usize, omit: Option<&str>) -> tera::Value {
-        let mut entry = tera::Map::with_capacity(1 + LIST_FIELDS.len());
-        let card = match omit {
-            Some(key) => format!("{CARD_OPEN}{i}{PART_OPEN}{key}{CARD_CLOSE}"),
-            None => format!("{CARD_OPEN}{i}{CARD_CLOSE}"),
-        };
-        entry.insert("card".into(), tera::Value::from(card));
-        for (key, value) in LIST_FIELDS.iter().zip(&self.list_values[i]) {
-            entry.insert((*key).into(), value.clone());
-        }
-        // In key order, as every other map of a context.
-        entry.sort_keys();
-        tera::Value::from(entry)
-    }
-
     /// One article as a feed entry: its item's fields, its dates in RFC 3339, and
     /// its whole body as `content` when `full_text`.
     pub(super) fn feed_entry(&self, site: &Site, i: usize, full_text: bool) -> tera::Value {
@@ -595,23 +561,6 @@ impl Views {
             fields.push(("content", self.body(site, i)));
         }
         item_with(site, a, fields)
-    }
-
-    /// Articles `ids` (newest first) grouped by day; their cards leave out the date
-    /// their day's heading shows.
-    pub(super) fn editions(&self, site: &Site, ids: &[usize]) -> tera::Value {
-        let day = |i: usize| site.articles[i].front.date.day();
-        let editions: Vec<tera::Value> = ids
-            .chunk_by(|&a, &b| day(a) == day(b))
-            .map(|run| {
-                let d = day(run[0]);
-                map_with(
-                    json!({ "date": d.to_string(), "label": d.format("%A %-d %B %Y").to_string() }),
-                    vec![("articles", self.items(run, Some(DAY_PART)))],
-                )
-            })
-            .collect();
-        tera::Value::from(editions)
     }
 }
 
