@@ -19,7 +19,8 @@
 //! build reads them all in parallel and writes again only the shards whose entries
 //! changed: one edit rewrites two (its old and its new key), at 10,000 articles a
 //! megabyte or two. A shard from another binary or settings, or one that cannot be
-//! read, is ignored whole (its bodies are rendered) and written anew.
+//! read, is ignored whole (its bodies are rendered) and written anew. A build killed
+//! while it writes leaves a `NN.partial-<pid>-<n>` beside the shards, never read.
 
 use crate::content::bodies::Kept;
 use crate::model::article::{Article, Body};
@@ -52,7 +53,8 @@ struct Shard {
     /// Keys taken by this build.
     taken: Mutex<Vec<u128>>,
     /// Bodies rendered by this build, written as they come into the shard's next
-    /// file (`NN.partial`), so that a whole build's bodies are never twice in memory.
+    /// file (`NN.partial-<pid>-<n>`), so that a whole build's bodies are never twice
+    /// in memory.
     fresh: Mutex<Option<Fresh>>,
     /// The file could not be read as a shard of this salt: written anew.
     unreadable: AtomicBool,
@@ -130,7 +132,11 @@ impl Fresh {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let temp = path.with_extension("partial");
+        // A name of this process's own: two builds of one site (into two outputs)
+        // may write the same shard at once, and each file must be one writer's.
+        static FILES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = FILES.fetch_add(1, Ordering::Relaxed);
+        let temp = path.with_extension(format!("partial-{}-{n}", std::process::id()));
         let mut out = io::BufWriter::new(std::fs::File::create(&temp)?);
         out.write_all(MAGIC)?;
         out.write_all(&salt.to_le_bytes())?;
