@@ -524,13 +524,25 @@ impl Session {
             }
         }
         if self.fingerprinting() && self.options.write {
-            self.built = Some(
-                plan.entries
-                    .iter()
-                    .zip(fingerprints)
-                    .map(|(e, f)| (e.path.clone(), f))
-                    .collect(),
-            );
+            // The same files as last time (a save on the quick path): their new
+            // fingerprints go in place, with no path copied.
+            let same_files = self.built.as_mut().is_some_and(|built| {
+                built.len() == plan.entries.len()
+                    && plan
+                        .entries
+                        .iter()
+                        .zip(&fingerprints)
+                        .all(|(e, f)| built.get_mut(&e.path).map(|v| *v = *f).is_some())
+            });
+            if !same_files {
+                self.built = Some(
+                    plan.entries
+                        .iter()
+                        .zip(fingerprints)
+                        .map(|(e, f)| (e.path.clone(), f))
+                        .collect(),
+                );
+            }
         }
         report.warnings = diagnostics;
         Ok(report)
