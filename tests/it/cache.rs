@@ -247,17 +247,20 @@ fn assert_as_full(what: &str, root: &Path, out: &Path) {
     }
 }
 
+/// Replaces the first `from` in the site's file `rel` with `to`.
+fn replace_in(root: &Path, rel: &str, from: &str, to: &str) {
+    let p = root.join(rel);
+    let text = std::fs::read_to_string(&p).unwrap();
+    assert!(text.contains(from), "{rel} has no {from:?}");
+    std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+}
+
 #[test]
 fn a_build_after_an_edit_renders_only_the_files_whose_fingerprint_changed() {
     let site = crate::support::copy_fixture("basic");
     let root = site.path();
     let out = root.join("public");
-    let edit = |rel: &str, from: &str, to: &str| {
-        let p = root.join(rel);
-        let text = std::fs::read_to_string(&p).unwrap();
-        assert!(text.contains(from), "{rel} has no {from:?}");
-        std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
-    };
+    let edit = |rel: &str, from: &str, to: &str| replace_in(root, rel, from, to);
     let (all, first) = build_counting(root, &out, false);
     let files = first.written;
     assert!(all > 40 && all == files, "{all} rendered, {files} written");
@@ -309,12 +312,7 @@ fn a_build_takes_the_bodies_the_last_one_kept_unless_their_file_settings_or_link
     let site = crate::support::copy_fixture("basic");
     let root = site.path();
     let out = root.join("public");
-    let edit = |rel: &str, from: &str, to: &str| {
-        let p = root.join(rel);
-        let text = std::fs::read_to_string(&p).unwrap();
-        assert!(text.contains(from), "{rel} has no {from:?}");
-        std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
-    };
+    let edit = |rel: &str, from: &str, to: &str| replace_in(root, rel, from, to);
     let (_, first) = build_counting(root, &out, false);
     let all = first.bodies;
     assert!(all >= 4, "{all} bodies rendered");
