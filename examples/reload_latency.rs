@@ -123,7 +123,9 @@ fn articles(root: &Path) -> Vec<(PathBuf, String)> {
                 .ok()?
                 .to_string_lossy()
                 .replace('\\', "/");
-            if rel.starts_with("actors/") || rel.starts_with("sources/") {
+            // Profiles, not articles.
+            let profiles = ["actors/", "sources/", "authors/", "stories/"];
+            if profiles.iter().any(|p| rel.starts_with(p)) {
                 return None;
             }
             let text = std::fs::read_to_string(e.path()).ok()?;

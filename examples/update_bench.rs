@@ -40,10 +40,12 @@ fn main() {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        // Profiles, not articles.
         .filter(|e| {
-            !e.path()
-                .components()
-                .any(|c| c.as_os_str() == "actors" || c.as_os_str() == "sources")
+            !e.path().components().any(|c| {
+                ["actors", "sources", "authors", "stories"]
+                    .contains(&&*c.as_os_str().to_string_lossy())
+            })
         })
         .map(|e| e.into_path())
         .collect();
