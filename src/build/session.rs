@@ -152,6 +152,11 @@ impl Session {
     /// ([`Session::remember`]) and its output still there, only the pages whose
     /// fingerprint changed.
     pub fn build(&mut self) -> Result<BuildReport, BuildFailure> {
+        // A one-off session's last build freed its articles (see `run`).
+        if !self.incremental && self.articles.is_empty() && self.kept.is_none() {
+            let all = self.content.markdown.clone();
+            self.load_articles(&all);
+        }
         let read = self.opening.take();
         let in_place = self.built.is_some()
             && self.options.write
@@ -382,11 +387,17 @@ impl Session {
                         views,
                         plan,
                     });
-                } else {
+                } else if self.incremental {
                     for a in site.into_articles().chain(aside) {
                         self.articles.insert(a.content_path.clone(), a);
                     }
                     drop_later((views, plan));
+                } else {
+                    // A one-off build is done with its articles: they are freed with
+                    // the rest, not put back into a map that would grow again to hold
+                    // them all (at 10,000 articles, 45 MiB above the build's peak).
+                    // Another build of this session reads them again.
+                    drop_later((site, aside, views, plan));
                 }
                 result
             }

@@ -380,3 +380,32 @@ fn a_build_takes_the_bodies_the_last_one_kept_unless_their_file_settings_or_link
     assert_eq!(report.bodies, all);
     assert_as_full("site.toml changed", root, &out);
 }
+
+/// A one-off build frees its articles rather than keeping them for another: a second
+/// build of the same session reads them again.
+#[test]
+fn a_one_off_session_built_twice_reads_its_articles_again() {
+    let site = crate::support::copy_fixture("basic");
+    let out = tempfile::tempdir().unwrap();
+    let mut session = briefing::build::Session::open(
+        briefing::BuildOptions {
+            root: site.path().to_path_buf(),
+            output: Some(out.path().join("site")),
+            write: true,
+            ..Default::default()
+        },
+        false,
+    );
+    let first = session
+        .build()
+        .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+    let second = session
+        .build()
+        .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+    assert!(
+        first.pages.get("article").copied().unwrap_or(0) >= 4,
+        "{:?}",
+        first.pages
+    );
+    assert_eq!(first.pages, second.pages);
+}
