@@ -13,7 +13,7 @@
 use super::tera_value::from_json;
 use super::values::{
     lastmod, mentioned, neighbours, paginator, period_label, period_view, profile_view, rebase,
-    taxonomy_view, terms,
+    taxonomy_view,
 };
 use super::views::{item_with, term_link, Views};
 use crate::config::FeedFormat;
@@ -190,30 +190,6 @@ fn hash_term(h: &mut DefaultHasher, t: &Term) {
     t.name.hash(h);
     t.slug.hash(h);
     t.articles.len().hash(h);
-}
-
-/// What an article's page shows of the terms and the site around it, hashed: its
-/// preview (`page.preview`) and the actors, tags and authors its structured data
-/// names, with the actors it mentions. Made once a build for every article (and again
-/// for an article a session's quick update changed), not once a fingerprint: at
-/// 10,000 articles it was a third of a preview's save.
-pub(super) fn article_hash(site: &Site, i: usize) -> u64 {
-    let mut h = crate::model::fingerprint::hasher();
-    let a = &site.articles[i];
-    crate::model::fingerprint::json(&mut h, &super::preview::preview(site, PageKind::Article(i)));
-    for kind in [
-        TaxonomyKind::Actors,
-        TaxonomyKind::Tags,
-        TaxonomyKind::Authors,
-    ] {
-        for t in terms(site, a, kind) {
-            (&t.name, &t.slug, t.profile).hash(&mut h);
-        }
-    }
-    for t in mentioned(site, a) {
-        (&t.name, &t.slug, t.profile).hash(&mut h);
-    }
-    std::hash::Hasher::finish(&h)
 }
 
 impl Part {

@@ -214,7 +214,7 @@ pub struct Views {
     /// Each term's name, hashed, by taxonomy.
     pub(super) name_hashes: Vec<Vec<u64>>,
     /// Each article's page's view of its terms and preview, hashed
-    /// ([`super::page::article_hash`]).
+    /// ([`super::preview::article_hash`]).
     pub(super) article_hashes: Vec<u64>,
     /// What the search index's `search/d/` shows of each article, hashed
     /// ([`super::search::doc_hash`]).
@@ -406,7 +406,7 @@ impl Views {
                 .into_par_iter()
                 .map(|i| {
                     (
-                        super::page::article_hash(site, i),
+                        super::preview::article_hash(site, i),
                         super::search::doc_hash(site, i),
                     )
                 })
@@ -487,7 +487,7 @@ impl Views {
             self.entry_hashes[i] = cached.entry_hash;
             self.list_values[i] = super::cards::list_values(a);
             if self.hashing {
-                self.article_hashes[i] = super::page::article_hash(site, i);
+                self.article_hashes[i] = super::preview::article_hash(site, i);
                 self.doc_hashes[i] = super::search::doc_hash(site, i);
             }
             cache.entries.insert(self.key(site, a), cached);
