@@ -380,9 +380,9 @@ impl Bodies {
         self.articles.len() - self.reused
     }
 
-    /// Whether no article body was rendered.
+    /// Whether no article body was rendered (as [`Bodies::len`] counts).
     pub fn is_empty(&self) -> bool {
-        self.articles.is_empty()
+        self.len() == 0
     }
 }
 
