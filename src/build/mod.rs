@@ -8,6 +8,7 @@
 
 mod body_cache;
 pub mod cache;
+mod card_cache;
 pub mod changes;
 pub mod images;
 mod partition;
@@ -16,6 +17,7 @@ pub mod published;
 mod quick;
 pub mod report;
 pub mod session;
+mod shards;
 mod write;
 
 pub use changes::Changes;

@@ -16,6 +16,8 @@ pub struct BuildReport {
     pub files: usize,
     /// Article bodies rendered from Markdown.
     pub bodies: usize,
+    /// Article cards rendered (the others were the last build's or the session's).
+    pub cards: usize,
     /// Images resized, found in the cache, and their variants.
     pub images: super::images::ImageCounts,
     /// Output files written, new or changed.

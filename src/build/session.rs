@@ -187,6 +187,13 @@ impl Session {
         self.incremental || (self.options.write && !self.options.check)
     }
 
+    /// Whether this build takes what the last one kept on disk (bodies, cards):
+    /// every one-off build, and a session's first (it keeps its own in memory after
+    /// that).
+    fn first_build(&self) -> bool {
+        !self.incremental || self.built.is_none() && self.committed.is_none()
+    }
+
     /// Puts the articles of the kept model back with the others, for a full rebuild
     /// of the model.
     pub(super) fn disassemble(&mut self) {
@@ -324,8 +331,7 @@ impl Session {
         // A build takes the bodies the last one kept, where their files and the
         // settings are as they were; a session, only for its first build (it keeps
         // its own in memory after that).
-        let first = !self.incremental || self.built.is_none() && self.committed.is_none();
-        let kept = (self.options.write && first).then(|| {
+        let kept = (self.options.write && self.first_build()).then(|| {
             let root = &self.options.root;
             let config = format!("{:?}", self.config);
             super::body_cache::BodyCache::open(
@@ -442,8 +448,21 @@ impl Session {
         diagnostics.extend(plan_diagnostics);
 
         laps.lap("plan");
-        let (mut views, cards, card_errors) =
-            Views::new(site, templates, &self.cards, self.fingerprinting());
+        // Cards are taken from the last build's as bodies are (see `run`).
+        let kept = (self.options.write && self.first_build()).then(|| {
+            super::card_cache::CardCache::open(&self.options.root, &super::cache::identity())
+        });
+        let (mut views, cards, card_errors) = Views::new(
+            site,
+            templates,
+            &self.cards,
+            kept.as_ref()
+                .map(|k| k as &dyn crate::render::context::KeptCards),
+            self.fingerprinting(),
+        );
+        if let Some(kept) = kept {
+            kept.save();
+        }
         if let Some(bodies) = adopted {
             views.adopt_bodies(site, bodies);
         }
@@ -486,7 +505,10 @@ impl Session {
             Vec::new()
         };
         laps.lap("fingerprints");
-        let mut report = BuildReport::default();
+        let mut report = BuildReport {
+            cards: views.cards_rendered,
+            ..BuildReport::default()
+        };
         let written = match (in_place, &self.built) {
             (true, Some(built)) => write::in_place(
                 &target,

@@ -409,3 +409,62 @@ fn a_one_off_session_built_twice_reads_its_articles_again() {
     );
     assert_eq!(first.pages, second.pages);
 }
+
+#[test]
+fn a_build_takes_the_cards_the_last_one_kept_unless_their_item_or_templates_changed() {
+    let site = crate::support::copy_fixture("basic");
+    let root = site.path();
+    let out = root.join("public");
+    let (_, first) = build_counting(root, &out, false);
+    let all = first.cards;
+    assert!(all >= 4, "{all} cards rendered");
+    assert!(root.join(".briefing-cache/build/cards").is_dir());
+
+    // What every card sees changed (the site's title): every card is rendered again.
+    replace_in(root, "site.toml", "Test Desk", "Test Desk, retitled");
+    let (_, report) = build_counting(root, &out, false);
+    assert_eq!(report.cards, all, "the site's view is in every card's key");
+    assert_as_full("site.toml changed", root, &out);
+
+    // One body edited: its word count is in its card's item.
+    replace_in(
+        root,
+        "content/2017-07-06-first.md",
+        "## Background",
+        "A new sentence, and more words.\n\n## Background",
+    );
+    let (_, report) = build_counting(root, &out, false);
+    assert_eq!(report.cards, 1, "only the edited article's card");
+    assert_as_full("a body edit", root, &out);
+
+    // The card's template, overridden by the site: every card is rendered again.
+    let theme = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("theme/templates/partials/article_item.html"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("templates/partials")).unwrap();
+    std::fs::write(
+        root.join("templates/partials/article_item.html"),
+        format!("<!-- the site's card -->\n{theme}"),
+    )
+    .unwrap();
+    let (_, report) = build_counting(root, &out, false);
+    assert_eq!(report.cards, all);
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(home.contains("<!-- the site's card -->"), "{home}");
+    assert_as_full("the card's template changed", root, &out);
+
+    // Shards that cannot be read are not: their cards are rendered again.
+    for shard in std::fs::read_dir(root.join(".briefing-cache/build/cards")).unwrap() {
+        std::fs::write(shard.unwrap().path(), b"briefing cards 1 cut").unwrap();
+    }
+    replace_in(
+        root,
+        "content/2017-07-06-first.md",
+        "A new sentence",
+        "A newer sentence",
+    );
+    let (_, report) = build_counting(root, &out, false);
+    assert_eq!(report.cards, all, "every card rendered again");
+    assert_as_full("the kept cards unreadable", root, &out);
+}

@@ -24,7 +24,9 @@ pub mod views;
 pub use feeds::FeedLink;
 pub use values::SourceLink;
 pub use values::{mentioned, nearby, terms, SEARCH_SUMMARY};
-pub use views::{ArticleItem, SiteView, TermLink, ViewCache, Views, CARD_TEMPLATE};
+pub use views::{
+    ArticleItem, KeptCard, KeptCards, SiteView, TermLink, ViewCache, Views, CARD_TEMPLATE,
+};
 
 use crate::model::fingerprint;
 use crate::model::site::Site;

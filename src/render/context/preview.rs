@@ -70,7 +70,7 @@ pub fn preview(site: &Site, kind: PageKind) -> Value {
 }
 
 /// An article's lead image (fields in alphabetical order, as [`super::ArticleItem`]'s).
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct ImageView<'a> {
     /// What it shows, for readers who cannot see it (empty: it only decorates).
     pub alt: &'a str,

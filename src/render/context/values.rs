@@ -9,7 +9,7 @@ use crate::render::plan::PageKind;
 use serde_json::{json, Value};
 
 /// A source of an article (fields in alphabetical order, as `ArticleItem`'s).
-#[derive(Clone, serde::Serialize)]
+#[derive(Clone, serde::Serialize, Hash)]
 pub struct SourceLink<'a> {
     /// The original story's author, or null.
     pub author: Option<&'a str>,

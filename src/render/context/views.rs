@@ -49,7 +49,7 @@ pub struct SiteView<'a> {
 }
 
 /// A link to a term, as articles show it.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct TermLink<'a> {
     /// Display name (the most used spelling).
     pub name: &'a str,
@@ -63,7 +63,7 @@ pub struct TermLink<'a> {
 ///
 /// Fields in alphabetical order: Tera's serializer keeps the order they are declared
 /// in, and every map a template sees has its keys sorted.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct ArticleItem<'a> {
     /// Actors named, as term links.
     pub actors: Vec<TermLink<'a>>,
@@ -144,6 +144,27 @@ pub struct ViewCache {
     entries: rustc_hash::FxHashMap<u64, Cached>,
 }
 
+/// An article's card as an earlier build rendered it, with the hashes of its item
+/// and list entry.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct KeptCard {
+    /// The item's hash.
+    pub hash: u64,
+    /// The list entry's hash.
+    pub entry_hash: u64,
+    /// The card's HTML.
+    pub card: String,
+}
+
+/// Cards an earlier build rendered, kept by the caller (see `build::card_cache`)
+/// by a key that hashes everything a card is made of ([`Views::lasting_key`]).
+pub trait KeptCards: Sync {
+    /// The card kept under `key`, if any.
+    fn take(&self, key: u128) -> Option<KeptCard>;
+    /// Offers a card just rendered, to keep for the next build.
+    fn keep(&self, key: u128, card: &KeptCard);
+}
+
 /// An article's item as JSON: what its card is rendered from and its hashes read.
 fn item_value(site: &Site, a: &Article) -> Value {
     serde_json::to_value(item(site, a)).expect("views serialise")
@@ -177,6 +198,26 @@ struct Cached {
     /// on. An edit that changes the item but not the card (a word count the card does
     /// not show) renders no list again.
     entry_hash: u64,
+}
+
+impl From<KeptCard> for Cached {
+    fn from(k: KeptCard) -> Cached {
+        Cached {
+            hash: k.hash,
+            card: Arc::from(k.card),
+            entry_hash: k.entry_hash,
+        }
+    }
+}
+
+impl From<&Cached> for KeptCard {
+    fn from(c: &Cached) -> KeptCard {
+        KeptCard {
+            hash: c.hash,
+            entry_hash: c.entry_hash,
+            card: c.card.to_string(),
+        }
+    }
 }
 
 impl Cached {
@@ -230,6 +271,8 @@ pub struct Views {
     /// Whether items and cards are hashed and cached, for the next build of a
     /// session; a one-off build has no next.
     hashing: bool,
+    /// How many cards [`Views::new`] rendered (the others it took from a cache).
+    pub cards_rendered: usize,
 }
 
 fn term_links<'a>(site: &'a Site, article: &'a Article, kind: TaxonomyKind) -> Vec<TermLink<'a>> {
@@ -306,6 +349,7 @@ impl Views {
         site: &Site,
         templates: &Templates,
         cache: &ViewCache,
+        kept: Option<&dyn KeptCards>,
         hashing: bool,
     ) -> (Views, ViewCache, Vec<Diagnostic>) {
         let base = templates.fingerprint;
@@ -375,18 +419,36 @@ impl Views {
             bodies: Vec::new(),
             in_feeds: Vec::new(),
             hashing,
+            cards_rendered: 0,
+        };
+        let rendered = std::sync::atomic::AtomicUsize::new(0);
+        let make = |a: &Article| {
+            rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            views.make(site, templates, a)
         };
         let made: Vec<(Option<u64>, Result<Cached, Diagnostic>)> = site
             .articles
             .par_iter()
             .map(|a| {
                 let key = hashing.then(|| views.key(site, a));
-                match key.and_then(|k| cache.entries.get(&k)) {
-                    Some(cached) => (key, Ok(cached.clone())),
-                    None => (key, views.make(site, templates, a)),
+                if let Some(cached) = key.and_then(|k| cache.entries.get(&k)) {
+                    return (key, Ok(cached.clone()));
                 }
+                let Some(kept) = kept.filter(|_| hashing) else {
+                    return (key, make(a));
+                };
+                let lasting = views.lasting_key(site, a);
+                if let Some(card) = kept.take(lasting) {
+                    return (key, Ok(Cached::from(card)));
+                }
+                let made = make(a);
+                if let Ok(cached) = &made {
+                    kept.keep(lasting, &KeptCard::from(cached));
+                }
+                (key, made)
             })
             .collect();
+        views.cards_rendered = rendered.into_inner();
         let mut next = ViewCache::default();
         let mut errors = Vec::new();
         for (key, cached) in made {
@@ -510,6 +572,16 @@ impl Views {
             }
         }
         h.finish()
+    }
+
+    /// What an article's item and card are made of, from any build of this binary
+    /// (its caller salts the key with it): the item itself, and what every page sees
+    /// (config, templates, `site`: [`Views::site_hash`]).
+    fn lasting_key(&self, site: &Site, a: &Article) -> u128 {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        self.site_hash.hash(&mut h);
+        item(site, a).hash(&mut h);
+        h.digest128()
     }
 
     /// Serialises an article's item and renders its card.
