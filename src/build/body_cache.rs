@@ -20,13 +20,13 @@
 
 use super::shards::Store;
 use crate::content::bodies::Kept;
-use crate::model::article::{Article, Body};
+use crate::model::article::{Article, Body, KeptHtml};
 use std::path::Path;
 
 /// The folder of the shards, under the site root.
 const DIR: &str = ".briefing-cache/build/bodies";
 /// The first bytes of a shard; another format's are not read.
-const MAGIC: &[u8; 16] = b"briefing bodies1";
+const MAGIC: &[u8; 16] = b"briefing bodies2";
 
 /// The bodies of the last build, by key, and what this build keeps.
 pub struct BodyCache {
@@ -59,7 +59,12 @@ impl BodyCache {
 
 impl Kept for BodyCache {
     fn take(&self, article: &Article) -> Option<Body> {
-        self.store.take(self.key(article))
+        let (mut body, tail) = self.store.take(self.key(article))?;
+        // The HTML stays on disk until a page shows it.
+        body.kept_html = Some(KeptHtml(std::sync::Arc::new(move || {
+            String::from_utf8(tail.read()?).map_err(std::io::Error::other)
+        })));
+        Some(body)
     }
 
     fn keep(&self, article: &Article, body: &Body) {
@@ -68,9 +73,19 @@ impl Kept for BodyCache {
             && !body.shortcodes
             && !body.html.contains("<img");
         if keepable {
-            self.store.keep(self.key(article), body);
+            self.store
+                .keep(self.key(article), body, body.html.as_bytes());
         }
     }
+}
+
+/// Removes the kept bodies (one could not be read), saying so.
+pub fn forget(root: &Path) -> crate::diagnostics::Diagnostic {
+    let _ = std::fs::remove_dir_all(root.join(DIR));
+    crate::diagnostics::Diagnostic::note(
+        DIR,
+        "a body kept by the last build could not be read: the kept bodies are ignored, and written again by this build",
+    )
 }
 
 /// What every kept body depends on besides its own file: this binary (`identity`,

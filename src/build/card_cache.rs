@@ -37,10 +37,10 @@ impl CardCache {
 
 impl KeptCards for CardCache {
     fn take(&self, key: u128) -> Option<KeptCard> {
-        self.0.take(key)
+        self.0.take(key).map(|(card, _)| card)
     }
 
     fn keep(&self, key: u128, card: &KeptCard) {
-        self.0.keep(key, card);
+        self.0.keep(key, card, &[]);
     }
 }

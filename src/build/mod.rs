@@ -24,6 +24,7 @@ pub use changes::Changes;
 pub use report::{BuildFailure, BuildReport, EditionChange};
 pub use session::Session;
 
+use crate::diagnostics::Diagnostic;
 use std::path::PathBuf;
 
 /// What to build, and how.
@@ -95,16 +96,33 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         report.stages = vec![("cache", report.elapsed, report::peak_memory())];
         return Ok(report);
     }
-    let mut session = Session::open(options.clone(), false);
-    // The last build's page fingerprints: pages whose fingerprint is unchanged are
-    // kept, not rendered.
-    session.remember(cache::fingerprints(options, &session.output_dir()));
-    let mut result = session.build();
-    let fingerprints = session.forget();
-    drop_later(session);
+    let once = || {
+        let mut session = Session::open(options.clone(), false);
+        // The last build's page fingerprints: pages whose fingerprint is unchanged
+        // are kept, not rendered.
+        session.remember(cache::fingerprints(options, &session.output_dir()));
+        let result = session.build();
+        let fingerprints = session.forget();
+        drop_later(session);
+        (result, fingerprints)
+    };
+    let (mut result, mut fingerprints) = once();
+    // A body kept by the last build that a page could not read (its file changed
+    // behind the build's back): nothing was written, and the build is made again
+    // without the kept bodies.
+    let mut notes: Vec<Diagnostic> = note.into_iter().collect();
+    if result.as_ref().is_err_and(|f| {
+        f.diagnostics.iter().any(|d| {
+            d.message
+                .starts_with(crate::render::context::adopted::KEPT_BODY_UNREADABLE)
+        })
+    }) {
+        notes.push(body_cache::forget(&options.root));
+        (result, fingerprints) = once();
+    }
     if let Ok(report) = &mut result {
         let unsaved = cache::save(options, taken, report, fingerprints.as_ref());
-        report.warnings.extend(note.into_iter().chain(unsaved));
+        report.warnings.extend(notes.into_iter().chain(unsaved));
     }
     result
 }

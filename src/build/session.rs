@@ -361,7 +361,7 @@ impl Session {
         let diagnostics = self.diagnostics(&site, &aside, site_diagnostics);
         // A one-off build hands the bodies to the views, which free each as soon as
         // its page is written; a session keeps them for the next update.
-        let adopted: Option<Vec<String>> = (!self.incremental).then(|| site.take_bodies());
+        let adopted: Option<Vec<_>> = (!self.incremental).then(|| site.take_bodies());
 
         let result = match self.prepare(&site, diagnostics, in_place, adopted, &mut laps) {
             Ok((views, plan, diagnostics)) => {
@@ -432,7 +432,7 @@ impl Session {
         site: &Site,
         mut diagnostics: Vec<Diagnostic>,
         in_place: bool,
-        adopted: Option<Vec<String>>,
+        adopted: Option<Vec<(String, Option<crate::model::article::KeptHtml>)>>,
         laps: &mut Laps,
     ) -> Result<(Views, Plan, Vec<Diagnostic>), BuildFailure> {
         let (Some(templates), true) = (&self.templates, self.config.is_some()) else {

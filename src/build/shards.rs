@@ -1,14 +1,18 @@
 //! A store of values kept between builds under `.briefing-cache/build/`, by key:
 //! what [`super::body_cache`] keeps bodies in and [`super::card_cache`] cards.
 //!
-//! The values are kept in 64 shards by key, each a file of entries (key, length,
-//! [postcard](https://docs.rs/postcard) bytes) after a header naming the store's kind
-//! and its salt (what every value depends on besides its key: the binary, the
-//! settings). A build reads them all in parallel and writes again only the shards
-//! whose entries changed: one edit rewrites two (its old and its new key). A shard of
-//! another kind, binary or settings, or one that cannot be read, is ignored whole
-//! (its values are made again) and written anew. A build killed while it writes
-//! leaves a `NN.partial-<pid>-<n>` beside the shards, never read.
+//! Each value is kept in two parts: what the build reads of it at once
+//! ([postcard](https://docs.rs/postcard) bytes), and a tail of bytes it reads only
+//! when it needs them (a body's HTML, for the few pages a build after an edit
+//! renders: at 100,000 articles the bodies are 650 MB). The values are kept in 64
+//! shards by key. A shard is a file: a header naming the store's kind and its salt
+//! (what every value depends on besides its key: the binary, the settings), the
+//! tails, an index of entries (key, the value's bytes, where its tail is and its
+//! hash), and last where the index starts and the index's hash. A build reads the indexes in parallel and writes again
+//! only the shards whose entries changed: one edit rewrites two (its old and its new
+//! key). A shard of another kind, binary or settings, or one that cannot be read, is
+//! ignored whole (its values are made again) and written anew. A build killed while
+//! it writes leaves `NN.partial-<pid>-<n>` files beside the shards, never read.
 //!
 //! Written here rather than taken from a crate: the embedded stores (sled, redb)
 //! keep one database with its own log and locking, where this needs a file per
@@ -18,10 +22,11 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use std::io::{self, Write};
+use std::io::{self, Seek, Write};
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 const SHARDS: usize = 64;
 
@@ -34,9 +39,36 @@ pub struct Store<V> {
     shards: Vec<Shard<V>>,
 }
 
+/// Where a value's tail is: read when it is needed, from the shard file the store
+/// opened (a file that a later build replaces by renaming another over it, so the
+/// one open here stays as it was read).
+#[derive(Debug, Clone)]
+pub struct Tail {
+    file: Arc<std::fs::File>,
+    at: u64,
+    len: u32,
+    /// XXH3 of the bytes, checked when they are read.
+    hash: u64,
+}
+
+impl Tail {
+    /// The bytes, if they can be read and are those that were written.
+    pub fn read(&self) -> io::Result<Vec<u8>> {
+        let mut bytes = vec![0; self.len as usize];
+        self.file.read_exact_at(&mut bytes, self.at)?;
+        if xxhash_rust::xxh3::xxh3_64(&bytes) != self.hash {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "changed since it was written",
+            ));
+        }
+        Ok(bytes)
+    }
+}
+
 struct Shard<V> {
     /// Values read and not yet taken.
-    values: Mutex<HashMap<u128, V>>,
+    values: Mutex<HashMap<u128, (V, Tail)>>,
     /// Keys read (for the shard's entries that are still used).
     read: Vec<u128>,
     /// Keys taken by this build.
@@ -61,10 +93,15 @@ impl<V> Default for Shard<V> {
     }
 }
 
-/// A shard's next file, being written.
+/// A shard's next file, being written: the tails go into it as they come, the
+/// index into a file of its own, appended when the shard is finished.
 struct Fresh {
     out: io::BufWriter<std::fs::File>,
     path: PathBuf,
+    /// Bytes written to `out` so far.
+    at: u64,
+    index: io::BufWriter<std::fs::File>,
+    index_path: PathBuf,
     /// Whether every write so far succeeded.
     ok: bool,
 }
@@ -88,16 +125,17 @@ impl<V: Serialize + DeserializeOwned + Send> Store<V> {
         &self.shards[(key % SHARDS as u128) as usize]
     }
 
-    /// The value kept under `key`, if any: taken, and kept again by [`Store::save`].
-    pub fn take(&self, key: u128) -> Option<V> {
+    /// The value kept under `key`, if any, with where its tail is: taken, and kept
+    /// again by [`Store::save`].
+    pub fn take(&self, key: u128) -> Option<(V, Tail)> {
         let shard = self.shard(key);
         let value = lock(&shard.values).remove(&key)?;
         lock(&shard.taken).push(key);
         Some(value)
     }
 
-    /// Keeps `value` under `key` for the next build.
-    pub fn keep(&self, key: u128, value: &V) {
+    /// Keeps `value`, and `tail` beside it, under `key` for the next build.
+    pub fn keep(&self, key: u128, value: &V, tail: &[u8]) {
         let Ok(bytes) = postcard::to_stdvec(value) else {
             return;
         };
@@ -107,7 +145,7 @@ impl<V: Serialize + DeserializeOwned + Send> Store<V> {
             *fresh = Fresh::create(&path, self.magic, self.salt).ok();
         }
         if let Some(fresh) = fresh.as_mut() {
-            fresh.push(key, &bytes);
+            fresh.push(key, &bytes, tail);
         }
     }
 
@@ -141,10 +179,20 @@ impl<V: Serialize + DeserializeOwned + Send> Store<V> {
             // Taken values are still in the old file: copied from it as they are.
             if !taken.is_empty() {
                 let taken: rustc_hash::FxHashSet<u128> = taken.into_iter().collect();
-                let bytes = std::fs::read(&path).unwrap_or_default();
-                for (key, range) in entries(&bytes, magic, salt).unwrap_or_default() {
-                    if taken.contains(&key) {
-                        fresh.push(key, &bytes[range]);
+                let old = std::fs::File::open(&path).ok().map(Arc::new);
+                let found = old.as_ref().and_then(|f| Some((f, index(f, magic, salt)?)));
+                for (file, (bytes, entries)) in found.iter() {
+                    for e in entries.iter().filter(|e| taken.contains(&e.key)) {
+                        let tail = Tail {
+                            file: Arc::clone(file),
+                            at: e.tail_at,
+                            len: e.tail_len,
+                            hash: e.tail_hash,
+                        };
+                        match tail.read() {
+                            Ok(t) => fresh.push(e.key, &bytes[e.value.clone()], &t),
+                            Err(_) => fresh.ok = false,
+                        }
                     }
                 }
             }
@@ -159,59 +207,184 @@ impl Fresh {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        // A name of this process's own: two builds of one site (into two outputs)
+        // Names of this process's own: two builds of one site (into two outputs)
         // may write the same shard at once, and each file must be one writer's.
         static FILES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let n = FILES.fetch_add(1, Ordering::Relaxed);
         let temp = path.with_extension(format!("partial-{}-{n}", std::process::id()));
+        let index_path = path.with_extension(format!("partial-{}-{n}-index", std::process::id()));
         let mut out = io::BufWriter::new(std::fs::File::create(&temp)?);
+        let index = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&index_path)?;
+        let index = io::BufWriter::new(index);
         out.write_all(magic)?;
         out.write_all(&salt.to_le_bytes())?;
         Ok(Fresh {
             out,
             path: temp,
+            at: (magic.len() + 16) as u64,
+            index,
+            index_path,
             ok: true,
         })
     }
 
-    /// Writes one entry.
-    fn push(&mut self, key: u128, bytes: &[u8]) {
-        let Ok(len) = u32::try_from(bytes.len()) else {
+    /// Writes one entry: its tail now, its value into the index.
+    fn push(&mut self, key: u128, value: &[u8], tail: &[u8]) {
+        let (Ok(value_len), Ok(tail_len)) = (u32::try_from(value.len()), u32::try_from(tail.len()))
+        else {
             return;
         };
-        let written = self
-            .out
-            .write_all(&key.to_le_bytes())
-            .and_then(|()| self.out.write_all(&len.to_le_bytes()))
-            .and_then(|()| self.out.write_all(bytes));
+        let written = self.out.write_all(tail).and_then(|()| {
+            let index = &mut self.index;
+            index.write_all(&key.to_le_bytes())?;
+            index.write_all(&self.at.to_le_bytes())?;
+            index.write_all(&tail_len.to_le_bytes())?;
+            index.write_all(&xxhash_rust::xxh3::xxh3_64(tail).to_le_bytes())?;
+            index.write_all(&value_len.to_le_bytes())?;
+            index.write_all(value)
+        });
+        self.at += u64::from(tail_len);
         self.ok &= written.is_ok();
     }
 
-    /// Puts the file in the shard's place (a build killed meanwhile leaves the old
-    /// shard or the new one); one that could not be written whole is removed.
+    /// Appends the index and where it starts, and puts the file in the shard's
+    /// place (a build killed meanwhile leaves the old shard or the new one); one that
+    /// could not be written whole is removed.
     fn finish(mut self, shard: &Path) -> io::Result<()> {
-        if self.ok && self.out.flush().is_ok() {
+        let appended = (|| -> io::Result<()> {
+            let mut index = self.index.into_inner().map_err(|e| e.into_error())?;
+            index.rewind()?;
+            let mut hashed = Hashed(xxhash_rust::xxh3::Xxh3::new(), &mut self.out);
+            io::copy(&mut index, &mut hashed)?;
+            let hash = hashed.0.digest();
+            self.out.write_all(&self.at.to_le_bytes())?;
+            self.out.write_all(&hash.to_le_bytes())?;
+            self.out.flush()
+        })();
+        let _ = std::fs::remove_file(&self.index_path);
+        if self.ok && appended.is_ok() {
             return std::fs::rename(&self.path, shard);
         }
         std::fs::remove_file(&self.path)
     }
 }
 
-/// Reads one shard; an unreadable one is empty and marked to be written anew.
+/// A writer that hashes what it passes on.
+struct Hashed<'a, W>(xxhash_rust::xxh3::Xxh3, &'a mut W);
+
+impl<W: Write> Write for Hashed<'_, W> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let n = self.1.write(bytes)?;
+        self.0.update(&bytes[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.1.flush()
+    }
+}
+
+/// An entry of a shard's index.
+struct Entry {
+    key: u128,
+    tail_at: u64,
+    tail_len: u32,
+    tail_hash: u64,
+    /// Where the value's bytes are in the index's.
+    value: std::ops::Range<usize>,
+}
+
+/// The first `N` bytes of `rest`, taken off it.
+fn field<const N: usize>(rest: &mut &[u8]) -> Option<[u8; N]> {
+    let (head, tail) = rest.split_first_chunk::<N>()?;
+    *rest = tail;
+    Some(*head)
+}
+
+/// The index of a shard's file (its bytes, and its entries), if it is a whole shard
+/// of this kind and `salt`.
+fn index(file: &std::fs::File, magic: &[u8; 16], salt: u128) -> Option<(Vec<u8>, Vec<Entry>)> {
+    let len = file.metadata().ok()?.len();
+    let header = (magic.len() + 16) as u64;
+    if len < header + 16 {
+        return None;
+    }
+    let mut head = [0; 32];
+    file.read_exact_at(&mut head, 0).ok()?;
+    let mut rest = &head[..];
+    if field::<16>(&mut rest)? != *magic || u128::from_le_bytes(field(&mut rest)?) != salt {
+        return None;
+    }
+    let mut foot = [0; 16];
+    file.read_exact_at(&mut foot, len - 16).ok()?;
+    let mut rest = &foot[..];
+    let start = u64::from_le_bytes(field(&mut rest)?);
+    let hash = u64::from_le_bytes(field(&mut rest)?);
+    if start < header || start > len - 16 {
+        return None;
+    }
+    let mut bytes = vec![0; usize::try_from(len - 16 - start).ok()?];
+    file.read_exact_at(&mut bytes, start).ok()?;
+    if xxhash_rust::xxh3::xxh3_64(&bytes) != hash {
+        return None;
+    }
+    let mut rest = bytes.as_slice();
+    let mut entries = Vec::new();
+    while !rest.is_empty() {
+        let key = u128::from_le_bytes(field(&mut rest)?);
+        let tail_at = u64::from_le_bytes(field(&mut rest)?);
+        let tail_len = u32::from_le_bytes(field(&mut rest)?);
+        let tail_hash = u64::from_le_bytes(field(&mut rest)?);
+        let value_len = u32::from_le_bytes(field(&mut rest)?) as usize;
+        if tail_at < header
+            || tail_at.checked_add(u64::from(tail_len))? > start
+            || rest.len() < value_len
+        {
+            return None;
+        }
+        let from = bytes.len() - rest.len();
+        rest = &rest[value_len..];
+        entries.push(Entry {
+            key,
+            tail_at,
+            tail_len,
+            tail_hash,
+            value: from..from + value_len,
+        });
+    }
+    Some((bytes, entries))
+}
+
+/// Reads one shard's index and values; an unreadable one is empty and marked to be
+/// written anew.
 fn read_shard<V: DeserializeOwned>(path: &Path, magic: &[u8; 16], salt: u128) -> Shard<V> {
     let shard = Shard::default();
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
+    let file = match std::fs::File::open(path) {
+        Ok(file) => Arc::new(file),
         Err(e) if e.kind() == io::ErrorKind::NotFound => return shard,
         Err(_) => {
             shard.unreadable.store(true, Ordering::Relaxed);
             return shard;
         }
     };
-    let parsed = entries(&bytes, magic, salt).and_then(|entries| {
+    let parsed = index(&file, magic, salt).and_then(|(bytes, entries)| {
         entries
             .into_iter()
-            .map(|(key, range)| Some((key, postcard::from_bytes::<V>(&bytes[range]).ok()?)))
+            .map(|e| {
+                let value = postcard::from_bytes::<V>(&bytes[e.value]).ok()?;
+                let tail = Tail {
+                    file: Arc::clone(&file),
+                    at: e.tail_at,
+                    len: e.tail_len,
+                    hash: e.tail_hash,
+                };
+                Some((e.key, (value, tail)))
+            })
             .collect::<Option<Vec<_>>>()
     });
     match parsed {
@@ -227,35 +400,6 @@ fn read_shard<V: DeserializeOwned>(path: &Path, magic: &[u8; 16], salt: u128) ->
     }
 }
 
-/// The entries of a shard's bytes (each key, and where its value's bytes are), if
-/// it is a whole shard of this kind and `salt`.
-fn entries(
-    bytes: &[u8],
-    magic: &[u8; 16],
-    salt: u128,
-) -> Option<Vec<(u128, std::ops::Range<usize>)>> {
-    let rest = bytes.strip_prefix(magic.as_slice())?;
-    let (found, mut rest) = rest.split_first_chunk::<16>()?;
-    if u128::from_le_bytes(*found) != salt {
-        return None;
-    }
-    let mut at = bytes.len() - rest.len();
-    let mut out = Vec::new();
-    while !rest.is_empty() {
-        let (key, after) = rest.split_first_chunk::<16>()?;
-        let (len, after) = after.split_first_chunk::<4>()?;
-        let len = u32::from_le_bytes(*len) as usize;
-        at += 20;
-        if after.len() < len {
-            return None;
-        }
-        out.push((u128::from_le_bytes(*key), at..at + len));
-        at += len;
-        rest = &after[len..];
-    }
-    Some(out)
-}
-
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -267,19 +411,28 @@ mod tests {
     const MAGIC: &[u8; 16] = b"briefing test  1";
 
     #[test]
-    fn a_shard_reads_back_and_a_cut_or_foreign_one_is_not_read() {
+    fn a_shard_reads_back_with_its_tails_and_a_cut_or_foreign_one_is_not_read() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("00");
-        let value = (String::from("<p>Hi</p>"), 1u32);
+        let value = (String::from("Hi"), 1u32);
         let bytes = postcard::to_stdvec(&value).unwrap();
         let mut fresh = Fresh::create(&path, MAGIC, 7).unwrap();
-        fresh.push(1, &bytes);
-        fresh.push(2, &bytes);
+        fresh.push(1, &bytes, b"<p>one</p>");
+        fresh.push(2, &bytes, b"<p>two</p>");
+        fresh.push(3, &bytes, b"");
         fresh.finish(&path).unwrap();
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["00"], "no partial file left");
         let shard: Shard<(String, u32)> = read_shard(&path, MAGIC, 7);
-        assert_eq!(shard.read, [1, 2]);
-        let back = lock(&shard.values).remove(&2).unwrap();
+        assert_eq!(shard.read, [1, 2, 3]);
+        let (back, tail) = lock(&shard.values).remove(&2).unwrap();
         assert_eq!(back, value);
+        assert_eq!(tail.read().unwrap(), b"<p>two</p>");
+        let (_, empty) = lock(&shard.values).remove(&3).unwrap();
+        assert_eq!(empty.read().unwrap(), b"");
         assert!(!shard.unreadable.load(Ordering::Relaxed));
         // Another salt: another binary or settings.
         let foreign: Shard<(String, u32)> = read_shard(&path, MAGIC, 8);
@@ -287,11 +440,32 @@ mod tests {
         // Another kind of store.
         let other: Shard<(String, u32)> = read_shard(&path, b"briefing other 1", 7);
         assert!(other.read.is_empty() && other.unreadable.load(Ordering::Relaxed));
-        // Cut short, as by a full disk.
+        // Cut short, as by a full disk, at every length.
         let whole = std::fs::read(&path).unwrap();
-        std::fs::write(&path, &whole[..whole.len() - 3]).unwrap();
-        let cut: Shard<(String, u32)> = read_shard(&path, MAGIC, 7);
-        assert!(cut.read.is_empty() && cut.unreadable.load(Ordering::Relaxed));
+        for len in 0..whole.len() {
+            std::fs::write(&path, &whole[..len]).unwrap();
+            let cut: Shard<(String, u32)> = read_shard(&path, MAGIC, 7);
+            assert!(
+                cut.read.is_empty() && cut.unreadable.load(Ordering::Relaxed),
+                "{len}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_tail_changed_on_disk_is_not_read_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let store: Store<u32> = Store::open(dir.path().to_path_buf(), MAGIC, 3);
+        store.keep(9, &1, b"<p>kept</p>");
+        store.save();
+        let store: Store<u32> = Store::open(dir.path().to_path_buf(), MAGIC, 3);
+        let (_, tail) = store.take(9).unwrap();
+        // Changed in place, by something other than a build.
+        let path = dir.path().join(format!("{:02}", 9 % SHARDS));
+        let file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+        file.write_all_at(b"<p>Kept</p>", 32).unwrap();
+        let e = tail.read().unwrap_err();
+        assert_eq!(e.to_string(), "changed since it was written");
     }
 
     #[test]
@@ -304,18 +478,23 @@ mod tests {
                 .map(|m| m.ino())
                 .ok()
         };
+        let tail = |key: u128| format!("<p>{key}</p>").into_bytes();
         let store = open();
         for key in 0..200u128 {
-            store.keep(key, &format!("value {key}"));
+            store.keep(key, &format!("value {key}"), &tail(key));
         }
         store.save();
         // A build that takes every value but one, and makes one.
         let store = open();
         for key in (0..200u128).filter(|k| *k != 7) {
-            assert_eq!(store.take(key), Some(format!("value {key}")));
+            let (value, t) = store.take(key).unwrap();
+            assert_eq!(
+                (value, t.read().unwrap()),
+                (format!("value {key}"), tail(key))
+            );
         }
-        assert_eq!(store.take(0), None, "taken once");
-        store.keep(1000, &"new".to_string());
+        assert!(store.take(0).is_none(), "taken once");
+        store.keep(1000, &"new".to_string(), b"");
         let before: Vec<_> = (0..SHARDS as u128).map(inode).collect();
         store.save();
         let after: Vec<_> = (0..SHARDS as u128).map(inode).collect();
@@ -326,16 +505,17 @@ mod tests {
             "only the shards whose entries changed"
         );
         let store = open();
-        assert_eq!(store.take(7), None, "not taken: not kept");
-        assert_eq!(store.take(1000).as_deref(), Some("new"));
+        let read = |key: u128| store.take(key).map(|(v, t)| (v, t.read().unwrap()));
+        assert_eq!(read(7), None, "not taken: not kept");
+        assert_eq!(read(1000), Some(("new".into(), Vec::new())));
         assert_eq!(
-            store.take(71).as_deref(),
-            Some("value 71"),
+            read(71),
+            Some(("value 71".into(), tail(71))),
             "in a shard written again"
         );
         assert_eq!(
-            store.take(8).as_deref(),
-            Some("value 8"),
+            read(8),
+            Some(("value 8".into(), tail(8))),
             "in a shard left as it was"
         );
     }

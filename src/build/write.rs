@@ -143,6 +143,7 @@ pub(super) fn in_place(
         report.count(&plan.entries[i]);
     }
     diagnostics.extend(dedupe(render_errors));
+    diagnostics.extend(dedupe(pages.views.body_problems()));
     diagnostics.extend(io_errors);
     if has_errors(&diagnostics) {
         return Err((diagnostics, false));
@@ -224,6 +225,7 @@ pub(super) fn staged(
     }
     let (problems, scanned, editions) = render_all(pages, target, update.as_ref());
     diagnostics.extend(problems);
+    diagnostics.extend(dedupe(pages.views.body_problems()));
     if options.check {
         let files: HashSet<&str> = plan.entries.iter().map(|e| e.path.as_str()).collect();
         let base_path = pages.site.config.base_path();

@@ -183,6 +183,7 @@ pub fn load(root: &Path, md: &Asset, reading: &Reading) -> (Option<Article>, Vec
         body_images: Vec::new(),
         bundle,
         html: String::new(),
+        kept_html: None,
         summary: String::new(),
         headings: Vec::new(),
         word_count: 0,

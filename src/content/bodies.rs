@@ -59,7 +59,18 @@ pub fn render(
         .filter(|(_, a)| stale(a))
         .map(|(i, a)| {
             if let Some(mut body) = kept.and_then(|k| k.take(a)) {
-                if answered_alike(&body.links) {
+                // A session keeps every body in memory: the HTML is read now, and
+                // one that cannot be is rendered.
+                let at_hand = !keep_links
+                    || match body.kept_html.take().map(|read| read.0()) {
+                        Some(Ok(html)) => {
+                            body.html = html;
+                            true
+                        }
+                        Some(Err(_)) => false,
+                        None => true,
+                    };
+                if at_hand && answered_alike(&body.links) {
                     reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     if !keep_links {
                         body.links = Vec::new();
@@ -183,6 +194,7 @@ fn render_article<L: Links>(
             crate::text::shorten(&rendered.first_paragraph, AUTO_SUMMARY).into_owned()
         }),
         html,
+        kept_html: None,
         headings: rendered.headings,
         word_count: rendered.word_count,
         notes: rendered.notes,

@@ -32,6 +32,9 @@ pub struct Article {
     pub bundle: Option<String>,
     /// The body's HTML, once rendered.
     pub html: String,
+    /// Or where it is, when an earlier build kept it (`build::body_cache`): a
+    /// one-off build reads it only for the pages it renders.
+    pub kept_html: Option<KeptHtml>,
     /// Summary: front matter `summary`, else the first paragraph.
     pub summary: String,
     /// Headings with their ids.
@@ -137,8 +140,12 @@ impl Status {
 /// (see `build::body_cache`).
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Body {
-    /// The body's HTML.
+    /// The body's HTML (kept apart from the rest, see `build::body_cache`).
+    #[serde(skip)]
     pub html: String,
+    /// Or where an earlier build kept it.
+    #[serde(skip)]
+    pub kept_html: Option<KeptHtml>,
     /// Summary: front matter `summary`, else the first paragraph.
     pub summary: String,
     /// Headings with their ids.
@@ -208,6 +215,16 @@ pub struct Quote {
     pub url: Option<String>,
 }
 
+/// Reads a body's HTML that an earlier build kept (see `build::body_cache`).
+#[derive(Clone)]
+pub struct KeptHtml(pub std::sync::Arc<dyn Fn() -> std::io::Result<String> + Send + Sync>);
+
+impl std::fmt::Debug for KeptHtml {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeptHtml")
+    }
+}
+
 /// A number no article had before.
 pub fn next_generation() -> u64 {
     static NEXT: AtomicU64 = AtomicU64::new(1);
@@ -259,6 +276,7 @@ impl Article {
     /// Takes in what rendering its body gave: the article is now up to date.
     pub fn attach(&mut self, body: Body) {
         self.html = body.html;
+        self.kept_html = body.kept_html;
         self.summary = body.summary;
         self.headings = body.headings;
         self.word_count = body.word_count;
@@ -280,6 +298,7 @@ impl Article {
     pub fn attach_failure(&mut self, problem: Diagnostic) {
         self.render_diagnostics = vec![problem];
         self.html.clear();
+        self.kept_html = None;
         self.search_terms.clear();
     }
 }

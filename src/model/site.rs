@@ -334,12 +334,12 @@ impl Site {
     /// Takes every article's HTML out of the site (each article's, in order), for
     /// views that free each body once its page is written. Each article's search
     /// terms go too: the index is made, and a one-off build makes it once.
-    pub fn take_bodies(&mut self) -> Vec<String> {
+    pub fn take_bodies(&mut self) -> Vec<(String, Option<super::article::KeptHtml>)> {
         self.articles
             .iter_mut()
             .map(|a| {
                 a.search_terms = String::new();
-                std::mem::take(&mut a.html)
+                (std::mem::take(&mut a.html), a.kept_html.take())
             })
             .collect()
     }

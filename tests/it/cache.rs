@@ -468,3 +468,44 @@ fn a_build_takes_the_cards_the_last_one_kept_unless_their_item_or_templates_chan
     assert_eq!(report.cards, all, "every card rendered again");
     assert_as_full("the kept cards unreadable", root, &out);
 }
+
+/// A kept body is read only when a page shows it, and checked then: one changed on
+/// disk behind the build's back fails nothing, and publishes nothing of it.
+#[test]
+fn a_kept_body_changed_on_disk_is_noted_and_the_build_made_again_without_the_kept_bodies() {
+    use std::os::unix::fs::FileExt;
+    let site = crate::support::copy_fixture("basic");
+    let root = site.path();
+    let out = root.join("public");
+    let (_, first) = build_counting(root, &out, false);
+    // The first bytes after each shard's header are a body's HTML: changed in place.
+    let dir = root.join(".briefing-cache/build/bodies");
+    for shard in std::fs::read_dir(&dir).unwrap() {
+        let path = shard.unwrap().path();
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&path)
+            .unwrap();
+        let mut byte = [0];
+        file.read_exact_at(&mut byte, 32).unwrap();
+        file.write_all_at(&[byte[0] ^ 0x20], 32).unwrap();
+    }
+    // Every article page is rendered again (its template changed), and reads its body.
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(
+        root.join("templates/article.html"),
+        "{% extends \"theme/article.html\" %}\n",
+    )
+    .unwrap();
+    let (_, report) = build_counting(root, &out, false);
+    let notes: Vec<String> = report.warnings.iter().map(|d| d.to_string()).collect();
+    assert!(
+        notes.iter().any(|n| n.contains(
+            "a body kept by the last build could not be read: the kept bodies are ignored"
+        )),
+        "{notes:?}"
+    );
+    assert_eq!(report.bodies, first.bodies, "every body rendered again");
+    assert_as_full("a kept body changed on disk", root, &out);
+}

@@ -9,6 +9,7 @@
 //! - `story`: a story's timeline, and "the story so far" on its articles;
 //! - [`search`]: the files of the search index, and their hashes.
 
+pub mod adopted;
 mod cards;
 mod editions;
 mod feeds;

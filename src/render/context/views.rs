@@ -8,12 +8,13 @@
 //! to the site root (`articles/x/`); templates put the page's `root` (`../../`) in
 //! front, so the output works under any path and from the file system.
 
-use super::feeds::{feed_ids, full_text_scopes, FeedLink};
+use super::adopted::Adopted;
+use super::feeds::FeedLink;
 use super::tera_value::from_json;
 use super::values::{source_links, terms, SourceLink};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::model::article::{Article, NoteCounts};
+use crate::model::article::{Article, KeptHtml, NoteCounts};
 use crate::model::fingerprint;
 use crate::model::site::Site;
 use crate::model::taxonomy::{TaxonomyKind, Term};
@@ -24,7 +25,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// `site` in every template.
 #[derive(Serialize)]
@@ -265,9 +266,7 @@ pub struct Views {
     /// A one-off build's article bodies, taken from the site so that each can be
     /// freed once its page is written ([`Views::adopt_bodies`]); empty when the site
     /// keeps its own (`serve`).
-    bodies: Vec<Mutex<String>>,
-    /// Which of `bodies` a feed shows whole, and so must outlive the article's page.
-    in_feeds: Vec<bool>,
+    bodies: Adopted,
     /// Whether items and cards are hashed and cached, for the next build of a
     /// session; a one-off build has no next.
     hashing: bool,
@@ -416,8 +415,7 @@ impl Views {
             article_hashes: Vec::new(),
             doc_hashes: Vec::new(),
             preview_hash: 0,
-            bodies: Vec::new(),
-            in_feeds: Vec::new(),
+            bodies: Adopted::default(),
             hashing,
             cards_rendered: 0,
         };
@@ -479,53 +477,34 @@ impl Views {
         (views, next, errors)
     }
 
-    /// Takes a one-off build's article bodies (each article's `html`, in order), so
-    /// that [`Views::release_body`] can free each once its page is written. At
-    /// 100,000 articles they are 650 MB, the largest part of a build's memory.
-    pub fn adopt_bodies(&mut self, site: &Site, bodies: Vec<String>) {
-        let mut in_feeds = vec![false; bodies.len()];
-        for scope in full_text_scopes(site) {
-            for i in feed_ids(site, scope) {
-                in_feeds[i] = true;
-            }
-        }
-        // Editions in full text show every body after its page is written.
-        if site.config.editions.full_text {
-            in_feeds.fill(true);
-        }
-        self.bodies = bodies.into_iter().map(Mutex::new).collect();
-        self.in_feeds = in_feeds;
+    /// Takes a one-off build's article bodies (each article's, in order: its HTML,
+    /// or where an earlier build kept it), so that [`Views::release_body`] can free
+    /// each once its page is written (see [`super::adopted`]).
+    pub fn adopt_bodies(&mut self, site: &Site, bodies: Vec<(String, Option<KeptHtml>)>) {
+        self.bodies = Adopted::new(site, bodies);
     }
 
     /// Article `i`'s body, from the site or from the adopted bodies, as a Tera
     /// value (one copy).
     pub(super) fn body(&self, site: &Site, i: usize) -> tera::Value {
-        match self.bodies.get(i) {
-            Some(body) => {
-                tera::Value::from(body.lock().unwrap_or_else(|e| e.into_inner()).as_str())
-            }
-            None => tera::Value::from(site.articles[i].html.as_str()),
-        }
+        self.bodies.body(site, i)
     }
 
-    /// Article `i`'s body for its own page. An adopted body no feed shows is taken
-    /// rather than copied: a one-off build renders each article's page once, and
-    /// nothing else needs the body after it.
+    /// Article `i`'s body for its own page (see [`Adopted::page_body`]).
     pub(super) fn page_body(&self, site: &Site, i: usize) -> tera::Value {
-        match (self.bodies.get(i), self.in_feeds.get(i)) {
-            (Some(body), Some(false)) => tera::Value::from(std::mem::take(
-                &mut *body.lock().unwrap_or_else(|e| e.into_inner()),
-            )),
-            _ => self.body(site, i),
-        }
+        self.bodies.page_body(site, i)
     }
 
     /// Frees article `i`'s adopted body once its page is written, unless a feed
     /// shows it too.
     pub fn release_body(&self, i: usize) {
-        if let (Some(body), Some(false)) = (self.bodies.get(i), self.in_feeds.get(i)) {
-            *body.lock().unwrap_or_else(|e| e.into_inner()) = String::new();
-        }
+        self.bodies.release(i);
+    }
+
+    /// The bodies kept by an earlier build that the pages rendered so far could not
+    /// read: errors of the build.
+    pub fn body_problems(&self) -> Vec<Diagnostic> {
+        self.bodies.problems()
     }
 
     /// Makes again the item and card of the articles at `indexes`, after their
