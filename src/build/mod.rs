@@ -6,6 +6,7 @@
 //! - [`write`]: rendering the planned pages and writing them, staged or in place;
 //! - [`report`]: what a build tells its caller.
 
+mod article_cache;
 mod body_cache;
 pub mod cache;
 mod card_cache;

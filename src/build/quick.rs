@@ -49,6 +49,7 @@ impl Session {
             &files,
             true,
             &self.reading,
+            None,
         )) {
             let new = loaded.ok()?;
             let i = kept.site.index_of_path(&md.rel)?;

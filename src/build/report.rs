@@ -18,6 +18,8 @@ pub struct BuildReport {
     pub bodies: usize,
     /// Article cards rendered (the others were the last build's or the session's).
     pub cards: usize,
+    /// Article files read and parsed (the others were as the last build read them).
+    pub articles_read: usize,
     /// Images resized, found in the cache, and their variants.
     pub images: super::images::ImageCounts,
     /// Output files written, new or changed.

@@ -73,6 +73,8 @@ pub struct Session {
     /// The model of the last build that got as far as rendering, kept whole so that
     /// a save that changes only an article's body is applied to it in place.
     pub(super) kept: Option<Kept>,
+    /// Article files the last loading read (the others were kept by a build).
+    pub(super) articles_read: usize,
     /// How long [`Session::open`] took to read the site, until the first build
     /// reports it.
     pub(super) opening: Option<(std::time::Duration, Option<u64>)>,
@@ -113,6 +115,7 @@ impl Session {
             committed: None,
             cards: ViewCache::default(),
             kept: None,
+            articles_read: 0,
             opening: None,
         };
         let start = Instant::now();
@@ -162,6 +165,7 @@ impl Session {
             && self.options.write
             && self.output_dir().join(output::MARKER).is_file();
         self.run(in_place).map(|mut report| {
+            report.articles_read = self.articles_read;
             if let Some((read, peak)) = read {
                 report.stages.insert(0, ("read", read, peak));
                 report.elapsed += read;
@@ -257,7 +261,22 @@ impl Session {
     }
 
     fn load_articles(&mut self, files: &[Asset]) {
-        let loaded = article::load_all(&self.options.root, files, self.incremental, &self.reading);
+        // A one-off build takes the articles the last one read, where their files
+        // are as they were (a session keeps every source, to render again).
+        let root = &self.options.root;
+        let kept = (self.options.write && !self.incremental).then(|| {
+            let reading = format!("{:?}", self.reading);
+            let salt = super::article_cache::salt(&super::cache::identity(), root, &reading);
+            super::article_cache::ArticleCache::open(root, salt)
+        });
+        let loaded = article::load_all(
+            root,
+            files,
+            self.incremental,
+            &self.reading,
+            kept.as_ref().map(|k| k as &dyn article::KeptArticles),
+        );
+        self.articles_read = files.len() - kept.map_or(0, |k| k.save());
         self.articles.reserve(loaded.len());
         for (md, result) in files.iter().zip(loaded) {
             match result {

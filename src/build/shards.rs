@@ -71,8 +71,8 @@ struct Shard<V> {
     values: Mutex<HashMap<u128, (V, Tail)>>,
     /// Keys read (for the shard's entries that are still used).
     read: Vec<u128>,
-    /// Keys taken by this build.
-    taken: Mutex<Vec<u128>>,
+    /// Keys taken by this build (and not kept anew since).
+    taken: Mutex<rustc_hash::FxHashSet<u128>>,
     /// Values made by this build, written as they come into the shard's next file
     /// (`NN.partial-<pid>-<n>`), so that a whole build's values are never twice in
     /// memory.
@@ -130,16 +130,19 @@ impl<V: Serialize + DeserializeOwned + Send> Store<V> {
     pub fn take(&self, key: u128) -> Option<(V, Tail)> {
         let shard = self.shard(key);
         let value = lock(&shard.values).remove(&key)?;
-        lock(&shard.taken).push(key);
+        lock(&shard.taken).insert(key);
         Some(value)
     }
 
-    /// Keeps `value`, and `tail` beside it, under `key` for the next build.
+    /// Keeps `value`, and `tail` beside it, under `key` for the next build (in
+    /// place of the value taken under it, if any).
     pub fn keep(&self, key: u128, value: &V, tail: &[u8]) {
         let Ok(bytes) = postcard::to_stdvec(value) else {
             return;
         };
-        let mut fresh = lock(&self.shard(key).fresh);
+        let shard = self.shard(key);
+        let mut fresh = lock(&shard.fresh);
+        lock(&shard.taken).remove(&key);
         if fresh.is_none() {
             let path = self.dir.join(format!("{:02}", key % SHARDS as u128));
             *fresh = Fresh::create(&path, self.magic, self.salt).ok();
@@ -178,7 +181,6 @@ impl<V: Serialize + DeserializeOwned + Send> Store<V> {
             let Some(mut fresh) = fresh else { return };
             // Taken values are still in the old file: copied from it as they are.
             if !taken.is_empty() {
-                let taken: rustc_hash::FxHashSet<u128> = taken.into_iter().collect();
                 let old = std::fs::File::open(&path).ok().map(Arc::new);
                 let found = old.as_ref().and_then(|f| Some((f, index(f, magic, salt)?)));
                 for (file, (bytes, entries)) in found.iter() {

@@ -275,19 +275,40 @@ fn placeholders(
     found
 }
 
+/// Articles an earlier build read, kept by the caller (see `build::article_cache`).
+pub trait KeptArticles: Sync {
+    /// The article `md` is, with its warnings: as an earlier build read it if its
+    /// file is as it was then, else from `load`, which reads it (and is kept).
+    fn read(
+        &self,
+        md: &Asset,
+        load: &dyn Fn() -> (Option<Article>, Vec<Diagnostic>),
+    ) -> (Option<Article>, Vec<Diagnostic>);
+}
+
 /// Loads every article in parallel. Each file gives an article (its warnings kept in
 /// `load_diagnostics`) or the errors that kept it out; results come in file order.
 /// Without `keep_text`, each source is dropped once its front matter is read, and
-/// read again when its body is rendered.
+/// read again when its body is rendered. With `kept` (and without `keep_text`: a
+/// kept article has no source), articles an earlier build read are taken from it.
 pub fn load_all(
     root: &Path,
     files: &[Asset],
     keep_text: bool,
     reading: &Reading,
+    kept: Option<&dyn KeptArticles>,
 ) -> Vec<Result<Article, Vec<Diagnostic>>> {
+    let kept = kept.filter(|_| !keep_text);
     files
         .par_iter()
-        .map(|md| match load(root, md, reading) {
+        .map(|md| {
+            let load = || load(root, md, reading);
+            match kept {
+                Some(kept) => kept.read(md, &load),
+                None => load(),
+            }
+        })
+        .map(|loaded| match loaded {
             (Some(mut article), diagnostics) => {
                 article.load_diagnostics = diagnostics;
                 if !keep_text {

@@ -304,7 +304,7 @@ impl Article {
 }
 
 /// Where an article's story came from.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Source {
     /// The outlet: `RFE/RL`.
     pub name: String,
@@ -316,8 +316,9 @@ pub struct Source {
     pub published: Option<Date>,
 }
 
-/// An article's front matter, checked and typed.
-#[derive(Debug, Clone, PartialEq)]
+/// An article's front matter, checked and typed. It serialises for the articles
+/// kept between builds (`build::article_cache`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FrontMatter {
     /// The headline, with the smart punctuation bodies get (`’`, `“”`, `–`, `…`), as
     /// are `summary` and `key_points`.
@@ -361,7 +362,23 @@ pub struct FrontMatter {
     /// An explicit slug, already slugified.
     pub slug: Option<String>,
     /// Free-form values for templates.
+    #[serde(with = "json_text")]
     pub extra: serde_json::Value,
+}
+
+/// A JSON value kept as its text: formats that do not describe themselves
+/// (postcard) cannot read a `serde_json::Value` back.
+mod json_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &serde_json::Value, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&value.to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<serde_json::Value, D::Error> {
+        let text = String::deserialize(d)?;
+        serde_json::from_str(&text).map_err(serde::de::Error::custom)
+    }
 }
 
 impl FrontMatter {
@@ -381,7 +398,7 @@ pub fn alias_file(alias: &str) -> String {
 }
 
 /// `image:` and what is said of it, as front matter gives them.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct WrittenImage {
     /// The path written: in the article's folder, or in `static/`.
     pub path: String,
@@ -394,7 +411,7 @@ pub struct WrittenImage {
 }
 
 /// Why and when an article was taken down.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Withdrawal {
     /// When: not before the article's date.
     pub date: Date,
@@ -405,7 +422,7 @@ pub struct Withdrawal {
 }
 
 /// A correction of an article, made in public.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Correction {
     /// When it was made: not before the article's date.
     pub date: Date,

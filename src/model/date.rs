@@ -5,7 +5,7 @@ pub use chrono_tz::Tz;
 use std::fmt;
 
 /// When something was published, as written: a day, or an instant with its offset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Date {
     /// The instant; a bare day is midnight UTC.
     pub at: DateTime<FixedOffset>,

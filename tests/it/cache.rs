@@ -509,3 +509,72 @@ fn a_kept_body_changed_on_disk_is_noted_and_the_build_made_again_without_the_kep
     assert_eq!(report.bodies, first.bodies, "every body rendered again");
     assert_as_full("a kept body changed on disk", root, &out);
 }
+
+#[test]
+fn a_build_takes_the_articles_the_last_one_read_while_their_files_are_as_they_were() {
+    let site = crate::support::copy_fixture("basic");
+    let root = site.path();
+    let out = root.join("public");
+    age(root);
+    let (_, first) = build_counting(root, &out, false);
+    let all = first.articles_read;
+    assert!(all >= 4, "{all} articles read");
+    assert!(root.join(".briefing-cache/build/articles").is_dir());
+
+    // One file edited: it alone is read.
+    replace_in(
+        root,
+        "content/2017-07-06-first.md",
+        "title: ",
+        "title: Now ",
+    );
+    let (_, report) = build_counting(root, &out, false);
+    assert_eq!(report.articles_read, 1);
+    assert_as_full("a title edited", root, &out);
+
+    // Settings reading does not depend on: every article is taken but the one
+    // edited in the seconds before the last build read it (racy: read again).
+    replace_in(root, "site.toml", "Test Desk", "Test Desk, retitled");
+    let (_, report) = build_counting(root, &out, false);
+    assert_eq!(report.articles_read, 1);
+    assert_as_full("the site's title changed", root, &out);
+
+    // The zone dates are read in: every article is read again.
+    let toml = std::fs::read_to_string(root.join("site.toml")).unwrap();
+    std::fs::write(
+        root.join("site.toml"),
+        format!("timezone = \"Europe/Berlin\"\n{toml}"),
+    )
+    .unwrap();
+    let (_, report) = build_counting(root, &out, false);
+    assert_eq!(report.articles_read, all);
+    assert_as_full("the site's zone changed", root, &out);
+}
+
+/// git's rule for racy timestamps: a file changed within a clock tick of the build
+/// that read it keeps its time, and is read again and compared by content.
+#[test]
+fn an_article_changed_in_the_tick_it_was_read_is_read_again() {
+    let site = crate::support::copy_fixture("basic");
+    let root = site.path();
+    let out = root.join("public");
+    let file = root.join("content/2017-07-06-first.md");
+    build_counting(root, &out, false);
+    // The same size, the same inode, the same time: only the bytes differ.
+    let before = std::fs::metadata(&file).unwrap();
+    let text = std::fs::read_to_string(&file).unwrap();
+    let changed = text
+        .replacen("title: ", "title: X", 1)
+        .replacen("## ", "##", 1);
+    assert_eq!(changed.len(), text.len());
+    std::fs::write(&file, changed).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(before.modified().unwrap())
+        .unwrap();
+    let (_, report) = build_counting(root, &out, false);
+    assert!(report.articles_read >= 1);
+    assert_as_full("a file changed in the tick it was read", root, &out);
+}
