@@ -11,6 +11,14 @@
 //! option's documented environment variable, still sets it for whoever measures
 //! otherwise on their machine.
 //!
+//! Transparent huge pages are turned off for the process ([`settle`]): where the
+//! system backs memory with them (`always`, Debian's and this machine's setting),
+//! each first touch of a 2 MB region zeroes all of it, and zeroing was a quarter of
+//! a build's CPU time after a one-line edit at 100,000 articles. Measured there
+//! (five runs each, alternating): 4.45 s against 5.41 s (medians), system time
+//! 1.7 s against 2.6 s; a build from nothing at 10,000 articles takes the same time
+//! and peaks 12% lower (200 MiB against 228). `MIMALLOC_ALLOW_THP=0` did the same.
+//!
 //! The library (and its tests) runs on the system allocator: choosing one is the
 //! binary's business.
 
@@ -51,3 +59,14 @@ unsafe impl GlobalAlloc for Watched {
 
 #[global_allocator]
 static GLOBAL: Watched = Watched;
+
+/// Turns transparent huge pages off for this process, before any thread starts
+/// (see above). Where the system has no such switch, nothing changes.
+pub fn settle() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: a prctl that takes no pointers; it only changes how the kernel backs
+    // this process's memory from now on.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}

@@ -39,6 +39,7 @@ use std::process::ExitCode;
 use std::sync::{mpsc, Arc};
 
 fn main() -> ExitCode {
+    allocator::settle();
     let cli = Cli::parse();
     if let Some(problem) = cli.misused() {
         errln!("error: {problem}");

@@ -67,10 +67,16 @@ impl Tail {
 }
 
 struct Shard<V> {
-    /// Values read and not yet taken.
-    values: Mutex<HashMap<u128, (V, Tail)>>,
-    /// Keys read (for the shard's entries that are still used).
-    read: Vec<u128>,
+    /// The shard's file, which tails are read from.
+    file: Option<Arc<std::fs::File>>,
+    /// Its index's bytes: each value is decoded when it is taken, by the thread that
+    /// takes it (a build takes most, in parallel).
+    index: Vec<u8>,
+    /// Entries read and not yet taken.
+    values: Mutex<HashMap<u128, Entry>>,
+    /// How many entries were read (for the shard's entries that are still used).
+    read: usize,
+    _values: std::marker::PhantomData<V>,
     /// Keys taken by this build (and not kept anew since).
     taken: Mutex<rustc_hash::FxHashSet<u128>>,
     /// Values made by this build, written as they come into the shard's next file
@@ -84,8 +90,11 @@ struct Shard<V> {
 impl<V> Default for Shard<V> {
     fn default() -> Self {
         Shard {
+            file: None,
+            index: Vec::new(),
             values: Mutex::default(),
-            read: Vec::new(),
+            read: 0,
+            _values: std::marker::PhantomData,
             taken: Mutex::default(),
             fresh: Mutex::default(),
             unreadable: AtomicBool::new(false),
@@ -129,9 +138,17 @@ impl<V: Serialize + DeserializeOwned + Send> Store<V> {
     /// again by [`Store::save`].
     pub fn take(&self, key: u128) -> Option<(V, Tail)> {
         let shard = self.shard(key);
-        let value = lock(&shard.values).remove(&key)?;
+        let entry = lock(&shard.values).remove(&key)?;
+        // One that does not decode is not taken: made again, it is kept anew.
+        let value = postcard::from_bytes::<V>(&shard.index[entry.value]).ok()?;
         lock(&shard.taken).insert(key);
-        Some(value)
+        let tail = Tail {
+            file: Arc::clone(shard.file.as_ref()?),
+            at: entry.tail_at,
+            len: entry.tail_len,
+            hash: entry.tail_hash,
+        };
+        Some((value, tail))
     }
 
     /// Keeps `value`, and `tail` beside it, under `key` for the next build (in
@@ -166,13 +183,13 @@ impl<V: Serialize + DeserializeOwned + Send> Store<V> {
             let taken = shard.taken.into_inner().unwrap_or_else(|e| e.into_inner());
             let fresh = shard.fresh.into_inner().unwrap_or_else(|e| e.into_inner());
             let unchanged = fresh.is_none()
-                && taken.len() == shard.read.len()
+                && taken.len() == shard.read
                 && !shard.unreadable.load(Ordering::Relaxed);
             if unchanged {
                 return;
             }
             // What was not taken is freed before the old file is read again.
-            drop(shard.values);
+            drop((shard.values, shard.index));
             let path = dir.join(format!("{n:02}"));
             let fresh = match fresh {
                 Some(fresh) => Some(fresh),
@@ -362,9 +379,9 @@ fn index(file: &std::fs::File, magic: &[u8; 16], salt: u128) -> Option<(Vec<u8>,
     Some((bytes, entries))
 }
 
-/// Reads one shard's index and values; an unreadable one is empty and marked to be
-/// written anew.
-fn read_shard<V: DeserializeOwned>(path: &Path, magic: &[u8; 16], salt: u128) -> Shard<V> {
+/// Reads one shard's index; an unreadable one is empty and marked to be written
+/// anew.
+fn read_shard<V>(path: &Path, magic: &[u8; 16], salt: u128) -> Shard<V> {
     let shard = Shard::default();
     let file = match std::fs::File::open(path) {
         Ok(file) => Arc::new(file),
@@ -374,25 +391,12 @@ fn read_shard<V: DeserializeOwned>(path: &Path, magic: &[u8; 16], salt: u128) ->
             return shard;
         }
     };
-    let parsed = index(&file, magic, salt).and_then(|(bytes, entries)| {
-        entries
-            .into_iter()
-            .map(|e| {
-                let value = postcard::from_bytes::<V>(&bytes[e.value]).ok()?;
-                let tail = Tail {
-                    file: Arc::clone(&file),
-                    at: e.tail_at,
-                    len: e.tail_len,
-                    hash: e.tail_hash,
-                };
-                Some((e.key, (value, tail)))
-            })
-            .collect::<Option<Vec<_>>>()
-    });
-    match parsed {
-        Some(values) => Shard {
-            read: values.iter().map(|(key, _)| *key).collect(),
-            values: Mutex::new(values.into_iter().collect()),
+    match index(&file, magic, salt) {
+        Some((index, entries)) => Shard {
+            file: Some(file),
+            index,
+            read: entries.len(),
+            values: Mutex::new(entries.into_iter().map(|e| (e.key, e)).collect()),
             ..shard
         },
         None => {
@@ -418,39 +422,37 @@ mod tests {
         let path = dir.path().join("00");
         let value = (String::from("Hi"), 1u32);
         let bytes = postcard::to_stdvec(&value).unwrap();
+        // Keys of shard 00.
         let mut fresh = Fresh::create(&path, MAGIC, 7).unwrap();
-        fresh.push(1, &bytes, b"<p>one</p>");
-        fresh.push(2, &bytes, b"<p>two</p>");
-        fresh.push(3, &bytes, b"");
+        fresh.push(64, &bytes, b"<p>one</p>");
+        fresh.push(128, &bytes, b"<p>two</p>");
+        fresh.push(192, &bytes, b"");
         fresh.finish(&path).unwrap();
         let names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["00"], "no partial file left");
-        let shard: Shard<(String, u32)> = read_shard(&path, MAGIC, 7);
-        assert_eq!(shard.read, [1, 2, 3]);
-        let (back, tail) = lock(&shard.values).remove(&2).unwrap();
+        let store: Store<(String, u32)> = Store::open(dir.path().to_path_buf(), MAGIC, 7);
+        assert_eq!(store.shards[0].read, 3);
+        assert!(!store.shards[0].unreadable.load(Ordering::Relaxed));
+        let (back, tail) = store.take(128).unwrap();
         assert_eq!(back, value);
         assert_eq!(tail.read().unwrap(), b"<p>two</p>");
-        let (_, empty) = lock(&shard.values).remove(&3).unwrap();
+        let (_, empty) = store.take(192).unwrap();
         assert_eq!(empty.read().unwrap(), b"");
-        assert!(!shard.unreadable.load(Ordering::Relaxed));
+        let unread = |shard: Shard<(String, u32)>| {
+            shard.read == 0 && shard.unreadable.load(Ordering::Relaxed)
+        };
         // Another salt: another binary or settings.
-        let foreign: Shard<(String, u32)> = read_shard(&path, MAGIC, 8);
-        assert!(foreign.read.is_empty() && foreign.unreadable.load(Ordering::Relaxed));
+        assert!(unread(read_shard(&path, MAGIC, 8)));
         // Another kind of store.
-        let other: Shard<(String, u32)> = read_shard(&path, b"briefing other 1", 7);
-        assert!(other.read.is_empty() && other.unreadable.load(Ordering::Relaxed));
+        assert!(unread(read_shard(&path, b"briefing other 1", 7)));
         // Cut short, as by a full disk, at every length.
         let whole = std::fs::read(&path).unwrap();
         for len in 0..whole.len() {
             std::fs::write(&path, &whole[..len]).unwrap();
-            let cut: Shard<(String, u32)> = read_shard(&path, MAGIC, 7);
-            assert!(
-                cut.read.is_empty() && cut.unreadable.load(Ordering::Relaxed),
-                "{len}"
-            );
+            assert!(unread(read_shard(&path, MAGIC, 7)), "{len}");
         }
     }
 
