@@ -55,6 +55,16 @@ pub(super) fn connect(taxonomy: &mut Taxonomy, actor_ids: &[Vec<usize>], actors:
     }
 }
 
+/// Candidate `other` for article `me`'s related briefings, sharing `shared` terms
+/// with it, as one number that orders as the ranking does: more shared terms first,
+/// then the nearer in time, then the newer (the smaller index). Sorting numbers rather
+/// than comparing pairs in a closure halved the ranking at 100,000 articles.
+fn rank(shared: u32, other: usize, me: usize) -> u128 {
+    (u128::from(u32::MAX - shared) << 96)
+        | ((other.abs_diff(me).min(u32::MAX as usize) as u128) << 64)
+        | other as u128
+}
+
 /// Each article's related briefings: those sharing the most actors and tags with it
 /// (ties to the nearer in time), at most [`RELATED`], newest first. Candidates are
 /// the [`RELATED_WINDOW`] neighbours in time on each side in every shared term.
@@ -88,25 +98,47 @@ pub(super) fn related(taxonomies: &[Taxonomy; 5], ids: [&[Vec<usize>]; 2]) -> Ve
                         }
                     }
                 }
-                let mut ranked: Vec<(usize, usize)> = seen
+                let mut ranked: Vec<u128> = seen
                     .drain(..)
-                    .map(|other| (other, std::mem::take(&mut counts[other]) as usize))
+                    .map(|other| rank(std::mem::take(&mut counts[other]), other, me))
                     .collect();
-                let order = |a: &(usize, usize), b: &(usize, usize)| {
-                    b.1.cmp(&a.1)
-                        .then(a.0.abs_diff(me).cmp(&b.0.abs_diff(me)))
-                        .then(a.0.cmp(&b.0))
-                };
                 if ranked.len() > RELATED {
-                    ranked.select_nth_unstable_by(RELATED, order);
+                    ranked.select_nth_unstable(RELATED);
                     ranked.truncate(RELATED);
                 }
                 // A fresh vector, not `ranked`'s buffer reused: 10,000 articles kept
                 // 75 MB of unused capacity that way.
-                let mut chosen: Vec<usize> = ranked.iter().map(|&(i, _)| i).collect();
+                let mut chosen: Vec<usize> = ranked.iter().map(|&k| k as u64 as usize).collect();
                 chosen.sort_unstable();
                 chosen
             },
         )
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The number orders candidates as the ranking says, ties and all.
+    #[test]
+    fn a_rank_orders_by_shared_terms_then_nearness_then_newness() {
+        let me = 50;
+        let mut candidates = Vec::new();
+        for other in (0..100).filter(|&o| o != me) {
+            for shared in [1, 2, 3] {
+                candidates.push((other, shared));
+            }
+        }
+        let mut by_rank = candidates.clone();
+        by_rank.sort_by_key(|&(other, shared)| rank(shared, other, me));
+        let mut by_rule = candidates;
+        by_rule.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then(a.0.abs_diff(me).cmp(&b.0.abs_diff(me)))
+                .then(a.0.cmp(&b.0))
+        });
+        assert_eq!(by_rank, by_rule);
+        assert_eq!(&by_rank[..3], &[(49, 3), (51, 3), (48, 3)]);
+    }
 }
