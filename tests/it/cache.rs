@@ -578,3 +578,27 @@ fn an_article_changed_in_the_tick_it_was_read_is_read_again() {
     assert!(report.articles_read >= 1);
     assert_as_full("a file changed in the tick it was read", root, &out);
 }
+
+/// A symbolic link among the inputs, at the top of a folder or deeper: its target's
+/// time is not its own, so a build with one never repeats the last.
+#[test]
+fn a_symbolic_link_among_the_inputs_is_never_taken_as_unchanged() {
+    for at in ["static/linked.txt", "content/deeper/linked.txt"] {
+        let site = site();
+        let root = site.path();
+        let out = root.join("public");
+        let to = root.join(at);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(root.join("site.toml"), &to).unwrap();
+        age(root);
+        ok(root, &out, &[]);
+        let (again, _) = ok(root, &out, &[]);
+        assert!(!again.contains(REPLAYED), "{at}: {again}");
+        std::fs::remove_file(&to).unwrap();
+        ok(root, &out, &[]);
+        age(root);
+        ok(root, &out, &[]);
+        let (again, _) = ok(root, &out, &[]);
+        assert!(again.contains(REPLAYED), "{at} removed: {again}");
+    }
+}
