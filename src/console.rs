@@ -242,6 +242,22 @@ pub fn print_stages(report: &BuildReport) {
     }
 }
 
+/// What a one-off build did anew and what it took from the last build's caches, for
+/// `--verbose`: `  anew: 1 article read, 1 body and 1 card rendered (the others kept by
+/// the last build)`. Nothing for a build that repeated the last one.
+pub fn anew_line(report: &BuildReport) -> Option<String> {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    (!report.cached).then(|| {
+        format!(
+            "  anew: {} read, {} and {} rendered (the others kept by the last build)",
+            plural(report.articles_read, "article", "articles"),
+            plural(report.bodies, "body", "bodies"),
+            plural(report.cards, "card", "cards"),
+        )
+    })
+}
+
 /// Every diagnostic, in the order found, on stderr.
 pub fn print_diagnostics(diagnostics: &[Diagnostic], color: bool) {
     for d in diagnostics {

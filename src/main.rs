@@ -294,6 +294,9 @@ fn once(cli: &Cli, mut options: BuildOptions, verb: &str) -> ExitCode {
             }
             if cli.verbose {
                 print_stages(&report);
+                if let Some(line) = console::anew_line(&report) {
+                    outln!("{line}");
+                }
             }
             ExitCode::SUCCESS
         }

@@ -602,3 +602,39 @@ fn a_symbolic_link_among_the_inputs_is_never_taken_as_unchanged() {
         assert!(again.contains(REPLAYED), "{at} removed: {again}");
     }
 }
+
+/// `build -v` ends with what the build did anew; the rest the last build kept.
+#[test]
+fn a_verbose_build_says_what_it_read_and_rendered_anew() {
+    let site = site();
+    let root = site.path();
+    let out = root.join("public");
+    age(root);
+    let (first, _) = ok(root, &out, &["-v"]);
+    assert!(
+        first.ends_with(
+            "  anew: 2 articles read, 2 bodies and 2 cards rendered (the others kept by the last build)\n"
+        ),
+        "{first}"
+    );
+    std::fs::write(
+        root.join("content/b.md"),
+        "---\ntitle: B2\ndate: 2017-07-06\nsource: AP\n---\nTwo.\n",
+    )
+    .unwrap();
+    let (second, _) = ok(root, &out, &["-v"]);
+    assert!(
+        second.ends_with(
+            "  anew: 1 article read, 1 body and 1 card rendered (the others kept by the last build)\n"
+        ),
+        "{second}"
+    );
+    // Nothing changed since: the last build's report, and no line of work.
+    age(root);
+    ok(root, &out, &[]);
+    let (third, _) = ok(root, &out, &["-v"]);
+    assert!(
+        third.contains(REPLAYED) && !third.contains("anew:"),
+        "{third}"
+    );
+}
