@@ -285,7 +285,11 @@ fn source(article: &Article) -> Result<Cow<'_, str>, Diagnostic> {
     let bytes = std::fs::read(&article.src)
         .map_err(|e| Diagnostic::error(&article.file, format!("cannot read again: {e}")))?;
     let text = text_of(bytes).map_err(|_| changed())?;
-    if text.len() != article.text_len {
+    // Its front matter was read from the bytes hashed then (by this build, or by the
+    // last one that kept the article): a body of other bytes would not match it.
+    if text.len() != article.text_len
+        || xxhash_rust::xxh3::xxh3_128(text.as_bytes()) != article.text_hash
+    {
         return Err(changed());
     }
     Ok(Cow::Owned(text))
@@ -335,5 +339,36 @@ impl<L: Links> Links for Recording<'_, L> {
             Answer::Article(a) => a,
             Answer::Actor(_) => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file changed between reading its front matter and rendering its body, even
+    /// to bytes of the same length, is not rendered against the front matter read.
+    #[test]
+    fn a_body_read_again_from_other_bytes_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("content/a.md");
+        std::fs::create_dir_all(src.parent().unwrap()).unwrap();
+        let text = "---\ntitle: A\ndate: 2017-07-06\nsource: AP\n---\nOne.\n";
+        std::fs::write(&src, text).unwrap();
+        let md = crate::model::asset::Asset {
+            src: src.clone(),
+            rel: "a.md".into(),
+        };
+        let reading = crate::content::article::Reading::default();
+        let (article, _) = crate::content::article::load(dir.path(), &md, &reading);
+        let mut article = article.unwrap();
+        article.text = String::new();
+        assert_eq!(source(&article).unwrap(), text);
+        std::fs::write(&src, text.replace("One.", "Two.")).unwrap();
+        let e = source(&article).unwrap_err();
+        assert_eq!(
+            e.message,
+            "the file changed while the site was being built: build again"
+        );
     }
 }
