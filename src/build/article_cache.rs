@@ -9,8 +9,8 @@
 //! taken again only while its file has the same three, and if its modification time
 //! was older than the start of the build that read it by more than any clock tick:
 //! git's rule for racy timestamps (a file changed in the same tick as it was read
-//! may have the time it had). Such a file is read again, and its article is taken
-//! only if its bytes are those it was read from. The key is salted with this binary,
+//! may have the time it had). Such a file is read again, and kept anew (its body is
+//! kept by the bytes, see [`super::body_cache`]). The key is salted with this binary,
 //! the site's folder and what of `site.toml` reading an article depends on.
 //!
 //! Articles that show a lead image are not kept (their image's file is looked at
@@ -106,24 +106,15 @@ impl KeptArticles for ArticleCache {
         else {
             return load();
         };
-        if let Some(kept) = kept {
-            let same = (kept.len, kept.mtime, kept.inode) == (stamp.len, stamp.mtime, stamp.inode);
-            if same && kept.mtime < kept.read_at - RACY {
-                self.taken
-                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                return article(md, kept);
-            }
-            if same {
-                // Racily clean: taken only if its bytes are those it was read from.
-                let (article, diagnostics) = load();
-                if article
-                    .as_ref()
-                    .is_some_and(|a| a.text_hash == kept.text_hash)
-                {
-                    self.keep(key, stamp, article.as_ref(), &diagnostics);
-                }
-                return (article, diagnostics);
-            }
+        // A file with the stamp it had, but racily clean (changed, maybe, in the tick
+        // it was read), is read again like any other, and kept anew.
+        if let Some(kept) = kept.filter(|k| {
+            (k.len, k.mtime, k.inode) == (stamp.len, stamp.mtime, stamp.inode)
+                && k.mtime < k.read_at - RACY
+        }) {
+            self.taken
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            return article(md, kept);
         }
         let (article, diagnostics) = load();
         self.keep(key, stamp, article.as_ref(), &diagnostics);
