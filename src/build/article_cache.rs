@@ -19,7 +19,7 @@
 use super::shards::Store;
 use crate::content::article::KeptArticles;
 use crate::diagnostics::Diagnostic;
-use crate::model::article::{Article, FrontMatter};
+use crate::model::article::{Article, FrontMatter, Read};
 use crate::model::asset::Asset;
 use crate::output::manifest::Stamp;
 use serde::{Deserialize, Serialize};
@@ -153,39 +153,21 @@ impl ArticleCache {
 
 /// The article `kept` was read as (the store keeps it again for the next build).
 fn article(md: &Asset, kept: Kept) -> (Option<Article>, Vec<Diagnostic>) {
-    let article = Article {
+    let article = Article::read(Read {
         file: kept.file,
         content_path: md.rel.clone(),
         slug: kept.slug,
         front: kept.front,
         image: None,
         image_at: None,
-        body_images: Vec::new(),
         bundle: kept.bundle,
-        html: String::new(),
-        kept_html: None,
-        summary: String::new(),
-        headings: Vec::new(),
-        word_count: 0,
-        search_terms: String::new(),
-        notes: Default::default(),
-        mentions: Vec::new(),
-        quotes: Vec::new(),
-        shortcodes: false,
-        load_diagnostics: Vec::new(),
-        render_diagnostics: Vec::new(),
-        links: Vec::new(),
-        page_hash: 0,
-        rendered: false,
         term_slugs: kept.term_slugs,
-        generation: crate::model::article::next_generation(),
         text: String::new(),
         text_len: kept.text_len,
         text_hash: kept.text_hash,
         src: md.src.clone(),
         body_offset: kept.body_offset,
-        status: Default::default(),
-    };
+    });
     (Some(article), kept.diagnostics)
 }
 

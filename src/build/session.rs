@@ -18,14 +18,15 @@
 //!
 //! A build with errors changes nothing on disk: the last good site stays.
 
+mod load;
 mod update;
 
 use super::report::{dedupe, peak_memory, BuildFailure, BuildReport, Laps};
 use super::write::{self, Pages, Target};
 use super::{drop_later, BuildOptions};
-use crate::config::{self, Config};
-use crate::content::walk::{self, Found};
-use crate::content::{article, bodies, profile};
+use crate::config::Config;
+use crate::content::walk::Found;
+use crate::content::{article, bodies};
 use crate::diagnostics::Diagnostic;
 use crate::model::article::Article;
 use crate::model::asset::Asset;
@@ -204,90 +205,6 @@ impl Session {
         if let Some(kept) = self.kept.take() {
             for a in kept.site.into_articles().chain(kept.aside) {
                 self.articles.insert(a.content_path.clone(), a);
-            }
-        }
-    }
-
-    fn load_config(&mut self) {
-        self.config_diagnostics.clear();
-        match config::load(&self.options.root) {
-            Ok(loaded) => {
-                self.config_diagnostics = loaded.warnings;
-                self.config = Some(loaded.config);
-            }
-            Err(errors) => {
-                self.config_diagnostics = errors;
-                self.config = None;
-            }
-        }
-        self.reading = article::Reading::of(self.config.as_ref());
-        if self.config.is_none() {
-            self.reading.zone = config::zone_despite_errors(&self.options.root);
-        }
-        if let (Some(config), Some(base_url)) = (&mut self.config, &self.options.base_url) {
-            match url::Url::parse(base_url) {
-                Ok(u) if matches!(u.scheme(), "http" | "https") => {
-                    config.base_url = base_url.trim_end_matches('/').to_string()
-                }
-                _ => self.config_diagnostics.push(Diagnostic::general(format!(
-                    "--base-url: expected an absolute http or https URL such as https://example.org/briefings, found {base_url:?}"
-                ))),
-            }
-        }
-    }
-
-    fn load_templates(&mut self) {
-        match Templates::load(&self.options.root) {
-            Ok(t) => {
-                self.template_diagnostics = t.warnings.clone();
-                self.templates = Some(t);
-            }
-            Err(errors) => {
-                self.templates = None;
-                self.template_diagnostics = errors;
-            }
-        }
-    }
-
-    fn walk_content(&mut self) {
-        let root = &self.options.root;
-        self.content = walk::walk(root, &root.join("content"), walk::Mode::Content);
-        (self.profiles, self.profile_diagnostics) = profile::load_all(root, &self.content.profiles);
-    }
-
-    fn walk_static(&mut self) {
-        let root = &self.options.root;
-        self.statics = walk::walk(root, &root.join("static"), walk::Mode::Static);
-    }
-
-    fn load_articles(&mut self, files: &[Asset]) {
-        // A one-off build takes the articles the last one read, where their files
-        // are as they were (a session keeps every source, to render again).
-        let root = &self.options.root;
-        let kept = (self.options.write && !self.incremental).then(|| {
-            let reading = format!("{:?}", self.reading);
-            let salt = super::article_cache::salt(&super::cache::identity(), root, &reading);
-            super::article_cache::ArticleCache::open(root, salt)
-        });
-        let loaded = article::load_all(
-            root,
-            files,
-            self.incremental,
-            &self.reading,
-            kept.as_ref().map(|k| k as &dyn article::KeptArticles),
-        );
-        self.articles_read = files.len() - kept.map_or(0, |k| k.save());
-        self.articles.reserve(loaded.len());
-        for (md, result) in files.iter().zip(loaded) {
-            match result {
-                Ok(a) => {
-                    self.failed.remove(&md.rel);
-                    self.articles.insert(md.rel.clone(), a);
-                }
-                Err(d) => {
-                    self.articles.remove(&md.rel);
-                    self.failed.insert(md.rel.clone(), d);
-                }
             }
         }
     }

@@ -7,7 +7,7 @@
 use super::front_matter;
 use crate::diagnostics::{display_path, Diagnostic};
 use crate::images::LeadImage;
-use crate::model::article::{next_generation, Article, NoteCounts};
+use crate::model::article::{Article, Read};
 use crate::model::asset::Asset;
 use crate::model::date::Tz;
 use crate::model::slug::{slugify, term_slug};
@@ -173,48 +173,24 @@ pub fn load(root: &Path, md: &Asset, reading: &Reading) -> (Option<Article>, Vec
     diagnostics.extend(placeholders(&file, &text, &front, split.body_offset));
     let bundle = md.rel.strip_suffix("/index.md").map(str::to_string);
     let body_offset = split.body_offset;
-    let article = Article {
+    let mut article = Article::read(Read {
         file,
         content_path: md.rel.clone(),
         slug,
         front,
         image,
         image_at,
-        body_images: Vec::new(),
         bundle,
-        html: String::new(),
-        kept_html: None,
-        summary: String::new(),
-        headings: Vec::new(),
-        word_count: 0,
-        search_terms: String::new(),
-        notes: NoteCounts::default(),
-        mentions: Vec::new(),
-        quotes: Vec::new(),
-        shortcodes: false,
-        load_diagnostics: Vec::new(),
-        render_diagnostics: Vec::new(),
-        links: Vec::new(),
-        page_hash: 0,
-        rendered: false,
         term_slugs: Default::default(),
-        generation: next_generation(),
         text_len: text.len(),
         text_hash: xxhash_rust::xxh3::xxh3_128(text.as_bytes()),
         src: md.src.clone(),
         text,
         body_offset,
-        status: Default::default(),
-    };
-    let term_slugs =
+    });
+    article.term_slugs =
         TaxonomyKind::ALL.map(|k| article.names(k).into_iter().map(term_slug).collect());
-    (
-        Some(Article {
-            term_slugs,
-            ..article
-        }),
-        diagnostics,
-    )
+    (Some(article), diagnostics)
 }
 
 /// The source `briefing new` writes when given none.

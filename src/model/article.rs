@@ -225,6 +225,77 @@ impl std::fmt::Debug for KeptHtml {
     }
 }
 
+/// What reading an article's file gives, before its body is rendered: by
+/// `content::article`, or as an earlier build kept it (`build::article_cache`).
+/// Each field is the [`Article`]'s of the same name.
+pub struct Read {
+    /// [`Article::file`].
+    pub file: PathBuf,
+    /// [`Article::content_path`].
+    pub content_path: String,
+    /// [`Article::slug`].
+    pub slug: String,
+    /// [`Article::front`].
+    pub front: FrontMatter,
+    /// [`Article::image`].
+    pub image: Option<crate::images::LeadImage>,
+    /// [`Article::image_at`].
+    pub image_at: Option<Diagnostic>,
+    /// [`Article::bundle`].
+    pub bundle: Option<String>,
+    /// [`Article::term_slugs`].
+    pub term_slugs: [Vec<String>; 5],
+    /// [`Article::text`].
+    pub text: String,
+    /// [`Article::text_len`].
+    pub text_len: usize,
+    /// [`Article::text_hash`].
+    pub text_hash: u128,
+    /// [`Article::src`].
+    pub src: PathBuf,
+    /// [`Article::body_offset`].
+    pub body_offset: usize,
+}
+
+impl Article {
+    /// An article as read, its body not rendered yet.
+    pub fn read(r: Read) -> Article {
+        Article {
+            file: r.file,
+            content_path: r.content_path,
+            slug: r.slug,
+            front: r.front,
+            image: r.image,
+            image_at: r.image_at,
+            body_images: Vec::new(),
+            bundle: r.bundle,
+            html: String::new(),
+            kept_html: None,
+            summary: String::new(),
+            headings: Vec::new(),
+            word_count: 0,
+            search_terms: String::new(),
+            notes: NoteCounts::default(),
+            mentions: Vec::new(),
+            quotes: Vec::new(),
+            shortcodes: false,
+            load_diagnostics: Vec::new(),
+            render_diagnostics: Vec::new(),
+            links: Vec::new(),
+            page_hash: 0,
+            rendered: false,
+            term_slugs: r.term_slugs,
+            generation: next_generation(),
+            text: r.text,
+            text_len: r.text_len,
+            text_hash: r.text_hash,
+            src: r.src,
+            body_offset: r.body_offset,
+            status: Status::default(),
+        }
+    }
+}
+
 /// A number no article had before.
 pub fn next_generation() -> u64 {
     static NEXT: AtomicU64 = AtomicU64::new(1);

@@ -10,6 +10,7 @@
 //! - [`search`]: the files of the search index, and their hashes.
 
 pub mod adopted;
+mod cached;
 mod cards;
 mod editions;
 mod feeds;

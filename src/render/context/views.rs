@@ -9,6 +9,8 @@
 //! front, so the output works under any path and from the file system.
 
 use super::adopted::Adopted;
+use super::cached::Cached;
+pub use super::cached::{KeptCard, KeptCards, ViewCache};
 use super::feeds::FeedLink;
 use super::tera_value::from_json;
 use super::values::{source_links, terms, SourceLink};
@@ -138,34 +140,6 @@ pub(super) fn list_fields(a: &Article) -> [String; 4] {
 /// headings, so its cards do not repeat their date.
 pub const DAY_PART: &str = "day";
 
-/// Items and cards of one build, kept by a session so that an update serialises and
-/// renders again only those of articles that changed.
-#[derive(Default)]
-pub struct ViewCache {
-    entries: rustc_hash::FxHashMap<u64, Cached>,
-}
-
-/// An article's card as an earlier build rendered it, with the hashes of its item
-/// and list entry.
-#[derive(serde::Serialize, serde::Deserialize)]
-pub struct KeptCard {
-    /// The item's hash.
-    pub hash: u64,
-    /// The list entry's hash.
-    pub entry_hash: u64,
-    /// The card's HTML.
-    pub card: String,
-}
-
-/// Cards an earlier build rendered, kept by the caller (see `build::card_cache`)
-/// by a key that hashes everything a card is made of ([`Views::lasting_key`]).
-pub trait KeptCards: Sync {
-    /// The card kept under `key`, if any.
-    fn take(&self, key: u128) -> Option<KeptCard>;
-    /// Offers a card just rendered, to keep for the next build.
-    fn keep(&self, key: u128, card: &KeptCard);
-}
-
 /// An article's item as JSON: what its card is rendered from and its hashes read.
 fn item_value(site: &Site, a: &Article) -> Value {
     serde_json::to_value(item(site, a)).expect("views serialise")
@@ -187,49 +161,6 @@ pub(super) fn item_with(
     }
     map.sort_keys();
     tera::Value::from(map)
-}
-
-/// One article's card and the hashes of its item and list entry.
-#[derive(Clone)]
-struct Cached {
-    /// The item's hash: what its article page depends on.
-    hash: u64,
-    card: Arc<str>,
-    /// The hash of its list entry (card and [`LIST_FIELDS`]): what list pages depend
-    /// on. An edit that changes the item but not the card (a word count the card does
-    /// not show) renders no list again.
-    entry_hash: u64,
-}
-
-impl From<KeptCard> for Cached {
-    fn from(k: KeptCard) -> Cached {
-        Cached {
-            hash: k.hash,
-            card: Arc::from(k.card),
-            entry_hash: k.entry_hash,
-        }
-    }
-}
-
-impl From<&Cached> for KeptCard {
-    fn from(c: &Cached) -> KeptCard {
-        KeptCard {
-            hash: c.hash,
-            entry_hash: c.entry_hash,
-            card: c.card.to_string(),
-        }
-    }
-}
-
-impl Cached {
-    /// Stands in for an article whose card failed to render (the build fails).
-    fn failed() -> Cached {
-        Cached {
-            hash: 0,
-            card: Arc::from(""),
-            entry_hash: 0,
-        }
-    }
 }
 
 /// Values shared by every page of one build.

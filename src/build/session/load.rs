@@ -1,0 +1,97 @@
+//! What a session reads: `site.toml`, the templates, the folders walked, and the
+//! articles (a one-off build's from the last build's where their files are as they
+//! were, see [`super::super::article_cache`]).
+
+use super::Session;
+use crate::config;
+use crate::content::{article, profile, walk};
+use crate::diagnostics::Diagnostic;
+use crate::model::asset::Asset;
+use crate::render::templates::Templates;
+
+impl Session {
+    pub(super) fn load_config(&mut self) {
+        self.config_diagnostics.clear();
+        match config::load(&self.options.root) {
+            Ok(loaded) => {
+                self.config_diagnostics = loaded.warnings;
+                self.config = Some(loaded.config);
+            }
+            Err(errors) => {
+                self.config_diagnostics = errors;
+                self.config = None;
+            }
+        }
+        self.reading = article::Reading::of(self.config.as_ref());
+        if self.config.is_none() {
+            self.reading.zone = config::zone_despite_errors(&self.options.root);
+        }
+        if let (Some(config), Some(base_url)) = (&mut self.config, &self.options.base_url) {
+            match url::Url::parse(base_url) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") => {
+                    config.base_url = base_url.trim_end_matches('/').to_string()
+                }
+                _ => self.config_diagnostics.push(Diagnostic::general(format!(
+                    "--base-url: expected an absolute http or https URL such as https://example.org/briefings, found {base_url:?}"
+                ))),
+            }
+        }
+    }
+
+    pub(super) fn load_templates(&mut self) {
+        match Templates::load(&self.options.root) {
+            Ok(t) => {
+                self.template_diagnostics = t.warnings.clone();
+                self.templates = Some(t);
+            }
+            Err(errors) => {
+                self.templates = None;
+                self.template_diagnostics = errors;
+            }
+        }
+    }
+
+    pub(super) fn walk_content(&mut self) {
+        let root = &self.options.root;
+        self.content = walk::walk(root, &root.join("content"), walk::Mode::Content);
+        (self.profiles, self.profile_diagnostics) = profile::load_all(root, &self.content.profiles);
+    }
+
+    pub(super) fn walk_static(&mut self) {
+        let root = &self.options.root;
+        self.statics = walk::walk(root, &root.join("static"), walk::Mode::Static);
+    }
+
+    pub(super) fn load_articles(&mut self, files: &[Asset]) {
+        // A one-off build takes the articles the last one read, where their files
+        // are as they were (a session keeps every source, to render again).
+        let root = &self.options.root;
+        let kept = (self.options.write && !self.incremental).then(|| {
+            let reading = format!("{:?}", self.reading);
+            let salt =
+                super::super::article_cache::salt(&super::super::cache::identity(), root, &reading);
+            super::super::article_cache::ArticleCache::open(root, salt)
+        });
+        let loaded = article::load_all(
+            root,
+            files,
+            self.incremental,
+            &self.reading,
+            kept.as_ref().map(|k| k as &dyn article::KeptArticles),
+        );
+        self.articles_read = files.len() - kept.map_or(0, |k| k.save());
+        self.articles.reserve(loaded.len());
+        for (md, result) in files.iter().zip(loaded) {
+            match result {
+                Ok(a) => {
+                    self.failed.remove(&md.rel);
+                    self.articles.insert(md.rel.clone(), a);
+                }
+                Err(d) => {
+                    self.articles.remove(&md.rel);
+                    self.failed.insert(md.rel.clone(), d);
+                }
+            }
+        }
+    }
+}
