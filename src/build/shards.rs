@@ -188,7 +188,7 @@ impl<V: Serialize + DeserializeOwned + Send> Store<V> {
             if unchanged {
                 return;
             }
-            // What was not taken is freed before the old file is read again.
+            // What was not taken is freed before the old file's index is read again.
             drop((shard.values, shard.index));
             let path = dir.join(format!("{n:02}"));
             let fresh = match fresh {
@@ -196,10 +196,12 @@ impl<V: Serialize + DeserializeOwned + Send> Store<V> {
                 None => Fresh::create(&path, magic, salt).ok(),
             };
             let Some(mut fresh) = fresh else { return };
-            // Taken values are still in the old file: copied from it as they are.
+            // Taken values are still in the file read (whatever another build put in
+            // its place since): copied from it as they are. One whose tail no longer
+            // reads as written is left out, to be made again.
             if !taken.is_empty() {
-                let old = std::fs::File::open(&path).ok().map(Arc::new);
-                let found = old.as_ref().and_then(|f| Some((f, index(f, magic, salt)?)));
+                let old = shard.file.as_ref();
+                let found = old.and_then(|f| Some((f, index(f, magic, salt)?)));
                 for (file, (bytes, entries)) in found.iter() {
                     for e in entries.iter().filter(|e| taken.contains(&e.key)) {
                         let tail = Tail {
@@ -208,9 +210,8 @@ impl<V: Serialize + DeserializeOwned + Send> Store<V> {
                             len: e.tail_len,
                             hash: e.tail_hash,
                         };
-                        match tail.read() {
-                            Ok(t) => fresh.push(e.key, &bytes[e.value.clone()], &t),
-                            Err(_) => fresh.ok = false,
+                        if let Ok(t) = tail.read() {
+                            fresh.push(e.key, &bytes[e.value.clone()], &t);
                         }
                     }
                 }
@@ -470,6 +471,15 @@ mod tests {
         file.write_all_at(b"<p>Kept</p>", 32).unwrap();
         let e = tail.read().unwrap_err();
         assert_eq!(e.to_string(), "changed since it was written");
+        // Taken and saved again beside a new value of its shard: it is left out.
+        let store: Store<u32> = Store::open(dir.path().to_path_buf(), MAGIC, 3);
+        store.take(9).unwrap();
+        store.keep(9 + SHARDS as u128, &2, b"<p>new</p>");
+        store.save();
+        let store: Store<u32> = Store::open(dir.path().to_path_buf(), MAGIC, 3);
+        assert!(store.take(9).is_none());
+        let (value, tail) = store.take(9 + SHARDS as u128).unwrap();
+        assert_eq!((value, tail.read().unwrap()), (2, b"<p>new</p>".to_vec()));
     }
 
     #[test]
