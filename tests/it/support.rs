@@ -73,11 +73,19 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// Copies a fixture into a fresh temporary folder, to edit it.
+/// Copies a fixture's sources into a fresh temporary folder, to edit it. Not its
+/// `.briefing-cache/`: tests that build a fixture in place write it, and their
+/// shards come and go while it is copied.
 pub fn copy_fixture(name: &str) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     let src = fixture(name);
-    for (rel, bytes) in tree(&src) {
+    let sources = walkdir::WalkDir::new(&src)
+        .into_iter()
+        .filter_entry(|e| e.depth() != 1 || e.file_name() != ".briefing-cache")
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (rel(&src, e.path()), std::fs::read(e.path()).unwrap()));
+    for (rel, bytes) in sources {
         let to = tmp.path().join(rel);
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();
         std::fs::write(to, bytes).unwrap();
