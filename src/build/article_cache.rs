@@ -69,7 +69,7 @@ impl ArticleCache {
     pub fn open(root: &Path, salt: u128) -> ArticleCache {
         ArticleCache {
             salt,
-            now: nanos(SystemTime::now()),
+            now: super::cache::nanos(SystemTime::now()),
             store: Store::open(root.join(DIR), MAGIC, salt),
             taken: Default::default(),
         }
@@ -177,11 +177,4 @@ fn article(md: &Asset, kept: Kept) -> (Option<Article>, Vec<Diagnostic>) {
 pub fn salt(identity: &str, root: &Path, reading: &str) -> u128 {
     let text = format!("articles\n{identity}\n{}\n{reading}", root.display());
     xxhash_rust::xxh3::xxh3_128(text.as_bytes())
-}
-
-fn nanos(t: SystemTime) -> i128 {
-    match t.duration_since(SystemTime::UNIX_EPOCH) {
-        Ok(d) => d.as_nanos() as i128,
-        Err(e) => -(e.duration().as_nanos() as i128),
-    }
 }

@@ -144,7 +144,8 @@ fn key(options: &BuildOptions) -> String {
     )
 }
 
-fn nanos(t: SystemTime) -> i128 {
+/// `t` in nanoseconds since the epoch (negative before it).
+pub(super) fn nanos(t: SystemTime) -> i128 {
     match t.duration_since(SystemTime::UNIX_EPOCH) {
         Ok(d) => d.as_nanos() as i128,
         Err(e) => -(e.duration().as_nanos() as i128),
