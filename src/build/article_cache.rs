@@ -5,7 +5,9 @@
 //! of a build after a one-line edit.
 //!
 //! Each article is kept by its path under `content/`, with the size, modification
-//! time and inode its file had when it was read, and when that build started. It is
+//! time and inode its file had when it was read, and when that build started. A
+//! build takes those stamps from the build cache's, taken before it read anything
+//! ([`super::cache::Taken::content_stamps`]): each file is stamped once a build. It is
 //! taken again only while its file has the same three, and if its modification time
 //! was older than the start of the build that read it by more than any clock tick:
 //! git's rule for racy timestamps (a file changed in the same tick as it was read
@@ -16,6 +18,7 @@
 //! Articles that show a lead image are not kept (their image's file is looked at
 //! when they are read), nor those with errors (they are read, and reported, again).
 
+use super::cache::Stamps;
 use super::shards::Store;
 use crate::content::article::KeptArticles;
 use crate::diagnostics::Diagnostic;
@@ -24,6 +27,7 @@ use crate::model::asset::Asset;
 use crate::output::manifest::Stamp;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 /// The folder of the shards, under the site root.
@@ -37,8 +41,12 @@ const RACY: i128 = 2_000_000_000;
 /// The articles of the last build, by path, and what this build keeps.
 pub struct ArticleCache {
     salt: u128,
-    /// When this build started, in nanoseconds since the epoch.
+    /// When this build started, in nanoseconds since the epoch: when `stamps` were
+    /// taken, if they were.
     now: i128,
+    /// The files' stamps, taken by the build cache before anything was read; a
+    /// file not among them is stamped here.
+    stamps: Option<Arc<Stamps>>,
     store: Store<Kept>,
     /// Articles taken as they were kept.
     taken: std::sync::atomic::AtomicUsize,
@@ -66,10 +74,13 @@ struct Kept {
 
 impl ArticleCache {
     /// Reads the articles kept under `root` for `salt` (see [`salt`]).
-    pub fn open(root: &Path, salt: u128) -> ArticleCache {
+    pub fn open(root: &Path, salt: u128, stamps: Option<Arc<Stamps>>) -> ArticleCache {
         ArticleCache {
             salt,
-            now: super::cache::nanos(SystemTime::now()),
+            now: stamps
+                .as_ref()
+                .map_or_else(|| super::cache::nanos(SystemTime::now()), |s| s.at),
+            stamps,
             store: Store::open(root.join(DIR), MAGIC, salt),
             taken: Default::default(),
         }
@@ -99,11 +110,13 @@ impl KeptArticles for ArticleCache {
         let key = self.key(md);
         let kept = self.store.take(key).map(|(kept, _)| kept);
         // Stamped before it is read: a change while it is read shows next time.
-        let Some(stamp) = std::fs::symlink_metadata(&md.src)
-            .ok()
-            .filter(std::fs::Metadata::is_file)
-            .map(|m| Stamp::of(&m))
-        else {
+        let taken = self.stamps.as_ref().and_then(|s| s.files.get(&md.rel));
+        let Some(stamp) = taken.copied().or_else(|| {
+            std::fs::symlink_metadata(&md.src)
+                .ok()
+                .filter(std::fs::Metadata::is_file)
+                .map(|m| Stamp::of(&m))
+        }) else {
             return load();
         };
         // A file with the stamp it had, but racily clean (changed, maybe, in the tick

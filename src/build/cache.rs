@@ -45,7 +45,7 @@ const FILE: &str = "last.json";
 /// The page fingerprints of the last build, beside [`FILE`].
 const PAGES: &str = "pages";
 /// Changes whenever what is saved does.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// How much older than the stamps a file's time must be to be trusted: more than
 /// any file system's clock tick.
 const RACY: Duration = Duration::from_secs(2);
@@ -63,6 +63,7 @@ struct Input {
     path: String,
     len: u64,
     mtime: i128,
+    inode: u64,
     /// The hash of the bytes, for [`ROOT_FILES`]: `published.txt` is written by
     /// the build itself, so its time is always as new as the cache.
     hash: Option<String>,
@@ -84,6 +85,7 @@ fn small(root: &Path, file: &str) -> Option<Input> {
         path: file.into(),
         len: 0,
         mtime: 0,
+        inode: 0,
         hash: Some(hash),
     })
 }
@@ -152,6 +154,38 @@ pub(super) fn nanos(t: SystemTime) -> i128 {
     }
 }
 
+impl Taken {
+    /// The stamps of the files under `content/`, by path under it, for the kept
+    /// articles (see [`super::article_cache`]): each file is stamped once a build.
+    /// `None` when the inputs could not be stamped.
+    pub fn content_stamps(&self) -> Option<Stamps> {
+        let inputs = self.inputs.as_ref()?;
+        let files = inputs
+            .iter()
+            .filter_map(|i| {
+                let rel = i.path.strip_prefix("content/")?;
+                let stamp = Stamp {
+                    len: i.len,
+                    mtime: i.mtime,
+                    inode: i.inode,
+                };
+                Some((rel.to_string(), stamp))
+            })
+            .collect();
+        Some(Stamps { at: self.at, files })
+    }
+}
+
+/// Files stamped by [`take`], and when.
+#[derive(Debug, Clone, Default)]
+pub struct Stamps {
+    /// When the stamps were taken, in nanoseconds since the epoch: before any file
+    /// was read.
+    pub at: i128,
+    /// Each file's stamp, by path under its folder.
+    pub files: HashMap<String, Stamp>,
+}
+
 /// Stamps every input of the site at `root`.
 pub fn take(root: &Path) -> Taken {
     let at = nanos(SystemTime::now());
@@ -211,10 +245,12 @@ fn walk(root: &Path, dir: &str) -> Option<Vec<Input>> {
 /// The file `path` under `root` as an input.
 fn input(root: &Path, path: &Path, meta: &std::fs::Metadata) -> Option<Input> {
     let rel = path.strip_prefix(root).ok()?;
+    let stamp = Stamp::of(meta);
     Some(Input {
         path: rel.to_string_lossy().replace('\\', "/"),
-        len: meta.len(),
-        mtime: Stamp::of(meta).mtime,
+        len: stamp.len,
+        mtime: stamp.mtime,
+        inode: stamp.inode,
         hash: None,
     })
 }

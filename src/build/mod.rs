@@ -12,6 +12,7 @@ pub mod cache;
 mod card_cache;
 pub mod changes;
 pub mod images;
+mod model_cache;
 mod partition;
 mod problems;
 pub mod published;
@@ -97,8 +98,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         report.stages = vec![("cache", report.elapsed, report::peak_memory())];
         return Ok(report);
     }
+    // Each article file is stamped once: the kept articles take the stamps just taken.
+    let stamps = taken.content_stamps().map(std::sync::Arc::new);
     let once = || {
-        let mut session = Session::open(options.clone(), false);
+        let mut session = Session::open_stamped(options.clone(), stamps.clone());
         // The last build's page fingerprints: pages whose fingerprint is unchanged
         // are kept, not rendered.
         session.remember(cache::fingerprints(options, &session.output_dir()));

@@ -31,7 +31,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::article::Article;
 use crate::model::asset::Asset;
 use crate::model::profile::Profile;
-use crate::model::site::Site;
+use crate::model::site::{KeptModel, Site};
 use crate::output;
 use crate::render::context::{ViewCache, Views};
 use crate::render::plan::{self, Plan};
@@ -79,6 +79,9 @@ pub struct Session {
     /// How long [`Session::open`] took to read the site, until the first build
     /// reports it.
     pub(super) opening: Option<(std::time::Duration, Option<u64>)>,
+    /// The stamps of `content/`'s files the build cache took before this one-off
+    /// build read anything, for the kept articles.
+    pub(super) stamps: Option<std::sync::Arc<super::cache::Stamps>>,
 }
 
 /// A built site model with its views and plan.
@@ -97,6 +100,24 @@ impl Session {
     /// Loads the whole site. With `incremental`, the session keeps what
     /// [`Session::update`] needs (article sources, output fingerprints).
     pub fn open(options: BuildOptions, incremental: bool) -> Session {
+        Session::load(options, incremental, None)
+    }
+
+    /// A one-off build's session ([`Session::open`] without `incremental`), given
+    /// the stamps of `content/`'s files taken before anything was read, so that
+    /// each is stamped once.
+    pub(super) fn open_stamped(
+        options: BuildOptions,
+        stamps: Option<std::sync::Arc<super::cache::Stamps>>,
+    ) -> Session {
+        Session::load(options, false, stamps)
+    }
+
+    fn load(
+        options: BuildOptions,
+        incremental: bool,
+        stamps: Option<std::sync::Arc<super::cache::Stamps>>,
+    ) -> Session {
         let mut session = Session {
             options,
             incremental,
@@ -118,6 +139,7 @@ impl Session {
             kept: None,
             articles_read: 0,
             opening: None,
+            stamps,
         };
         let start = Instant::now();
         session.load_config();
@@ -245,12 +267,20 @@ impl Session {
             .cloned()
             .collect();
         let config = self.config.clone().unwrap_or_else(Config::placeholder);
-        let (mut site, site_diagnostics) = Site::new(
+        // A build takes what the last one kept of the model (the related briefings,
+        // the search index) where what it was made from is as it was, as it takes
+        // bodies and cards (see below).
+        let kept_model = (self.options.write && self.first_build()).then(|| {
+            super::model_cache::ModelCache::open(&self.options.root, &super::cache::identity())
+        });
+        let kept_model = kept_model.as_ref().map(|k| k as &dyn KeptModel);
+        let (mut site, site_diagnostics) = Site::new_kept(
             config,
             included,
             self.profiles.clone(),
             assets,
             self.statics.assets.clone(),
+            kept_model,
         );
         site.set_withdrawn(withdrawn);
         site.now = Some(now);
@@ -284,7 +314,7 @@ impl Session {
             kept.as_ref().map(|k| k as &dyn bodies::Kept),
         );
         let bodies = rendered.len();
-        site.attach(rendered);
+        site.attach_kept(rendered, kept_model);
         if let Some(kept) = kept {
             kept.save();
         }

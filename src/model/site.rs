@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 mod indexes;
 
-use indexes::{connect, related, term_ids};
+use indexes::{connect, related, related_key, term_ids};
 use rustc_hash::FxHashMap as HashMap;
 
 /// How many related briefings an article lists.
@@ -27,6 +27,21 @@ pub const CONNECTIONS: usize = 10;
 /// term's list: the neighbours in time. It bounds the work when a tag is on every
 /// article.
 const RELATED_WINDOW: usize = 50;
+
+/// What an earlier build made of a site's model, kept on disk by a build (see
+/// `build::model_cache`) and taken where what it was made from is as it was, so
+/// that a build after an edit makes only what the edit changed.
+pub trait KeptModel: Sync {
+    /// The related briefings made from inputs hashed `key`, if kept.
+    fn related(&self, key: u128) -> Option<Vec<Vec<usize>>>;
+    /// Keeps the related briefings made from inputs hashed `key`.
+    fn keep_related(&self, key: u128, related: &[Vec<usize>]);
+    /// The search index kept, with its articles' source hashes by id
+    /// ([`super::search::source_hashes`]).
+    fn search(&self) -> Option<(super::search::SearchIndex, Vec<u128>)>;
+    /// Keeps the search index, with its articles' source hashes by id.
+    fn keep_search(&self, index: &super::search::SearchIndex, sources: &[u128]);
+}
 
 /// Everything a build renders.
 #[derive(Debug)]
@@ -87,6 +102,26 @@ impl Site {
         profiles: Vec<Profile>,
         content_assets: Vec<Asset>,
         static_files: Vec<Asset>,
+    ) -> (Site, Vec<Diagnostic>) {
+        Site::new_kept(
+            config,
+            articles,
+            profiles,
+            content_assets,
+            static_files,
+            None,
+        )
+    }
+
+    /// [`Site::new`], taking the related briefings from `kept` where the articles'
+    /// actors and tags are as they were when it kept them.
+    pub fn new_kept(
+        config: Config,
+        articles: Vec<Article>,
+        profiles: Vec<Profile>,
+        content_assets: Vec<Asset>,
+        static_files: Vec<Asset>,
+        kept: Option<&dyn KeptModel>,
     ) -> (Site, Vec<Diagnostic>) {
         // Newest day first (the day as written, in its own offset, so the home page's
         // editions are contiguous), then newest instant, then slug.
@@ -193,7 +228,21 @@ impl Site {
             connect(&mut taxonomies[kind as usize], &actor_ids, actors);
         }
         let tag_ids = term_ids(&articles, &taxonomies[TaxonomyKind::Tags as usize]);
-        let related = related(&taxonomies, [&actor_ids, &tag_ids]);
+        let related = match kept {
+            None => related(&taxonomies, [&actor_ids, &tag_ids]),
+            Some(kept) => {
+                let n = articles.len();
+                let key = related_key([&actor_ids, &tag_ids]);
+                let taken = kept
+                    .related(key)
+                    .filter(|r| r.len() == n && r.iter().flatten().all(|&other| other < n));
+                taken.unwrap_or_else(|| {
+                    let made = related(&taxonomies, [&actor_ids, &tag_ids]);
+                    kept.keep_related(key, &made);
+                    made
+                })
+            }
+        };
         let by_content_path = articles
             .iter()
             .enumerate()
@@ -294,8 +343,36 @@ impl Site {
 
     /// Gives each article and profile what the bodies stage rendered of it.
     pub fn attach(&mut self, bodies: Bodies) {
+        self.attach_kept(bodies, None);
+    }
+
+    /// [`Site::attach`], mending the search index `kept` where few articles'
+    /// terms changed since it was kept ([`super::search::SearchIndex::mended`]),
+    /// and keeping the result.
+    pub fn attach_kept(&mut self, bodies: Bodies, kept: Option<&dyn KeptModel>) {
+        use super::search::{source_hashes, SearchIndex};
         self.attach_only(bodies);
-        self.search = super::search::SearchIndex::build(self);
+        let Some(kept) = kept else {
+            self.search = SearchIndex::build(self);
+            return;
+        };
+        let now = source_hashes(self);
+        self.search = match kept.search() {
+            // Kept as it was: nothing to save.
+            Some((index, before)) if before == now && index.articles == now.len() => {
+                SearchIndex::mended(self, index, &before, &now)
+            }
+            Some((index, before)) => {
+                let index = SearchIndex::mended(self, index, &before, &now);
+                kept.keep_search(&index, &now);
+                index
+            }
+            None => {
+                let index = SearchIndex::build(self);
+                kept.keep_search(&index, &now);
+                index
+            }
+        };
     }
 
     /// [`Site::attach`] short of the search index.

@@ -638,3 +638,66 @@ fn a_verbose_build_says_what_it_read_and_rendered_anew() {
         "{third}"
     );
 }
+
+/// The inode of the site's kept part of the model `name`.
+fn kept_model(root: &Path, name: &str) -> u64 {
+    let path = root.join(".briefing-cache/build/model").join(name);
+    std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(path).unwrap())
+}
+
+/// Whether any file of the output's search index holds `word`.
+fn searchable(out: &Path, word: &str) -> bool {
+    tree(&out.join("search"))
+        .iter()
+        .any(|(rel, bytes)| !rel.starts_with("d/") && String::from_utf8_lossy(bytes).contains(word))
+}
+
+#[test]
+fn a_build_mends_the_search_index_and_takes_the_related_briefings_the_last_one_kept() {
+    let site = crate::support::copy_fixture("basic");
+    let root = site.path();
+    let out = root.join("public");
+    let article = "content/2017-07-06-first.md";
+    build_counting(root, &out, false);
+    let (related, search) = (kept_model(root, "related"), kept_model(root, "search"));
+
+    // A new word in one body: the index kept is mended with it, and saved again;
+    // the related briefings are taken as they were (the actors and tags are the
+    // same), and their file is left alone.
+    replace_in(
+        root,
+        article,
+        "## Background",
+        "Zanzibarite ore.\n\n## Background",
+    );
+    build_counting(root, &out, false);
+    assert!(searchable(&out, "zanzibarite"));
+    assert_as_full("a new word", root, &out);
+    assert_eq!(
+        kept_model(root, "related"),
+        related,
+        "related kept as it was"
+    );
+    assert_ne!(kept_model(root, "search"), search, "the mended index saved");
+
+    // The word gone again.
+    replace_in(root, article, "Zanzibarite ore.", "Plain ore.");
+    build_counting(root, &out, false);
+    assert!(!searchable(&out, "zanzibarite"));
+    assert_as_full("the word gone", root, &out);
+
+    // A tag added: the related briefings are chosen again, and kept.
+    replace_in(root, article, "tags: [", "tags: [mining, ");
+    build_counting(root, &out, false);
+    assert_as_full("a tag added", root, &out);
+    assert_ne!(kept_model(root, "related"), related, "related chosen again");
+
+    // Kept parts that cannot be read are made again.
+    for name in ["related", "search"] {
+        std::fs::write(root.join(".briefing-cache/build/model").join(name), "junk").unwrap();
+    }
+    replace_in(root, article, "Plain ore.", "Plain zinc.");
+    build_counting(root, &out, false);
+    assert!(searchable(&out, "zinc"));
+    assert_as_full("unreadable kept parts", root, &out);
+}

@@ -70,7 +70,7 @@ impl Session {
             let reading = format!("{:?}", self.reading);
             let salt =
                 super::super::article_cache::salt(&super::super::cache::identity(), root, &reading);
-            super::super::article_cache::ArticleCache::open(root, salt)
+            super::super::article_cache::ArticleCache::open(root, salt, self.stamps.clone())
         });
         let loaded = article::load_all(
             root,

@@ -39,6 +39,7 @@ use super::site::Site;
 use super::taxonomy::TaxonomyKind;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
@@ -54,16 +55,16 @@ pub const DOCS_PER_FILE: usize = 32;
 pub const FIELDS: usize = 3;
 
 /// One term and its sets, each encoded ([`sets::encode`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Term {
     /// The term, folded ([`fold::each_term`]).
     pub term: Box<str>,
     /// The ids of the articles with it in their title, names and text.
-    pub sets: [String; FIELDS],
+    pub sets: [String; crate::model::search::FIELDS],
 }
 
 /// A file of terms.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Leaf {
     /// Its key: every term it holds begins with it.
     pub key: String,
@@ -74,18 +75,18 @@ pub struct Leaf {
 }
 
 /// The file of a split key: the union of its terms' sets.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Prefix {
     /// The key.
     pub key: String,
     /// The union of the sets of the terms it begins, by field, encoded.
-    pub sets: [String; FIELDS],
+    pub sets: [String; crate::model::search::FIELDS],
     /// A hash of its content.
     pub hash: u64,
 }
 
 /// The search index of a site.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SearchIndex {
     /// How many articles it numbers.
     pub articles: usize,
@@ -192,6 +193,47 @@ fn add_article<'a>(
     });
 }
 
+/// A hash of what article `a` gives the index: its title, the names of its actors,
+/// tags and sources, its summary and its body's terms, as they are before folding.
+/// Two articles with one hash give the same [`Fields`].
+pub fn source_hash(site: &Site, a: &Article) -> u128 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    // 0xff and 0xfe never occur in UTF-8: they end each text and each field.
+    for text in [&a.front.title, &a.summary, &a.search_terms] {
+        h.update(text.as_bytes());
+        h.update(&[0xff]);
+    }
+    for kind in [
+        TaxonomyKind::Actors,
+        TaxonomyKind::Tags,
+        TaxonomyKind::Sources,
+    ] {
+        let taxonomy = site.taxonomy(kind);
+        for slug in &a.term_slugs[kind as usize] {
+            if let Some(i) = taxonomy.index_of_slug(slug) {
+                h.update(taxonomy.terms[i].name.as_bytes());
+                h.update(&[0xff]);
+            }
+        }
+        h.update(&[0xfe]);
+    }
+    h.digest128()
+}
+
+/// The [`source_hash`] of each of `site`'s articles, by id (oldest first).
+pub fn source_hashes(site: &Site) -> Vec<u128> {
+    let n = site.articles.len();
+    (0..n)
+        .into_par_iter()
+        .map(|id| source_hash(site, &site.articles[n - 1 - id]))
+        .collect()
+}
+
+/// The most articles whose terms changed for which an index kept by an earlier
+/// build is mended ([`SearchIndex::mended`]) rather than made anew: each costs a
+/// pass over every term's sets.
+const MEND_AT_MOST: usize = 64;
+
 /// The bytes a term takes in its leaf: `"term":["…","…","…"],`.
 fn entry_size(t: &Term) -> usize {
     t.term.len() + 14 + t.sets.iter().map(String::len).sum::<usize>()
@@ -255,6 +297,78 @@ impl SearchIndex {
             leaves,
             prefixes,
         }
+    }
+
+    /// The index of `site`, from `kept`: the index an earlier build made, whose
+    /// articles had the [`source_hashes`] `before` (by id), where `now` are those of
+    /// `site`'s. With the same number of articles and at most [`MEND_AT_MOST`] of
+    /// them changed (by hash), what each changed one had is read back from `kept`'s
+    /// sets and the index is mended as a session's update mends it; otherwise, or
+    /// if `kept` is not a whole index, it is made anew. Either way the result equals
+    /// [`SearchIndex::build`]'s.
+    pub fn mended(site: &Site, kept: SearchIndex, before: &[u128], now: &[u128]) -> SearchIndex {
+        let n = site.articles.len();
+        if kept.articles != n || before.len() != n || now.len() != n || !kept.is_whole() {
+            return SearchIndex::build(site);
+        }
+        let changed: Vec<u32> = (0..n as u32)
+            .filter(|&id| before[id as usize] != now[id as usize])
+            .collect();
+        if changed.len() > MEND_AT_MOST {
+            return SearchIndex::build(site);
+        }
+        if changed.is_empty() {
+            return kept;
+        }
+        let had = kept.fields_of_ids(&changed);
+        let changed: Vec<(usize, Fields)> = changed
+            .iter()
+            .zip(had)
+            .map(|(&id, fields)| (kept.article(id as usize), fields))
+            .collect();
+        let mut index = kept;
+        index.update(site, &changed);
+        index
+    }
+
+    /// Whether every leaf's runs are runs of its terms, and the terms are sorted
+    /// and once: what the pages read from an index taken as it was kept.
+    fn is_whole(&self) -> bool {
+        self.terms.windows(2).all(|w| w[0].term < w[1].term)
+            && self.leaves.iter().all(|leaf| {
+                leaf.runs
+                    .iter()
+                    .all(|r| r.start <= r.end && r.end <= self.terms.len())
+            })
+    }
+
+    /// The [`Fields`] each of the articles numbered `ids` has in this index, read
+    /// from the terms' sets.
+    fn fields_of_ids(&self, ids: &[u32]) -> Vec<Fields> {
+        let n = self.articles as u32;
+        let found: Vec<Vec<(usize, usize, usize)>> = self
+            .terms
+            .par_iter()
+            .enumerate()
+            .fold(Vec::new, |mut found, (t, term)| {
+                for (k, &id) in ids.iter().enumerate() {
+                    for (field, set) in term.sets.iter().enumerate() {
+                        if sets::contains(set, n, id) {
+                            found.push((k, field, t));
+                        }
+                    }
+                }
+                found
+            })
+            .collect();
+        let mut fields = vec![Fields::default(); ids.len()];
+        for (k, field, t) in found.into_iter().flatten() {
+            fields[k][field].push(self.terms[t].term.to_string());
+        }
+        for terms in fields.iter_mut().flatten() {
+            terms.sort_unstable();
+        }
+        fields
     }
 
     /// The index after articles were replaced in place (a session's quick update:

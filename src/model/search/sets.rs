@@ -90,6 +90,52 @@ pub fn encode(ids: &[u32], n: u32) -> String {
     out
 }
 
+/// Each digit's value, by byte; 64 for a byte that is not a digit.
+const VALUES: [u8; 256] = {
+    let mut values = [64u8; 256];
+    let mut v = 0;
+    while v < 64 {
+        values[DIGITS[v] as usize] = v as u8;
+        v += 1;
+    }
+    values
+};
+
+/// Whether the set written by [`encode`] over `n` articles holds `id`, read in place
+/// (no ids are made): an index kept by an earlier build is asked which terms an
+/// article had. Text that is not a set holds nothing.
+pub fn contains(text: &str, n: u32, id: u32) -> bool {
+    // Whether the list form `digits` holds `id`: the gaps are walked until past it.
+    fn listed(digits: &[u8], id: u32) -> Option<bool> {
+        let (mut next, mut gap, mut shift) = (0u32, 0u32, 0u32);
+        for &b in digits {
+            let v = u32::from(VALUES[b as usize]);
+            if v == 64 {
+                return None;
+            }
+            gap |= (v & 31).checked_shl(shift)?;
+            if v < 32 {
+                let at = next.checked_add(gap)?;
+                if at >= id {
+                    return Some(at == id);
+                }
+                next = at + 1;
+                (gap, shift) = (0, 0);
+            } else {
+                shift += 5;
+            }
+        }
+        Some(false)
+    }
+    match text.as_bytes() {
+        [b'!', digits @ ..] => digits
+            .get(id as usize / 6)
+            .is_some_and(|&b| VALUES[b as usize] < 64 && VALUES[b as usize] & (1 << (id % 6)) != 0),
+        [b'~', digits @ ..] => id < n && listed(digits, id) == Some(false),
+        digits => listed(digits, id) == Some(true),
+    }
+}
+
 /// The ids of a set written by [`encode`], ascending; `None` if it is not one.
 pub fn decode(text: &str, n: u32) -> Option<Vec<u32>> {
     let value = |b: u8| DIGITS.iter().position(|&d| d == b).map(|v| v as u32);
@@ -147,6 +193,18 @@ mod tests {
         for ids in cases {
             let text = encode(&ids, n);
             assert_eq!(decode(&text, n).as_deref(), Some(&ids[..]), "{text}");
+            // Asked in place, every id answers as the set holds it.
+            for id in 0..n + 3 {
+                let held = ids.binary_search(&id).is_ok();
+                assert_eq!(contains(&text, n, id), held, "{id} in {text}");
+            }
+        }
+    }
+
+    #[test]
+    fn text_that_is_not_a_set_holds_nothing() {
+        for text in ["*", "!*", "~*", "g", "gggggggggggg", "!"] {
+            assert!((0..50).all(|id| !contains(text, 50, id)), "{text}");
         }
     }
 

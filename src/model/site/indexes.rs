@@ -23,6 +23,22 @@ pub(super) fn term_ids(articles: &[Article], taxonomy: &Taxonomy) -> Vec<Vec<usi
         .collect()
 }
 
+/// A hash of everything [`related`] reads: each article's actor and tag terms
+/// ([`term_ids`]), in order. The taxonomies' lists of articles follow from them.
+pub(super) fn related_key(ids: [&[Vec<usize>]; 2]) -> u128 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(&(ids[0].len() as u64).to_le_bytes());
+    for (actors, tags) in ids[0].iter().zip(ids[1]) {
+        for list in [actors, tags] {
+            h.update(&(list.len() as u32).to_le_bytes());
+            for &t in list {
+                h.update(&(t as u32).to_le_bytes());
+            }
+        }
+    }
+    h.digest128()
+}
+
 /// Sets each term's connections: the actors most often named in its articles.
 pub(super) fn connect(taxonomy: &mut Taxonomy, actor_ids: &[Vec<usize>], actors: usize) {
     let is_actors = taxonomy.kind == TaxonomyKind::Actors;
