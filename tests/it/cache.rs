@@ -701,3 +701,43 @@ fn a_build_mends_the_search_index_and_takes_the_related_briefings_the_last_one_k
     assert!(searchable(&out, "zinc"));
     assert_as_full("unreadable kept parts", root, &out);
 }
+
+/// Words of their own, `stem` then each number of `range`.
+fn words(stem: &str, range: std::ops::Range<usize>) -> String {
+    range.map(|i| format!("{stem}{i:05} ")).collect()
+}
+
+#[test]
+fn a_mended_search_index_lays_its_files_out_again_as_a_build_from_nothing_would() {
+    let site = site();
+    let root = site.path();
+    let out = root.join("public");
+    let (a, b) = ("content/a.md", "content/b.md");
+    replace_in(root, b, "Two.", &format!("Two. {}", words("qa", 0..2000)));
+    build_counting(root, &out, false);
+    let files = |out: &Path| tree(&out.join("search")).len();
+    let before = files(&out);
+    // Thousands of new words under one key, in two articles: its leaf splits into
+    // new files, each new split key with a prefix file made from its terms' sets.
+    replace_in(root, a, "One.", &format!("One. {}", words("qb", 0..1500)));
+    replace_in(
+        root,
+        b,
+        "Two.",
+        &format!("Two. {}", words("qb", 1500..3000)),
+    );
+    build_counting(root, &out, false);
+    assert!(
+        files(&out) > before,
+        "{} files, {before} before",
+        files(&out)
+    );
+    assert!(searchable(&out, "qb02999"));
+    assert_as_full("a key split", root, &out);
+    // And gone again: the keys are joined.
+    replace_in(root, a, &words("qb", 0..1500), "");
+    replace_in(root, b, &words("qb", 1500..3000), "");
+    build_counting(root, &out, false);
+    assert_eq!(files(&out), before);
+    assert_as_full("the key joined again", root, &out);
+}

@@ -375,8 +375,9 @@ impl SearchIndex {
     /// the same articles in the same order, some with other text): `changed` holds
     /// each one's place in `site.articles` and its [`Fields`] before. Only the sets
     /// of the terms that came or went are made again, and the prefix files above
-    /// them; if that moves a file's boundary, the index is made again whole. Either
-    /// way the result equals [`SearchIndex::build`]'s.
+    /// them; the files are laid out again, and a key split anew has its prefix file
+    /// made from its terms' sets. Only a set that cannot be read makes the index
+    /// again whole. Either way the result equals [`SearchIndex::build`]'s.
     pub fn update(&mut self, site: &Site, changed: &[(usize, Fields)]) {
         if !self.try_update(site, changed) {
             *self = SearchIndex::build(site);
@@ -443,51 +444,54 @@ impl SearchIndex {
             self.terms.append(&mut added);
             self.terms.sort_by(|a, b| a.term.cmp(&b.term));
         }
+        // The files are laid out again: a term that came or went may move a leaf's
+        // bounds or split a key. A split key of the old layout keeps its prefix
+        // file, mended; one new to it has its file made from its terms' sets.
         let (leaves, splits) = lay_out(&self.terms);
-        let same_keys = leaves.len() == self.leaves.len()
-            && leaves.iter().zip(&self.leaves).all(|(a, b)| a.key == b.key)
-            && splits.len() == self.prefixes.len()
-            && splits.iter().zip(&self.prefixes).all(|(a, b)| a.0 == b.key);
-        if !same_keys {
-            return false;
-        }
         self.leaves = leaves;
-        // A prefix file holds, by field, the articles with a term that begins its
-        // key: only an article whose terms changed under the key can come or go.
-        for prefix in &mut self.prefixes {
-            let key = prefix.key.as_str();
-            let touched = edits
-                .range::<str, _>((std::ops::Bound::Included(key), std::ops::Bound::Unbounded))
-                .next()
-                .is_some_and(|(t, _)| t.starts_with(key));
-            if !touched {
-                continue;
-            }
-            for field in 0..FIELDS {
-                let Some(mut ids) = sets::decode(&prefix.sets[field], n) else {
-                    return false;
-                };
-                let mut moved = false;
-                for (id, fields) in &now {
-                    let terms = &fields[field];
-                    let first = terms.partition_point(|t| t.as_str() < key);
-                    let member = terms.get(first).is_some_and(|t| t.starts_with(key));
-                    match (ids.binary_search(id), member) {
-                        (Err(at), true) => ids.insert(at, *id),
-                        (Ok(at), false) => {
-                            ids.remove(at);
-                        }
-                        _ => continue,
+        let mut old: HashMap<String, Prefix> = std::mem::take(&mut self.prefixes)
+            .into_iter()
+            .map(|p| (p.key.clone(), p))
+            .collect();
+        let mut prefixes = Vec::with_capacity(splits.len());
+        for (key, range) in splits {
+            let prefix = match old.remove(&key) {
+                Some(mut prefix) => {
+                    if !mend_prefix(&mut prefix, &edits, &now, n) {
+                        return false;
                     }
-                    moved = true;
+                    prefix
                 }
-                if moved {
-                    prefix.sets[field] = sets::encode(&ids, n);
+                None => {
+                    let Some(sets) = self.union_of(range) else {
+                        return false;
+                    };
+                    let hash = super::fingerprint::of(&(&key, &sets));
+                    Prefix { key, sets, hash }
                 }
-            }
-            prefix.hash = super::fingerprint::of(&(&prefix.key, &prefix.sets));
+            };
+            prefixes.push(prefix);
         }
+        self.prefixes = prefixes;
         true
+    }
+
+    /// The union of the sets of `self.terms[range]`, by field, encoded: a prefix
+    /// file's sets. `None` if a set cannot be read.
+    fn union_of(&self, range: Range<usize>) -> Option<[String; FIELDS]> {
+        let n = self.articles as u32;
+        if range.len() == 1 {
+            return Some(self.terms[range.start].sets.clone());
+        }
+        let mut postings = Vec::with_capacity(range.len());
+        for term in &self.terms[range] {
+            let mut sets = Postings::default();
+            for (field, set) in term.sets.iter().enumerate() {
+                sets[field] = sets::decode(set, n)?;
+            }
+            postings.push((Cow::Borrowed(""), sets));
+        }
+        Some(union(&postings, self.articles))
     }
 
     /// The index into `Site::articles` of the article numbered `id`.
@@ -550,6 +554,50 @@ fn lay_out(terms: &[Term]) -> (Vec<Leaf>, Vec<(String, Range<usize>)>) {
 }
 
 /// The union of `postings`' sets, by field, encoded.
+/// Mends the prefix file `prefix` for articles whose terms changed (`edits`, by
+/// term; `now`, each one's id and terms now): it holds, by field, the articles with
+/// a term that begins its key, so only those can come or go. `false` if a set
+/// cannot be read.
+fn mend_prefix(
+    prefix: &mut Prefix,
+    edits: &BTreeMap<String, Vec<(usize, u32, bool)>>,
+    now: &[(u32, Fields)],
+    n: u32,
+) -> bool {
+    let key = prefix.key.as_str();
+    let touched = edits
+        .range::<str, _>((std::ops::Bound::Included(key), std::ops::Bound::Unbounded))
+        .next()
+        .is_some_and(|(t, _)| t.starts_with(key));
+    if !touched {
+        return true;
+    }
+    for field in 0..FIELDS {
+        let Some(mut ids) = sets::decode(&prefix.sets[field], n) else {
+            return false;
+        };
+        let mut moved = false;
+        for (id, fields) in now {
+            let terms = &fields[field];
+            let first = terms.partition_point(|t| t.as_str() < key);
+            let member = terms.get(first).is_some_and(|t| t.starts_with(key));
+            match (ids.binary_search(id), member) {
+                (Err(at), true) => ids.insert(at, *id),
+                (Ok(at), false) => {
+                    ids.remove(at);
+                }
+                _ => continue,
+            }
+            moved = true;
+        }
+        if moved {
+            prefix.sets[field] = sets::encode(&ids, n);
+        }
+    }
+    prefix.hash = super::fingerprint::of(&(&prefix.key, &prefix.sets));
+    true
+}
+
 fn union(postings: &[(Cow<'_, str>, Postings)], n: usize) -> [String; FIELDS] {
     std::array::from_fn(|f| {
         let mut bits = vec![0u64; n.div_ceil(64)];
