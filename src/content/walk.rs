@@ -7,6 +7,7 @@
 
 use crate::diagnostics::{display_path, Diagnostic};
 pub use crate::model::asset::Asset;
+use rayon::prelude::*;
 use std::path::Path;
 use walkdir::WalkDir;
 
@@ -77,10 +78,65 @@ pub fn walk(root: &Path, dir: &Path, mode: Mode) -> Found {
         return found;
     }
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let walker = WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
+    let walking = Walking {
+        root,
+        dir,
+        canonical_root: &canonical_root,
+        mode,
+    };
+    // The folders at the top are walked in parallel (`content/` is often a folder
+    // a year: at 100,000 articles one walk took 0.19 s of a build after an edit),
+    // and what each found joined in the order of one walk sorted by name.
+    let tops: Vec<_> = walking.walker(dir, true).collect();
+    let parts: Vec<Found> = tops
+        .into_par_iter()
+        .map(|entry| {
+            let mut part = Found::default();
+            match entry {
+                Ok(e) if e.file_type().is_dir() => {
+                    for entry in walking.walker(e.path(), false) {
+                        walking.visit(&mut part, entry);
+                    }
+                }
+                entry => walking.visit(&mut part, entry),
+            }
+            part
+        })
+        .collect();
+    for part in parts {
+        found.markdown.extend(part.markdown);
+        found.profiles.extend(part.profiles);
+        found.assets.extend(part.assets);
+        found.diagnostics.extend(part.diagnostics);
+    }
+    found
+}
+
+/// One walk of a folder under a site, and what it takes from it.
+struct Walking<'a> {
+    root: &'a Path,
+    /// The folder walked: paths are given relative to it.
+    dir: &'a Path,
+    canonical_root: &'a Path,
+    mode: Mode,
+}
+
+impl Walking<'_> {
+    /// The files and folders under `start` (itself first), by name, the names
+    /// never content left out; with `top`, only those right under it.
+    fn walker(
+        &self,
+        start: &Path,
+        top: bool,
+    ) -> walkdir::FilterEntry<walkdir::IntoIter, impl FnMut(&walkdir::DirEntry) -> bool> {
+        let mode = self.mode;
+        let walk = WalkDir::new(start);
+        let walk = if top {
+            walk.min_depth(1).max_depth(1)
+        } else {
+            walk
+        };
+        walk.sort_by_file_name().into_iter().filter_entry(move |e| {
             let name = e.file_name().to_string_lossy();
             if e.depth() == 0 {
                 return true;
@@ -89,8 +145,13 @@ pub fn walk(root: &Path, dir: &Path, mode: Mode) -> Found {
                 Mode::Content => !is_ignored_name(&name),
                 Mode::Static => !is_scratch_name(&name),
             }
-        });
-    for entry in walker {
+        })
+    }
+
+    /// Takes one entry of the walk into `found`: an article, a profile, an asset,
+    /// or a problem (folders themselves give nothing).
+    fn visit(&self, found: &mut Found, entry: walkdir::Result<walkdir::DirEntry>) {
+        let (root, dir, mode) = (self.root, self.dir, self.mode);
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
@@ -104,19 +165,19 @@ pub fn walk(root: &Path, dir: &Path, mode: Mode) -> Found {
                     display_path(root, &path),
                     format!("cannot read: {cause}"),
                 ));
-                continue;
+                return;
             }
         };
         let path = entry.path();
         if entry.file_type().is_symlink() {
             match path.canonicalize() {
-                Ok(target) if target.starts_with(&canonical_root) && target.is_file() => {}
-                Ok(target) if target.starts_with(&canonical_root) => {
+                Ok(target) if target.starts_with(self.canonical_root) && target.is_file() => {}
+                Ok(target) if target.starts_with(self.canonical_root) => {
                     found.diagnostics.push(Diagnostic::warning(
                         display_path(root, path),
                         "symbolic link to a folder is not followed; link the files, or move the folder here",
                     ));
-                    continue;
+                    return;
                 }
                 Ok(target) => {
                     found.diagnostics.push(Diagnostic::warning(
@@ -126,14 +187,14 @@ pub fn walk(root: &Path, dir: &Path, mode: Mode) -> Found {
                             target.display()
                         ),
                     ));
-                    continue;
+                    return;
                 }
                 Err(e) => {
                     found.diagnostics.push(Diagnostic::warning(
                         display_path(root, path),
                         format!("broken symbolic link: {e}; skipped"),
                     ));
-                    continue;
+                    return;
                 }
             }
         } else if !entry.file_type().is_file() {
@@ -144,17 +205,17 @@ pub fn walk(root: &Path, dir: &Path, mode: Mode) -> Found {
                     "not a regular file (a FIFO, device or socket); skipped",
                 ));
             }
-            continue;
+            return;
         }
         let Ok(rel) = path.strip_prefix(dir) else {
-            continue;
+            return;
         };
         let Some(rel) = rel.to_str() else {
             found.diagnostics.push(Diagnostic::warning(
                 display_path(root, path),
                 "file name is not valid UTF-8; skipped",
             ));
-            continue;
+            return;
         };
         let asset = Asset {
             src: path.to_path_buf(),
@@ -175,7 +236,6 @@ pub fn walk(root: &Path, dir: &Path, mode: Mode) -> Found {
             found.assets.push(asset);
         }
     }
-    found
 }
 
 #[cfg(test)]
@@ -198,5 +258,35 @@ mod tests {
         assert!(!is_ignored_name("a.md"));
         assert!(is_scratch_name(".git") && is_scratch_name("a.md~"));
         assert!(!is_scratch_name(".nojekyll") && !is_scratch_name(".well-known"));
+    }
+
+    #[test]
+    fn files_come_in_the_order_of_one_walk_by_name_whatever_folder_they_are_in() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("content");
+        for rel in [
+            "c.md",
+            "a.md",
+            "b/y.png",
+            "b/x.md",
+            "d/e/f.md",
+            "d/a.md",
+            ".hidden/z.md",
+            "actors/p.md",
+            "b~",
+        ] {
+            let path = dir.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x").unwrap();
+        }
+        let found = walk(root.path(), &dir, Mode::Content);
+        let rels = |assets: &[Asset]| assets.iter().map(|a| a.rel.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            rels(&found.markdown),
+            ["a.md", "b/x.md", "c.md", "d/a.md", "d/e/f.md"]
+        );
+        assert_eq!(rels(&found.assets), ["b/y.png"]);
+        assert_eq!(rels(&found.profiles), ["actors/p.md"]);
+        assert!(found.diagnostics.is_empty(), "{:?}", found.diagnostics);
     }
 }
