@@ -160,6 +160,22 @@ fn a_cache_from_another_version_or_unreadable_is_ignored_with_a_note() {
     let (stdout, stderr) = ok(root, &out, &[]);
     assert!(stdout.contains(REPLAYED), "{stdout}");
     assert!(!stderr.contains("build cache"), "{stderr}");
+    // The stamps beside it, changed by a byte or gone: a build in full, which
+    // writes them again.
+    let inputs = root.join(".briefing-cache/build/inputs");
+    let mut bytes = std::fs::read(&inputs).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&inputs, &bytes).unwrap();
+    let (stdout, _) = ok(root, &out, &[]);
+    assert!(!stdout.contains(REPLAYED), "a changed byte: {stdout}");
+    let (stdout, _) = ok(root, &out, &[]);
+    assert!(stdout.contains(REPLAYED), "{stdout}");
+    std::fs::remove_file(&inputs).unwrap();
+    let (stdout, _) = ok(root, &out, &[]);
+    assert!(!stdout.contains(REPLAYED), "gone: {stdout}");
+    let (stdout, _) = ok(root, &out, &[]);
+    assert!(stdout.contains(REPLAYED), "{stdout}");
 }
 
 #[test]
