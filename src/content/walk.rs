@@ -86,19 +86,42 @@ pub fn walk(root: &Path, dir: &Path, mode: Mode) -> Found {
     };
     // The folders at the top are walked in parallel (`content/` is often a folder
     // a year: at 100,000 articles one walk took 0.19 s of a build after an edit),
-    // and what each found joined in the order of one walk sorted by name.
-    let tops: Vec<_> = walking.walker(dir, true).collect();
+    // and what each found joined in the order of one walk sorted by name. The top
+    // is listed here: walkdir reads every folder at its greatest depth too.
+    let mut tops: Vec<std::fs::DirEntry> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .filter_map(|e| match e {
+                Ok(e) => Some(e),
+                Err(e) => {
+                    found.diagnostics.push(Diagnostic::error(
+                        display_path(root, dir),
+                        format!("cannot read: {e}"),
+                    ));
+                    None
+                }
+            })
+            .filter(|e| walking.wanted(&e.file_name().to_string_lossy()))
+            .collect(),
+        Err(e) => {
+            found.diagnostics.push(Diagnostic::error(
+                display_path(root, dir),
+                format!("cannot read: {e}"),
+            ));
+            return found;
+        }
+    };
+    tops.sort_by_key(std::fs::DirEntry::file_name);
     let parts: Vec<Found> = tops
         .into_par_iter()
-        .map(|entry| {
+        .map(|top| {
             let mut part = Found::default();
-            match entry {
-                Ok(e) if e.file_type().is_dir() => {
-                    for entry in walking.walker(e.path(), false) {
-                        walking.visit(&mut part, entry);
-                    }
-                }
-                entry => walking.visit(&mut part, entry),
+            // A folder's files and folders, or the entry itself as it is (a link at
+            // the top is not followed, as deeper).
+            let is_dir = top.file_type().is_ok_and(|t| t.is_dir());
+            let walk = WalkDir::new(top.path()).follow_root_links(false);
+            let walk = if is_dir { walk } else { walk.max_depth(0) };
+            for entry in walking.walker(walk) {
+                walking.visit(&mut part, entry);
             }
             part
         })
@@ -122,30 +145,24 @@ struct Walking<'a> {
 }
 
 impl Walking<'_> {
-    /// The files and folders under `start` (itself first), by name, the names
-    /// never content left out; with `top`, only those right under it.
+    /// Whether a file or folder named `name` is walked: never the names that are
+    /// never content.
+    fn wanted(&self, name: &str) -> bool {
+        match self.mode {
+            Mode::Content => !is_ignored_name(name),
+            Mode::Static => !is_scratch_name(name),
+        }
+    }
+
+    /// The files and folders `walk` gives (its start first), by name, the names
+    /// never content left out.
     fn walker(
         &self,
-        start: &Path,
-        top: bool,
-    ) -> walkdir::FilterEntry<walkdir::IntoIter, impl FnMut(&walkdir::DirEntry) -> bool> {
-        let mode = self.mode;
-        let walk = WalkDir::new(start);
-        let walk = if top {
-            walk.min_depth(1).max_depth(1)
-        } else {
-            walk
-        };
-        walk.sort_by_file_name().into_iter().filter_entry(move |e| {
-            let name = e.file_name().to_string_lossy();
-            if e.depth() == 0 {
-                return true;
-            }
-            match mode {
-                Mode::Content => !is_ignored_name(&name),
-                Mode::Static => !is_scratch_name(&name),
-            }
-        })
+        walk: WalkDir,
+    ) -> walkdir::FilterEntry<walkdir::IntoIter, impl FnMut(&walkdir::DirEntry) -> bool + '_> {
+        walk.sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || self.wanted(&e.file_name().to_string_lossy()))
     }
 
     /// Takes one entry of the walk into `found`: an article, a profile, an asset,
@@ -279,14 +296,24 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, "x").unwrap();
         }
+        // Links at the top, as deeper: to a file of the site, taken; to a folder,
+        // not followed.
+        std::os::unix::fs::symlink(dir.join("a.md"), dir.join("ab.md")).unwrap();
+        std::os::unix::fs::symlink(dir.join("d"), dir.join("dd")).unwrap();
         let found = walk(root.path(), &dir, Mode::Content);
         let rels = |assets: &[Asset]| assets.iter().map(|a| a.rel.clone()).collect::<Vec<_>>();
         assert_eq!(
             rels(&found.markdown),
-            ["a.md", "b/x.md", "c.md", "d/a.md", "d/e/f.md"]
+            ["a.md", "ab.md", "b/x.md", "c.md", "d/a.md", "d/e/f.md"]
         );
         assert_eq!(rels(&found.assets), ["b/y.png"]);
         assert_eq!(rels(&found.profiles), ["actors/p.md"]);
-        assert!(found.diagnostics.is_empty(), "{:?}", found.diagnostics);
+        let problems: Vec<String> = found.diagnostics.iter().map(|d| format!("{d:?}")).collect();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("content/dd")
+                && problems[0].contains("symbolic link to a folder is not followed"),
+            "{problems:?}"
+        );
     }
 }
