@@ -3,10 +3,9 @@
 //! taking the index an earlier build kept ([`SearchIndex::mended`]).
 
 use super::{
-    fields_of, lay_out, sets, union, Article, Fields, Postings, Prefix, SearchIndex, Site, Term,
-    FIELDS,
+    fields_of, lay_out, names_of, sets, union, Article, Fields, Postings, Prefix, SearchIndex,
+    Site, Term, FIELDS, NAMED,
 };
-use crate::model::taxonomy::TaxonomyKind;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
@@ -23,17 +22,10 @@ pub fn source_hash(site: &Site, a: &Article) -> u128 {
         h.update(text.as_bytes());
         h.update(&[0xff]);
     }
-    for kind in [
-        TaxonomyKind::Actors,
-        TaxonomyKind::Tags,
-        TaxonomyKind::Sources,
-    ] {
-        let taxonomy = site.taxonomy(kind);
-        for slug in &a.term_slugs[kind as usize] {
-            if let Some(i) = taxonomy.index_of_slug(slug) {
-                h.update(taxonomy.terms[i].name.as_bytes());
-                h.update(&[0xff]);
-            }
+    for kind in NAMED {
+        for name in names_of(site, a, kind) {
+            h.update(name.as_bytes());
+            h.update(&[0xff]);
         }
         h.update(&[0xfe]);
     }

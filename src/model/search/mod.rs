@@ -129,21 +129,34 @@ enum Word<'t, 'a> {
     Kept(&'a str),
 }
 
+/// The kinds of terms whose names an article is found by.
+const NAMED: [TaxonomyKind; 3] = [
+    TaxonomyKind::Actors,
+    TaxonomyKind::Tags,
+    TaxonomyKind::Sources,
+];
+
+/// The names of article `a`'s terms of `kind`.
+fn names_of<'a>(
+    site: &'a Site,
+    a: &'a Article,
+    kind: TaxonomyKind,
+) -> impl Iterator<Item = &'a str> {
+    let taxonomy = site.taxonomy(kind);
+    a.term_slugs[kind as usize]
+        .iter()
+        .filter_map(move |slug| taxonomy.index_of_slug(slug))
+        .map(move |i| taxonomy.terms[i].name.as_str())
+}
+
 /// Calls `f` with each of article `a`'s terms and its field: its title's (field 0),
 /// the names of its actors, tags and sources (1), and its summary's and body's (2).
 /// Repeats included.
 fn each_article_term<'a>(site: &Site, a: &'a Article, mut f: impl FnMut(Word<'_, 'a>, usize)) {
     fold::each_term(&a.front.title, |t| f(Word::Folded(t), 0));
-    for kind in [
-        TaxonomyKind::Actors,
-        TaxonomyKind::Tags,
-        TaxonomyKind::Sources,
-    ] {
-        let taxonomy = site.taxonomy(kind);
-        for slug in &a.term_slugs[kind as usize] {
-            if let Some(i) = taxonomy.index_of_slug(slug) {
-                fold::each_term(&taxonomy.terms[i].name, |t| f(Word::Folded(t), 1));
-            }
+    for kind in NAMED {
+        for name in names_of(site, a, kind) {
+            fold::each_term(name, |t| f(Word::Folded(t), 1));
         }
     }
     fold::each_term(&a.summary, |t| f(Word::Folded(t), 2));
