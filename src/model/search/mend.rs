@@ -90,8 +90,8 @@ impl SearchIndex {
             })
     }
 
-    /// The [`Fields`] each of the articles numbered `ids` has in this index, read
-    /// from the terms' sets.
+    /// The [`Fields`] each of the articles numbered `ids` (ascending) has in this
+    /// index, read from the terms' sets: one pass over each set, however many ids.
     fn fields_of_ids(&self, ids: &[u32]) -> Vec<Fields> {
         let n = self.articles as u32;
         let found: Vec<Vec<(usize, usize, usize)>> = self
@@ -99,12 +99,8 @@ impl SearchIndex {
             .par_iter()
             .enumerate()
             .fold(Vec::new, |mut found, (t, term)| {
-                for (k, &id) in ids.iter().enumerate() {
-                    for (field, set) in term.sets.iter().enumerate() {
-                        if sets::contains(set, n, id) {
-                            found.push((k, field, t));
-                        }
-                    }
+                for (field, set) in term.sets.iter().enumerate() {
+                    sets::held(set, n, ids, |k| found.push((k, field, t)));
                 }
                 found
             })

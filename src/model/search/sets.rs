@@ -101,39 +101,78 @@ const VALUES: [u8; 256] = {
     values
 };
 
-/// Whether the set written by [`encode`] over `n` articles holds `id`, read in place
-/// (no ids are made): an index kept by an earlier build is asked which terms an
-/// article had. Text that is not a set holds nothing.
-pub fn contains(text: &str, n: u32, id: u32) -> bool {
-    // Whether the list form `digits` holds `id`: the gaps are walked until past it.
-    fn listed(digits: &[u8], id: u32) -> Option<bool> {
+/// Calls `f` with the place in `ids` (ascending, each below `n`) of each id the set
+/// written by [`encode`] over `n` articles holds, read in place in one pass (no ids
+/// are made): an index kept by an earlier build is asked which terms some articles
+/// had. Text that is not a set holds nothing; a list cut short holds what it gave.
+pub fn held(text: &str, n: u32, ids: &[u32], mut f: impl FnMut(usize)) {
+    // The ids of the list form `digits`, ascending, until one cannot be read.
+    fn listed(digits: &[u8]) -> impl Iterator<Item = u32> + '_ {
         let (mut next, mut gap, mut shift) = (0u32, 0u32, 0u32);
-        for &b in digits {
-            let v = u32::from(VALUES[b as usize]);
-            if v == 64 {
-                return None;
-            }
-            gap |= (v & 31).checked_shl(shift)?;
-            if v < 32 {
-                let at = next.checked_add(gap)?;
-                if at >= id {
-                    return Some(at == id);
+        let mut bytes = digits.iter();
+        std::iter::from_fn(move || {
+            for &b in bytes.by_ref() {
+                let v = u32::from(VALUES[b as usize]);
+                if v == 64 {
+                    return None;
                 }
-                next = at + 1;
-                (gap, shift) = (0, 0);
-            } else {
+                gap |= (v & 31).checked_shl(shift)?;
+                if v < 32 {
+                    let at = next.checked_add(gap)?;
+                    next = at.checked_add(1)?;
+                    (gap, shift) = (0, 0);
+                    return Some(at);
+                }
                 shift += 5;
             }
+            None
+        })
+    }
+    // Walks `ids` and the ascending `others` together: `f` gets each place whose id
+    // is among `others` (`among`), or not.
+    fn merge(
+        ids: &[u32],
+        others: impl Iterator<Item = u32>,
+        among: bool,
+        f: &mut impl FnMut(usize),
+    ) {
+        let mut others = others.peekable();
+        for (k, &id) in ids.iter().enumerate() {
+            while others.next_if(|&o| o < id).is_some() {}
+            if (others.peek() == Some(&id)) == among {
+                f(k);
+            }
         }
-        Some(false)
     }
     match text.as_bytes() {
-        [b'!', digits @ ..] => digits
-            .get(id as usize / 6)
-            .is_some_and(|&b| VALUES[b as usize] < 64 && VALUES[b as usize] & (1 << (id % 6)) != 0),
-        [b'~', digits @ ..] => id < n && listed(digits, id) == Some(false),
-        digits => listed(digits, id) == Some(true),
+        [b'!', digits @ ..] => {
+            for (k, &id) in ids.iter().enumerate() {
+                let digit = digits.get(id as usize / 6).map(|&b| VALUES[b as usize]);
+                if digit.is_some_and(|v| v < 64 && v & (1 << (id % 6)) != 0) {
+                    f(k);
+                }
+            }
+        }
+        [b'~', digits @ ..] => {
+            // A list that cannot be read whole is not a set: it holds nothing.
+            if readable(digits) && listed(digits).count() == listed_len(digits) {
+                let below = &ids[..ids.partition_point(|&id| id < n)];
+                merge(below, listed(digits), false, &mut f);
+            }
+        }
+        digits => merge(ids, listed(digits), true, &mut f),
     }
+}
+
+/// Whether the list form `digits` is digits only, its last one ending a gap.
+fn readable(digits: &[u8]) -> bool {
+    digits.iter().all(|&b| VALUES[b as usize] < 64)
+        && digits.last().is_none_or(|&b| VALUES[b as usize] < 32)
+}
+
+/// How many gaps the list form `digits` has, by its final digits (those under 32).
+fn listed_len(digits: &[u8]) -> usize {
+    digits.iter().filter(|&&b| VALUES[b as usize] < 32).count()
 }
 
 /// The ids of a set written by [`encode`], ascending; `None` if it is not one.
@@ -193,18 +232,32 @@ mod tests {
         for ids in cases {
             let text = encode(&ids, n);
             assert_eq!(decode(&text, n).as_deref(), Some(&ids[..]), "{text}");
-            // Asked in place, every id answers as the set holds it.
-            for id in 0..n + 3 {
-                let held = ids.binary_search(&id).is_ok();
-                assert_eq!(contains(&text, n, id), held, "{id} in {text}");
+            // Asked in place, for every id at once and for each alone, every id
+            // answers as the set holds it.
+            let every: Vec<u32> = (0..n + 3).collect();
+            let mut found = Vec::new();
+            held(&text, n, &every, |k| found.push(every[k]));
+            let want: Vec<u32> = every
+                .iter()
+                .copied()
+                .filter(|id| ids.binary_search(id).is_ok())
+                .collect();
+            assert_eq!(found, want, "{text}");
+            for id in [0, 1, 5, 31, 32, 500, 998, 999] {
+                let mut one = false;
+                held(&text, n, &[id], |_| one = true);
+                assert_eq!(one, ids.binary_search(&id).is_ok(), "{id} in {text}");
             }
         }
     }
 
     #[test]
     fn text_that_is_not_a_set_holds_nothing() {
-        for text in ["*", "!*", "~*", "g", "gggggggggggg", "!"] {
-            assert!((0..50).all(|id| !contains(text, 50, id)), "{text}");
+        let every: Vec<u32> = (0..50).collect();
+        for text in ["*", "!*", "~*", "~g", "g", "gggggggggggg", "!"] {
+            let mut found = Vec::new();
+            held(text, 50, &every, |k| found.push(k));
+            assert!(found.is_empty(), "{text}: {found:?}");
         }
     }
 
