@@ -421,7 +421,7 @@ impl Session {
         let (mut views, cards, card_errors) = Views::new(
             site,
             templates,
-            &self.cards,
+            self.incremental.then_some(&self.cards),
             kept.as_ref()
                 .map(|k| k as &dyn crate::render::context::KeptCards),
             self.fingerprinting(),

@@ -275,10 +275,12 @@ impl Views {
     /// Serialises the shared values, every article's item in parallel, and renders
     /// each article's card (taking those in `cache` that are still right). Returns
     /// the views, the cards as a cache for the next build, and card render errors.
+    /// Without `cache` (a one-off build, which has no next), no cache is made: at
+    /// 100,000 articles keying and keeping every card took 0.1 s for nothing.
     pub fn new(
         site: &Site,
         templates: &Templates,
-        cache: &ViewCache,
+        cache: Option<&ViewCache>,
         kept: Option<&dyn KeptCards>,
         hashing: bool,
     ) -> (Views, ViewCache, Vec<Diagnostic>) {
@@ -359,8 +361,9 @@ impl Views {
             .articles
             .par_iter()
             .map(|a| {
-                let key = hashing.then(|| views.key(site, a));
-                if let Some(cached) = key.and_then(|k| cache.entries.get(&k)) {
+                let cache = cache.filter(|_| hashing);
+                let key = cache.map(|_| views.key(site, a));
+                if let Some(cached) = key.and_then(|k| cache?.entries.get(&k)) {
                     return (key, Ok(cached.clone()));
                 }
                 let Some(kept) = kept.filter(|_| hashing) else {
