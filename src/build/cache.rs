@@ -123,6 +123,12 @@ struct SavedReport {
 /// This binary: its version, commit, and the size and time of its file, so that a
 /// cache written by any other build of briefing is never trusted.
 pub(super) fn identity() -> String {
+    // Asked by every store a build opens: the binary's file is stamped once.
+    static IDENTITY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    IDENTITY.get_or_init(stamp_identity).clone()
+}
+
+fn stamp_identity() -> String {
     let exe = std::env::current_exe()
         .and_then(std::fs::metadata)
         .map(|m| {

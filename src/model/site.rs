@@ -356,22 +356,18 @@ impl Site {
             return;
         };
         let now = source_hashes(self);
-        self.search = match kept.search() {
-            // Kept as it was: nothing to save.
-            Some((index, before)) if before == now && index.articles == now.len() => {
-                SearchIndex::mended(self, index, &before, &now)
-            }
-            Some((index, before)) => {
-                let index = SearchIndex::mended(self, index, &before, &now);
-                kept.keep_search(&index, &now);
-                index
-            }
-            None => {
-                let index = SearchIndex::build(self);
-                kept.keep_search(&index, &now);
-                index
-            }
+        let taken = kept.search();
+        // Kept as it was (every article's hash the same): nothing to save.
+        let same = taken
+            .as_ref()
+            .is_some_and(|(index, before)| *before == now && index.articles == now.len());
+        self.search = match taken {
+            Some((index, before)) => SearchIndex::mended(self, index, &before, &now),
+            None => SearchIndex::build(self),
         };
+        if !same {
+            kept.keep_search(&self.search, &now);
+        }
     }
 
     /// [`Site::attach`] short of the search index.
