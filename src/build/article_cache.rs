@@ -160,7 +160,7 @@ impl ArticleCache {
             text_hash: a.text_hash,
             body_offset: a.body_offset,
         };
-        self.store.keep(key, &kept, &[]);
+        let _ = self.store.keep(key, &kept, &[]);
     }
 }
 

@@ -61,22 +61,30 @@ impl Kept for BodyCache {
     fn take(&self, article: &Article) -> Option<Body> {
         let (mut body, tail) = self.store.take(self.key(article))?;
         // The HTML stays on disk until a page shows it.
-        body.kept_html = Some(KeptHtml(std::sync::Arc::new(move || {
-            String::from_utf8(tail.read()?).map_err(std::io::Error::other)
-        })));
+        body.kept_html = Some(html_at(tail));
         Some(body)
     }
 
-    fn keep(&self, article: &Article, body: &Body) {
+    fn keep(&self, article: &Article, body: &Body) -> Option<KeptHtml> {
         let keepable = body.diagnostics.is_empty()
             && body.images.is_empty()
             && !body.shortcodes
             && !body.html.contains("<img");
-        if keepable {
-            self.store
-                .keep(self.key(article), body, body.html.as_bytes());
+        if !keepable {
+            return None;
         }
+        let tail = self
+            .store
+            .keep(self.key(article), body, body.html.as_bytes())?;
+        Some(html_at(tail))
     }
+}
+
+/// Reads a body's HTML from where the store keeps it.
+fn html_at(tail: super::shards::Tail) -> KeptHtml {
+    KeptHtml(std::sync::Arc::new(move || {
+        String::from_utf8(tail.read()?).map_err(std::io::Error::other)
+    }))
 }
 
 /// Removes the kept bodies (one could not be read), saying so.

@@ -41,6 +41,6 @@ impl KeptCards for CardCache {
     }
 
     fn keep(&self, key: u128, card: &KeptCard) {
-        self.0.keep(key, card, &[]);
+        let _ = self.0.keep(key, card, &[]);
     }
 }

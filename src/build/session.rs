@@ -314,11 +314,12 @@ impl Session {
             kept.as_ref().map(|k| k as &dyn bodies::Kept),
         );
         let bodies = rendered.len();
-        site.attach_kept(rendered, kept_model);
         if let Some(kept) = kept {
             kept.save();
         }
         laps.lap("bodies");
+        site.attach_kept(rendered, kept_model);
+        laps.lap("search index");
         let (image_problems, images) = super::images::make(&self.options.root, &mut site);
         laps.lap("images");
         let mut site_diagnostics = site_diagnostics;

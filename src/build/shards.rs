@@ -106,6 +106,8 @@ impl<V> Default for Shard<V> {
 /// index into a file of its own, appended when the shard is finished.
 struct Fresh {
     out: io::BufWriter<std::fs::File>,
+    /// The same file, to read tails from once it is written.
+    written: Arc<std::fs::File>,
     path: PathBuf,
     /// Bytes written to `out` so far.
     at: u64,
@@ -152,11 +154,11 @@ impl<V: Serialize + DeserializeOwned + Send> Store<V> {
     }
 
     /// Keeps `value`, and `tail` beside it, under `key` for the next build (in
-    /// place of the value taken under it, if any).
-    pub fn keep(&self, key: u128, value: &V, tail: &[u8]) {
-        let Ok(bytes) = postcard::to_stdvec(value) else {
-            return;
-        };
+    /// place of the value taken under it, if any). Returns where the tail was
+    /// written: readable once [`Store::save`] has run, from the file written (as
+    /// the tails of values taken are), so a build need not hold the tail meanwhile.
+    pub fn keep(&self, key: u128, value: &V, tail: &[u8]) -> Option<Tail> {
+        let bytes = postcard::to_stdvec(value).ok()?;
         let shard = self.shard(key);
         let mut fresh = lock(&shard.fresh);
         lock(&shard.taken).remove(&key);
@@ -164,9 +166,7 @@ impl<V: Serialize + DeserializeOwned + Send> Store<V> {
             let path = self.dir.join(format!("{:02}", key % SHARDS as u128));
             *fresh = Fresh::create(&path, self.magic, self.salt).ok();
         }
-        if let Some(fresh) = fresh.as_mut() {
-            fresh.push(key, &bytes, tail);
-        }
+        fresh.as_mut()?.push(key, &bytes, tail)
     }
 
     /// Writes again every shard whose entries changed: the values this build took
@@ -211,7 +211,7 @@ impl<V: Serialize + DeserializeOwned + Send> Store<V> {
                             hash: e.tail_hash,
                         };
                         if let Ok(t) = tail.read() {
-                            fresh.push(e.key, &bytes[e.value.clone()], &t);
+                            let _ = fresh.push(e.key, &bytes[e.value.clone()], &t);
                         }
                     }
                 }
@@ -233,7 +233,14 @@ impl Fresh {
         let n = FILES.fetch_add(1, Ordering::Relaxed);
         let temp = path.with_extension(format!("partial-{}-{n}", std::process::id()));
         let index_path = path.with_extension(format!("partial-{}-{n}-index", std::process::id()));
-        let mut out = io::BufWriter::new(std::fs::File::create(&temp)?);
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&temp)?;
+        let written = Arc::new(file.try_clone()?);
+        let mut out = io::BufWriter::new(file);
         let index = std::fs::OpenOptions::new()
             .read(true)
             .write(true)
@@ -245,6 +252,7 @@ impl Fresh {
         out.write_all(&salt.to_le_bytes())?;
         Ok(Fresh {
             out,
+            written,
             path: temp,
             at: (magic.len() + 16) as u64,
             index,
@@ -253,23 +261,32 @@ impl Fresh {
         })
     }
 
-    /// Writes one entry: its tail now, its value into the index.
-    fn push(&mut self, key: u128, value: &[u8], tail: &[u8]) {
-        let (Ok(value_len), Ok(tail_len)) = (u32::try_from(value.len()), u32::try_from(tail.len()))
+    /// Writes one entry: its tail now, its value into the index. Returns where the
+    /// tail is, unless the write failed.
+    fn push(&mut self, key: u128, value: &[u8], tail: &[u8]) -> Option<Tail> {
+        let (Ok(value_len), Ok(len)) = (u32::try_from(value.len()), u32::try_from(tail.len()))
         else {
-            return;
+            return None;
         };
+        let hash = xxhash_rust::xxh3::xxh3_64(tail);
+        let at = self.at;
         let written = self.out.write_all(tail).and_then(|()| {
             let index = &mut self.index;
             index.write_all(&key.to_le_bytes())?;
-            index.write_all(&self.at.to_le_bytes())?;
-            index.write_all(&tail_len.to_le_bytes())?;
-            index.write_all(&xxhash_rust::xxh3::xxh3_64(tail).to_le_bytes())?;
+            index.write_all(&at.to_le_bytes())?;
+            index.write_all(&len.to_le_bytes())?;
+            index.write_all(&hash.to_le_bytes())?;
             index.write_all(&value_len.to_le_bytes())?;
             index.write_all(value)
         });
-        self.at += u64::from(tail_len);
+        self.at += u64::from(len);
         self.ok &= written.is_ok();
+        self.ok.then(|| Tail {
+            file: Arc::clone(&self.written),
+            at,
+            len,
+            hash,
+        })
     }
 
     /// Appends the index and where it starts, and puts the file in the shard's
@@ -425,9 +442,9 @@ mod tests {
         let bytes = postcard::to_stdvec(&value).unwrap();
         // Keys of shard 00.
         let mut fresh = Fresh::create(&path, MAGIC, 7).unwrap();
-        fresh.push(64, &bytes, b"<p>one</p>");
-        fresh.push(128, &bytes, b"<p>two</p>");
-        fresh.push(192, &bytes, b"");
+        let _ = fresh.push(64, &bytes, b"<p>one</p>");
+        let _ = fresh.push(128, &bytes, b"<p>two</p>");
+        let _ = fresh.push(192, &bytes, b"");
         fresh.finish(&path).unwrap();
         let names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
@@ -461,7 +478,7 @@ mod tests {
     fn a_tail_changed_on_disk_is_not_read_as_it_was() {
         let dir = tempfile::tempdir().unwrap();
         let store: Store<u32> = Store::open(dir.path().to_path_buf(), MAGIC, 3);
-        store.keep(9, &1, b"<p>kept</p>");
+        let _ = store.keep(9, &1, b"<p>kept</p>");
         store.save();
         let store: Store<u32> = Store::open(dir.path().to_path_buf(), MAGIC, 3);
         let (_, tail) = store.take(9).unwrap();
@@ -474,7 +491,7 @@ mod tests {
         // Taken and saved again beside a new value of its shard: it is left out.
         let store: Store<u32> = Store::open(dir.path().to_path_buf(), MAGIC, 3);
         store.take(9).unwrap();
-        store.keep(9 + SHARDS as u128, &2, b"<p>new</p>");
+        let _ = store.keep(9 + SHARDS as u128, &2, b"<p>new</p>");
         store.save();
         let store: Store<u32> = Store::open(dir.path().to_path_buf(), MAGIC, 3);
         assert!(store.take(9).is_none());
@@ -495,7 +512,7 @@ mod tests {
         let tail = |key: u128| format!("<p>{key}</p>").into_bytes();
         let store = open();
         for key in 0..200u128 {
-            store.keep(key, &format!("value {key}"), &tail(key));
+            let _ = store.keep(key, &format!("value {key}"), &tail(key));
         }
         store.save();
         // A build that takes every value but one, and makes one.
@@ -508,7 +525,7 @@ mod tests {
             );
         }
         assert!(store.take(0).is_none(), "taken once");
-        store.keep(1000, &"new".to_string(), b"");
+        let _ = store.keep(1000, &"new".to_string(), b"");
         let before: Vec<_> = (0..SHARDS as u128).map(inode).collect();
         store.save();
         let after: Vec<_> = (0..SHARDS as u128).map(inode).collect();
@@ -532,5 +549,32 @@ mod tests {
             Some(("value 8".into(), tail(8))),
             "in a shard left as it was"
         );
+    }
+
+    /// What a build keeps it can read back once saved, from the file it wrote, while
+    /// another build replaces that shard.
+    #[test]
+    fn a_tail_kept_is_read_back_from_the_file_written_whatever_replaces_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let open = || Store::<u32>::open(dir.path().to_path_buf(), MAGIC, 3);
+        let store = open();
+        let tails: Vec<Tail> = (0..100u32)
+            .map(|k| {
+                let html = format!("<p>{k}</p>");
+                store.keep(u128::from(k), &k, html.as_bytes()).unwrap()
+            })
+            .collect();
+        store.save();
+        let read = |k: usize| String::from_utf8(tails[k].read().unwrap()).unwrap();
+        assert_eq!(read(3), "<p>3</p>");
+        assert_eq!(read(67), "<p>67</p>", "in the same shard as 3");
+        // Another build writes every shard anew: the tails read as they were.
+        let other = open();
+        for k in 0..100u32 {
+            let _ = other.keep(u128::from(k), &k, b"<p>other</p>");
+        }
+        other.save();
+        assert_eq!(read(3), "<p>3</p>");
+        assert_eq!(read(99), "<p>99</p>");
     }
 }

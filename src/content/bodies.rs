@@ -11,7 +11,7 @@ use super::markdown::shortcodes::{Place, Shortcodes};
 use super::markdown::{self, Origin, Settings};
 use super::text_of;
 use crate::diagnostics::Diagnostic;
-use crate::model::article::{Article, Body, ImageUse};
+use crate::model::article::{Article, Body, ImageUse, KeptHtml};
 use crate::model::links::{ActorRef, Answer, LinkTarget, LinkUse, Links};
 use crate::model::search::fold;
 use crate::model::site::{Bodies, Site};
@@ -27,8 +27,9 @@ pub trait Kept: Sync {
     /// The body `article` was rendered into when its file and the settings were as
     /// they are now, if one was kept. Its links are asked again before it is used.
     fn take(&self, article: &Article) -> Option<Body>;
-    /// Offers a body just rendered, to keep for the next build.
-    fn keep(&self, article: &Article, body: &Body);
+    /// Offers a body just rendered, to keep for the next build. Returns where its
+    /// HTML can be read again once the kept bodies are saved, if it was kept.
+    fn keep(&self, article: &Article, body: &Body) -> Option<KeptHtml>;
 }
 
 /// Renders the body of every article that needs it (not rendered yet, or whose links
@@ -86,9 +87,16 @@ pub fn render(
             };
             let mut body = render_article(site, a, &links, &how);
             if let (Some(kept), Ok(body)) = (kept, &mut body) {
-                kept.keep(a, body);
+                let at = kept.keep(a, body);
                 if !keep_links {
                     body.links = Vec::new();
+                    // A one-off build reads the HTML back from the kept file for
+                    // its page, rather than holding every body in memory until
+                    // then (650 MB at 100,000 articles).
+                    if let Some(at) = at {
+                        body.html = String::new();
+                        body.kept_html = Some(at);
+                    }
                 }
             }
             (i, body)

@@ -487,6 +487,28 @@ fn a_build_takes_the_cards_the_last_one_kept_unless_their_item_or_templates_chan
 
 /// A kept body is read only when a page shows it, and checked then: one changed on
 /// disk behind the build's back fails nothing, and publishes nothing of it.
+/// A one-off build reads each body it keeps back from the kept file for its page;
+/// one whose bodies cannot be kept (the folder is a file) holds them, and writes the
+/// same site.
+#[test]
+fn a_build_whose_bodies_cannot_be_kept_writes_the_same_pages() {
+    let site = crate::support::copy_fixture("basic");
+    let root = site.path();
+    let out = root.join("public");
+    std::fs::create_dir_all(root.join(".briefing-cache/build")).unwrap();
+    std::fs::write(root.join(".briefing-cache/build/bodies"), "not a folder").unwrap();
+    build_counting(root, &out, false);
+    assert_eq!(
+        std::fs::read_to_string(root.join(".briefing-cache/build/bodies")).unwrap(),
+        "not a folder"
+    );
+    assert_as_full("bodies not kept", root, &out);
+    let page = tree(&out).into_iter().find(|(p, b)| {
+        p.ends_with("index.html") && String::from_utf8_lossy(b).contains("Body of the second")
+    });
+    assert!(page.is_some(), "the second article's page shows its body");
+}
+
 #[test]
 fn a_kept_body_changed_on_disk_is_noted_and_the_build_made_again_without_the_kept_bodies() {
     use std::os::unix::fs::FileExt;

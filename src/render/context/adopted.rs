@@ -1,8 +1,9 @@
 //! A one-off build's article bodies, taken from the site by the views so that each
 //! is freed once its page is written. At 100,000 articles they are 650 MB, the
-//! largest part of a build's memory. A body an earlier build kept
-//! (`build::body_cache`) stays on disk until a page shows it: a build after an edit
-//! reads the few its pages need.
+//! largest part of a build's memory. A body kept on disk (`build::body_cache`: one
+//! an earlier build kept, or one this build rendered and kept) stays there until a
+//! page shows it: a build after an edit reads the few its pages need, and a build
+//! from nothing holds only the bodies it could not keep.
 
 use super::feeds::{feed_ids, full_text_scopes};
 use crate::diagnostics::Diagnostic;
