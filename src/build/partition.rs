@@ -8,7 +8,7 @@ use chrono::{DateTime, FixedOffset};
 /// The articles of a build, sorted by what it does with them.
 pub(super) struct Partition {
     /// Published, or let in by `--drafts`, `--future`, `--expired`.
-    pub included: Vec<Article>,
+    pub included: Vec<Box<Article>>,
     /// Left out: drafts, scheduled and expired articles.
     pub aside: Vec<Article>,
     /// Taken down: each gets a notice, and is in no list.
@@ -24,12 +24,11 @@ pub(super) struct Partition {
 /// Sorts `articles` by their status at `now`. An article whose status changed gets a
 /// new generation: its item and card say what it is.
 pub(super) fn partition(
-    articles: impl Iterator<Item = Article>,
+    articles: impl Iterator<Item = Box<Article>>,
     options: &BuildOptions,
     now: DateTime<FixedOffset>,
 ) -> Partition {
-    // Most are published: room for all at once, rather than moving every article
-    // (800 bytes each) again each time the list grows.
+    // Most are published: room for all at once.
     let mut p = Partition {
         included: Vec::with_capacity(articles.size_hint().0),
         aside: Vec::new(),
@@ -67,8 +66,8 @@ pub(super) fn partition(
         p.hidden_bundles
             .extend(a.bundle.as_ref().map(|b| format!("{b}/")));
         match status {
-            Status::Withdrawn => p.withdrawn.push(a),
-            _ => p.aside.push(a),
+            Status::Withdrawn => p.withdrawn.push(*a),
+            _ => p.aside.push(*a),
         }
     }
     p

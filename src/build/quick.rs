@@ -51,7 +51,7 @@ impl Session {
             &self.reading,
             None,
         )) {
-            let new = loaded.ok()?;
+            let new = *loaded.ok()?;
             let i = kept.site.index_of_path(&md.rel)?;
             let old = &kept.site.articles[i];
             if !same_model(&old.front, &new.front) || old.slug != new.slug {

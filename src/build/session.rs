@@ -62,7 +62,7 @@ pub struct Session {
     /// What reading the profiles found.
     pub(super) profile_diagnostics: Vec<Diagnostic>,
     /// Loaded articles (drafts too) by path under `content/`.
-    pub(super) articles: HashMap<String, Article>,
+    pub(super) articles: HashMap<String, Box<Article>>,
     /// Files that did not load, with why, by path under `content/`.
     pub(super) failed: HashMap<String, Vec<Diagnostic>>,
     /// After a good build: the fingerprint of every file the output holds.
@@ -226,7 +226,7 @@ impl Session {
     pub(super) fn disassemble(&mut self) {
         if let Some(kept) = self.kept.take() {
             for a in kept.site.into_articles().chain(kept.aside) {
-                self.articles.insert(a.content_path.clone(), a);
+                self.articles.insert(a.content_path.clone(), Box::new(a));
             }
         }
     }
@@ -362,7 +362,7 @@ impl Session {
                     });
                 } else if self.incremental {
                     for a in site.into_articles().chain(aside) {
-                        self.articles.insert(a.content_path.clone(), a);
+                        self.articles.insert(a.content_path.clone(), Box::new(a));
                     }
                     drop_later((views, plan));
                 } else {
@@ -376,7 +376,7 @@ impl Session {
             }
             Err(failure) => {
                 for a in site.into_articles().chain(aside) {
-                    self.articles.insert(a.content_path.clone(), a);
+                    self.articles.insert(a.content_path.clone(), Box::new(a));
                 }
                 Err(failure)
             }

@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 mod indexes;
 
-use indexes::{connect, permute, related, related_key, term_ids};
+use indexes::{connect, related, related_key, term_ids};
 use rustc_hash::FxHashMap as HashMap;
 
 /// How many related briefings an article lists.
@@ -105,7 +105,7 @@ impl Site {
     ) -> (Site, Vec<Diagnostic>) {
         Site::new_kept(
             config,
-            articles,
+            articles.into_iter().map(Box::new).collect(),
             profiles,
             content_assets,
             static_files,
@@ -117,30 +117,34 @@ impl Site {
     /// actors and tags are as they were when it kept them.
     pub fn new_kept(
         config: Config,
-        articles: Vec<Article>,
+        articles: Vec<Box<Article>>,
         profiles: Vec<Profile>,
         content_assets: Vec<Asset>,
         static_files: Vec<Asset>,
         kept: Option<&dyn KeptModel>,
     ) -> (Site, Vec<Diagnostic>) {
         // Newest day first (the day as written, in its own offset, so the home page's
-        // editions are contiguous), then newest instant, then slug.
-        // The day and instant of each, made once rather than in every comparison.
-        // Indexes are sorted, not the articles (800 bytes each), which then move once.
-        let days: Vec<chrono::NaiveDate> = articles.iter().map(|a| a.front.date.day()).collect();
-        let mut order: Vec<usize> = (0..articles.len()).collect();
-        order.sort_unstable_by(|&i, &j| {
-            let (a, b) = (&articles[i], &articles[j]);
-            days[j]
-                .cmp(&days[i])
+        // editions are contiguous), then newest instant, then slug. The day of each
+        // is made once rather than in every comparison. The articles come boxed, so
+        // that sorting moves pointers; each is then moved once, in parallel, into
+        // its place (at 100,000 articles of 1.6 KB, moving them on one thread took
+        // a tenth of a build after an edit).
+        use rayon::prelude::*;
+        let mut dated: Vec<(chrono::NaiveDate, Box<Article>)> = articles
+            .into_par_iter()
+            .map(|a| (a.front.date.day(), a))
+            .collect();
+        dated.par_sort_unstable_by(|(day_a, a), (day_b, b)| {
+            day_b
+                .cmp(day_a)
                 .then_with(|| b.front.date.at.cmp(&a.front.date.at))
                 .then_with(|| a.slug.cmp(&b.slug))
                 .then_with(|| a.file.cmp(&b.file))
         });
-        let mut articles = articles;
-        permute(&mut articles, order);
+        let mut articles: Vec<Article> = dated.into_par_iter().map(|(_, a)| *a).collect();
         let mut diagnostics = Vec::new();
-        let mut first_by_slug: HashMap<&str, &Article> = HashMap::default();
+        let mut first_by_slug: HashMap<&str, &Article> =
+            HashMap::with_capacity_and_hasher(articles.len(), Default::default());
         let mut duplicates = Vec::new();
         for (i, a) in articles.iter().enumerate() {
             if let Some(first) = first_by_slug.get(a.slug.as_str()) {
