@@ -7,7 +7,10 @@ use chrono::{DateTime, FixedOffset};
 
 /// The articles of a build, sorted by what it does with them.
 pub(super) struct Partition {
-    /// Published, or let in by `--drafts`, `--future`, `--expired`.
+    /// Published, or let in by `--drafts`, `--future`, `--expired`. Boxed as they
+    /// were read: [`crate::model::site::Site::new_kept`] sorts them by pointer and
+    /// moves each once.
+    #[allow(clippy::vec_box)]
     pub included: Vec<Box<Article>>,
     /// Left out: drafts, scheduled and expired articles.
     pub aside: Vec<Article>,
