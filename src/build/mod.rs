@@ -111,17 +111,27 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         (result, fingerprints)
     };
     let (mut result, mut fingerprints) = once();
-    // A body kept by the last build that a page could not read (its file changed
-    // behind the build's back): nothing was written, and the build is made again
-    // without the kept bodies.
+    // A body or card kept by the last build that a page could not read (its file
+    // changed behind the build's back): nothing was written, and the build is made
+    // again without the kept bodies or cards.
     let mut notes: Vec<Diagnostic> = note.into_iter().collect();
-    if result.as_ref().is_err_and(|f| {
-        f.diagnostics.iter().any(|d| {
-            d.message
-                .starts_with(crate::render::context::adopted::KEPT_BODY_UNREADABLE)
-        })
-    }) {
+    let failed_on = |result: &Result<BuildReport, BuildFailure>, what: &str| {
+        result
+            .as_ref()
+            .is_err_and(|f| f.diagnostics.iter().any(|d| d.message.starts_with(what)))
+    };
+    let bodies = failed_on(
+        &result,
+        crate::render::context::adopted::KEPT_BODY_UNREADABLE,
+    );
+    let cards = failed_on(&result, crate::render::context::KEPT_CARD_UNREADABLE);
+    if bodies {
         notes.push(body_cache::forget(&options.root));
+    }
+    if cards {
+        notes.push(card_cache::forget(&options.root));
+    }
+    if bodies || cards {
         (result, fingerprints) = once();
     }
     if let Ok(report) = &mut result {

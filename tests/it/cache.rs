@@ -485,6 +485,48 @@ fn a_build_takes_the_cards_the_last_one_kept_unless_their_item_or_templates_chan
     assert_as_full("the kept cards unreadable", root, &out);
 }
 
+/// A kept card is read only when a list shows it, and checked then: one changed on
+/// disk behind the build's back is noted, and the build made again without the kept
+/// cards, as a build from nothing.
+#[test]
+fn a_kept_card_changed_on_disk_is_noted_and_the_build_made_again_without_the_kept_cards() {
+    use std::os::unix::fs::FileExt;
+    let site = crate::support::copy_fixture("basic");
+    let root = site.path();
+    let out = root.join("public");
+    let (_, first) = build_counting(root, &out, false);
+    // The first bytes after each shard's header are a card's HTML: changed in place.
+    let dir = root.join(".briefing-cache/build/cards");
+    for shard in std::fs::read_dir(&dir).unwrap() {
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(shard.unwrap().path())
+            .unwrap();
+        let mut byte = [0];
+        file.read_exact_at(&mut byte, 32).unwrap();
+        file.write_all_at(&[byte[0] ^ 0x20], 32).unwrap();
+    }
+    // A title changed: the lists that show it are rendered again, with the other
+    // articles' kept cards.
+    replace_in(
+        root,
+        "content/2017-07-06-first.md",
+        "title:",
+        "title: Retitled,",
+    );
+    let (_, report) = build_counting(root, &out, false);
+    let notes: Vec<String> = report.warnings.iter().map(|d| d.to_string()).collect();
+    assert!(
+        notes.iter().any(|n| n.contains(
+            "a card kept by the last build could not be read: the kept cards are ignored"
+        )),
+        "{notes:?}"
+    );
+    assert_eq!(report.cards, first.cards, "every card rendered again");
+    assert_as_full("a kept card changed on disk", root, &out);
+}
+
 /// A kept body is read only when a page shows it, and checked then: one changed on
 /// disk behind the build's back fails nothing, and publishes nothing of it.
 /// A one-off build reads each body it keeps back from the kept file for its page;

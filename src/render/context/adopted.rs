@@ -98,6 +98,11 @@ impl Adopted {
         })
     }
 
+    /// Notes something an earlier build kept that could not be read (a card).
+    pub(super) fn problem(&self, problem: Diagnostic) {
+        lock(&self.problems).push(problem);
+    }
+
     /// The kept bodies that could not be read so far.
     pub(super) fn problems(&self) -> Vec<Diagnostic> {
         std::mem::take(&mut *lock(&self.problems))

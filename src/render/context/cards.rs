@@ -13,7 +13,8 @@
 //! shows around it, made once a build ([`list_values`]).
 
 use super::tera_value::map_with;
-use super::views::{Views, DAY_PART, LIST_FIELDS};
+use super::views::{Views, DAY_PART, KEPT_CARD_UNREADABLE, LIST_FIELDS};
+use crate::diagnostics::Diagnostic;
 use crate::model::article::Article;
 use crate::model::site::Site;
 use crate::text::{
@@ -72,7 +73,15 @@ impl Views {
                 continue;
             };
             out.write_all(&page.as_bytes()[last..at])?;
-            write_card(card, root, omit, out)?;
+            match card.html() {
+                Ok(card) => write_card(&card, root, omit, out)?,
+                // The page is wrong without it: the build fails with the problem,
+                // and a one-off build is made again without the kept cards.
+                Err(e) => self.kept_problem(
+                    Diagnostic::general(format!("{KEPT_CARD_UNREADABLE}: {e}"))
+                        .help("remove the folder .briefing-cache/build/cards and build again"),
+                ),
+            }
             last = at + open + end + CARD_CLOSE.len_utf8();
             from = last;
         }

@@ -28,6 +28,7 @@ pub use values::SourceLink;
 pub use values::{mentioned, nearby, terms, SEARCH_SUMMARY};
 pub use views::{
     ArticleItem, KeptCard, KeptCards, SiteView, TermLink, ViewCache, Views, CARD_TEMPLATE,
+    KEPT_CARD_UNREADABLE,
 };
 
 use crate::model::fingerprint;

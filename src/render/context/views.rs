@@ -9,8 +9,8 @@
 //! front, so the output works under any path and from the file system.
 
 use super::adopted::Adopted;
-use super::cached::Cached;
-pub use super::cached::{KeptCard, KeptCards, ViewCache};
+use super::cached::{Cached, Card};
+pub use super::cached::{KeptCard, KeptCards, ViewCache, KEPT_CARD_UNREADABLE};
 use super::feeds::FeedLink;
 use super::tera_value::from_json;
 use super::values::{source_links, terms, SourceLink};
@@ -173,7 +173,7 @@ pub struct Views {
     omit: tera::Value,
     /// Each article's card: [`CARD_TEMPLATE`] rendered with its item, `root` being
     /// [`ROOT_MARK`], and `omit` the marks of its parts ([`omit_marks`]).
-    pub(super) cards: Vec<Arc<str>>,
+    pub(super) cards: Vec<Card>,
     /// What every page sees (config, templates, `site`), hashed.
     /// `data`: the site's data files by name.
     pub(super) data: tera::Value,
@@ -370,12 +370,27 @@ impl Views {
                     return (key, make(a));
                 };
                 let lasting = views.lasting_key(site, a);
-                if let Some(card) = kept.take(lasting) {
-                    return (key, Ok(Cached::from(card)));
+                if let Some((hashes, html)) = kept.take(lasting) {
+                    // A session keeps its cards in memory: read now, and one that
+                    // cannot be is rendered.
+                    let card = match cache {
+                        None => Some(Card::Kept(html)),
+                        Some(_) => html.0().ok().map(|html| Card::Here(Arc::from(html))),
+                    };
+                    if let Some(card) = card {
+                        let cached = Cached {
+                            hash: hashes.hash,
+                            card,
+                            entry_hash: hashes.entry_hash,
+                        };
+                        return (key, Ok(cached));
+                    }
                 }
                 let made = make(a);
                 if let Ok(cached) = &made {
-                    kept.keep(lasting, &KeptCard::from(cached));
+                    if let Card::Here(html) = &cached.card {
+                        kept.keep(lasting, &KeptCard::from(cached), html);
+                    }
                 }
                 (key, made)
             })
@@ -388,7 +403,7 @@ impl Views {
                 errors.push(e);
                 Cached::failed()
             });
-            views.cards.push(Arc::clone(&cached.card));
+            views.cards.push(cached.card.clone());
             views.item_hashes.push(cached.hash);
             views.entry_hashes.push(cached.entry_hash);
             if let Some(key) = key {
@@ -435,8 +450,13 @@ impl Views {
         self.bodies.release(i);
     }
 
-    /// The bodies kept by an earlier build that the pages rendered so far could not
-    /// read: errors of the build.
+    /// Notes a card kept by an earlier build that a page could not read.
+    pub(super) fn kept_problem(&self, problem: Diagnostic) {
+        self.bodies.problem(problem);
+    }
+
+    /// The bodies and cards kept by an earlier build that the pages rendered so far
+    /// could not read: errors of the build.
     pub fn body_problems(&self) -> Vec<Diagnostic> {
         self.bodies.problems()
     }
@@ -457,7 +477,7 @@ impl Views {
                 errors.push(e);
                 Cached::failed()
             });
-            self.cards[i] = Arc::clone(&cached.card);
+            self.cards[i] = cached.card.clone();
             self.item_hashes[i] = cached.hash;
             self.entry_hashes[i] = cached.entry_hash;
             self.list_values[i] = super::cards::list_values(a);
@@ -522,7 +542,7 @@ impl Views {
         }
         Ok(Cached {
             hash: h.finish(),
-            card: Arc::from(card),
+            card: Card::Here(Arc::from(card)),
             entry_hash: e.finish(),
         })
     }
