@@ -485,19 +485,11 @@ fn a_build_takes_the_cards_the_last_one_kept_unless_their_item_or_templates_chan
     assert_as_full("the kept cards unreadable", root, &out);
 }
 
-/// A kept card is read only when a list shows it, and checked then: one changed on
-/// disk behind the build's back is noted, and the build made again without the kept
-/// cards, as a build from nothing.
-#[test]
-fn a_kept_card_changed_on_disk_is_noted_and_the_build_made_again_without_the_kept_cards() {
+/// Changes, in place, the first byte after the header of each shard in `dir`: the
+/// first byte of an entry's tail (a body's or a card's HTML).
+fn change_first_tails(dir: &Path) {
     use std::os::unix::fs::FileExt;
-    let site = crate::support::copy_fixture("basic");
-    let root = site.path();
-    let out = root.join("public");
-    let (_, first) = build_counting(root, &out, false);
-    // The first bytes after each shard's header are a card's HTML: changed in place.
-    let dir = root.join(".briefing-cache/build/cards");
-    for shard in std::fs::read_dir(&dir).unwrap() {
+    for shard in std::fs::read_dir(dir).unwrap() {
         let file = std::fs::OpenOptions::new()
             .read(true)
             .write(true)
@@ -507,6 +499,18 @@ fn a_kept_card_changed_on_disk_is_noted_and_the_build_made_again_without_the_kep
         file.read_exact_at(&mut byte, 32).unwrap();
         file.write_all_at(&[byte[0] ^ 0x20], 32).unwrap();
     }
+}
+
+/// A kept card is read only when a list shows it, and checked then: one changed on
+/// disk behind the build's back is noted, and the build made again without the kept
+/// cards, as a build from nothing.
+#[test]
+fn a_kept_card_changed_on_disk_is_noted_and_the_build_made_again_without_the_kept_cards() {
+    let site = crate::support::copy_fixture("basic");
+    let root = site.path();
+    let out = root.join("public");
+    let (_, first) = build_counting(root, &out, false);
+    change_first_tails(&root.join(".briefing-cache/build/cards"));
     // A title changed: the lists that show it are rendered again, with the other
     // articles' kept cards.
     replace_in(
@@ -553,24 +557,11 @@ fn a_build_whose_bodies_cannot_be_kept_writes_the_same_pages() {
 
 #[test]
 fn a_kept_body_changed_on_disk_is_noted_and_the_build_made_again_without_the_kept_bodies() {
-    use std::os::unix::fs::FileExt;
     let site = crate::support::copy_fixture("basic");
     let root = site.path();
     let out = root.join("public");
     let (_, first) = build_counting(root, &out, false);
-    // The first bytes after each shard's header are a body's HTML: changed in place.
-    let dir = root.join(".briefing-cache/build/bodies");
-    for shard in std::fs::read_dir(&dir).unwrap() {
-        let path = shard.unwrap().path();
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(&path)
-            .unwrap();
-        let mut byte = [0];
-        file.read_exact_at(&mut byte, 32).unwrap();
-        file.write_all_at(&[byte[0] ^ 0x20], 32).unwrap();
-    }
+    change_first_tails(&root.join(".briefing-cache/build/bodies"));
     // Every article page is rendered again (its template changed), and reads its body.
     std::fs::create_dir_all(root.join("templates")).unwrap();
     std::fs::write(
