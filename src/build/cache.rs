@@ -220,7 +220,10 @@ pub fn take(root: &Path) -> Taken {
     Taken { at, inputs }
 }
 
-/// Every file under `root/dir`; `None` on a symbolic link or an unreadable folder.
+/// Every file under `root/dir`; `None` on a symbolic link, an unreadable folder, or a
+/// file that is not a regular one (a FIFO, a socket): a build takes its list of
+/// `content/` from this one (`content::walk::content_listed`), and such files are
+/// for the walk to warn of.
 /// The folders at its top are walked in parallel (`content/` is often a folder a
 /// year: at 100,000 articles the walk took 0.3 s on one thread).
 fn walk(root: &Path, dir: &str) -> Option<Vec<Input>> {
@@ -240,7 +243,7 @@ fn walk(root: &Path, dir: &str) -> Option<Vec<Input>> {
     for entry in std::fs::read_dir(&top).ok()? {
         let entry = entry.ok()?;
         let kind = entry.file_type().ok()?;
-        if kind.is_symlink() {
+        if kind.is_symlink() || !(kind.is_dir() || kind.is_file()) {
             return None;
         }
         if kind.is_dir() {
@@ -274,7 +277,7 @@ fn walk_all(root: &Path, top: &Path) -> Option<Vec<Input>> {
     for entry in walkdir::WalkDir::new(top) {
         let entry = entry.ok()?;
         let kind = entry.file_type();
-        if kind.is_symlink() {
+        if kind.is_symlink() || !(kind.is_dir() || kind.is_file()) {
             return None;
         }
         if kind.is_file() {

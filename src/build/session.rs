@@ -325,12 +325,17 @@ impl Session {
         let mut site_diagnostics = site_diagnostics;
         site_diagnostics.extend(recovered);
         site_diagnostics.extend(image_problems);
-        let diagnostics = self.diagnostics(&site, &aside, site_diagnostics);
+        // Gathering the problems (among them the published URLs compared) and planning
+        // the output read the site alone, each on one thread: side by side.
+        let (diagnostics, planned) = rayon::join(
+            || self.diagnostics(&site, &aside, site_diagnostics),
+            || plan::plan(&site),
+        );
         // A one-off build hands the bodies to the views, which free each as soon as
         // its page is written; a session keeps them for the next update.
         let adopted: Option<Vec<_>> = (!self.incremental).then(|| site.take_bodies());
 
-        let result = match self.prepare(&site, diagnostics, in_place, adopted, &mut laps) {
+        let result = match self.prepare(&site, diagnostics, planned, in_place, adopted, &mut laps) {
             Ok((views, plan, diagnostics)) => {
                 let mut result =
                     self.write_out(&site, &views, &plan, diagnostics, in_place, &mut laps);
@@ -398,6 +403,7 @@ impl Session {
         &mut self,
         site: &Site,
         mut diagnostics: Vec<Diagnostic>,
+        planned: (Plan, Vec<Diagnostic>),
         in_place: bool,
         adopted: Option<Vec<(String, Option<crate::model::article::KeptHtml>)>>,
         laps: &mut Laps,
@@ -411,7 +417,7 @@ impl Session {
                 diagnostics.push(d);
             }
         }
-        let (plan, plan_diagnostics) = plan::plan(site);
+        let (plan, plan_diagnostics) = planned;
         diagnostics.extend(plan_diagnostics);
 
         laps.lap("plan");

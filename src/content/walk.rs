@@ -238,21 +238,64 @@ impl Walking<'_> {
             src: path.to_path_buf(),
             rel: rel.replace('\\', "/"),
         };
-        let markdown = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("md"));
-        let profile = asset
-            .rel
-            .split_once('/')
-            .is_some_and(|(top, _)| PROFILE_DIRS.contains(&top));
-        if mode == Mode::Content && markdown && profile {
-            found.profiles.push(asset);
-        } else if mode == Mode::Content && markdown {
-            found.markdown.push(asset);
-        } else {
-            found.assets.push(asset);
+        take(found, asset, mode);
+    }
+}
+
+/// Files an article, a profile or an asset.
+fn take(found: &mut Found, asset: Asset, mode: Mode) {
+    let markdown = asset
+        .src
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("md"));
+    let profile = asset
+        .rel
+        .split_once('/')
+        .is_some_and(|(top, _)| PROFILE_DIRS.contains(&top));
+    if mode == Mode::Content && markdown && profile {
+        found.profiles.push(asset);
+    } else if mode == Mode::Content && markdown {
+        found.markdown.push(asset);
+    } else {
+        found.assets.push(asset);
+    }
+}
+
+/// What [`walk`] of `content/` finds, from a listing of every file under it (their
+/// paths under it, `/`-separated), when the caller has just listed them all and
+/// found only regular files and folders (`build::cache::take` stamps every input
+/// before a build reads anything: at 100,000 articles walking the folder again took
+/// 0.18 s of CPU). The same files, in the same order. `None` when a listing cannot
+/// stand for a walk: `content/` is not a folder (the walk says why), or a name was
+/// not UTF-8 (the walk warns of it).
+pub fn content_listed<'a>(dir: &Path, files: impl Iterator<Item = &'a str>) -> Option<Found> {
+    if !dir.is_dir() {
+        return None;
+    }
+    let mut listed: Vec<&str> = Vec::new();
+    for rel in files {
+        if rel.contains(char::REPLACEMENT_CHARACTER) {
+            return None;
+        }
+        if rel.split('/').all(|name| !is_ignored_name(name)) {
+            listed.push(rel);
         }
     }
+    // The order of a walk sorted by name in each folder: component by component,
+    // which is byte order with `/` below every byte a name can hold.
+    fn key(rel: &str) -> impl Iterator<Item = u8> + '_ {
+        rel.bytes().map(|b| if b == b'/' { 0 } else { b })
+    }
+    listed.par_sort_unstable_by(|a, b| key(a).cmp(key(b)));
+    let mut found = Found::default();
+    for rel in listed {
+        let asset = Asset {
+            src: dir.join(rel),
+            rel: rel.to_string(),
+        };
+        take(&mut found, asset, Mode::Content);
+    }
+    Some(found)
 }
 
 #[cfg(test)]
@@ -315,5 +358,64 @@ mod tests {
                 && problems[0].contains("symbolic link to a folder is not followed"),
             "{problems:?}"
         );
+    }
+
+    /// A listing of `content/`'s files gives what a walk of it gives, in its order:
+    /// a bundle's folder before a file whose name goes on from the folder's, hidden
+    /// and scratch names left out at any depth, profiles apart.
+    #[test]
+    fn a_listing_of_the_files_gives_what_a_walk_gives() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("content");
+        let files = [
+            "c.md",
+            "a.md",
+            "b/y.png",
+            "b/x.md",
+            "b-2.md",
+            "b.md",
+            "2017-07-09-ceasefire/index.md",
+            "2017-07-09-ceasefire/map.png",
+            "2017-07-09-ceasefire-2.md",
+            "d/e/f.md",
+            "d/a.md",
+            "d/.e/g.md",
+            ".hidden/z.md",
+            "actors/p.md",
+            "actors/q.png",
+            "sources/r.MD",
+            "b~",
+            "d/x.md.swp",
+        ];
+        for rel in files {
+            let path = dir.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x").unwrap();
+        }
+        let walked = walk(root.path(), &dir, Mode::Content);
+        // Listed in another order, as a map gives them.
+        let listed = content_listed(&dir, files.iter().rev().copied()).unwrap();
+        let rels = |assets: &[Asset]| assets.iter().map(|a| a.rel.clone()).collect::<Vec<_>>();
+        let srcs = |assets: &[Asset]| assets.iter().map(|a| a.src.clone()).collect::<Vec<_>>();
+        for (walked, listed) in [
+            (&walked.markdown, &listed.markdown),
+            (&walked.assets, &listed.assets),
+            (&walked.profiles, &listed.profiles),
+        ] {
+            assert_eq!(rels(walked), rels(listed));
+            assert_eq!(srcs(walked), srcs(listed));
+        }
+        assert_eq!(
+            rels(&listed.markdown)[..3],
+            [
+                "2017-07-09-ceasefire/index.md",
+                "2017-07-09-ceasefire-2.md",
+                "a.md"
+            ]
+        );
+        assert!(walked.diagnostics.is_empty() && listed.diagnostics.is_empty());
+        // Not a folder, or a name that was not UTF-8: walked instead.
+        assert!(content_listed(&dir.join("a.md"), std::iter::empty()).is_none());
+        assert!(content_listed(&dir, ["a\u{FFFD}.md"].into_iter()).is_none());
     }
 }

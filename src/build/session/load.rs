@@ -53,7 +53,14 @@ impl Session {
 
     pub(super) fn walk_content(&mut self) {
         let root = &self.options.root;
-        self.content = walk::walk(root, &root.join("content"), walk::Mode::Content);
+        let dir = root.join("content");
+        // A one-off build has just stamped every file under `content/`: listed, not
+        // walked again.
+        let listed = self
+            .stamps
+            .as_ref()
+            .and_then(|stamps| walk::content_listed(&dir, stamps.files.keys().map(String::as_str)));
+        self.content = listed.unwrap_or_else(|| walk::walk(root, &dir, walk::Mode::Content));
         (self.profiles, self.profile_diagnostics) = profile::load_all(root, &self.content.profiles);
     }
 
