@@ -313,7 +313,9 @@ impl Update {
         } else if self.trusted {
             std::mem::take(&mut self.unplanned)
         } else {
-            records.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            rayon::slice::ParallelSliceMut::par_sort_unstable_by(&mut records[..], |a, b| {
+                a.0.cmp(&b.0)
+            });
             self.removed(&records)?
         };
         // Trusted, the kept files have no records: the last manifest's are theirs.
@@ -395,7 +397,12 @@ impl Update {
             }
             found
         } else {
-            self.old().files.keys().cloned().collect()
+            self.old()
+                .files
+                .keys()
+                .filter(|r| !kept.contains(r.as_str()))
+                .cloned()
+                .collect()
         };
         removed.retain(|r| !kept.contains(r.as_str()));
         removed.sort_unstable();
