@@ -270,18 +270,26 @@ fn input(root: &Path, path: &Path, meta: &std::fs::Metadata) -> Option<Input> {
     })
 }
 
-/// Every file under the folder `top`; `None` on a symbolic link or an unreadable
-/// folder.
+/// Every file under the folder `top`; `None` on a symbolic link, a file that is not
+/// a regular one or an unreadable folder.
+///
+/// Walked with `read_dir` rather than walkdir: a `std` entry's metadata is read
+/// relative to its open folder, where walkdir's looks the whole path up again (at
+/// 100,000 articles, a quarter of the walk's time went to looking paths up).
 fn walk_all(root: &Path, top: &Path) -> Option<Vec<Input>> {
     let mut found = Vec::new();
-    for entry in walkdir::WalkDir::new(top) {
-        let entry = entry.ok()?;
-        let kind = entry.file_type();
-        if kind.is_symlink() || !(kind.is_dir() || kind.is_file()) {
-            return None;
-        }
-        if kind.is_file() {
-            found.extend(input(root, entry.path(), &entry.metadata().ok()?));
+    let mut folders = vec![top.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).ok()? {
+            let entry = entry.ok()?;
+            let kind = entry.file_type().ok()?;
+            if kind.is_dir() {
+                folders.push(entry.path());
+            } else if kind.is_file() {
+                found.extend(input(root, &entry.path(), &entry.metadata().ok()?));
+            } else {
+                return None;
+            }
         }
     }
     Some(found)

@@ -100,6 +100,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
     // Each article file is stamped once: the kept articles take the stamps just taken.
     let stamps = taken.content_stamps().map(std::sync::Arc::new);
+    let stamped = (start.elapsed(), report::peak_memory());
     let once = || {
         let mut session = Session::open_stamped(options.clone(), stamps.clone());
         // The last build's page fingerprints: pages whose fingerprint is unchanged
@@ -135,8 +136,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         (result, fingerprints) = once();
     }
     if let Ok(report) = &mut result {
+        let saving = std::time::Instant::now();
         let unsaved = cache::save(options, taken, report, fingerprints.as_ref());
         report.warnings.extend(notes.into_iter().chain(unsaved));
+        // The whole build: its inputs stamped (and the last build's report not
+        // replayable) before the session's stages, the cache saved after them.
+        report.stages.insert(0, ("stamps", stamped.0, stamped.1));
+        report
+            .stages
+            .push(("cache saved", saving.elapsed(), report::peak_memory()));
+        report.elapsed = start.elapsed();
     }
     result
 }
