@@ -4,11 +4,12 @@
 use super::tera_value::from_json;
 use super::views::{item_with, Views};
 use crate::model::edition::Edition;
+use crate::model::fingerprint::Fingerprinter;
 use crate::model::site::Site;
 use crate::render::email;
 use crate::render::plan::{EditionFile, PageKind, EDITIONS_PER_PAGE};
 use serde_json::{json, Value};
-use std::hash::{DefaultHasher, Hash};
+use std::hash::Hash;
 
 /// An edition as a link: `date`, `label`, `url`, `count`.
 fn link(e: &Edition) -> Value {
@@ -86,7 +87,7 @@ pub(super) fn edition(views: &Views, site: &Site, d: usize) -> tera::Value {
 }
 
 /// Feeds into `h` what [`edition`] is made of.
-pub(super) fn hash_edition(views: &Views, site: &Site, d: usize, h: &mut DefaultHasher) {
+pub(super) fn hash_edition(views: &Views, site: &Site, d: usize, h: &mut Fingerprinter) {
     let e = &site.editions[d];
     e.day.hash(h);
     let full_text = site.config.editions.full_text;
@@ -134,7 +135,7 @@ pub(super) fn months(site: &Site, kind: PageKind) -> tera::Value {
 }
 
 /// Feeds into `h` what [`months`] is made of.
-pub(super) fn hash_months(site: &Site, kind: PageKind, h: &mut DefaultHasher) {
+pub(super) fn hash_months(site: &Site, kind: PageKind, h: &mut Fingerprinter) {
     for e in shown(site, kind) {
         (e.day, e.articles.len()).hash(h);
     }

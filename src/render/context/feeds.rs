@@ -11,12 +11,13 @@
 use super::tera_value::from_json;
 use super::views::{item_with, Views};
 use crate::config::{Config, FeedFormat};
+use crate::model::fingerprint::Fingerprinter;
 use crate::model::site::Site;
 use crate::model::taxonomy::TaxonomyKind;
 use crate::render::plan::PageKind;
 use serde::Serialize;
 use serde_json::{json, Value};
-use std::hash::{DefaultHasher, Hash};
+use std::hash::Hash;
 
 /// The place a feed of articles is about: the site (`None`), or one term.
 pub type Scope = Option<(TaxonomyKind, usize)>;
@@ -113,7 +114,7 @@ pub(super) fn hash_articles(
     site: &Site,
     scope: Scope,
     format: FeedFormat,
-    h: &mut DefaultHasher,
+    h: &mut Fingerprinter,
 ) {
     format.hash(h);
     let full_text = full_text(site, scope);

@@ -17,12 +17,13 @@ use super::values::{
 };
 use super::views::{item_with, term_link, Views};
 use crate::config::FeedFormat;
+use crate::model::fingerprint::Fingerprinter;
 use crate::model::site::Site;
 use crate::model::taxonomy::{TaxonomyKind, Term};
 use crate::render::jsonld;
 use crate::render::plan::{self, PageKind};
 use serde_json::{json, Value};
-use std::hash::{DefaultHasher, Hash};
+use std::hash::Hash;
 
 /// One piece of what a page's template is given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,7 +187,7 @@ fn latest(site: &Site, k: TaxonomyKind, t: &Term) -> Option<String> {
 }
 
 /// A term as lists of terms show it: what its hash covers.
-fn hash_term(h: &mut DefaultHasher, t: &Term) {
+fn hash_term(h: &mut Fingerprinter, t: &Term) {
     t.name.hash(h);
     t.slug.hash(h);
     t.articles.len().hash(h);
@@ -194,7 +195,7 @@ fn hash_term(h: &mut DefaultHasher, t: &Term) {
 
 impl Part {
     /// Feeds into `h` everything the values of [`Part::insert`] are made of.
-    pub fn hash(self, views: &Views, site: &Site, kind: PageKind, h: &mut DefaultHasher) {
+    pub fn hash(self, views: &Views, site: &Site, kind: PageKind, h: &mut Fingerprinter) {
         match self {
             Part::Common => {
                 views.site_hash.hash(h);

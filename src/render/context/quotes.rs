@@ -1,9 +1,10 @@
 //! An actor's quotes, as its page lists them ("What they said") and its structured
 //! data gives them: every `quote` shortcode attributed to it, newest first.
 
+use crate::model::fingerprint::Fingerprinter;
 use crate::model::site::Site;
 use serde_json::{json, Value};
-use std::hash::{DefaultHasher, Hash};
+use std::hash::Hash;
 
 /// The quotes of the actor `slug`: each with its HTML, source, day, link, and the
 /// article it is in (`article.title`, `article.url`, `href` to the quote itself).
@@ -33,7 +34,7 @@ pub fn view(site: &Site, slug: &str) -> Value {
 }
 
 /// Feeds into `h` what [`view`] and [`json_ld`] are made of.
-pub fn hash(site: &Site, slug: &str, h: &mut DefaultHasher) {
+pub fn hash(site: &Site, slug: &str, h: &mut Fingerprinter) {
     if let Some(list) = site.quotes.get(slug) {
         for &(i, q) in list {
             let a = &site.articles[i];

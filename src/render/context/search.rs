@@ -4,6 +4,7 @@
 
 use super::values::{terms, SEARCH_SUMMARY};
 use super::views::Views;
+use crate::model::fingerprint::Fingerprinter;
 use crate::model::search::{SearchIndex, DOCS_PER_FILE, FIELDS};
 use crate::model::site::Site;
 use crate::model::taxonomy::TaxonomyKind;
@@ -11,7 +12,7 @@ use crate::render::plan::search::{DOCS_DIR, PREFIXES_DIR, TERMS_DIR};
 use crate::render::plan::SearchFile;
 use crate::text::shorten;
 use serde::Serialize;
-use std::hash::{DefaultHasher, Hash};
+use std::hash::Hash;
 
 /// The version of the index's format, in `search.json`: 2 is the split index (1 was
 /// one file of every article).
@@ -140,7 +141,7 @@ pub fn file(site: &Site, file: SearchFile) -> String {
 
 /// Feeds into `h` what [`file`] writes for `file`; a file of `search/d/` by its
 /// articles' [`doc_hash`]es, which [`Views`] keeps.
-pub fn hash(views: &Views, site: &Site, file: SearchFile, h: &mut DefaultHasher) {
+pub fn hash(views: &Views, site: &Site, file: SearchFile, h: &mut Fingerprinter) {
     let index = &site.search;
     match file {
         SearchFile::Manifest => crate::model::fingerprint::json(h, &manifest(index)),

@@ -9,10 +9,11 @@ use super::views::term_link;
 use crate::model::article::Article;
 use crate::model::date::iso_day;
 use crate::model::edition;
+use crate::model::fingerprint::Fingerprinter;
 use crate::model::site::Site;
 use crate::model::taxonomy::TaxonomyKind;
 use serde_json::{json, Value};
-use std::hash::{DefaultHasher, Hash};
+use std::hash::Hash;
 
 /// How many earlier articles of its story an article's page lists: the page stays
 /// bounded by its own content, however long the story runs.
@@ -31,7 +32,7 @@ fn entry(a: &Article) -> Value {
 }
 
 /// What [`entry`] is made of.
-fn hash_entry(a: &Article, h: &mut DefaultHasher) {
+fn hash_entry(a: &Article, h: &mut Fingerprinter) {
     (&a.front.title, &a.slug, a.front.date).hash(h);
 }
 
@@ -67,7 +68,7 @@ pub fn timeline(site: &Site, ids: &[usize]) -> tera::Value {
 }
 
 /// What [`timeline`] is made of.
-pub fn hash_timeline(site: &Site, ids: &[usize], h: &mut DefaultHasher) {
+pub fn hash_timeline(site: &Site, ids: &[usize], h: &mut Fingerprinter) {
     for &i in ids {
         let a = &site.articles[i];
         hash_entry(a, h);
@@ -114,7 +115,7 @@ pub fn so_far(site: &Site, i: usize) -> tera::Value {
 }
 
 /// What [`so_far`] is made of.
-pub fn hash_so_far(site: &Site, i: usize, h: &mut DefaultHasher) {
+pub fn hash_so_far(site: &Site, i: usize, h: &mut Fingerprinter) {
     let Some((t, shown, count)) = earlier(site, i) else {
         return;
     };

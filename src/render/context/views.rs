@@ -18,6 +18,7 @@ use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::model::article::{Article, KeptHtml, NoteCounts};
 use crate::model::fingerprint;
+use crate::model::fingerprint::Fingerprinter;
 use crate::model::site::Site;
 use crate::model::taxonomy::{TaxonomyKind, Term};
 use crate::render::plan::PageKind;
@@ -26,7 +27,7 @@ use crate::text::{PART_BODY, PART_CLOSE, PART_OPEN, ROOT_MARK};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 /// `site` in every template.
@@ -548,7 +549,7 @@ impl Views {
     }
 
     /// Feeds the list entries of articles `ids` into `h`: what a list shows of each.
-    pub(super) fn hash_entries(&self, ids: &[usize], h: &mut DefaultHasher) {
+    pub(super) fn hash_entries(&self, ids: &[usize], h: &mut Fingerprinter) {
         for &i in ids {
             self.entry_hashes[i].hash(h);
         }
