@@ -5,7 +5,7 @@
 //! parallel and any single page can be rendered again on its own.
 
 use super::archive::{self, Year};
-use super::article::{Article, Body};
+use super::article::{Article, Body, TermIds};
 use super::asset::Asset;
 use super::corrections::{corrections_log, Logged};
 use super::links::{ActorRef, Links};
@@ -18,6 +18,33 @@ mod indexes;
 
 use indexes::{connect, related, related_key, term_ids};
 use rustc_hash::FxHashMap as HashMap;
+
+/// A number no site of this process had before (never 0).
+fn next_site_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Article `a`'s terms in `taxonomies` (by [`TaxonomyKind`] order), each once, in the
+/// order named, for the site `site`.
+fn term_ids_of(taxonomies: &[Taxonomy; 5], a: &Article, site: u64) -> TermIds {
+    let kinds = taxonomies.len();
+    let mut ids = vec![0u32; kinds];
+    for (k, taxonomy) in taxonomies.iter().enumerate() {
+        let start = ids.len();
+        for slug in &a.term_slugs[k] {
+            // `Putin` and `Vladimir Putin` may be one actor: each term once.
+            let found = taxonomy
+                .index_of_slug(slug)
+                .and_then(|i| u32::try_from(i).ok());
+            if let Some(i) = found.filter(|i| !ids[start..].contains(i)) {
+                ids.push(i);
+            }
+        }
+        ids[k] = (ids.len() - start) as u32;
+    }
+    TermIds { site, ids }
+}
 
 /// How many related briefings an article lists.
 pub const RELATED: usize = 5;
@@ -91,6 +118,9 @@ pub struct Site {
     /// output, the file it is copied from (in the cache), and what it copies.
     pub image_files: Vec<(String, std::path::PathBuf, String)>,
     by_content_path: HashMap<String, usize>,
+    /// A number no other site of this process has: what its articles' [`TermIds`]
+    /// name.
+    id: u64,
 }
 
 impl Site {
@@ -246,6 +276,10 @@ impl Site {
                 })
             }
         };
+        let id = next_site_id();
+        articles
+            .par_iter_mut()
+            .for_each(|a| a.terms = term_ids_of(&taxonomies, a, id));
         let by_content_path = articles
             .iter()
             .enumerate()
@@ -278,12 +312,21 @@ impl Site {
             search: Default::default(),
             image_files: Vec::new(),
             by_content_path,
+            id,
         };
         (site, diagnostics)
     }
 
+    /// What this site's articles' [`TermIds`] name.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
     /// Sets the articles taken down, whose corrections stay in the log.
-    pub fn set_withdrawn(&mut self, withdrawn: Vec<Article>) {
+    pub fn set_withdrawn(&mut self, mut withdrawn: Vec<Article>) {
+        for a in &mut withdrawn {
+            a.terms = term_ids_of(&self.taxonomies, a, self.id);
+        }
         self.withdrawn = withdrawn;
         let all: Vec<&Article> = self.articles.iter().chain(&self.withdrawn).collect();
         self.corrections = corrections_log(&all);

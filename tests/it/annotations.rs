@@ -145,3 +145,37 @@ fn autolinking_can_be_turned_off() {
     assert!(offer.contains("<p>Putin heard the offer"), "{offer}");
     assert!(offer.contains(r#"<a href="../../actors/vladimir-putin/">the Kremlin</a>"#));
 }
+
+/// An actor named twice in one article, by name and by alias, is one of its actors:
+/// named once, where first named, in its page's structured data and in its card.
+#[test]
+fn an_actor_named_by_name_and_alias_is_one_actor_of_the_article() {
+    let site = crate::support::copy_fixture("annotations");
+    let meeting = site.path().join("content/2017-07-07-meeting.md");
+    let text = std::fs::read_to_string(&meeting).unwrap();
+    std::fs::write(
+        &meeting,
+        text.replace(
+            "actors: [Putin, Sergei Lavrov]",
+            "actors: [Putin, Sergei Lavrov, Vladimir Putin]",
+        ),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = build(site.path(), out.path(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let page = read(out.path(), "articles/meeting/index.html");
+    let about: Vec<String> = json_ld(&page)["about"]
+        .as_array()
+        .expect("the article is about its actors")
+        .iter()
+        .map(|a| a["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(about, ["Vladimir Putin", "Sergei Lavrov"]);
+    let home = read(out.path(), "index.html");
+    // The card runs from its title to the next card's.
+    let card = &home[home.find(">The meeting</a>").expect("its card")..];
+    let card = &card[..card.find("<h3>").unwrap_or(card.len())];
+    assert!(card.contains("actors/sergei-lavrov/"), "{card}");
+    assert_eq!(card.matches("actors/vladimir-putin/").count(), 1, "{card}");
+}

@@ -65,17 +65,23 @@ pub fn terms<'a>(
     kind: TaxonomyKind,
 ) -> impl Iterator<Item = &'a Term> {
     let taxonomy = site.taxonomy(kind);
-    let ids: Vec<usize> = article.term_slugs[kind as usize]
-        .iter()
-        .filter_map(|slug| taxonomy.index_of_slug(slug))
-        .collect();
-    // `Putin` and `Vladimir Putin` may be one actor: each term once.
-    let unique: Vec<usize> = ids
-        .iter()
-        .enumerate()
-        .filter(|(i, id)| !ids[..*i].contains(id))
-        .map(|(_, id)| *id)
-        .collect();
+    // Looked up when the site was made; an article the site did not make them for (a
+    // session's article read again) looks them up here.
+    let unique: Vec<usize> = match article.terms.of(site.id(), kind) {
+        Some(ids) => ids.iter().map(|&i| i as usize).collect(),
+        None => {
+            let ids: Vec<usize> = article.term_slugs[kind as usize]
+                .iter()
+                .filter_map(|slug| taxonomy.index_of_slug(slug))
+                .collect();
+            // `Putin` and `Vladimir Putin` may be one actor: each term once.
+            ids.iter()
+                .enumerate()
+                .filter(|(i, id)| !ids[..*i].contains(id))
+                .map(|(_, id)| *id)
+                .collect()
+        }
+    };
     unique.into_iter().map(move |i| &taxonomy.terms[i])
 }
 
