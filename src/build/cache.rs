@@ -214,7 +214,7 @@ pub fn take(root: &Path) -> Taken {
         .collect();
     let inputs = walked.map(|w| {
         inputs.extend(w.into_iter().flatten());
-        inputs.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        inputs.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
         inputs
     });
     Taken { at, inputs }
