@@ -69,7 +69,7 @@ pub struct Article {
     /// when the file is read.
     pub term_slugs: [Vec<String>; 5],
     /// Its terms as the site it is in has them: see [`Article::term_ids`].
-    pub terms: TermIds,
+    pub terms: super::term_ids::TermIds,
     /// Changes whenever anything of the article does (it is read or rendered again):
     /// what a session's caches know it by.
     pub generation: u64,
@@ -287,7 +287,7 @@ impl Article {
             page_hash: 0,
             rendered: false,
             term_slugs: r.term_slugs,
-            terms: TermIds::default(),
+            terms: Default::default(),
             generation: next_generation(),
             text: r.text,
             text_len: r.text_len,
@@ -296,31 +296,6 @@ impl Article {
             body_offset: r.body_offset,
             status: Status::default(),
         }
-    }
-}
-
-/// An article's terms by their index in each taxonomy of one site, each once, in the
-/// order named: looked up once when the site is made, rather than by slug on every
-/// page, card and hash that shows them.
-#[derive(Debug, Clone, Default)]
-pub struct TermIds {
-    /// The site they are of ([`crate::model::site::Site::id`]); 0 for none.
-    pub site: u64,
-    /// How many of each [`TaxonomyKind`], then the indexes, kind after kind.
-    pub ids: Vec<u32>,
-}
-
-impl TermIds {
-    /// The indexes of its terms of `kind`, if these are of the site `site`.
-    pub fn of(&self, site: u64, kind: TaxonomyKind) -> Option<&[u32]> {
-        if site == 0 || self.site != site {
-            return None;
-        }
-        let k = kind as usize;
-        let counts = self.ids.get(..TaxonomyKind::ALL.len())?;
-        let start =
-            TaxonomyKind::ALL.len() + counts[..k].iter().map(|&n| n as usize).sum::<usize>();
-        self.ids.get(start..start + counts[k] as usize)
     }
 }
 

@@ -23,3 +23,4 @@ pub mod search;
 pub mod site;
 pub mod slug;
 pub mod taxonomy;
+pub mod term_ids;

@@ -5,46 +5,22 @@
 //! parallel and any single page can be rendered again on its own.
 
 use super::archive::{self, Year};
-use super::article::{Article, Body, TermIds};
+use super::article::{Article, Body};
 use super::asset::Asset;
 use super::corrections::{corrections_log, Logged};
-use super::links::{ActorRef, Links};
 use super::profile::Profile;
 use super::slug::term_slug;
 use super::taxonomy::{Profiled, Taxonomy, TaxonomyKind};
+use super::term_ids::{next_site_id, term_ids_of};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 mod indexes;
+mod links;
+
+pub use links::SiteLinks;
 
 use indexes::{connect, related, related_key, term_ids};
 use rustc_hash::FxHashMap as HashMap;
-
-/// A number no site of this process had before (never 0).
-fn next_site_id() -> u64 {
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-}
-
-/// Article `a`'s terms in `taxonomies` (by [`TaxonomyKind`] order), each once, in the
-/// order named, for the site `site`.
-fn term_ids_of(taxonomies: &[Taxonomy; 5], a: &Article, site: u64) -> TermIds {
-    let kinds = taxonomies.len();
-    let mut ids = vec![0u32; kinds];
-    for (k, taxonomy) in taxonomies.iter().enumerate() {
-        let start = ids.len();
-        for slug in &a.term_slugs[k] {
-            // `Putin` and `Vladimir Putin` may be one actor: each term once.
-            let found = taxonomy
-                .index_of_slug(slug)
-                .and_then(|i| u32::try_from(i).ok());
-            if let Some(i) = found.filter(|i| !ids[start..].contains(i)) {
-                ids.push(i);
-            }
-        }
-        ids[k] = (ids.len() - start) as u32;
-    }
-    TermIds { site, ids }
-}
 
 /// How many related briefings an article lists.
 pub const RELATED: usize = 5;
@@ -502,38 +478,6 @@ impl Bodies {
     /// Whether no article body was rendered (as [`Bodies::len`] counts).
     pub fn is_empty(&self) -> bool {
         self.len() == 0
-    }
-}
-
-/// Resolves links from a page two folders deep (`articles/<slug>/`,
-/// `actors/<slug>/`) to other pages.
-pub struct SiteLinks<'a> {
-    actors: &'a Taxonomy,
-    profiles: &'a [Profile],
-    by_content_path: &'a HashMap<String, usize>,
-    articles: &'a [Article],
-}
-
-impl Links for SiteLinks<'_> {
-    fn actor(&self, name: &str) -> Option<ActorRef> {
-        let term = self.actors.term_for_name(name)?;
-        let mut names = vec![term.name.clone()];
-        if let Some(p) = term.profile.map(|p| &self.profiles[p]) {
-            names.push(p.name.clone());
-            names.extend(p.aliases.iter().cloned());
-        }
-        names.dedup();
-        Some(ActorRef {
-            href: format!("../../actors/{}/", term.slug),
-            slug: term.slug.clone(),
-            names,
-        })
-    }
-
-    fn article(&self, content_path: &str) -> Option<String> {
-        self.by_content_path
-            .get(content_path)
-            .map(|&i| format!("../../articles/{}/", self.articles[i].slug))
     }
 }
 
