@@ -52,8 +52,10 @@ impl BodyCache {
     }
 
     /// Writes again every shard whose entries changed (see [`Store::save`]).
-    pub fn save(self) {
-        self.store.save();
+    /// Returns whether every body this build kept was written whole (see
+    /// [`Store::save`]).
+    pub fn save(self) -> bool {
+        self.store.save()
     }
 }
 

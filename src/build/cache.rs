@@ -243,7 +243,7 @@ fn walk(root: &Path, dir: &str) -> Option<Vec<Input>> {
     for entry in std::fs::read_dir(&top).ok()? {
         let entry = entry.ok()?;
         let kind = entry.file_type().ok()?;
-        if kind.is_symlink() || !(kind.is_dir() || kind.is_file()) {
+        if kind.is_symlink() || !(kind.is_dir() || kind.is_file()) || backslashed(&entry) {
             return None;
         }
         if kind.is_dir() {
@@ -255,6 +255,13 @@ fn walk(root: &Path, dir: &str) -> Option<Vec<Input>> {
     let nested: Option<Vec<Vec<Input>>> = folders.par_iter().map(|f| walk_all(root, f)).collect();
     found.extend(nested?.into_iter().flatten());
     Some(found)
+}
+
+/// Whether an entry's name holds a backslash: an input's path writes it as `/` (as on
+/// Windows), and the listing of `content/` taken from these stamps would then name
+/// another file. Such a site is walked (and never replayed).
+fn backslashed(entry: &std::fs::DirEntry) -> bool {
+    entry.file_name().as_encoded_bytes().contains(&b'\\')
 }
 
 /// The file `path` under `root` as an input.
@@ -283,6 +290,9 @@ fn walk_all(root: &Path, top: &Path) -> Option<Vec<Input>> {
         for entry in std::fs::read_dir(&folder).ok()? {
             let entry = entry.ok()?;
             let kind = entry.file_type().ok()?;
+            if backslashed(&entry) {
+                return None;
+            }
             if kind.is_dir() {
                 folders.push(entry.path());
             } else if kind.is_file() {

@@ -305,7 +305,7 @@ impl Session {
                 super::body_cache::salt(&super::cache::identity(), root, &config),
             )
         });
-        let rendered = bodies::render(
+        let mut rendered = bodies::render(
             &site,
             shortcodes,
             &self.options.root,
@@ -313,10 +313,19 @@ impl Session {
             true,
             kept.as_ref().map(|k| k as &dyn bodies::Kept),
         );
-        let bodies = rendered.len();
-        if let Some(kept) = kept {
-            kept.save();
+        // A one-off build reads the bodies it kept back for their pages: if they did
+        // not all reach the disk (a full one), they are rendered again and held.
+        if kept.is_some_and(|kept| !kept.save()) && !self.incremental {
+            rendered = bodies::render(
+                &site,
+                shortcodes,
+                &self.options.root,
+                self.incremental,
+                true,
+                None,
+            );
         }
+        let bodies = rendered.len();
         laps.lap("bodies");
         site.attach_kept(rendered, kept_model);
         laps.lap("search index");

@@ -172,21 +172,24 @@ impl<V: Serialize + DeserializeOwned + Send> Store<V> {
     /// Writes again every shard whose entries changed: the values this build took
     /// or made, and none other. A shard that cannot be written is left as it was or
     /// removed (its values are made again next time); a cache is never needed.
-    pub fn save(self) {
+    /// Returns whether every value this build kept was written whole: if not (a full
+    /// disk), a tail [`Store::keep`] handed out may not read back.
+    pub fn save(self) -> bool {
         let Store {
             dir,
             magic,
             salt,
             shards,
         } = self;
-        shards.into_par_iter().enumerate().for_each(|(n, shard)| {
+        // Every shard is saved: no short cut on the first that fails.
+        let whole = shards.into_par_iter().enumerate().map(|(n, shard)| {
             let taken = shard.taken.into_inner().unwrap_or_else(|e| e.into_inner());
             let fresh = shard.fresh.into_inner().unwrap_or_else(|e| e.into_inner());
-            let unchanged = fresh.is_none()
-                && taken.len() == shard.read
-                && !shard.unreadable.load(Ordering::Relaxed);
+            let made = fresh.is_some();
+            let unchanged =
+                !made && taken.len() == shard.read && !shard.unreadable.load(Ordering::Relaxed);
             if unchanged {
-                return;
+                return true;
             }
             // What was not taken is freed before the old file's index is read again.
             drop((shard.values, shard.index));
@@ -195,7 +198,9 @@ impl<V: Serialize + DeserializeOwned + Send> Store<V> {
                 Some(fresh) => Some(fresh),
                 None => Fresh::create(&path, magic, salt).ok(),
             };
-            let Some(mut fresh) = fresh else { return };
+            let Some(mut fresh) = fresh else {
+                return !made;
+            };
             // Taken values are still in the file read (whatever another build put in
             // its place since): copied from it as they are. One whose tail no longer
             // reads as written is left out, to be made again.
@@ -216,8 +221,9 @@ impl<V: Serialize + DeserializeOwned + Send> Store<V> {
                     }
                 }
             }
-            let _ = fresh.finish(&path);
+            fresh.finish(&path).is_ok() || !made
         });
+        whole.reduce(|| true, |a, b| a && b)
     }
 }
 
@@ -307,7 +313,8 @@ impl Fresh {
         if self.ok && appended.is_ok() {
             return std::fs::rename(&self.path, shard);
         }
-        std::fs::remove_file(&self.path)
+        let _ = std::fs::remove_file(&self.path);
+        Err(io::Error::other("not written whole"))
     }
 }
 
@@ -576,5 +583,36 @@ mod tests {
         other.save();
         assert_eq!(read(3), "<p>3</p>");
         assert_eq!(read(99), "<p>99</p>");
+    }
+
+    /// A save says whether what this build kept reached the disk whole: not when a
+    /// shard cannot be put in place, and every other shard is saved all the same.
+    #[test]
+    fn a_save_says_whether_every_value_kept_was_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let shards = dir.path().join("shards");
+        let open = || Store::<u32>::open(shards.clone(), MAGIC, 3);
+        let store = open();
+        for k in 0..100u32 {
+            let _ = store.keep(u128::from(k), &k, b"<p>kept</p>");
+        }
+        assert!(store.save());
+        // Shard 5's place is taken by a folder: it cannot be renamed into it.
+        let store = open();
+        for k in 0..100u32 {
+            store.take(u128::from(k)).unwrap();
+        }
+        let _ = store.keep(5, &5, b"<p>again</p>");
+        let _ = store.keep(6, &6, b"<p>again</p>");
+        std::fs::remove_file(shards.join("05")).unwrap();
+        std::fs::create_dir(shards.join("05")).unwrap();
+        std::fs::write(shards.join("05/x"), "x").unwrap();
+        assert!(!store.save());
+        let store = open();
+        assert_eq!(
+            store.take(6).map(|(v, t)| (v, t.read().unwrap())),
+            Some((6, b"<p>again</p>".to_vec())),
+            "the other shards are saved"
+        );
     }
 }

@@ -812,3 +812,25 @@ fn a_mended_search_index_lays_its_files_out_again_as_a_build_from_nothing_would(
     assert_eq!(files(&out), before);
     assert_as_full("the key joined again", root, &out);
 }
+
+/// A file whose name holds a backslash is read from its own path: the build cache
+/// writes it as `/` in its stamps, so such a site is walked rather than listed
+/// from them.
+#[test]
+fn an_article_whose_name_holds_a_backslash_is_read_from_its_own_path() {
+    let site = crate::support::copy_fixture("basic");
+    let root = site.path();
+    let text = "---\ntitle: Back\ndate: 2017-07-05\nsource: AP\n---\nThe backslashed body.\n";
+    std::fs::write(root.join("content/2017-07-05-back\\slash.md"), text).unwrap();
+    let out = root.join("public");
+    let (_, report) = build_counting(root, &out, false);
+    assert!(report
+        .warnings
+        .iter()
+        .all(|d| !d.message.contains("cannot read")));
+    let page = tree(&out).into_iter().find(|(p, b)| {
+        p.ends_with("index.html") && String::from_utf8_lossy(b).contains("The backslashed body.")
+    });
+    assert!(page.is_some(), "the article's page");
+    assert_as_full("a backslash in a name", root, &out);
+}
