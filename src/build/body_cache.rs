@@ -63,7 +63,7 @@ impl Kept for BodyCache {
     fn take(&self, article: &Article) -> Option<Body> {
         let (mut body, tail) = self.store.take(self.key(article))?;
         // The HTML stays on disk until a page shows it.
-        body.kept_html = Some(html_at(tail));
+        body.kept_html = Some(tail.html());
         Some(body)
     }
 
@@ -78,15 +78,8 @@ impl Kept for BodyCache {
         let tail = self
             .store
             .keep(self.key(article), body, body.html.as_bytes())?;
-        Some(html_at(tail))
+        Some(tail.html())
     }
-}
-
-/// Reads a body's HTML from where the store keeps it.
-fn html_at(tail: super::shards::Tail) -> KeptHtml {
-    KeptHtml(std::sync::Arc::new(move || {
-        String::from_utf8(tail.read()?).map_err(std::io::Error::other)
-    }))
 }
 
 /// Removes the kept bodies (one could not be read), saying so.

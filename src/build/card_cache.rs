@@ -42,10 +42,7 @@ impl CardCache {
 impl KeptCards for CardCache {
     fn take(&self, key: u128) -> Option<(KeptCard, KeptHtml)> {
         let (card, tail) = self.0.take(key)?;
-        let html = KeptHtml(std::sync::Arc::new(move || {
-            String::from_utf8(tail.read()?).map_err(std::io::Error::other)
-        }));
-        Some((card, html))
+        Some((card, tail.html()))
     }
 
     fn keep(&self, key: u128, card: &KeptCard, html: &str) {

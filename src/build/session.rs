@@ -305,25 +305,21 @@ impl Session {
                 super::body_cache::salt(&super::cache::identity(), root, &config),
             )
         });
-        let mut rendered = bodies::render(
-            &site,
-            shortcodes,
-            &self.options.root,
-            self.incremental,
-            true,
-            kept.as_ref().map(|k| k as &dyn bodies::Kept),
-        );
-        // A one-off build reads the bodies it kept back for their pages: if they did
-        // not all reach the disk (a full one), they are rendered again and held.
-        if kept.is_some_and(|kept| !kept.save()) && !self.incremental {
-            rendered = bodies::render(
+        let render = |kept: Option<&dyn bodies::Kept>| {
+            bodies::render(
                 &site,
                 shortcodes,
                 &self.options.root,
                 self.incremental,
                 true,
-                None,
-            );
+                kept,
+            )
+        };
+        let mut rendered = render(kept.as_ref().map(|k| k as &dyn bodies::Kept));
+        // A one-off build reads the bodies it kept back for their pages: if they did
+        // not all reach the disk (a full one), they are rendered again and held.
+        if kept.is_some_and(|kept| !kept.save()) && !self.incremental {
+            rendered = render(None);
         }
         let bodies = rendered.len();
         laps.lap("bodies");

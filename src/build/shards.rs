@@ -52,6 +52,14 @@ pub struct Tail {
 }
 
 impl Tail {
+    /// A reader of the tail as text (a body's or a card's HTML), read when it is
+    /// needed.
+    pub fn html(self) -> crate::model::article::KeptHtml {
+        crate::model::article::KeptHtml(Arc::new(move || {
+            String::from_utf8(self.read()?).map_err(io::Error::other)
+        }))
+    }
+
     /// The bytes, if they can be read and are those that were written.
     pub fn read(&self) -> io::Result<Vec<u8>> {
         let mut bytes = vec![0; self.len as usize];
