@@ -6,16 +6,22 @@ use crate::diagnostics::Diagnostic;
 use crate::model::article::Article;
 use crate::model::site::Site;
 
+/// The record of published URLs as a build read it, and the URLs the site publishes
+/// that it lacks.
+pub(super) type Unrecorded = (super::published::Record, Vec<String>);
+
 impl Session {
     /// Every problem known for the site as it is now, in the order a full build finds
     /// them: configuration, walks, each file's loading, `site` (the model's own),
-    /// each body's rendering, templates.
+    /// each body's rendering, templates. With them, for a one-off build, the record
+    /// of published URLs and the URLs the site publishes that it lacks (see
+    /// [`super::published::unrecorded`]).
     pub(super) fn diagnostics(
         &self,
         site: &Site,
         aside: &[Article],
         site_diagnostics: Vec<Diagnostic>,
-    ) -> Vec<Diagnostic> {
+    ) -> (Vec<Diagnostic>, Option<Unrecorded>) {
         let mut diagnostics = self.config_diagnostics.clone();
         diagnostics.extend(self.content.diagnostics.iter().cloned());
         diagnostics.extend(self.statics.diagnostics.iter().cloned());
@@ -60,9 +66,14 @@ impl Session {
         // `build` and `check` compare the site with the URLs it has published; a
         // preview does not.
         // Not while an article fails to load: its URL is unknown, not gone.
+        let mut unrecorded = None;
         if !self.incremental && self.failed.is_empty() {
             match super::published::read(&self.options.root) {
-                Ok(record) => diagnostics.extend(super::published::dropped(&record, site, aside)),
+                Ok(record) => {
+                    diagnostics.extend(super::published::dropped(&record, site, aside));
+                    let urls = super::published::unrecorded(&record, site);
+                    unrecorded = Some((record, urls));
+                }
                 Err(e) => diagnostics.push(e),
             }
         }
@@ -71,7 +82,7 @@ impl Session {
                 &self.options.root,
             ));
         }
-        self.strict_about(diagnostics)
+        (self.strict_about(diagnostics), unrecorded)
     }
 
     /// What makes warnings errors in this build, if anything: `--strict`, or

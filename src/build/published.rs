@@ -49,12 +49,15 @@ pub fn read(root: &Path) -> Result<Record, Diagnostic> {
 }
 
 /// The URLs of the articles `site` publishes (status published: not a draft or a
-/// scheduled or expired article a flag let in).
-pub fn published(site: &Site) -> Vec<String> {
+/// scheduled or expired article a flag let in) that `record` does not hold yet: what
+/// `build` adds to it once the site is written ([`add`]).
+pub fn unrecorded(record: &Record, site: &Site) -> Vec<String> {
+    use rayon::prelude::*;
     site.articles
-        .iter()
+        .par_iter()
         .filter(|a| a.status == Status::Published)
         .map(|a| format!("articles/{}/", a.slug))
+        .filter(|url| record.urls.binary_search(url).is_err())
         .collect()
 }
 
@@ -126,14 +129,14 @@ fn closest<'a>(url: &str, site: &'a Site) -> Option<&'a Article> {
         .map(|(_, a)| a)
 }
 
-/// Writes the record with `urls` added, when that changes it: sorted, one per line,
-/// through a file beside it renamed over it, so it is never half-written.
-pub fn add(root: &Path, record: &Record, urls: Vec<String>) -> Result<(), Diagnostic> {
-    let known: HashSet<&str> = record.urls.iter().map(String::as_str).collect();
-    if urls.iter().all(|url| known.contains(url.as_str())) {
+/// Writes the record with `urls` added ([`unrecorded`]), when there are any: sorted,
+/// one per line, through a file beside it renamed over it, so it is never
+/// half-written.
+pub fn add(root: &Path, record: &Record, urls: &[String]) -> Result<(), Diagnostic> {
+    if urls.is_empty() {
         return Ok(());
     }
-    let all: BTreeSet<&String> = record.urls.iter().chain(&urls).collect();
+    let all: BTreeSet<&String> = record.urls.iter().chain(urls).collect();
     let mut text = String::from(
         "# The article URLs this site has published, kept by `briefing build`: commit it.\n\
          # A build warns when one of them has no article any more (see the README).\n",

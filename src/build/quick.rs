@@ -124,7 +124,7 @@ impl Session {
         };
         laps.lap("views");
         // A kept model built cleanly: its site has nothing to say.
-        let mut diagnostics = self.diagnostics(&kept.site, &kept.aside, Vec::new());
+        let (mut diagnostics, _) = self.diagnostics(&kept.site, &kept.aside, Vec::new());
         diagnostics.extend(dedupe(card_errors));
         let result = self.write_out(
             &kept.site,

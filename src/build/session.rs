@@ -143,10 +143,7 @@ impl Session {
         };
         let start = Instant::now();
         session.load_config();
-        session.load_templates();
-        session.walk_static();
-        session.data = crate::content::data::load(&session.options.root);
-        session.walk_content();
+        session.load_all_but_articles();
         let all = session.content.markdown.clone();
         session.load_articles(&all);
         session.opening = Some((start.elapsed(), peak_memory()));
@@ -332,7 +329,7 @@ impl Session {
         site_diagnostics.extend(image_problems);
         // Gathering the problems (among them the published URLs compared) and planning
         // the output read the site alone, each on one thread: side by side.
-        let (diagnostics, planned) = rayon::join(
+        let ((diagnostics, unrecorded), planned) = rayon::join(
             || self.diagnostics(&site, &aside, site_diagnostics),
             || plan::plan(&site),
         );
@@ -347,9 +344,8 @@ impl Session {
                 // `build` adds what it published to the record.
                 if let Ok(report) = &mut result {
                     if !self.incremental && self.options.write {
-                        let root = &self.options.root;
-                        let added = super::published::read(root).and_then(|record| {
-                            super::published::add(root, &record, super::published::published(&site))
+                        let added = unrecorded.map_or(Ok(()), |(record, urls)| {
+                            super::published::add(&self.options.root, &record, &urls)
                         });
                         // The site is written: a record that cannot be is said, not fatal.
                         if let Err(e) = added {
@@ -537,13 +533,28 @@ impl Session {
         if self.fingerprinting() && self.options.write {
             // The same files as last time (a save on the quick path): their new
             // fingerprints go in place, with no path copied.
+            // Looked up in parallel (110,000 paths at 100,000 articles); the few
+            // that changed are set after.
             let same_files = self.built.as_mut().is_some_and(|built| {
-                built.len() == plan.entries.len()
-                    && plan
-                        .entries
-                        .iter()
-                        .zip(&fingerprints)
-                        .all(|(e, f)| built.get_mut(&e.path).map(|v| *v = *f).is_some())
+                use rayon::prelude::*;
+                let changed: Option<Vec<usize>> = (built.len() == plan.entries.len())
+                    .then(|| {
+                        (0..fingerprints.len())
+                            .into_par_iter()
+                            .filter_map(|i| match built.get(&plan.entries[i].path) {
+                                Some(f) if *f == fingerprints[i] => None,
+                                Some(_) => Some(Some(i)),
+                                None => Some(None),
+                            })
+                            .collect()
+                    })
+                    .flatten();
+                changed.is_some_and(|changed| {
+                    for i in changed {
+                        built.insert(plan.entries[i].path.clone(), fingerprints[i]);
+                    }
+                    true
+                })
             });
             if !same_files {
                 self.built = Some(

@@ -12,8 +12,9 @@
 //! record whose modification time is not older than the manifest's own is not
 //! trusted.
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
-use std::io::{self, BufRead, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -87,27 +88,28 @@ impl Manifest {
     /// Reads the manifest of `target`; a missing, unreadable or foreign one is empty
     /// (every file is then compared by content).
     pub fn load(target: &Path) -> Manifest {
-        let path = path_of(target);
-        let Ok(file) = std::fs::File::open(&path) else {
+        let Ok(mut file) = std::fs::File::open(path_of(target)) else {
             return Manifest::default();
         };
         let written = file.metadata().ok().and_then(|m| m.modified().ok());
-        let mut files = HashMap::default();
-        let mut lines = io::BufReader::with_capacity(256 * 1024, file).lines();
-        if !matches!(lines.next(), Some(Ok(ref h)) if h == HEADER) {
+        let mut text = String::new();
+        if io::Read::read_to_string(&mut file, &mut text).is_err() {
             return Manifest::default();
         }
-        for line in lines {
-            let Ok(line) = line else {
-                return Manifest::default();
-            };
-            match parse_line(&line) {
-                Some((rel, record)) => {
-                    files.insert(rel.to_string(), record);
-                }
-                None => return Manifest::default(),
-            }
+        let mut lines = text.lines();
+        if lines.next() != Some(HEADER) {
+            return Manifest::default();
         }
+        // Parsed in parallel (a line per output file: 110,000 at 100,000 articles),
+        // then filed.
+        let lines: Vec<&str> = lines.collect();
+        let parsed: Option<Vec<(&str, Record)>> =
+            lines.par_iter().map(|line| parse_line(line)).collect();
+        let Some(parsed) = parsed else {
+            return Manifest::default();
+        };
+        let mut files = HashMap::with_capacity_and_hasher(parsed.len(), Default::default());
+        files.extend(parsed.into_iter().map(|(rel, r)| (rel.to_string(), r)));
         Manifest {
             files,
             written: Some(nanos(written)),
@@ -155,15 +157,18 @@ impl Manifest {
     pub fn save(files: &[(&str, Record)], target: &Path) -> io::Result<()> {
         let path = path_of(target);
         let temp = super::beside(target, "manifest.partial");
+        let chunks = super::lines_in_parallel(files, |out, (rel, r)| {
+            writeln!(
+                out,
+                "{:032x} {} {} {} {rel}",
+                r.hash, r.stamp.len, r.stamp.mtime, r.stamp.inode
+            )
+        });
         {
             let mut out = io::BufWriter::with_capacity(256 * 1024, std::fs::File::create(&temp)?);
             writeln!(out, "{HEADER}")?;
-            for (rel, r) in files {
-                writeln!(
-                    out,
-                    "{:032x} {} {} {} {rel}",
-                    r.hash, r.stamp.len, r.stamp.mtime, r.stamp.inode
-                )?;
+            for chunk in &chunks {
+                out.write_all(chunk)?;
             }
             out.flush()?;
         }

@@ -235,6 +235,27 @@ impl WriteLock {
     }
 }
 
+/// The lines `line` writes for each of `items`, formatted in parallel, in chunks in
+/// the items' order: for the record files of large sites (the manifest, the build
+/// cache's page fingerprints), a line per output file.
+pub fn lines_in_parallel<T: Sync>(
+    items: &[T],
+    line: impl Fn(&mut Vec<u8>, &T) -> io::Result<()> + Sync,
+) -> Vec<Vec<u8>> {
+    use rayon::prelude::*;
+    items
+        .par_chunks(4096)
+        .map(|chunk| {
+            let mut out = Vec::with_capacity(chunk.len() * 96);
+            for item in chunk {
+                // Writing into a Vec cannot fail.
+                let _ = line(&mut out, item);
+            }
+            out
+        })
+        .collect()
+}
+
 /// Removes a folder and everything in it, its subfolders in parallel: a previous
 /// output of 10,000 articles is 10,000 folders.
 pub fn remove_tree(dir: &Path) -> io::Result<()> {

@@ -39,7 +39,11 @@ impl Session {
     }
 
     pub(super) fn load_templates(&mut self) {
-        match Templates::load(&self.options.root) {
+        self.set_templates(Templates::load(&self.options.root));
+    }
+
+    fn set_templates(&mut self, loaded: Result<Templates, Vec<Diagnostic>>) {
+        match loaded {
             Ok(t) => {
                 self.template_diagnostics = t.warnings.clone();
                 self.templates = Some(t);
@@ -52,21 +56,35 @@ impl Session {
     }
 
     pub(super) fn walk_content(&mut self) {
-        let root = &self.options.root;
-        let dir = root.join("content");
-        // A one-off build has just stamped every file under `content/`: listed, not
-        // walked again.
-        let listed = self
-            .stamps
-            .as_ref()
-            .and_then(|stamps| walk::content_listed(&dir, stamps.files.keys().map(String::as_str)));
-        self.content = listed.unwrap_or_else(|| walk::walk(root, &dir, walk::Mode::Content));
-        (self.profiles, self.profile_diagnostics) = profile::load_all(root, &self.content.profiles);
+        (self.content, self.profiles, self.profile_diagnostics) =
+            content_of(&self.options.root, self.stamps.as_deref());
     }
 
     pub(super) fn walk_static(&mut self) {
         let root = &self.options.root;
         self.statics = walk::walk(root, &root.join("static"), walk::Mode::Static);
+    }
+
+    /// The templates, `static/`, `data/` and `content/` (with its profiles), read
+    /// for a session's first build: the templates and `content/` side by side, each
+    /// on a thread.
+    pub(super) fn load_all_but_articles(&mut self) {
+        let root = &self.options.root;
+        let stamps = self.stamps.as_deref();
+        let ((templates, statics, data), content) = rayon::join(
+            || {
+                (
+                    Templates::load(root),
+                    walk::walk(root, &root.join("static"), walk::Mode::Static),
+                    crate::content::data::load(root),
+                )
+            },
+            || content_of(root, stamps),
+        );
+        self.set_templates(templates);
+        self.statics = statics;
+        self.data = data;
+        (self.content, self.profiles, self.profile_diagnostics) = content;
     }
 
     pub(super) fn load_articles(&mut self, files: &[Asset]) {
@@ -101,4 +119,22 @@ impl Session {
             }
         }
     }
+}
+
+/// `content/` under `root` and its profiles read. A one-off build has just stamped
+/// every file under it (`stamps`): listed from those, not walked again.
+fn content_of(
+    root: &std::path::Path,
+    stamps: Option<&crate::build::cache::Stamps>,
+) -> (
+    walk::Found,
+    Vec<crate::model::profile::Profile>,
+    Vec<Diagnostic>,
+) {
+    let dir = root.join("content");
+    let listed = stamps
+        .and_then(|stamps| walk::content_listed(&dir, stamps.files.keys().map(String::as_str)));
+    let content = listed.unwrap_or_else(|| walk::walk(root, &dir, walk::Mode::Content));
+    let (profiles, diagnostics) = profile::load_all(root, &content.profiles);
+    (content, profiles, diagnostics)
 }
