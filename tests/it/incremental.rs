@@ -233,6 +233,11 @@ fn every_edit_gives_what_a_full_build_gives() {
         "date: 2017-07-12\nupdated: 2017-07-13T09:00:00Z\n",
     );
     desk.step("an update", std::slice::from_ref(&p));
+    // The same instant at another offset: the preview's `modified_time` shows it.
+    let p = desk.edit(names, "2017-07-13T09:00:00Z", "2017-07-13T11:00:00+02:00");
+    desk.step("an update's offset", std::slice::from_ref(&p));
+    let p = desk.edit(names, "2017-07-13T11:00:00+02:00", "2017-07-13T09:00:00Z");
+    desk.step("and back", std::slice::from_ref(&p));
     let p = desk.edit(
         names,
         "updated: 2017-07-13T09:00:00Z\n",
