@@ -49,7 +49,7 @@ const PAGES: &str = "pages";
 /// articles they were 10 MB of JSON, 0.1 s to write and read again.
 const INPUTS: &str = "inputs";
 /// Changes whenever what is saved does.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 /// How much older than the stamps a file's time must be to be trusted: more than
 /// any file system's clock tick.
 const RACY: Duration = Duration::from_secs(2);
@@ -311,6 +311,23 @@ fn input(root: &Path, path: &Path, meta: &std::fs::Metadata) -> Option<Input> {
     })
 }
 
+/// The inputs' bytes as the cache keeps them ([`INPUTS`]): each input's postcard
+/// bytes, one after the other, made in parallel (at 100,000 articles, 60 ms on one
+/// thread, twice a build). They are only ever compared, never read back.
+fn encoded(inputs: &[Input]) -> Option<Vec<u8>> {
+    let chunks: Option<Vec<Vec<u8>>> = inputs
+        .par_chunks(4096)
+        .map(|chunk| {
+            let mut out = Vec::with_capacity(chunk.len() * 64);
+            for input in chunk {
+                out = postcard::to_extend(input, out).ok()?;
+            }
+            Some(out)
+        })
+        .collect();
+    Some(chunks?.concat())
+}
+
 /// The XXH3-128 of `bytes`, in hexadecimal.
 fn hash_hex(bytes: &[u8]) -> String {
     format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
@@ -358,7 +375,7 @@ pub fn replay(options: &BuildOptions, taken: &Taken) -> (Option<BuildReport>, Op
     let same_inputs = match (&taken.inputs, inputs) {
         (Some(now), Some(bytes)) => {
             hash_hex(&bytes) == saved.inputs
-                && postcard::to_allocvec(now).is_ok_and(|b| b == bytes)
+                && encoded(now).is_some_and(|b| b == bytes)
                 && now
                     .iter()
                     .all(|i| i.mtime < saved.taken_at - RACY.as_nanos() as i128)
@@ -438,7 +455,7 @@ pub fn save(
     let manifest = report.manifest.map(|s| (s.len, s.mtime, s.inode))?;
     let path = path_of(&options.root);
     let dir = path.parent().unwrap_or(Path::new("."));
-    let Ok(inputs) = postcard::to_allocvec(&inputs) else {
+    let Some(inputs) = encoded(&inputs) else {
         return None;
     };
     let saved = Saved {

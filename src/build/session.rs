@@ -63,6 +63,8 @@ pub struct Session {
     pub(super) profile_diagnostics: Vec<Diagnostic>,
     /// Loaded articles (drafts too) by path under `content/`.
     pub(super) articles: HashMap<String, Box<Article>>,
+    /// Or, for a one-off build, as they were read (see `load_articles`).
+    pub(super) loaded: Vec<Box<Article>>,
     /// Files that did not load, with why, by path under `content/`.
     pub(super) failed: HashMap<String, Vec<Diagnostic>>,
     /// After a good build: the fingerprint of every file the output holds.
@@ -132,6 +134,7 @@ impl Session {
             profiles: Vec::new(),
             profile_diagnostics: Vec::new(),
             articles: HashMap::default(),
+            loaded: Vec::new(),
             failed: HashMap::default(),
             built: None,
             committed: None,
@@ -176,7 +179,11 @@ impl Session {
     /// fingerprint changed.
     pub fn build(&mut self) -> Result<BuildReport, BuildFailure> {
         // A one-off session's last build freed its articles (see `run`).
-        if !self.incremental && self.articles.is_empty() && self.kept.is_none() {
+        if !self.incremental
+            && self.articles.is_empty()
+            && self.loaded.is_empty()
+            && self.kept.is_none()
+        {
             let all = self.content.markdown.clone();
             self.load_articles(&all);
         }
@@ -253,7 +260,14 @@ impl Session {
             left_out,
             next_change,
             hidden_bundles: draft_bundles,
-        } = super::partition::partition(self.articles.drain().map(|(_, a)| a), &self.options, now);
+        } = super::partition::partition(
+            self.articles
+                .drain()
+                .map(|(_, a)| a)
+                .chain(std::mem::take(&mut self.loaded)),
+            &self.options,
+            now,
+        );
         // Empty now, but still the size of every article (800 bytes each): freed.
         self.articles.shrink_to_fit();
         let assets: Vec<Asset> = self

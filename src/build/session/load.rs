@@ -105,6 +105,20 @@ impl Session {
             kept.as_ref().map(|k| k as &dyn article::KeptArticles),
         );
         self.articles_read = files.len() - kept.map_or(0, |k| k.save());
+        // A one-off build reads every article once, into a list: filing 100,000 by
+        // path took 30 ms on one thread, for a map that only a session looks in.
+        if !self.incremental && self.articles.is_empty() && self.failed.is_empty() {
+            self.loaded.reserve(loaded.len());
+            for (md, result) in files.iter().zip(loaded) {
+                match result {
+                    Ok(a) => self.loaded.push(a),
+                    Err(d) => {
+                        self.failed.insert(md.rel.clone(), d);
+                    }
+                }
+            }
+            return;
+        }
         self.articles.reserve(loaded.len());
         for (md, result) in files.iter().zip(loaded) {
             match result {
