@@ -455,9 +455,7 @@ pub fn save(
     let manifest = report.manifest.map(|s| (s.len, s.mtime, s.inode))?;
     let path = path_of(&options.root);
     let dir = path.parent().unwrap_or(Path::new("."));
-    let Some(inputs) = encoded(&inputs) else {
-        return None;
-    };
+    let inputs = encoded(&inputs)?;
     let saved = Saved {
         format: FORMAT,
         identity: identity(),

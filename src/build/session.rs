@@ -63,7 +63,9 @@ pub struct Session {
     pub(super) profile_diagnostics: Vec<Diagnostic>,
     /// Loaded articles (drafts too) by path under `content/`.
     pub(super) articles: HashMap<String, Box<Article>>,
-    /// Or, for a one-off build, as they were read (see `load_articles`).
+    /// Or, for a one-off build, as they were read (see `load_articles`), boxed as
+    /// the partition and the site's sort take them.
+    #[allow(clippy::vec_box)]
     pub(super) loaded: Vec<Box<Article>>,
     /// Files that did not load, with why, by path under `content/`.
     pub(super) failed: HashMap<String, Vec<Diagnostic>>,
