@@ -53,33 +53,33 @@ pub fn read(root: &Path) -> Result<Record, Diagnostic> {
 /// `build` adds to it once the site is written ([`add`]).
 pub fn unrecorded(record: &Record, site: &Site) -> Vec<String> {
     use rayon::prelude::*;
+    let recorded: HashSet<&str> = record.urls.iter().filter_map(|u| slug_of(u)).collect();
     site.articles
         .par_iter()
-        .filter(|a| a.status == Status::Published)
+        .filter(|a| a.status == Status::Published && !recorded.contains(a.slug.as_str()))
         .map(|a| format!("articles/{}/", a.slug))
-        .filter(|url| record.urls.binary_search(url).is_err())
         .collect()
+}
+
+/// The slug of an article's URL as the record writes it (`articles/<slug>/`).
+/// Sets of slugs are asked rather than sets of URLs made for every article.
+fn slug_of(url: &str) -> Option<&str> {
+    url.strip_prefix("articles/")?.strip_suffix('/')
 }
 
 /// A warning for each URL of `record` that no article of `site` has any more, as its
 /// URL or an alias, and that no article left `aside` holds.
 pub fn dropped(record: &Record, site: &Site, aside: &[Article]) -> Vec<Diagnostic> {
-    let mut kept: HashSet<&str> = HashSet::default();
-    let urls: Vec<String> = site
-        .articles
-        .iter()
-        .chain(&site.withdrawn)
-        .chain(aside)
-        .map(|a| format!("articles/{}/", a.slug))
+    let every = || site.articles.iter().chain(&site.withdrawn).chain(aside);
+    let slugs: HashSet<&str> = every().map(|a| a.slug.as_str()).collect();
+    let aliases: HashSet<&str> = every()
+        .flat_map(|a| a.front.aliases.iter().map(String::as_str))
         .collect();
-    kept.extend(urls.iter().map(String::as_str));
-    for a in site.articles.iter().chain(&site.withdrawn).chain(aside) {
-        kept.extend(a.front.aliases.iter().map(String::as_str));
-    }
+    let kept = |url: &str| slug_of(url).is_some_and(|s| slugs.contains(s)) || aliases.contains(url);
     record
         .urls
         .iter()
-        .filter(|url| !kept.contains(url.as_str()))
+        .filter(|url| !kept(url))
         .map(|url| {
             let line = record
                 .text

@@ -411,10 +411,27 @@ impl Site {
 
     /// [`Site::attach`] short of the search index.
     fn attach_only(&mut self, bodies: Bodies) {
-        for (i, body) in bodies.articles {
-            match body {
-                Ok(body) => self.articles[i].attach(body),
-                Err(problem) => self.articles[i].attach_failure(problem),
+        use rayon::prelude::*;
+        let attach = |a: &mut Article, body| match body {
+            Ok(body) => a.attach(body),
+            Err(problem) => a.attach_failure(problem),
+        };
+        // A build's bodies are every article's, in order: attached in parallel (at
+        // 100,000 articles, 40 ms on one thread). A session's update gives a few.
+        let every = bodies.articles.len() == self.articles.len()
+            && bodies
+                .articles
+                .iter()
+                .enumerate()
+                .all(|(k, (i, _))| k == *i);
+        if every {
+            self.articles
+                .par_iter_mut()
+                .zip(bodies.articles)
+                .for_each(|(a, (_, body))| attach(a, body));
+        } else {
+            for (i, body) in bodies.articles {
+                attach(&mut self.articles[i], body);
             }
         }
         for (i, html, diagnostics) in bodies.profiles {
