@@ -102,6 +102,10 @@ impl ArticleCache {
 }
 
 impl KeptArticles for ArticleCache {
+    fn kept(&self) -> usize {
+        self.store.kept()
+    }
+
     fn read(
         &self,
         md: &Asset,

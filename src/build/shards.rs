@@ -144,6 +144,11 @@ impl<V: Serialize + DeserializeOwned + Send> Store<V> {
         &self.shards[(key % SHARDS as u128) as usize]
     }
 
+    /// How many values the last build kept, as read (none taken yet or not).
+    pub fn kept(&self) -> usize {
+        self.shards.iter().map(|s| s.read).sum()
+    }
+
     /// The value kept under `key`, if any, with where its tail is: taken, and kept
     /// again by [`Store::save`].
     pub fn take(&self, key: u128) -> Option<(V, Tail)> {

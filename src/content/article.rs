@@ -253,6 +253,9 @@ fn placeholders(
 
 /// Articles an earlier build read, kept by the caller (see `build::article_cache`).
 pub trait KeptArticles: Sync {
+    /// How many articles an earlier build kept (whether or not they will be taken).
+    fn kept(&self) -> usize;
+
     /// The article `md` is, with its warnings: as an earlier build read it if its
     /// file is as it was then, else from `load`, which reads it (and is kept).
     fn read(
@@ -275,16 +278,13 @@ pub fn load_all(
     kept: Option<&dyn KeptArticles>,
 ) -> Vec<Result<Box<Article>, Vec<Diagnostic>>> {
     let kept = kept.filter(|_| !keep_text);
-    files
-        .par_iter()
-        .map(|md| {
-            let load = || load(root, md, reading);
-            match kept {
-                Some(kept) => kept.read(md, &load),
-                None => load(),
-            }
-        })
-        .map(|loaded| match loaded {
+    let load_one = |md: &Asset| {
+        let load = || load(root, md, reading);
+        let loaded = match kept {
+            Some(kept) => kept.read(md, &load),
+            None => load(),
+        };
+        match loaded {
             (Some(mut article), diagnostics) => {
                 article.load_diagnostics = diagnostics;
                 if !keep_text {
@@ -295,8 +295,15 @@ pub fn load_all(
                 Ok(Box::new(article))
             }
             (None, diagnostics) => Err(diagnostics),
-        })
-        .collect()
+        }
+    };
+    // With no articles kept (a first build), every file is read: read ahead of the
+    // parsing, many at once.
+    if kept.is_none_or(|k| k.kept() == 0) {
+        super::read_ahead::each(files, |md| &md.src, load_one)
+    } else {
+        files.par_iter().map(load_one).collect()
+    }
 }
 
 #[cfg(test)]

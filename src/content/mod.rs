@@ -12,6 +12,7 @@ pub mod front_matter;
 pub mod markdown;
 pub mod notes;
 pub mod profile;
+mod read_ahead;
 pub mod walk;
 
 use crate::diagnostics::Diagnostic;
