@@ -6,15 +6,14 @@ use crate::diagnostics::Diagnostic;
 use crate::model::article::Article;
 use crate::model::site::Site;
 
-/// The record of published URLs as a build read it, and the URLs the site publishes
-/// that it lacks.
-pub(super) type Unrecorded = (super::published::Record, Vec<String>);
+/// The URLs the site publishes that the record of published URLs lacks.
+pub(super) type Unrecorded = Vec<String>;
 
 impl Session {
     /// Every problem known for the site as it is now, in the order a full build finds
     /// them: configuration, walks, each file's loading, `site` (the model's own),
-    /// each body's rendering, templates. With them, for a one-off build, the record
-    /// of published URLs and the URLs the site publishes that it lacks (see
+    /// each body's rendering, templates. With them, for a one-off build, the URLs
+    /// the site publishes that the record of published URLs lacks (see
     /// [`super::published::unrecorded`]).
     pub(super) fn diagnostics(
         &self,
@@ -71,8 +70,7 @@ impl Session {
             match super::published::read(&self.options.root) {
                 Ok(record) => {
                     diagnostics.extend(super::published::dropped(&record, site, aside));
-                    let urls = super::published::unrecorded(&record, site);
-                    unrecorded = Some((record, urls));
+                    unrecorded = Some(super::published::unrecorded(&record, site));
                 }
                 Err(e) => diagnostics.push(e),
             }

@@ -360,9 +360,14 @@ impl Session {
                 // `build` adds what it published to the record.
                 if let Ok(report) = &mut result {
                     if !self.incremental && self.options.write {
-                        let added = unrecorded.map_or(Ok(()), |(record, urls)| {
-                            super::published::add(&self.options.root, &record, &urls)
-                        });
+                        // Read again for the few builds that add to it: it may have
+                        // changed (a checkout) while the pages were made.
+                        let root = &self.options.root;
+                        let added = match unrecorded {
+                            Some(urls) if !urls.is_empty() => super::published::read(root)
+                                .and_then(|record| super::published::add(root, &record, &urls)),
+                            _ => Ok(()),
+                        };
                         // The site is written: a record that cannot be is said, not fatal.
                         if let Err(e) = added {
                             report.warnings.push(Diagnostic::warning(

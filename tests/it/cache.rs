@@ -834,3 +834,46 @@ fn an_article_whose_name_holds_a_backslash_is_read_from_its_own_path() {
     assert!(page.is_some(), "the article's page");
     assert_as_full("a backslash in a name", root, &out);
 }
+
+/// Regression (found in review): stamping kept every folder of `content/` open until
+/// the walk ended, so a site of a folder an article ran out of file handles under the
+/// usual limit (1,024 on Linux) and silently lost its cache: no build was replayed.
+#[cfg(unix)]
+#[test]
+fn a_site_of_more_article_folders_than_file_handles_is_still_stamped_and_replayed() {
+    let site = tempfile::tempdir().unwrap();
+    let root = site.path();
+    std::fs::write(
+        root.join("site.toml"),
+        "title = \"Desk\"\nbase_url = \"https://example.org/\"\n",
+    )
+    .unwrap();
+    for i in 0..1100 {
+        let dir = root.join(format!("content/2017-07-05-bundle-{i}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("index.md"),
+            format!("---\ntitle: Bundle {i}\ndate: 2017-07-05\nsource: AP\n---\nText.\n"),
+        )
+        .unwrap();
+    }
+    age(root);
+    let bin = assert_cmd::cargo::cargo_bin("briefing");
+    let build = || {
+        let o = std::process::Command::new("sh")
+            .arg("-c")
+            .arg("ulimit -n 1024 && exec \"$0\" build")
+            .arg(&bin)
+            .current_dir(root)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        stdout
+    };
+    let first = build();
+    assert!(first.contains("1100 articles"), "{first}");
+    let again = build();
+    assert!(again.contains(REPLAYED), "{again}");
+}
