@@ -570,17 +570,9 @@ pub fn fingerprints(options: &BuildOptions, output: &Path) -> Option<HashMap<Str
         return None;
     }
     // A line that does not read (a file name with a line break in it) spoils them
-    // all: the build renders every page. Parsed in parallel, then filed.
-    let lines: Vec<&str> = lines.collect();
-    let parsed: Option<Vec<(&str, u64)>> = lines
-        .par_iter()
-        .map(|line| {
-            let (fingerprint, rel) = line.split_once(' ')?;
-            Some((rel, u64::from_str_radix(fingerprint, 16).ok()?))
-        })
-        .collect();
-    let parsed = parsed?;
-    let mut pages = HashMap::with_capacity_and_hasher(parsed.len(), Default::default());
-    pages.extend(parsed.into_iter().map(|(rel, f)| (rel.to_string(), f)));
-    Some(pages)
+    // all: the build renders every page.
+    crate::output::records_in_parallel(lines, |line| {
+        let (fingerprint, rel) = line.split_once(' ')?;
+        Some((rel, u64::from_str_radix(fingerprint, 16).ok()?))
+    })
 }

@@ -12,7 +12,6 @@
 //! record whose modification time is not older than the manifest's own is not
 //! trusted.
 
-use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -144,16 +143,10 @@ impl Manifest {
         if lines.next() != Some(HEADER) {
             return Manifest::default();
         }
-        // Parsed in parallel (a line per output file: 110,000 at 100,000 articles),
-        // then filed.
-        let lines: Vec<&str> = lines.collect();
-        let parsed: Option<Vec<(&str, Record)>> =
-            lines.par_iter().map(|line| parse_line(line)).collect();
-        let Some(parsed) = parsed else {
+        // A line per output file: 110,000 at 100,000 articles.
+        let Some(files) = super::records_in_parallel(lines, parse_line) else {
             return Manifest::default();
         };
-        let mut files = HashMap::with_capacity_and_hasher(parsed.len(), Default::default());
-        files.extend(parsed.into_iter().map(|(rel, r)| (rel.to_string(), r)));
         Manifest {
             files,
             written: Some(nanos(written)),

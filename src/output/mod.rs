@@ -256,6 +256,25 @@ pub fn lines_in_parallel<T: Sync>(
         .collect()
 }
 
+/// The records of `lines` by path, each line parsed in parallel by `parse` into its
+/// path and value, then filed: the reading side of [`lines_in_parallel`]. `None` if
+/// any line does not parse (the whole file is then not trusted).
+pub fn records_in_parallel<'a, V: Send>(
+    lines: impl Iterator<Item = &'a str>,
+    parse: impl Fn(&'a str) -> Option<(&'a str, V)> + Sync,
+) -> Option<rustc_hash::FxHashMap<String, V>> {
+    use rayon::prelude::*;
+    let lines: Vec<&str> = lines.collect();
+    let parsed: Vec<(&str, V)> = lines
+        .par_iter()
+        .map(|line| parse(line))
+        .collect::<Option<_>>()?;
+    let mut records =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(parsed.len(), Default::default());
+    records.extend(parsed.into_iter().map(|(rel, v)| (rel.to_string(), v)));
+    Some(records)
+}
+
 /// Removes a folder and everything in it, its subfolders in parallel: a previous
 /// output of 10,000 articles is 10,000 folders.
 pub fn remove_tree(dir: &Path) -> io::Result<()> {
