@@ -66,7 +66,7 @@ struct Kept {
     front: FrontMatter,
     bundle: Option<String>,
     diagnostics: Vec<Diagnostic>,
-    term_slugs: [Vec<String>; 5],
+    term_slugs: crate::model::term_ids::TermSlugs,
     text_len: usize,
     text_hash: u128,
     body_offset: usize,

@@ -43,7 +43,8 @@ pub(super) fn make(root: &Path, site: &mut Site) -> (Vec<Diagnostic>, ImageCount
         let a = &site.articles[*i];
         let at = a
             .image_at
-            .clone()
+            .as_deref()
+            .cloned()
             .unwrap_or_else(|| Diagnostic::error(&a.file, String::new()));
         if let Some(lead) = &a.image {
             uses.push((&lead.image, set, at));

@@ -154,13 +154,13 @@ pub fn load(root: &Path, md: &Asset, reading: &Reading) -> (Option<Article>, Vec
                 Diagnostic::error(&file, String::new()).at_value(line, col, &text)
             };
             match crate::images::find(root, bundle, &written.path) {
-                Ok(image) => Some(LeadImage {
+                Ok(image) => Some(Box::new(LeadImage {
                     image,
                     alt: written.alt.clone(),
                     caption: written.caption.clone(),
                     credit: written.credit.clone(),
-                })
-                .inspect(|_| image_at = Some(at())),
+                }))
+                .inspect(|_| image_at = Some(Box::new(at()))),
                 Err(e) => {
                     let mut d = at();
                     d.message = format!("image: {}", e.message);
@@ -188,8 +188,8 @@ pub fn load(root: &Path, md: &Asset, reading: &Reading) -> (Option<Article>, Vec
         text,
         body_offset,
     });
-    article.term_slugs =
-        TaxonomyKind::ALL.map(|k| article.names(k).into_iter().map(term_slug).collect());
+    let slugs = TaxonomyKind::ALL.map(|k| article.names(k).into_iter().map(term_slug));
+    article.term_slugs = crate::model::term_ids::TermSlugs::new(slugs);
     (Some(article), diagnostics)
 }
 

@@ -194,16 +194,21 @@ fn render_article<L: Links>(
     // Read here, while the body is at hand: the index is made after a one-off build
     // has handed the bodies to the pages that free them.
     let search_terms = fold::term_set(&fold::text_of_html(&html));
+    // An automatic summary shows in the page's description, its card, feeds and
+    // search: a first paragraph of megabytes is cut, at a word's end. It is held for
+    // the whole build, so without the room `format!` leaves.
+    let mut summary = article.front.summary.clone().unwrap_or_else(|| {
+        crate::text::shorten(&rendered.first_paragraph, AUTO_SUMMARY).into_owned()
+    });
+    summary.shrink_to_fit();
+    let mut headings = rendered.headings;
+    headings.shrink_to_fit();
     let mut body = Body {
         search_terms,
-        // An automatic summary shows in the page's description, its card, feeds and
-        // search: a first paragraph of megabytes is cut, at a word's end.
-        summary: article.front.summary.clone().unwrap_or_else(|| {
-            crate::text::shorten(&rendered.first_paragraph, AUTO_SUMMARY).into_owned()
-        }),
+        summary,
         html,
         kept_html: None,
-        headings: rendered.headings,
+        headings,
         word_count: rendered.word_count,
         notes: rendered.notes,
         mentions: rendered.mentions,

@@ -185,7 +185,7 @@ impl Site {
             Taxonomy::build(
                 kind,
                 articles.iter().enumerate().map(|(i, a)| {
-                    let slugs = a.term_slugs[kind as usize].iter().map(String::as_str);
+                    let slugs = a.term_slugs.of(kind);
                     (i, a.names(kind).into_iter().zip(slugs))
                 }),
                 &profiled[kind as usize],

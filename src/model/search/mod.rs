@@ -143,8 +143,8 @@ fn names_of<'a>(
     kind: TaxonomyKind,
 ) -> impl Iterator<Item = &'a str> {
     let taxonomy = site.taxonomy(kind);
-    a.term_slugs[kind as usize]
-        .iter()
+    a.term_slugs
+        .of(kind)
         .filter_map(move |slug| taxonomy.index_of_slug(slug))
         .map(move |i| taxonomy.terms[i].name.as_str())
 }

@@ -12,8 +12,9 @@ pub(super) fn term_ids(articles: &[Article], taxonomy: &Taxonomy) -> Vec<Vec<usi
     articles
         .par_iter()
         .map(|a| {
-            let mut ids: Vec<usize> = a.term_slugs[taxonomy.kind as usize]
-                .iter()
+            let mut ids: Vec<usize> = a
+                .term_slugs
+                .of(taxonomy.kind)
                 .filter_map(|s| taxonomy.index_of_slug(s))
                 .collect();
             ids.sort_unstable();

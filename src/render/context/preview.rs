@@ -16,7 +16,7 @@ use std::hash::Hash;
 /// The image a page is shown with: its article's, else the site's `default_image`.
 pub fn image(site: &Site, kind: PageKind) -> Option<&LeadImage> {
     let own = match kind {
-        PageKind::Article(i) => site.articles[i].image.as_ref(),
+        PageKind::Article(i) => site.articles[i].image.as_deref(),
         _ => None,
     };
     own.or(site.config.previews.default_image.as_ref())

@@ -80,7 +80,10 @@ pub fn hash_timeline(site: &Site, ids: &[usize], h: &mut Fingerprinter) {
 /// [`STORY_SO_FAR`], newest first, and how many there are in all.
 fn earlier(site: &Site, i: usize) -> Option<(usize, &[usize], usize)> {
     let stories = site.taxonomy(TaxonomyKind::Stories);
-    let slug = site.articles[i].term_slugs[TaxonomyKind::Stories as usize].first()?;
+    let slug = site.articles[i]
+        .term_slugs
+        .of(TaxonomyKind::Stories)
+        .next()?;
     let t = stories.index_of_slug(slug)?;
     let list = &stories.terms[t].articles;
     // Newest first, as indexes into the site's articles, which are newest first.

@@ -29,12 +29,13 @@ pub struct SourceLink<'a> {
 /// of one outlet is left out, as its term counts the article once). Never empty.
 pub fn source_links<'a>(site: &'a Site, article: &'a Article) -> Vec<SourceLink<'a>> {
     let taxonomy = site.taxonomy(TaxonomyKind::Sources);
-    let slugs = &article.term_slugs[TaxonomyKind::Sources as usize];
+    let mut slugs = article.term_slugs.of(TaxonomyKind::Sources);
     let mut seen: Vec<&str> = Vec::with_capacity(slugs.len());
     let mut links = Vec::with_capacity(slugs.len());
     for (n, source) in article.front.sources.iter().enumerate() {
+        // The slugs are the sources', one each, in order.
         let term = slugs
-            .get(n)
+            .next()
             .and_then(|s| taxonomy.index_of_slug(s))
             .map(|i| &taxonomy.terms[i]);
         let (name, slug) = term.map_or((source.name.as_str(), ""), |t| {
@@ -70,8 +71,9 @@ pub fn terms<'a>(
     let unique: Vec<usize> = match article.terms.of(site.id(), kind) {
         Some(ids) => ids.iter().map(|&i| i as usize).collect(),
         None => {
-            let ids: Vec<usize> = article.term_slugs[kind as usize]
-                .iter()
+            let ids: Vec<usize> = article
+                .term_slugs
+                .of(kind)
                 .filter_map(|slug| taxonomy.index_of_slug(slug))
                 .collect();
             // `Putin` and `Vladimir Putin` may be one actor: each term once.

@@ -499,7 +499,7 @@ impl Views {
         (self.site_hash, a.generation).hash(&mut h);
         for kind in TaxonomyKind::ALL {
             let taxonomy = site.taxonomy(kind);
-            for slug in &a.term_slugs[kind as usize] {
+            for slug in a.term_slugs.of(kind) {
                 if let Some(i) = taxonomy.index_of_slug(slug) {
                     self.name_hashes[kind as usize][i].hash(&mut h);
                 }
