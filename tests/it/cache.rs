@@ -877,3 +877,69 @@ fn a_site_of_more_article_folders_than_file_handles_is_still_stamped_and_replaye
     let again = build();
     assert!(again.contains(REPLAYED), "{again}");
 }
+
+/// A site of 1,500 articles under `ulimit` `limit` (`-Sn 256`: the soft limit
+/// alone, as macOS starts a shell), built from nothing and again after a sentence is
+/// added to one article: the second build's `--verbose` output, and the names of
+/// the files left in the build cache.
+#[cfg(unix)]
+fn built_under_a_limit(limit: &str) -> (String, Vec<String>) {
+    let site = tempfile::tempdir().unwrap();
+    let root = site.path();
+    std::fs::write(
+        root.join("site.toml"),
+        "title = \"Desk\"\nbase_url = \"https://example.org/\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("content")).unwrap();
+    let text = |i: usize, more: &str| {
+        format!("---\ntitle: Report {i}\ndate: 2017-07-05\nsource: AP\n---\nText {i}.{more}\n")
+    };
+    for i in 0..1500 {
+        std::fs::write(root.join(format!("content/report-{i}.md")), text(i, "")).unwrap();
+    }
+    age(root);
+    let bin = assert_cmd::cargo::cargo_bin("briefing");
+    let build = || {
+        let o = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("ulimit {limit} && exec \"$0\" build -v"))
+            .arg(&bin)
+            .current_dir(root)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
+        assert!(
+            o.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        stdout
+    };
+    build();
+    let edited = root.join("content/report-700.md");
+    std::fs::write(&edited, text(700, " One more.")).unwrap();
+    let again = build();
+    let left: Vec<String> = walkdir::WalkDir::new(root.join(".briefing-cache"))
+        .into_iter()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    (again, left)
+}
+
+/// macOS starts a shell with a soft limit of 256 open files, under which a build
+/// from nothing at 10,000 articles ran out of them while it kept its cards: it left
+/// 291 empty shard files behind, and a build after an edit rendered the cards of two
+/// shards again. The binary raises its soft limit to the hard one.
+#[cfg(unix)]
+#[test]
+fn under_a_low_soft_limit_of_open_files_a_build_keeps_its_whole_cache() {
+    let (again, left) = built_under_a_limit("-Sn 256");
+    assert!(
+        again.contains("anew: 1 article read, 1 body and 1 card rendered"),
+        "{again}"
+    );
+    let partial: Vec<&String> = left.iter().filter(|n| n.contains("partial")).collect();
+    assert!(partial.is_empty(), "{partial:?}");
+}
