@@ -291,7 +291,7 @@ pub fn load_all(
                     article.text = String::new();
                 }
                 // Boxed here, by the thread that read it: the build moves each
-                // article (1.6 KB) through maps and lists until the site sorts them.
+                // article (1 KB) through maps and lists until the site sorts them.
                 Ok(Box::new(article))
             }
             (None, diagnostics) => Err(diagnostics),
