@@ -17,6 +17,7 @@ pub mod date;
 pub mod edition;
 pub mod fingerprint;
 pub mod links;
+pub mod note_counts;
 pub mod profile;
 pub mod quotes;
 pub mod search;
