@@ -430,7 +430,7 @@ pub fn open_browser(url: &str) {
     }
 }
 
-/// Raises the soft limit of open files to the hard one, at most [`OPEN_FILES`].
+/// Raises the soft limit of open files to the hard one, at most `OPEN_FILES`.
 ///
 /// A build holds a few hundred files open at once: the shards of the three stores of
 /// its cache (64 each, up to three files each while written), the files it reads and
@@ -438,6 +438,8 @@ pub fn open_browser(url: &str) {
 /// under which a build from nothing at 10,000 articles left 291 empty shard files
 /// behind and did not keep some cards. The soft limit is what a process may raise
 /// itself, as compilers and servers do; only the hard limit is the administrator's.
+/// (Programs `serve` starts, a browser, inherit the raised limit. The library does
+/// not raise it: a program that builds through it runs under its own.)
 fn open_files() {
     #[cfg(unix)]
     {
@@ -445,18 +447,28 @@ fn open_files() {
         let now = getrlimit(Resource::Nofile);
         // No hard limit (macOS says so): the most macOS takes (`OPEN_MAX`).
         let want = now.maximum.unwrap_or(OPEN_FILES).min(OPEN_FILES);
-        if now.current.is_some_and(|soft| soft < want) {
+        let Some(soft) = now.current.filter(|&soft| soft < want) else {
+            return;
+        };
+        // macOS refuses more than `kern.maxfilesperproc`, which may be set below
+        // `OPEN_MAX`: smaller limits are tried in turn. All refused (a sandbox): the
+        // build runs under the limit it was given.
+        for limit in [want, 4096, 2048, 1024]
+            .into_iter()
+            .filter(|&l| l > soft && l <= want)
+        {
             let raised = Rlimit {
-                current: Some(want),
+                current: Some(limit),
                 maximum: now.maximum,
             };
-            // Refused (a sandbox): the build runs under the limit it was given.
-            let _ = setrlimit(Resource::Nofile, raised);
+            if setrlimit(Resource::Nofile, raised).is_ok() {
+                return;
+            }
         }
     }
 }
 
-/// The most open files [`open_files`] asks for: macOS's `OPEN_MAX`, far more than a
+/// The most open files `open_files` asks for: macOS's `OPEN_MAX`, far more than a
 /// build holds.
 #[cfg(unix)]
 const OPEN_FILES: u64 = 10_240;

@@ -196,7 +196,7 @@ fn render_article<L: Links>(
     let search_terms = fold::term_set(&fold::text_of_html(&html));
     // An automatic summary shows in the page's description, its card, feeds and
     // search: a first paragraph of megabytes is cut, at a word's end. It is held for
-    // the whole build, so without the room `format!` leaves.
+    // the whole build, so trimmed to its length.
     let mut summary = article.front.summary.clone().unwrap_or_else(|| {
         crate::text::shorten(&rendered.first_paragraph, AUTO_SUMMARY).into_owned()
     });
