@@ -883,7 +883,7 @@ fn a_site_of_more_article_folders_than_file_handles_is_still_stamped_and_replaye
 /// 291 empty shard files behind, and a build after an edit rendered the cards of two
 /// shards again. The binary raises its soft limit to the hard one. Here a site of
 /// 1,500 articles is built under `ulimit -Sn 256`, then again after a sentence is added
-/// to one article: without the raise the second build rendered 42 cards.
+/// to one article: without the raise the second build rendered 39 to 42 cards.
 #[cfg(unix)]
 #[test]
 fn under_a_low_soft_limit_of_open_files_a_build_keeps_its_whole_cache() {
