@@ -858,20 +858,7 @@ fn a_site_of_more_article_folders_than_file_handles_is_still_stamped_and_replaye
         .unwrap();
     }
     age(root);
-    let bin = assert_cmd::cargo::cargo_bin("briefing");
-    let build = || {
-        let o = std::process::Command::new("sh")
-            .arg("-c")
-            .arg("ulimit -n 1024 && exec \"$0\" build")
-            .arg(&bin)
-            .current_dir(root)
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        stdout
-    };
+    let build = || build_under(root, "ulimit -n 1024", "build");
     let first = build();
     assert!(first.contains("1100 articles"), "{first}");
     let again = build();
@@ -898,39 +885,20 @@ fn under_a_low_soft_limit_of_open_files_a_build_keeps_its_whole_cache() {
         eprintln!("skipped: a hard limit of {hard} open files");
         return;
     }
-    let site = tempfile::tempdir().unwrap();
-    let root = site.path();
-    std::fs::write(
-        root.join("site.toml"),
-        "title = \"Desk\"\nbase_url = \"https://example.org/\"\n",
-    )
-    .unwrap();
-    std::fs::create_dir_all(root.join("content")).unwrap();
     let text = |i: usize, more: &str| {
         format!("---\ntitle: Report {i}\ndate: 2017-07-05\nsource: AP\n---\nText {i}.{more}\n")
     };
-    for i in 0..1500 {
-        std::fs::write(root.join(format!("content/report-{i}.md")), text(i, "")).unwrap();
-    }
+    let articles: Vec<(String, String)> = (0..1500)
+        .map(|i| (format!("report-{i}"), text(i, "")))
+        .collect();
+    let articles: Vec<(&str, &str)> = articles
+        .iter()
+        .map(|(stem, text)| (stem.as_str(), text.as_str()))
+        .collect();
+    let site = site_of_articles("https://example.org/", "", &articles);
+    let root = site.path();
     age(root);
-    let bin = assert_cmd::cargo::cargo_bin("briefing");
-    let build = || {
-        let o = std::process::Command::new("sh")
-            .arg("-c")
-            .arg("ulimit -Sn 256 && exec \"$0\" build -v")
-            .arg(&bin)
-            .current_dir(root)
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
-        assert!(
-            o.status.success(),
-            "{stdout}{}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        stdout
-    };
+    let build = || build_under(root, "ulimit -Sn 256", "build -v");
     build();
     let edited = root.join("content/report-700.md");
     std::fs::write(&edited, text(700, " One more.")).unwrap();
@@ -945,4 +913,25 @@ fn under_a_low_soft_limit_of_open_files_a_build_keeps_its_whole_cache() {
     );
     let partial: Vec<&String> = left.iter().filter(|n| n.contains("partial")).collect();
     assert!(partial.is_empty(), "{partial:?}");
+}
+
+/// `briefing <args>` in `root` after `ulimit` (a shell's line, such as
+/// `ulimit -n 1024`): its standard output; it must succeed.
+#[cfg(unix)]
+fn build_under(root: &Path, ulimit: &str, args: &str) -> String {
+    let o = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{ulimit} && exec \"$0\" {args}"))
+        .arg(assert_cmd::cargo::cargo_bin("briefing"))
+        .current_dir(root)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        o.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    stdout
 }
