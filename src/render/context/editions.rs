@@ -23,7 +23,30 @@ fn link(e: &Edition) -> Value {
 /// article's item with `key_points`, `corrections` (`date`, `text`), `ref` (its
 /// number in `references`) and, with `full_text`, `content`: its body as email may
 /// carry it.
+///
+/// An edition's page and emails are adjacent in the plan, and a thread renders
+/// them one after the other: the value it made for the first it keeps for the
+/// others (an edition of 90 articles is 90 items, a tenth of what a build from
+/// nothing spent making contexts). It is kept for one `views`, which no other
+/// build's has, and only the last one a thread made.
 pub(super) fn edition(views: &Views, site: &Site, d: usize) -> tera::Value {
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(u64, usize, tera::Value)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    let kept = LAST.with_borrow(|last| match last {
+        Some((id, at, value)) if (*id, *at) == (views.id, d) => Some(value.clone()),
+        _ => None,
+    });
+    kept.unwrap_or_else(|| {
+        let value = make_edition(views, site, d);
+        LAST.set(Some((views.id, d, value.clone())));
+        value
+    })
+}
+
+/// [`edition`], made.
+fn make_edition(views: &Views, site: &Site, d: usize) -> tera::Value {
     let e = &site.editions[d];
     let config = &site.config;
     let full_text = config.editions.full_text;

@@ -164,6 +164,12 @@ pub(super) fn item_with(
     tera::Value::from(map)
 }
 
+/// A [`Views::id`] no views of this process had before.
+fn new_id() -> u64 {
+    static MADE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Values shared by every page of one build.
 pub struct Views {
     /// `site`, made once and shared by every page.
@@ -204,6 +210,10 @@ pub struct Views {
     hashing: bool,
     /// How many cards [`Views::new`] rendered (the others it took from a cache).
     pub cards_rendered: usize,
+    /// These views among all a process makes, new each time they are made or
+    /// refreshed: what an edition's value, kept by a thread for its next file, is
+    /// made for ([`super::editions::edition`]).
+    pub(super) id: u64,
 }
 
 fn term_links<'a>(site: &'a Site, article: &'a Article, kind: TaxonomyKind) -> Vec<TermLink<'a>> {
@@ -352,6 +362,7 @@ impl Views {
             bodies: Adopted::default(),
             hashing,
             cards_rendered: 0,
+            id: new_id(),
         };
         let rendered = std::sync::atomic::AtomicUsize::new(0);
         let make = |a: &Article| {
@@ -471,6 +482,7 @@ impl Views {
         cache: &mut ViewCache,
         indexes: &[usize],
     ) -> Vec<Diagnostic> {
+        self.id = new_id();
         let mut errors = Vec::new();
         for &i in indexes {
             let a = &site.articles[i];
