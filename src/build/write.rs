@@ -197,13 +197,7 @@ pub(super) fn staged(
     // With errors already found, still render every page (writing nothing) to find
     // template errors too, so one run reports everything.
     let update = if options.write && !has_errors(&diagnostics) {
-        let begun = Update::begin(output_dir, &waiting(options)).and_then(|(u, recovered)| {
-            // Every file of a new output is written: its folders made at once.
-            if u.is_fresh() {
-                u.create_dirs(plan.entries.iter().map(|e| e.path.as_str()))?;
-            }
-            Ok((u, recovered))
-        });
+        let begun = Update::begin(output_dir, &waiting(options));
         match begun {
             Ok((u, recovered)) => {
                 diagnostics.extend(recovered.map(|n| output::recovered(output_dir, n)));

@@ -163,23 +163,6 @@ impl Update {
         })
     }
 
-    /// Whether every file is new (the output was missing or empty).
-    pub fn is_fresh(&self) -> bool {
-        self.fresh
-    }
-
-    /// Creates, in the staging folder, every folder the files at `paths` need: for a
-    /// fresh output, where every file is staged, at once rather than file by file.
-    pub fn create_dirs<'a>(&self, paths: impl Iterator<Item = &'a str>) -> io::Result<()> {
-        use rayon::prelude::*;
-        let dirs: std::collections::BTreeSet<&str> = paths
-            .filter_map(|p| p.rsplit_once('/').map(|(d, _)| d))
-            .collect();
-        // In parallel: `create_dir_all` takes a parent made by another thread as made.
-        dirs.into_par_iter()
-            .try_for_each(|dir| std::fs::create_dir_all(self.staging.join(dir)))
-    }
-
     /// Offers one file's bytes; true if they are new or changed (and so staged).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<bool> {
         self.offer(
@@ -259,7 +242,11 @@ impl Update {
         Ok(true)
     }
 
-    /// Writes one file into the staging folder, hashing its bytes on the way.
+    /// Writes one file into the staging folder, hashing its bytes on the way. Its
+    /// folder is made when the file cannot be created without it: at 100,000
+    /// articles, making every folder first, both threads in `articles/` at once,
+    /// spent 4 s of CPU (half of it waiting on the folder's lock) in 2.7 s; made as
+    /// each page is written, the making is spread among the pages.
     fn stage(
         &self,
         rel: &str,
@@ -268,7 +255,7 @@ impl Update {
         fault_point();
         let path = self.staging.join(rel);
         let file = match std::fs::File::create(&path) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound && !self.fresh => {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 if let Some(parent) = path.parent() {
                     std::fs::create_dir_all(parent)?;
                 }
@@ -486,9 +473,6 @@ mod tests {
 
     fn build(target: &Path, files: &[(&str, &str)]) -> Written {
         let (update, _) = Update::begin(target, &|_| {}).unwrap();
-        if update.is_fresh() {
-            update.create_dirs(files.iter().map(|(r, _)| *r)).unwrap();
-        }
         for (rel, text) in files {
             update.write(rel, text.as_bytes()).unwrap();
         }
