@@ -88,7 +88,13 @@ fn cut(w: &str) -> &str {
 pub fn term_set(text: &str) -> String {
     let folded = fold(text);
     // A body of 600 words has a few hundred different ones: those alone are sorted.
-    let unique: rustc_hash::FxHashSet<&str> = terms_of(&folded).collect();
+    // Room for them from the start: a set grown as it fills (8, 16, … 1,024) hashed
+    // each term again at every step.
+    let mut unique = rustc_hash::FxHashSet::<&str>::with_capacity_and_hasher(
+        folded.len() / 16,
+        Default::default(),
+    );
+    unique.extend(terms_of(&folded));
     let mut terms: Vec<&str> = unique.into_iter().collect();
     terms.sort_unstable();
     terms.join(" ")

@@ -89,6 +89,9 @@ impl Views {
     }
 }
 
+/// The indexes of [`LIST_FIELDS`] in key order (after `card`).
+const ENTRY_ORDER: [usize; 4] = [2, 3, 0, 1];
+
 /// The list entries that a list's template shows in place of its cards.
 impl Views {
     /// The list entries of articles `ids`: each the place of its `card` (the
@@ -113,12 +116,12 @@ impl Views {
             Some(key) => format!("{CARD_OPEN}{i}{PART_OPEN}{key}{CARD_CLOSE}"),
             None => format!("{CARD_OPEN}{i}{CARD_CLOSE}"),
         };
+        // In key order, as every other map of a context: `card`, then the fields
+        // ([`ENTRY_ORDER`]).
         entry.insert("card".into(), tera::Value::from(card));
-        for (key, value) in LIST_FIELDS.iter().zip(&self.list_values[i]) {
-            entry.insert((*key).into(), value.clone());
+        for k in ENTRY_ORDER {
+            entry.insert(LIST_FIELDS[k].into(), self.list_values[i][k].clone());
         }
-        // In key order, as every other map of a context.
-        entry.sort_keys();
         tera::Value::from(entry)
     }
 
@@ -199,6 +202,17 @@ fn write_card(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_entry_has_its_keys_in_order() {
+        let mut keys = vec!["card"];
+        keys.extend(ENTRY_ORDER.map(|k| LIST_FIELDS[k]));
+        let mut sorted = keys.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(keys, sorted);
+        assert_eq!(sorted.len(), 1 + LIST_FIELDS.len());
+    }
 
     fn card(text: &str, omit: Option<&str>) -> String {
         let mut out = Vec::new();

@@ -141,11 +141,6 @@ pub(super) fn list_fields(a: &Article) -> [String; 4] {
 /// headings, so its cards do not repeat their date.
 pub const DAY_PART: &str = "day";
 
-/// An article's item as JSON: what its card is rendered from and its hashes read.
-fn item_value(site: &Site, a: &Article) -> Value {
-    serde_json::to_value(item(site, a)).expect("views serialise")
-}
-
 /// An article's item as a Tera value, with `extra` fields among its own (keys sorted).
 /// The item's fields are declared in key order, so Tera's serializer gives its maps
 /// sorted at every depth, as a JSON object would.
@@ -532,19 +527,17 @@ impl Views {
 
     /// Serialises an article's item and renders its card.
     fn make(&self, site: &Site, templates: &Templates, a: &Article) -> Result<Cached, Diagnostic> {
-        let value = item_value(site, a);
-        let mut h = fingerprint::hasher();
+        let item = item(site, a);
+        let (mut h, mut e) = (fingerprint::hasher(), fingerprint::hasher());
         if self.hashing {
-            fingerprint::json(&mut h, &value);
-        }
-        let mut e = fingerprint::hasher();
-        if self.hashing {
-            for field in LIST_FIELDS {
-                fingerprint::json(&mut e, &value.get(field));
-            }
+            item.hash(&mut h);
+            // The entry's LIST_FIELDS.
+            (item.title, &item.url, &item.date, &item.datetime).hash(&mut e);
         }
         let mut context = tera::Context::new();
-        context.insert_value("article", from_json(value));
+        // Straight into Tera's values: the item's fields (and its parts') are
+        // declared in key order, as every map of a context has them.
+        context.insert_value("article", tera::Value::from_serializable(&item));
         context.insert_value("omit", self.omit.clone());
         context.insert_value("root", tera::Value::from(ROOT_MARK.to_string()));
         context.insert_value("site", self.site.clone());
