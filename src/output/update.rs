@@ -242,6 +242,25 @@ impl Update {
         Ok(true)
     }
 
+    /// Makes `dir` and the folders above it that are missing, below the staging
+    /// folder: one that is gone (the watchdog removed it) is not made again, and the
+    /// file fails. Another thread may make the same folder at the same time.
+    fn make_dir(&self, dir: &Path) -> io::Result<()> {
+        match std::fs::create_dir(dir) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound && dir != self.staging => {
+                match dir.parent().filter(|p| p.starts_with(&self.staging)) {
+                    Some(parent) if parent != self.staging => {
+                        self.make_dir(parent)?;
+                        self.make_dir(dir)
+                    }
+                    _ => Err(e),
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+            other => other,
+        }
+    }
+
     /// Writes one file into the staging folder, hashing its bytes on the way. Its
     /// folder is made when the file cannot be created without it: at 100,000
     /// articles, making every folder first, both threads in `articles/` at once,
@@ -257,7 +276,7 @@ impl Update {
         let file = match std::fs::File::create(&path) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 if let Some(parent) = path.parent() {
-                    std::fs::create_dir_all(parent)?;
+                    self.make_dir(parent)?;
                 }
                 std::fs::File::create(&path)?
             }
@@ -477,6 +496,23 @@ mod tests {
             update.write(rel, text.as_bytes()).unwrap();
         }
         update.commit().unwrap()
+    }
+
+    #[test]
+    fn folders_are_made_below_the_staging_folder_and_never_make_it_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let (update, _) = Update::begin(&out, &|_| {}).unwrap();
+        update.write("x/y/z/index.html", b"deep").unwrap();
+        update.write("x/y/other.html", b"beside").unwrap();
+        let staged = |rel: &str| std::fs::read_to_string(update.staging.join(rel)).unwrap();
+        assert_eq!(staged("x/y/z/index.html"), "deep");
+        assert_eq!(staged("x/y/other.html"), "beside");
+        // The watchdog removed the staging folder: a file still being written fails.
+        std::fs::remove_dir_all(&update.staging).unwrap();
+        let err = update.write("a/b/index.html", b"late").unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::NotFound);
+        assert!(!update.staging.exists());
     }
 
     #[test]

@@ -91,7 +91,7 @@ pub fn term_set(text: &str) -> String {
     // Room for them from the start: a set grown as it fills (8, 16, … 1,024) hashed
     // each term again at every step.
     let mut unique = rustc_hash::FxHashSet::<&str>::with_capacity_and_hasher(
-        folded.len() / 16,
+        (folded.len() / 16).min(1 << 14),
         Default::default(),
     );
     unique.extend(terms_of(&folded));

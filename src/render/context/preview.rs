@@ -83,14 +83,15 @@ pub struct ImageView<'a> {
     pub credit: Option<&'a str>,
     /// In pixels.
     pub height: u32,
-    /// MIME type: `image/png`, `image/jpeg`, `image/gif`, `image/webp`.
-    #[serde(rename = "type")]
-    pub mime: &'a str,
     /// The `sizes` of its `srcset`s, for an image shown as wide as the text.
     pub sizes: String,
     /// Its resized copies in its own format, narrowest first, the original last:
     /// each `url` (site-relative) and `width`; empty for an image not resized (a GIF).
     pub srcset: Vec<Candidate>,
+    /// MIME type: `image/png`, `image/jpeg`, `image/gif`, `image/webp`. Declared by
+    /// its name in the templates' values, `type`, in their key order.
+    #[serde(rename = "type")]
+    pub mime: &'a str,
     /// Site-relative URL: `articles/x/map.png`.
     pub url: &'a str,
     /// Its copies in WebP, narrowest first; empty when it is a WebP or not resized.

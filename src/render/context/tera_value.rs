@@ -1,8 +1,9 @@
 //! Values for Tera 2, made from the views' JSON without going through serde.
 //!
-//! Views are described as `serde_json` values (the `json!` macro reads like the
+//! Most views are described as `serde_json` values (the `json!` macro reads like the
 //! template it feeds, and the fingerprints hash them); Tera 2 has a value type of its
-//! own. Converting through serde (`Context::from_serialize`) walked every value with
+//! own. (An article's item, made for every card, is a struct serialised straight
+//! into Tera's values and hashed as it is: `Views::make`.) Converting through serde (`Context::from_serialize`) walked every value with
 //! a serializer and was half of all instructions of a build; this walk moves each
 //! value across instead. Strings become Tera's shared strings, so what is made once
 //! (the `site` view, each article's list entry and body) is shared by every page

@@ -65,8 +65,9 @@ pub struct TermLink<'a> {
 
 /// An article as list pages show it.
 ///
-/// Fields in alphabetical order: Tera's serializer keeps the order they are declared
-/// in, and every map a template sees has its keys sorted.
+/// Fields in alphabetical order (by the names templates see), here and in every
+/// struct inside: Tera's serializer keeps the order they are declared in, and every
+/// map a template sees has its keys sorted (a test checks, image included).
 #[derive(Serialize, Hash)]
 pub struct ArticleItem<'a> {
     /// Actors named, as term links.
@@ -614,7 +615,22 @@ mod tests {
             datetime: "2017-07-06".into(),
             draft: false,
             expires: None,
-            image: None,
+            image: Some(super::super::preview::ImageView {
+                alt: "A map",
+                bytes: 1,
+                caption: Some("C"),
+                credit: None,
+                height: 1,
+                sizes: "100vw".into(),
+                srcset: vec![crate::images::variants::Candidate {
+                    url: "articles/a/map-480.png".into(),
+                    width: 480,
+                }],
+                mime: "image/png",
+                url: "articles/a/map.png",
+                webp_srcset: Vec::new(),
+                width: 2,
+            }),
             notes: &notes,
             permalink: "https://example.org/articles/a/".into(),
             reading_minutes: 1,
