@@ -3,9 +3,10 @@
 //! Most views are described as `serde_json` values (the `json!` macro reads like the
 //! template it feeds, and the fingerprints hash them); Tera 2 has a value type of its
 //! own. (An article's item, made for every card, is a struct serialised straight
-//! into Tera's values and hashed as it is: `Views::make`.) Converting through serde (`Context::from_serialize`) walked every value with
-//! a serializer and was half of all instructions of a build; this walk moves each
-//! value across instead. Strings become Tera's shared strings, so what is made once
+//! into Tera's values and hashed as it is: `Views::make`.) Converting whole contexts
+//! through serde (`Context::from_serialize`) walked every value with a serializer and
+//! was half of all instructions of a build; this walk moves each value across
+//! instead. Strings become Tera's shared strings, so what is made once
 //! (the `site` view, each article's list entry and body) is shared by every page
 //! that shows it, not copied.
 
