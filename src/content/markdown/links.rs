@@ -100,14 +100,19 @@ pub(super) fn resolve_links<'a>(
 /// file: relative, with no scheme (`tel:b.md` and `https://x/b.md` are left as
 /// written).
 pub(super) fn markdown_target(dest: &str) -> Option<(&str, &str)> {
-    if dest.starts_with('/') || dest.starts_with('#') || url::Url::parse(dest).is_ok() {
-        return None;
-    }
     let (file, fragment) = match dest.find('#') {
         Some(i) => dest.split_at(i),
         None => (dest, ""),
     };
-    file.ends_with(".md").then_some((file, fragment))
+    // Most links are to no `.md` file: those are not parsed as URLs at all.
+    if !file.ends_with(".md")
+        || dest.starts_with('/')
+        || dest.starts_with('#')
+        || url::Url::parse(dest).is_ok()
+    {
+        return None;
+    }
+    Some((file, fragment))
 }
 
 /// Joins a relative link (percent-encoded as written) to the content folder it was
