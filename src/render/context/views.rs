@@ -187,6 +187,11 @@ pub struct Views {
     pub(super) entry_hashes: Vec<u64>,
     /// Each article's [`LIST_FIELDS`] ([`super::cards::list_values`]).
     pub(super) list_values: Vec<[tera::Value; 4]>,
+    /// A session's list entries of each article, made when a list first shows them:
+    /// as lists without a part left out show them, and as editions do
+    /// ([`DAY_PART`]). Empty in a one-off build, which makes each anew rather than
+    /// hold them all (400 bytes an article) for a few lists each.
+    pub(super) entries: Vec<[std::sync::OnceLock<tera::Value>; 2]>,
     /// Each term's name, hashed, by taxonomy.
     pub(super) name_hashes: Vec<Vec<u64>>,
     /// Each article's page's view of its terms and preview, hashed
@@ -351,6 +356,11 @@ impl Views {
                 .par_iter()
                 .map(super::cards::list_values)
                 .collect(),
+            entries: if hashing {
+                site.articles.iter().map(|_| Default::default()).collect()
+            } else {
+                Vec::new()
+            },
             name_hashes,
             article_hashes: Vec::new(),
             doc_hashes: Vec::new(),
@@ -490,6 +500,9 @@ impl Views {
             self.item_hashes[i] = cached.hash;
             self.entry_hashes[i] = cached.entry_hash;
             self.list_values[i] = super::cards::list_values(a);
+            if let Some(kept) = self.entries.get_mut(i) {
+                *kept = Default::default();
+            }
             if self.hashing {
                 self.article_hashes[i] = super::preview::article_hash(site, i);
                 self.doc_hashes[i] = super::search::doc_hash(site, i);
