@@ -186,8 +186,11 @@ impl Update {
             self.stage(rel, write)?;
             return Ok(true);
         }
-        let mut hasher = manifest::Hasher::default();
+        // Buffered: a list's page comes in thousands of pieces of a card each, and
+        // the hash takes each far faster in blocks.
+        let mut hasher = io::BufWriter::with_capacity(64 * 1024, manifest::Hasher::default());
         write(&mut hasher)?;
+        let hasher = hasher.into_inner().map_err(|e| e.into_error())?;
         self.offer(rel, hasher.digest(), hasher.len, write)
     }
 
@@ -282,12 +285,18 @@ impl Update {
             }
             other => other?,
         };
-        let mut tee = Tee {
-            out: io::BufWriter::with_capacity(64 * 1024, file),
-            hasher: manifest::Hasher::default(),
-        };
-        write(&mut tee)?;
-        let file = tee.out.into_inner().map_err(|e| e.into_error())?;
+        // The buffer before the hash, so that both the hash and the file take the
+        // thousands of small pieces of a list's page in blocks.
+        let mut out = io::BufWriter::with_capacity(
+            64 * 1024,
+            Tee {
+                out: file,
+                hasher: manifest::Hasher::default(),
+            },
+        );
+        write(&mut out)?;
+        let tee = out.into_inner().map_err(|e| e.into_error())?;
+        let file = tee.out;
         // The stamp the file keeps once moved into place: a rename changes neither.
         let stamp = Stamp::of(&file.metadata()?);
         let hash = tee.hasher.digest();
