@@ -226,6 +226,14 @@ impl Date {
         }
     }
 
+    /// What the date's text is made of, for a fingerprint to hash: the instant, its
+    /// offset and whether it has a time. The date's own hash (chrono's) is the
+    /// instant's alone, and the same instant written at another offset shows another
+    /// day, time or text.
+    pub fn as_written_key(&self) -> (DateTime<FixedOffset>, i32, bool) {
+        (self.at, self.at.offset().local_minus_utc(), self.has_time)
+    }
+
     /// The calendar day as written (in the date's own offset): `2017-07-06`.
     pub fn day(&self) -> NaiveDate {
         self.at.date_naive()

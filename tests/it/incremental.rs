@@ -238,6 +238,17 @@ fn every_edit_gives_what_a_full_build_gives() {
     desk.step("an update's offset", std::slice::from_ref(&p));
     let p = desk.edit(names, "2017-07-13T11:00:00+02:00", "2017-07-13T09:00:00Z");
     desk.step("and back", std::slice::from_ref(&p));
+    // The same for the publication date, which many more pages show.
+    let p = desk.edit(names, "date: 2017-07-12\n", "date: 2017-07-12T08:00:00Z\n");
+    desk.step("a time of publication", std::slice::from_ref(&p));
+    let p = desk.edit(names, "2017-07-12T08:00:00Z", "2017-07-12T10:00:00+02:00");
+    desk.step("its offset", std::slice::from_ref(&p));
+    let p = desk.edit(
+        names,
+        "date: 2017-07-12T10:00:00+02:00\n",
+        "date: 2017-07-12\n",
+    );
+    desk.step("a day again", std::slice::from_ref(&p));
     let p = desk.edit(
         names,
         "updated: 2017-07-13T09:00:00Z\n",

@@ -12,8 +12,8 @@
 
 use super::tera_value::from_json;
 use super::values::{
-    lastmod, mentioned, neighbours, paginator, period_label, period_view, profile_view, rebase,
-    taxonomy_view,
+    last_change, lastmod, mentioned, neighbours, paginator, period_label, period_view,
+    profile_view, rebase, taxonomy_view,
 };
 use super::views::{item_with, term_link, Views};
 use crate::config::FeedFormat;
@@ -276,7 +276,7 @@ impl Part {
                         PageKind::Article(i) => site.articles[i].slug.hash(h),
                         _ => p.url(site).hash(h),
                     }
-                    lastmod(site, p).hash(h);
+                    last_change(site, p).map(|d| d.as_written_key()).hash(h);
                 }
             }
             Part::Redirect(i) => {
@@ -292,7 +292,8 @@ impl Part {
             }
             Part::Withdrawn(i) => {
                 let a = &site.withdrawn[i];
-                (&a.slug, &a.front.title, a.front.date, &a.front.withdrawn).hash(h);
+                let date = a.front.date.as_written_key();
+                (&a.slug, &a.front.title, date, &a.front.withdrawn).hash(h);
                 a.front.corrections.hash(h);
             }
             Part::Corrections | Part::CorrectionsFeed(_) => {
@@ -308,13 +309,14 @@ impl Part {
                     let item = views.item_hashes.get(entry.article).copied();
                     let a = notice.article;
                     (item.unwrap_or_default(), &a.slug, &a.front.title).hash(h);
-                    (notice.withdrawn, notice.date, notice.html).hash(h);
+                    let date = notice.date.as_written_key();
+                    (notice.withdrawn, date, notice.html).hash(h);
                 }
             }
             Part::NewsSitemap => {
                 for i in crate::render::sitemap::news_articles(site) {
                     let a = &site.articles[i];
-                    (&a.slug, &a.front.title, a.front.date).hash(h);
+                    (&a.slug, &a.front.title, a.front.date.as_written_key()).hash(h);
                 }
             }
             Part::SitemapIndex => {

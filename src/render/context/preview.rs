@@ -140,9 +140,8 @@ pub(super) fn article_hash(site: &Site, i: usize) -> u64 {
             (&image.url, image.width, image.height, image.mime, &lead.alt)
         })
         .hash(&mut h);
-    // A date's own hash leaves out its offset, which its text shows.
     for date in [a.front.date, a.modified()] {
-        (date, date.at.offset().local_minus_utc()).hash(&mut h);
+        date.as_written_key().hash(&mut h);
     }
     a.summary.hash(&mut h);
     for kind in [

@@ -3,6 +3,7 @@
 
 use crate::model::archive::month_name;
 use crate::model::article::Article;
+use crate::model::date::Date;
 use crate::model::site::Site;
 use crate::model::taxonomy::{TaxonomyKind, Term};
 use crate::render::plan::PageKind;
@@ -92,10 +93,16 @@ pub fn terms<'a>(
 /// its list last gained an article (every page of it shifts) or an article it shows
 /// was updated; any other page when the site last gained an article.
 pub(super) fn lastmod(site: &Site, kind: PageKind) -> Option<String> {
+    last_change(site, kind).map(|date| date.as_written())
+}
+
+/// The date [`lastmod`] writes: what a sitemap's fingerprint hashes, for each of
+/// its thousands of pages, rather than the text made of it.
+pub(super) fn last_change(site: &Site, kind: PageKind) -> Option<Date> {
     if kind == PageKind::Corrections {
         // The newest correction, else the site's newest article.
         if let Some(&entry) = site.corrections.first() {
-            return Some(site.notice(entry).date.as_written());
+            return Some(site.notice(entry).date);
         }
     }
     let first = newest(site, kind)?;
@@ -112,7 +119,7 @@ pub(super) fn lastmod(site: &Site, kind: PageKind) -> Option<String> {
             latest = modified;
         }
     }
-    Some(latest.as_written())
+    Some(latest)
 }
 
 /// The newest article a page shows (articles are kept newest first): its own for an
