@@ -1,6 +1,6 @@
 //! Save-to-reloaded latency of `briefing serve`: the time from writing an article to
-//! the server sending its new page, through the real binary (watcher, debounce,
-//! incremental build, server).
+//! a page open in a browser having its new version, through the real binary
+//! (watcher, debounce, incremental build, the live-reload event, one request).
 //!
 //! cargo build --release && cargo run --release --example reload_latency -- SITE [EDITS] [body|title]
 //!
@@ -71,10 +71,15 @@ fn main() {
         } else {
             format!("{}\n\n{marker}.\n", text.trim_end())
         };
+        // As a browser's page waits: on the live-reload events, then one request.
+        // (Asking for the page again and again instead kept one of this machine's
+        // two cores busy answering while the server rebuilt.)
+        let mut events = Events::open(&host);
         let start = Instant::now();
         std::fs::write(file, edited).expect("writable");
         let path = format!("/articles/{slug}/");
         loop {
+            events.next_reload();
             if get(&host, &path).contains(&marker) {
                 break;
             }
@@ -156,6 +161,47 @@ fn retitle(text: &str, marker: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
         + "\n"
+}
+
+/// A stream of the server's live-reload events, as a page's script opens it.
+struct Events {
+    lines: BufReader<TcpStream>,
+}
+
+impl Events {
+    /// Opens the stream and reads its first event (the build the server is at).
+    fn open(host: &str) -> Events {
+        let mut stream = TcpStream::connect(host).expect("the server listens");
+        write!(
+            stream,
+            "GET /__briefing/events HTTP/1.1\r\nHost: {host}\r\n\r\n"
+        )
+        .expect("a request");
+        let mut events = Events {
+            lines: BufReader::new(stream),
+        };
+        events.next("generation");
+        events
+    }
+
+    /// Waits for the next `reload`: a build finished.
+    fn next_reload(&mut self) {
+        self.next("reload");
+    }
+
+    fn next(&mut self, name: &str) {
+        let wanted = format!("event: {name}");
+        let mut line = String::new();
+        loop {
+            line.clear();
+            let read = self.lines.read_line(&mut line).expect("the stream is open");
+            assert!(read > 0, "the event stream ended");
+            // Chunked: the event's lines come between the chunks' sizes.
+            if line.trim_end() == wanted {
+                return;
+            }
+        }
+    }
 }
 
 fn get(host: &str, path: &str) -> String {

@@ -54,7 +54,10 @@ fn main() {
         let file = &files[(i * 7919) % files.len()];
         let mut text = std::fs::read_to_string(file).expect("readable");
         if title {
-            text = retitle(&text, &format!("Retitled for probe {i}"));
+            // A title no run has given before: the site keeps the edits, and a
+            // title a file already has would change nothing.
+            let run = std::process::id();
+            text = retitle(&text, &format!("Retitled for probe {run}-{i}"));
         } else {
             text.push_str(&format!("\nProbe sentence {i}.\n"));
         }
