@@ -190,7 +190,7 @@ pub struct Views {
     /// A session's list entries of each article, made when a list first shows them:
     /// as lists without a part left out show them, and as editions do
     /// ([`DAY_PART`]). Empty in a one-off build, which makes each anew rather than
-    /// hold them all (400 bytes an article) for a few lists each.
+    /// hold them all (10 MB at 10,000 articles) for a few lists each.
     pub(super) entries: Vec<[std::sync::OnceLock<tera::Value>; 2]>,
     /// Each term's name, hashed, by taxonomy.
     pub(super) name_hashes: Vec<Vec<u64>>,
@@ -356,7 +356,8 @@ impl Views {
                 .par_iter()
                 .map(super::cards::list_values)
                 .collect(),
-            entries: if hashing {
+            // A session's views are given its cache of cards.
+            entries: if cache.is_some() {
                 site.articles.iter().map(|_| Default::default()).collect()
             } else {
                 Vec::new()
