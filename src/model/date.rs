@@ -5,12 +5,28 @@ pub use chrono_tz::Tz;
 use std::fmt;
 
 /// When something was published, as written: a day, or an instant with its offset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+/// Two dates are equal, and hash alike, when they are written alike: the same instant
+/// at another offset is another date.
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub struct Date {
     /// The instant; a bare day is midnight UTC.
     pub at: DateTime<FixedOffset>,
     /// Whether the source gave a time of day.
     pub has_time: bool,
+}
+
+impl PartialEq for Date {
+    fn eq(&self, other: &Date) -> bool {
+        self.as_written_key() == other.as_written_key()
+    }
+}
+
+impl Eq for Date {}
+
+impl std::hash::Hash for Date {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.as_written_key().hash(h);
+    }
 }
 
 /// Why a time without an offset is refused where the site has no `timezone`.
@@ -226,11 +242,12 @@ impl Date {
         }
     }
 
-    /// What the date's text is made of, for a fingerprint to hash: the instant, its
-    /// offset and whether it has a time. The date's own hash (chrono's) is the
-    /// instant's alone, and the same instant written at another offset shows another
-    /// day, time or text.
-    pub fn as_written_key(&self) -> (DateTime<FixedOffset>, i32, bool) {
+    /// What the date's text is made of: the instant, its offset and whether it has a
+    /// time. What dates are compared and hashed by: chrono compares and hashes an
+    /// instant alone, and the same instant written at another offset shows another
+    /// day, time or text (and can fall in another edition), so a front matter or a
+    /// fingerprint that saw only the instant missed the change.
+    fn as_written_key(&self) -> (DateTime<FixedOffset>, i32, bool) {
         (self.at, self.at.offset().local_minus_utc(), self.has_time)
     }
 
@@ -292,6 +309,29 @@ pub fn iso_day(day: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_is_equal_and_hashes_alike_only_when_written_alike() {
+        use std::hash::{BuildHasher, RandomState};
+        let hashes = RandomState::new();
+        let [utc, paris, again] = [
+            "2017-07-12T23:30:00Z",
+            "2017-07-13T01:30:00+02:00",
+            "2017-07-12T23:30:00+00:00",
+        ]
+        .map(|text| Date::parse(text).unwrap());
+        // The same instant, written at another offset: another day as written.
+        assert_eq!(utc.at, paris.at);
+        assert_ne!(utc, paris);
+        assert_ne!(hashes.hash_one(utc), hashes.hash_one(paris));
+        assert_eq!(utc, again);
+        assert_eq!(hashes.hash_one(utc), hashes.hash_one(again));
+        // A day is not the midnight written with a time.
+        assert_ne!(
+            Date::parse("2017-07-12").unwrap(),
+            Date::parse("2017-07-12T00:00:00Z").unwrap()
+        );
+    }
 
     #[test]
     fn iso_days_are_written_as_chrono_writes_them() {

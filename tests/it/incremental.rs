@@ -238,14 +238,15 @@ fn every_edit_gives_what_a_full_build_gives() {
     desk.step("an update's offset", std::slice::from_ref(&p));
     let p = desk.edit(names, "2017-07-13T11:00:00+02:00", "2017-07-13T09:00:00Z");
     desk.step("and back", std::slice::from_ref(&p));
-    // The same for the publication date, which many more pages show.
-    let p = desk.edit(names, "date: 2017-07-12\n", "date: 2017-07-12T08:00:00Z\n");
+    // The same for the publication date, which many more pages show: at this offset
+    // the same instant falls on the next day, so its edition and month change too.
+    let p = desk.edit(names, "date: 2017-07-12\n", "date: 2017-07-12T23:30:00Z\n");
     desk.step("a time of publication", std::slice::from_ref(&p));
-    let p = desk.edit(names, "2017-07-12T08:00:00Z", "2017-07-12T10:00:00+02:00");
+    let p = desk.edit(names, "2017-07-12T23:30:00Z", "2017-07-13T01:30:00+02:00");
     desk.step("its offset", std::slice::from_ref(&p));
     let p = desk.edit(
         names,
-        "date: 2017-07-12T10:00:00+02:00\n",
+        "date: 2017-07-13T01:30:00+02:00\n",
         "date: 2017-07-12\n",
     );
     desk.step("a day again", std::slice::from_ref(&p));

@@ -276,7 +276,7 @@ impl Part {
                         PageKind::Article(i) => site.articles[i].slug.hash(h),
                         _ => p.url(site).hash(h),
                     }
-                    last_change(site, p).map(|d| d.as_written_key()).hash(h);
+                    last_change(site, p).hash(h);
                 }
             }
             Part::Redirect(i) => {
@@ -292,8 +292,7 @@ impl Part {
             }
             Part::Withdrawn(i) => {
                 let a = &site.withdrawn[i];
-                let date = a.front.date.as_written_key();
-                (&a.slug, &a.front.title, date, &a.front.withdrawn).hash(h);
+                (&a.slug, &a.front.title, a.front.date, &a.front.withdrawn).hash(h);
                 a.front.corrections.hash(h);
             }
             Part::Corrections | Part::CorrectionsFeed(_) => {
@@ -309,19 +308,22 @@ impl Part {
                     let item = views.item_hashes.get(entry.article).copied();
                     let a = notice.article;
                     (item.unwrap_or_default(), &a.slug, &a.front.title).hash(h);
-                    let date = notice.date.as_written_key();
-                    (notice.withdrawn, date, notice.html).hash(h);
+                    (notice.withdrawn, notice.date, notice.html).hash(h);
                 }
             }
             Part::NewsSitemap => {
                 for i in crate::render::sitemap::news_articles(site) {
                     let a = &site.articles[i];
-                    (&a.slug, &a.front.title, a.front.date.as_written_key()).hash(h);
+                    (&a.slug, &a.front.title, a.front.date).hash(h);
                 }
             }
             Part::SitemapIndex => {
                 for n in 1..=plan::sitemap_parts(site) {
-                    sitemap_newest(site, n).hash(h);
+                    // Its `lastmod` is the newest article's date, which can change
+                    // while the article stays the newest.
+                    sitemap_newest(site, n)
+                        .map(|i| site.articles[i].front.date)
+                        .hash(h);
                 }
             }
             Part::SearchIndex(file) => super::search::hash(views, site, file, h),

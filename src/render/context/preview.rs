@@ -141,7 +141,7 @@ pub(super) fn article_hash(site: &Site, i: usize) -> u64 {
         })
         .hash(&mut h);
     for date in [a.front.date, a.modified()] {
-        date.as_written_key().hash(&mut h);
+        date.hash(&mut h);
     }
     a.summary.hash(&mut h);
     for kind in [
