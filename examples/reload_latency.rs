@@ -172,6 +172,11 @@ impl Events {
     /// Opens the stream and reads its first event (the build the server is at).
     fn open(host: &str) -> Events {
         let mut stream = TcpStream::connect(host).expect("the server listens");
+        // The server writes a comment every 15 s on a quiet stream: a read that
+        // waits longer means it is gone.
+        stream
+            .set_read_timeout(Some(Duration::from_secs(60)))
+            .expect("a timeout");
         write!(
             stream,
             "GET /__briefing/events HTTP/1.1\r\nHost: {host}\r\n\r\n"
@@ -189,17 +194,29 @@ impl Events {
         self.next("reload");
     }
 
+    /// Reads events until `name`; a build that failed (`problem`, `unbuilt`) or a
+    /// minute without one ends the run.
     fn next(&mut self, name: &str) {
         let wanted = format!("event: {name}");
+        let deadline = Instant::now() + Duration::from_secs(60);
         let mut line = String::new();
         loop {
             line.clear();
-            let read = self.lines.read_line(&mut line).expect("the stream is open");
+            let read = self
+                .lines
+                .read_line(&mut line)
+                .expect("an event within a minute");
             assert!(read > 0, "the event stream ended");
             // Chunked: the event's lines come between the chunks' sizes.
-            if line.trim_end() == wanted {
+            let line = line.trim_end();
+            if line == wanted {
                 return;
             }
+            assert!(
+                line != "event: problem" && line != "event: unbuilt",
+                "the site did not build; run `briefing build` on it to see why"
+            );
+            assert!(Instant::now() < deadline, "no {name} event within a minute");
         }
     }
 }

@@ -102,6 +102,19 @@ struct Entry<'a> {
     url: &'a tera::Value,
 }
 
+/// An entry: `card`, the place of a card, and `values`, an article's
+/// [`LIST_FIELDS`](super::views::LIST_FIELDS) in that order.
+fn entry(card: &str, values: &[tera::Value; 4]) -> tera::Value {
+    let [title, url, date, datetime] = values;
+    tera::Value::from_serializable(&Entry {
+        card,
+        date,
+        datetime,
+        title,
+        url,
+    })
+}
+
 /// The list entries that a list's template shows in place of its cards.
 impl Views {
     /// The list entries of articles `ids`: each the place of its `card` (the
@@ -139,14 +152,7 @@ impl Views {
             Some(key) => format!("{CARD_OPEN}{i}{PART_OPEN}{key}{CARD_CLOSE}"),
             None => format!("{CARD_OPEN}{i}{CARD_CLOSE}"),
         };
-        let [title, url, date, datetime] = &self.list_values[i];
-        tera::Value::from_serializable(&Entry {
-            card: &card,
-            date,
-            datetime,
-            title,
-            url,
-        })
+        entry(&card, &self.list_values[i])
     }
 
     /// Articles `ids` (newest first) grouped by day; their cards leave out the date
@@ -234,23 +240,14 @@ mod tests {
             .iter()
             .map(|f| tera::Value::from(format!("the {f}")))
             .collect();
-        // The order `Views::make_entry` takes them in.
-        let [title, url, date, datetime] = &values[..] else {
-            panic!("four list fields")
-        };
-        let entry = tera::Value::from_serializable(&Entry {
-            card: "place",
-            date,
-            datetime,
-            title,
-            url,
-        });
+        let entry = entry("place", &values.try_into().unwrap());
         let map = entry.as_map().unwrap();
         let keys: Vec<&str> = map.keys().map(|k| k.as_str().unwrap()).collect();
         let mut expected = vec!["card"];
         expected.extend(LIST_FIELDS);
         expected.sort_unstable();
         assert_eq!(keys, expected);
+        assert_eq!(map[&tera::value::Key::Str("card")].as_str(), Some("place"));
         for field in LIST_FIELDS {
             assert_eq!(
                 map[&tera::value::Key::Str(field)].as_str(),
