@@ -80,7 +80,7 @@ fn make_edition(views: &Views, site: &Site, d: usize) -> tera::Value {
                     .unwrap_or_default();
                 fields.push(("content", tera::Value::from(content)));
             }
-            item_with(site, a, fields)
+            item_with(views, site, a, fields)
         })
         .collect();
     let preheader = e

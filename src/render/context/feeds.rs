@@ -164,6 +164,7 @@ pub(super) fn articles(
 /// corrections, each an entry titled after its article and linking to the
 /// correction on it, its text as `summary` (plain) and `content` (HTML).
 pub(super) fn corrections(
+    views: &Views,
     site: &Site,
     kind: PageKind,
     format: FeedFormat,
@@ -197,6 +198,7 @@ pub(super) fn corrections(
                 }));
             }
             item_with(
+                views,
                 site,
                 a,
                 vec![

@@ -384,7 +384,7 @@ impl Part {
                     ("related", views.items(&site.related[i], None)),
                     ("story_so_far", super::story::so_far(site, i)),
                 ];
-                put("article", item_with(site, a, fields));
+                put("article", item_with(views, site, a, fields));
                 put("json_ld", tera::Value::from(jsonld::article(site, i)));
             }
             Part::Terms(k) => {
@@ -550,7 +550,7 @@ impl Part {
                 put("corrections", from_json(Value::Array(log)));
             }
             Part::CorrectionsFeed(format) => {
-                let (feed, entries) = super::feeds::corrections(site, kind, format);
+                let (feed, entries) = super::feeds::corrections(views, site, kind, format);
                 put("feed", feed);
                 put("entries", entries);
             }

@@ -67,9 +67,17 @@ pub fn terms<'a>(
     kind: TaxonomyKind,
 ) -> impl Iterator<Item = &'a Term> {
     let taxonomy = site.taxonomy(kind);
+    term_ids(site, article, kind)
+        .into_iter()
+        .map(move |i| &taxonomy.terms[i])
+}
+
+/// The indexes in their taxonomy of the terms [`terms`] gives.
+pub(super) fn term_ids(site: &Site, article: &Article, kind: TaxonomyKind) -> Vec<usize> {
+    let taxonomy = site.taxonomy(kind);
     // Looked up when the site was made; an article the site did not make them for (a
     // session's article read again) looks them up here.
-    let unique: Vec<usize> = match article.terms.of(site.id(), kind) {
+    match article.terms.of(site.id(), kind) {
         Some(ids) => ids.iter().map(|&i| i as usize).collect(),
         None => {
             let ids: Vec<usize> = article
@@ -84,8 +92,7 @@ pub fn terms<'a>(
                 .map(|(_, id)| *id)
                 .collect()
         }
-    };
-    unique.into_iter().map(move |i| &taxonomy.terms[i])
+    }
 }
 
 /// When a page last changed, for the sitemap: the newest change among what it

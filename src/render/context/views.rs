@@ -13,7 +13,7 @@ use super::cached::{Cached, Card};
 pub use super::cached::{KeptCard, KeptCards, ViewCache, KEPT_CARD_UNREADABLE};
 use super::feeds::FeedLink;
 use super::tera_value::from_json;
-use super::values::{source_links, terms, SourceLink};
+use super::values::{source_links, term_ids, SourceLink};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::model::article::{Article, KeptHtml, NoteCounts};
@@ -63,6 +63,39 @@ pub struct TermLink<'a> {
     pub url: String,
 }
 
+/// A term as an item links it: its [`TermLink`], made into a Tera value once a build
+/// ([`Views::term_values`]) and cloned (a reference count) by every item that shows
+/// the term, rather than made again for each of the items of a page, an edition, a
+/// feed. It serialises as the link does; it hashes as its name and slug, which make
+/// the rest.
+pub struct ItemLink<'a> {
+    kind: TaxonomyKind,
+    name: &'a str,
+    slug: &'a str,
+    /// The link as a value; made here when the views have none for the term.
+    value: Option<&'a tera::Value>,
+}
+
+impl Serialize for ItemLink<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.value {
+            Some(value) => value.serialize(serializer),
+            None => TermLink {
+                name: self.name,
+                slug: self.slug,
+                url: term_url(self.kind, self.slug),
+            }
+            .serialize(serializer),
+        }
+    }
+}
+
+impl Hash for ItemLink<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        (self.kind, self.name, self.slug).hash(h);
+    }
+}
+
 /// An article as list pages show it.
 ///
 /// Fields in alphabetical order (by the names templates see), here and in every
@@ -71,10 +104,10 @@ pub struct TermLink<'a> {
 #[derive(Serialize, Hash)]
 pub struct ArticleItem<'a> {
     /// Actors named, as term links.
-    pub actors: Vec<TermLink<'a>>,
+    pub actors: Vec<ItemLink<'a>>,
     /// The briefing's writers (its byline), as term links: `authors`, else the site's
     /// `default_author`.
-    pub authors: Vec<TermLink<'a>>,
+    pub authors: Vec<ItemLink<'a>>,
     /// `YYYY-MM-DD`, in the date's own offset.
     pub date: String,
     /// For `<time datetime>` and the `date` filter: `date` when no time was given,
@@ -103,11 +136,11 @@ pub struct ArticleItem<'a> {
     /// after now), `expired` (shown only by `serve` and the flags that include them).
     pub status: &'static str,
     /// The running story it is part of (`story:`), or null.
-    pub story: Option<TermLink<'a>>,
+    pub story: Option<ItemLink<'a>>,
     /// Plain-text summary.
     pub summary: &'a str,
     /// Tags, as term links.
-    pub tags: Vec<TermLink<'a>>,
+    pub tags: Vec<ItemLink<'a>>,
     /// Headline.
     pub title: &'a str,
     /// When it last changed in substance (`updated`), as `datetime` is written, or
@@ -146,11 +179,12 @@ pub const DAY_PART: &str = "day";
 /// The item's fields are declared in key order, so Tera's serializer gives its maps
 /// sorted at every depth, as a JSON object would.
 pub(super) fn item_with(
+    views: &Views,
     site: &Site,
     a: &Article,
     extra: Vec<(&'static str, tera::Value)>,
 ) -> tera::Value {
-    let mut map = tera::Value::from_serializable(&item(site, a))
+    let mut map = tera::Value::from_serializable(&item(&views.term_values, site, a))
         .into_map()
         .unwrap_or_default();
     for (key, value) in extra {
@@ -192,6 +226,9 @@ pub struct Views {
     /// ([`DAY_PART`]). Empty in a one-off build, which makes each anew rather than
     /// hold them all (10 MB at 10,000 articles) for a few lists each.
     pub(super) entries: Vec<[std::sync::OnceLock<tera::Value>; 2]>,
+    /// Each term's link as items show it, by taxonomy: made once, cloned by every
+    /// item ([`ItemLink`]).
+    pub(super) term_values: Vec<Vec<tera::Value>>,
     /// Each term's name, hashed, by taxonomy.
     pub(super) name_hashes: Vec<Vec<u64>>,
     /// Each article's page's view of its terms and preview, hashed
@@ -217,9 +254,23 @@ pub struct Views {
     pub(super) id: u64,
 }
 
-fn term_links<'a>(site: &'a Site, article: &'a Article, kind: TaxonomyKind) -> Vec<TermLink<'a>> {
-    terms(site, article, kind)
-        .map(|t| term_link(kind, t))
+/// The links of the terms `article` names in `kind`, with their values from `values`
+/// ([`Views::term_values`]).
+fn item_links<'a>(
+    values: &'a [Vec<tera::Value>],
+    site: &'a Site,
+    article: &'a Article,
+    kind: TaxonomyKind,
+) -> Vec<ItemLink<'a>> {
+    let terms = &site.taxonomy(kind).terms;
+    term_ids(site, article, kind)
+        .into_iter()
+        .map(|i| ItemLink {
+            kind,
+            name: &terms[i].name,
+            slug: &terms[i].slug,
+            value: values.get(kind as usize).and_then(|v| v.get(i)),
+        })
         .collect()
 }
 
@@ -227,11 +278,35 @@ pub(super) fn term_link(kind: TaxonomyKind, t: &Term) -> TermLink<'_> {
     TermLink {
         name: &t.name,
         slug: &t.slug,
-        url: [kind.key(), "/", &t.slug, "/"].concat(),
+        url: term_url(kind, &t.slug),
     }
 }
 
-fn item<'a>(site: &'a Site, article: &'a Article) -> ArticleItem<'a> {
+/// A term's page, from the site's root: `actors/vladimir-putin/`.
+fn term_url(kind: TaxonomyKind, slug: &str) -> String {
+    [kind.key(), "/", slug, "/"].concat()
+}
+
+/// Each term's [`TermLink`] as a Tera value, by taxonomy (in [`TaxonomyKind::ALL`]'s
+/// order) and index.
+fn term_values(site: &Site) -> Vec<Vec<tera::Value>> {
+    TaxonomyKind::ALL
+        .iter()
+        .map(|&kind| {
+            site.taxonomy(kind)
+                .terms
+                .iter()
+                .map(|t| tera::Value::from_serializable(&term_link(kind, t)))
+                .collect()
+        })
+        .collect()
+}
+
+fn item<'a>(
+    values: &'a [Vec<tera::Value>],
+    site: &'a Site,
+    article: &'a Article,
+) -> ArticleItem<'a> {
     let sources = source_links(site, article);
     let [_, url, date, datetime] = list_fields(article);
     ArticleItem {
@@ -243,10 +318,10 @@ fn item<'a>(site: &'a Site, article: &'a Article) -> ArticleItem<'a> {
         datetime,
         source: sources[0].clone(),
         sources,
-        actors: term_links(site, article, TaxonomyKind::Actors),
-        authors: term_links(site, article, TaxonomyKind::Authors),
-        tags: term_links(site, article, TaxonomyKind::Tags),
-        story: term_links(site, article, TaxonomyKind::Stories)
+        actors: item_links(values, site, article, TaxonomyKind::Actors),
+        authors: item_links(values, site, article, TaxonomyKind::Authors),
+        tags: item_links(values, site, article, TaxonomyKind::Tags),
+        story: item_links(values, site, article, TaxonomyKind::Stories)
             .into_iter()
             .next(),
         summary: &article.summary,
@@ -362,6 +437,7 @@ impl Views {
             } else {
                 Vec::new()
             },
+            term_values: term_values(site),
             name_hashes,
             article_hashes: Vec::new(),
             doc_hashes: Vec::new(),
@@ -536,13 +612,13 @@ impl Views {
     fn lasting_key(&self, site: &Site, a: &Article) -> u128 {
         let mut h = xxhash_rust::xxh3::Xxh3::new();
         self.site_hash.hash(&mut h);
-        item(site, a).hash(&mut h);
+        item(&self.term_values, site, a).hash(&mut h);
         h.digest128()
     }
 
     /// Serialises an article's item and renders its card.
     fn make(&self, site: &Site, templates: &Templates, a: &Article) -> Result<Cached, Diagnostic> {
-        let item = item(site, a);
+        let item = item(&self.term_values, site, a);
         let (mut h, mut e) = (fingerprint::hasher(), fingerprint::hasher());
         if self.hashing {
             item.hash(&mut h);
@@ -586,7 +662,7 @@ impl Views {
         if full_text {
             fields.push(("content", self.body(site, i)));
         }
-        item_with(site, a, fields)
+        item_with(self, site, a, fields)
     }
 }
 
@@ -609,11 +685,22 @@ mod tests {
             }],
             summary: "1 note".into(),
         };
-        let link = || TermLink {
+        // A link the views made, and one they did not: the same value.
+        let made = tera::Value::from_serializable(&TermLink {
             name: "N",
             slug: "n",
             url: "tags/n/".into(),
+        });
+        let link = |value| ItemLink {
+            kind: TaxonomyKind::Tags,
+            name: "N",
+            slug: "n",
+            value,
         };
+        assert_eq!(
+            tera::Value::from_serializable(&link(None)).to_string(),
+            made.to_string()
+        );
         let source = || SourceLink {
             author: None,
             link: Some("https://example.org/"),
@@ -623,8 +710,8 @@ mod tests {
             url: "sources/s/".into(),
         };
         let item = ArticleItem {
-            actors: vec![link()],
-            authors: vec![link()],
+            actors: vec![link(Some(&made))],
+            authors: vec![link(None)],
             date: "2017-07-06".into(),
             datetime: "2017-07-06".into(),
             draft: false,
@@ -654,7 +741,7 @@ mod tests {
             status: "published",
             story: None,
             summary: "",
-            tags: vec![link()],
+            tags: vec![link(Some(&made))],
             title: "A",
             updated: None,
             updated_zone: None,
@@ -663,5 +750,11 @@ mod tests {
         };
         let value = tera::Value::from_serializable(&item);
         assert_eq!(value.to_string(), sorted(value.clone()).to_string());
+        assert!(
+            value
+                .to_string()
+                .contains(r#""tags": [{"name": "N", "slug": "n", "url": "tags/n/"}]"#),
+            "{value}"
+        );
     }
 }
