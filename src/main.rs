@@ -321,9 +321,11 @@ fn serve(cli: &Cli, args: &ServeArgs, now: Option<Now>) -> ExitCode {
         Err(e) => return fatal(&format!("cannot listen: {e}")),
     };
     let url = format!("http://{}/", shown(addr));
+    let parent = preview_parent();
+    briefing::dev::remove_abandoned_previews(&parent);
     let folder = match tempfile::Builder::new()
-        .prefix("briefing-serve-")
-        .tempdir_in(preview_parent())
+        .prefix(&briefing::dev::preview_prefix())
+        .tempdir_in(&parent)
     {
         Ok(f) => f,
         Err(e) => {

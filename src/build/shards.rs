@@ -252,21 +252,13 @@ fn remove_abandoned(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
-    let running = |pid: i32| match rustix::process::Pid::from_raw(pid) {
-        Some(pid) => {
-            // Not ours to signal (another user's): running. Only "no such process"
-            // is taken as gone.
-            rustix::process::test_kill_process(pid).err() != Some(rustix::io::Errno::SRCH)
-        }
-        None => true,
-    };
     for entry in entries.flatten() {
         let name = entry.file_name();
         let pid = name
             .to_str()
             .and_then(|n| n.split_once(".partial-"))
             .and_then(|(_, rest)| rest.split('-').next()?.parse::<i32>().ok());
-        if pid.is_some_and(|pid| !running(pid)) {
+        if pid.is_some_and(|pid| !crate::output::process_running(pid)) {
             let _ = std::fs::remove_file(entry.path());
         }
     }

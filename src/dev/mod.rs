@@ -16,6 +16,37 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender};
 use watch::{Event, Watcher};
 
+/// How the name of `serve`'s output folder begins; the process's id and a random
+/// part follow: `briefing-serve-4242-aB3xYz`.
+pub const PREVIEW_PREFIX: &str = "briefing-serve-";
+
+/// The prefix of this process's preview folder: [`PREVIEW_PREFIX`], its id, a dash.
+pub fn preview_prefix() -> String {
+    format!("{PREVIEW_PREFIX}{}-", std::process::id())
+}
+
+/// Removes from `parent` the preview folders of `serve`s no longer running. One
+/// stopped by Ctrl-C or `kill` removes its own; one killed outright (`kill -9`, the
+/// out-of-memory killer) cannot, and in `/dev/shm` its folder holds memory (300 MB
+/// at 10,000 articles) until the machine restarts. Folders of a running `serve`,
+/// and those named otherwise (an older version's), are left.
+pub fn remove_abandoned_previews(parent: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let pid = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(PREVIEW_PREFIX))
+            .and_then(|rest| rest.split_once('-'))
+            .and_then(|(pid, _)| pid.parse::<i32>().ok());
+        if pid.is_some_and(|pid| !crate::output::process_running(pid)) {
+            let _ = crate::output::remove_tree(&entry.path());
+        }
+    }
+}
+
 /// What the dev loop's caller hears of, as it happens.
 pub trait Hook {
     /// After every build: the first (`first`), then one per batch of changes.
@@ -83,5 +114,40 @@ pub fn live_reload(server: &Server, result: &Result<BuildReport, BuildFailure>, 
             }
         }
         Err(_) => server.problem(problem),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_previews_of_serves_no_longer_running_are_removed() {
+        let parent = tempfile::tempdir().unwrap();
+        // A process that has ended (waited for, so its id is free).
+        let mut ended = std::process::Command::new("true").spawn().unwrap();
+        let gone = ended.id();
+        ended.wait().unwrap();
+        let names = [
+            format!("{PREVIEW_PREFIX}{gone}-aB3xYz"),
+            preview_prefix() + "running",
+            format!("{PREVIEW_PREFIX}m3mTug"),
+            format!("{PREVIEW_PREFIX}{gone}"),
+            format!("notes-{gone}-x"),
+        ];
+        for name in &names {
+            let site = parent.path().join(name).join("site");
+            std::fs::create_dir_all(&site).unwrap();
+            std::fs::write(site.join("index.html"), "<p>preview</p>").unwrap();
+        }
+        remove_abandoned_previews(parent.path());
+        let mut left: Vec<String> = std::fs::read_dir(parent.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        let mut expected = names[1..].to_vec();
+        expected.sort();
+        assert_eq!(left, expected);
     }
 }

@@ -275,6 +275,15 @@ pub fn records_in_parallel<'a, V: Send>(
     Some(records)
 }
 
+/// Whether process `pid` is running. Only "no such process" is taken as gone: one
+/// that is not ours to signal (another user's) is running.
+pub fn process_running(pid: i32) -> bool {
+    match rustix::process::Pid::from_raw(pid) {
+        Some(pid) => rustix::process::test_kill_process(pid).err() != Some(rustix::io::Errno::SRCH),
+        None => true,
+    }
+}
+
 /// Removes a folder and everything in it, its subfolders in parallel: a previous
 /// output of 10,000 articles is 10,000 folders.
 pub fn remove_tree(dir: &Path) -> io::Result<()> {
