@@ -249,19 +249,10 @@ impl<V: Serialize + DeserializeOwned + Send> Store<V> {
 /// 100,000), and each kill left more. Those of a running process (another build of
 /// the site, into another output) are its own, being written.
 fn remove_abandoned(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let pid = name
-            .to_str()
-            .and_then(|n| n.split_once(".partial-"))
-            .and_then(|(_, rest)| rest.split('-').next()?.parse::<i32>().ok());
-        if pid.is_some_and(|pid| !crate::output::process_running(pid)) {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
+    crate::output::remove_left_by_ended(dir, |name| {
+        let (_, rest) = name.split_once(".partial-")?;
+        rest.split('-').next()?.parse().ok()
+    });
 }
 
 impl Fresh {

@@ -31,20 +31,10 @@ pub fn preview_prefix() -> String {
 /// at 10,000 articles) until the machine restarts. Folders of a running `serve`,
 /// and those named otherwise (an older version's), are left.
 pub fn remove_abandoned_previews(parent: &Path) {
-    let Ok(entries) = std::fs::read_dir(parent) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let pid = name
-            .to_str()
-            .and_then(|n| n.strip_prefix(PREVIEW_PREFIX))
-            .and_then(|rest| rest.split_once('-'))
-            .and_then(|(pid, _)| pid.parse::<i32>().ok());
-        if pid.is_some_and(|pid| !crate::output::process_running(pid)) {
-            let _ = crate::output::remove_tree(&entry.path());
-        }
-    }
+    crate::output::remove_left_by_ended(parent, |name| {
+        let (pid, _) = name.strip_prefix(PREVIEW_PREFIX)?.split_once('-')?;
+        pid.parse().ok()
+    });
 }
 
 /// What the dev loop's caller hears of, as it happens.

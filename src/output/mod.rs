@@ -277,10 +277,29 @@ pub fn records_in_parallel<'a, V: Send>(
 
 /// Whether process `pid` is running. Only "no such process" is taken as gone: one
 /// that is not ours to signal (another user's) is running.
-pub fn process_running(pid: i32) -> bool {
+fn process_running(pid: i32) -> bool {
     match rustix::process::Pid::from_raw(pid) {
         Some(pid) => rustix::process::test_kill_process(pid).err() != Some(rustix::io::Errno::SRCH),
         None => true,
+    }
+}
+
+/// Removes what processes no longer running left in `dir`: each entry (a file, or a
+/// folder and all in it) whose name gives, by `pid_of`, the id of a process that is
+/// not running. Those of a running process are its own, in use.
+pub fn remove_left_by_ended(dir: &Path, pid_of: impl Fn(&str) -> Option<i32>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let pid = entry.file_name().to_str().and_then(&pid_of);
+        if pid.is_some_and(|pid| !process_running(pid)) {
+            let path = entry.path();
+            let _ = match entry.file_type() {
+                Ok(t) if t.is_dir() => remove_tree(&path),
+                _ => std::fs::remove_file(&path),
+            };
+        }
     }
 }
 

@@ -20,6 +20,7 @@ pub mod quotes;
 pub mod search;
 mod story;
 pub mod tera_value;
+mod term_links;
 pub mod values;
 pub mod views;
 

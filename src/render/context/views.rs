@@ -13,14 +13,17 @@ use super::cached::{Cached, Card};
 pub use super::cached::{KeptCard, KeptCards, ViewCache, KEPT_CARD_UNREADABLE};
 use super::feeds::FeedLink;
 use super::tera_value::from_json;
-use super::values::{source_links, term_ids, SourceLink};
+pub(super) use super::term_links::term_link;
+pub use super::term_links::TermLink;
+use super::term_links::{item_links, term_values, ItemLink};
+use super::values::{source_links, SourceLink};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::model::article::{Article, KeptHtml, NoteCounts};
 use crate::model::fingerprint;
 use crate::model::fingerprint::Fingerprinter;
 use crate::model::site::Site;
-use crate::model::taxonomy::{TaxonomyKind, Term};
+use crate::model::taxonomy::TaxonomyKind;
 use crate::render::plan::PageKind;
 use crate::render::templates::Templates;
 use crate::text::{PART_BODY, PART_CLOSE, PART_OPEN, ROOT_MARK};
@@ -50,50 +53,6 @@ pub struct SiteView<'a> {
     /// The formats of every feed (`[feeds] formats`), in the order pages link them;
     /// empty when feeds are off.
     pub feeds: Vec<FeedLink>,
-}
-
-/// A link to a term, as articles show it.
-#[derive(Serialize, Hash)]
-pub struct TermLink<'a> {
-    /// Display name (the most used spelling).
-    pub name: &'a str,
-    /// URL segment.
-    pub slug: &'a str,
-    /// Site-relative URL: `actors/vladimir-putin/`.
-    pub url: String,
-}
-
-/// A term as an item links it: its [`TermLink`], made into a Tera value once a build
-/// ([`Views::term_values`]) and cloned (a reference count) by every item that shows
-/// the term, rather than made again for each of the items of a page, an edition, a
-/// feed. It serialises as the link does; it hashes as its name and slug, which make
-/// the rest.
-pub struct ItemLink<'a> {
-    kind: TaxonomyKind,
-    name: &'a str,
-    slug: &'a str,
-    /// The link as a value; made here when the views have none for the term.
-    value: Option<&'a tera::Value>,
-}
-
-impl Serialize for ItemLink<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self.value {
-            Some(value) => value.serialize(serializer),
-            None => TermLink {
-                name: self.name,
-                slug: self.slug,
-                url: term_url(self.kind, self.slug),
-            }
-            .serialize(serializer),
-        }
-    }
-}
-
-impl Hash for ItemLink<'_> {
-    fn hash<H: Hasher>(&self, h: &mut H) {
-        (self.kind, self.name, self.slug).hash(h);
-    }
 }
 
 /// An article as list pages show it.
@@ -252,54 +211,6 @@ pub struct Views {
     /// refreshed: what an edition's value, kept by a thread for its next file, is
     /// made for ([`super::editions::edition`]).
     pub(super) id: u64,
-}
-
-/// The links of the terms `article` names in `kind`, with their values from `values`
-/// ([`Views::term_values`]).
-fn item_links<'a>(
-    values: &'a [Vec<tera::Value>],
-    site: &'a Site,
-    article: &'a Article,
-    kind: TaxonomyKind,
-) -> Vec<ItemLink<'a>> {
-    let terms = &site.taxonomy(kind).terms;
-    term_ids(site, article, kind)
-        .into_iter()
-        .map(|i| ItemLink {
-            kind,
-            name: &terms[i].name,
-            slug: &terms[i].slug,
-            value: values.get(kind as usize).and_then(|v| v.get(i)),
-        })
-        .collect()
-}
-
-pub(super) fn term_link(kind: TaxonomyKind, t: &Term) -> TermLink<'_> {
-    TermLink {
-        name: &t.name,
-        slug: &t.slug,
-        url: term_url(kind, &t.slug),
-    }
-}
-
-/// A term's page, from the site's root: `actors/vladimir-putin/`.
-fn term_url(kind: TaxonomyKind, slug: &str) -> String {
-    [kind.key(), "/", slug, "/"].concat()
-}
-
-/// Each term's [`TermLink`] as a Tera value, by taxonomy (in [`TaxonomyKind::ALL`]'s
-/// order) and index.
-fn term_values(site: &Site) -> Vec<Vec<tera::Value>> {
-    TaxonomyKind::ALL
-        .iter()
-        .map(|&kind| {
-            site.taxonomy(kind)
-                .terms
-                .iter()
-                .map(|t| tera::Value::from_serializable(&term_link(kind, t)))
-                .collect()
-        })
-        .collect()
 }
 
 fn item<'a>(
