@@ -95,10 +95,9 @@ fn main() {
     }
     // Stopped as Ctrl-C stops it, so that it removes its output folder (killed, it
     // cannot, and each run left 300 MB in /dev/shm).
-    let stopped = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .is_ok_and(|s| s.success());
+    let stopped = rustix::process::Pid::from_raw(child.id() as i32).is_some_and(|pid| {
+        rustix::process::kill_process(pid, rustix::process::Signal::INT).is_ok()
+    });
     if !stopped {
         let _ = child.kill();
     }
