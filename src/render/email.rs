@@ -109,7 +109,10 @@ pub fn inline(html: &str) -> Result<String, String> {
 
 /// `text` with every line longer than [`TEXT_WIDTH`] wrapped, its continuation
 /// lines indented as far as its text starts (after a list's `- ` or `1. `). Words are
-/// never broken: a URL longer than a line stays whole.
+/// never broken: a URL longer than a line stays whole. Lines are filled first fit and
+/// broken at spaces (or after a word's hyphen), as mail clients and `fmt -s` do:
+/// optimal fit with Unicode line breaking, `textwrap`'s defaults, cost 4% of a build's
+/// CPU at 100,000 articles for evener right edges.
 pub fn wrap(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     for line in text.lines() {
@@ -133,6 +136,8 @@ pub fn wrap(text: &str) -> String {
         let hang = " ".repeat(indent + marker);
         let options = textwrap::Options::new(TEXT_WIDTH)
             .subsequent_indent(&hang)
+            .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit)
+            .word_separator(textwrap::WordSeparator::AsciiSpace)
             .break_words(false);
         for piece in textwrap::wrap(line, options) {
             out.push_str(piece.trim_end());
