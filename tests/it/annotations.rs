@@ -108,6 +108,18 @@ fn articles_link_actors_show_notes_and_callouts_and_list_related_briefings() {
     assert!(later < meeting, "related briefings are newest first");
 
     let ld = json_ld(&offer);
+    // Keys in the order of their bytes at every level (serde_json's maps sort them):
+    // the JSON-LD is written from structs whose fields keep that order, so a page's
+    // text does not change with how it is made.
+    let text = &offer[offer
+        .find(r#"<script type="application/ld+json">"#)
+        .unwrap()
+        + 35..];
+    let text = &text[..text.find("</script>").unwrap()];
+    assert_eq!(
+        briefing::text::json_html_safe(serde_json::to_string(&ld).unwrap()),
+        text
+    );
     assert_eq!(ld["@type"], "NewsArticle");
     assert_eq!(ld["headline"], "The offer");
     assert_eq!(ld["isBasedOn"]["url"], "https://www.rferl.org/a/offer.html");
