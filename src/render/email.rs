@@ -109,12 +109,12 @@ pub fn inline(html: &str) -> Result<String, String> {
 
 /// `text` with every line longer than [`TEXT_WIDTH`] wrapped, its continuation
 /// lines indented as far as its text starts (after a list's `- ` or `1. `). Words are
-/// never broken: a URL longer than a line stays whole. Lines are filled first fit and
-/// broken at spaces (or after a word's hyphen), as mail clients and `fmt -s` do; a
-/// line in a script written without spaces (Chinese, Japanese, Thai…) is broken where
-/// Unicode's line breaking allows. Optimal fit with Unicode line breaking for every
-/// line, `textwrap`'s defaults, cost 4% of a build's CPU at 100,000 articles for
-/// evener right edges.
+/// never broken, not even at their hyphens: a URL longer than a line stays whole.
+/// Lines are filled first fit and broken at spaces, as mail clients and `fmt -s` do;
+/// Chinese and Japanese, written without spaces, also break between their characters
+/// where Unicode's line breaking allows ([`cjk_words`]). Optimal fit with Unicode line
+/// breaking for every line, `textwrap`'s defaults, cost 4% of a build's CPU at 100,000
+/// articles for evener right edges.
 pub fn wrap(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     for line in text.lines() {
@@ -140,9 +140,10 @@ pub fn wrap(text: &str) -> String {
             .subsequent_indent(&hang)
             .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit)
             .word_separator(match line.chars().any(written_without_spaces) {
-                true => textwrap::WordSeparator::UnicodeBreakProperties,
+                true => textwrap::WordSeparator::Custom(cjk_words),
                 false => textwrap::WordSeparator::AsciiSpace,
             })
+            .word_splitter(textwrap::WordSplitter::NoHyphenation)
             .break_words(false);
         for piece in textwrap::wrap(line, options) {
             out.push_str(piece.trim_end());
@@ -152,18 +153,35 @@ pub fn wrap(text: &str) -> String {
     out
 }
 
-/// Whether `c` is of a script whose words are not parted by spaces, so that a line
-/// may break between its characters: Thai, Lao, Myanmar, Khmer, and the Chinese and
-/// Japanese blocks (ideographs, kana, their punctuation and full-width forms).
+/// Whether `c` is Chinese or Japanese, whose words are not parted by spaces: the
+/// ideographs, kana, their punctuation, full-width and vertical forms. (Thai, Lao,
+/// Khmer and Myanmar need a dictionary to find their breaks, which `textwrap` is
+/// built without: their lines break at their spaces.)
 fn written_without_spaces(c: char) -> bool {
     matches!(c,
-        '\u{0E00}'..='\u{0EFF}'
-        | '\u{1000}'..='\u{109F}'
-        | '\u{1780}'..='\u{17FF}'
-        | '\u{2E80}'..='\u{A4CF}'
+        '\u{2E80}'..='\u{A4CF}'
         | '\u{F900}'..='\u{FAFF}'
+        | '\u{FE10}'..='\u{FE4F}'
         | '\u{FF00}'..='\u{FFEF}'
+        | '\u{1B000}'..='\u{1B16F}'
         | '\u{20000}'..='\u{3FFFF}')
+}
+
+/// The words of a line with Chinese or Japanese in it: its pieces between spaces, and
+/// each piece in those scripts cut again where Unicode's line breaking allows. A piece
+/// with `://` in it is a URL and stays whole (Unicode would break it after a `/`).
+fn cjk_words(line: &str) -> Box<dyn Iterator<Item = textwrap::core::Word<'_>> + '_> {
+    use textwrap::WordSeparator::{AsciiSpace, UnicodeBreakProperties};
+    Box::new(AsciiSpace.find_words(line).flat_map(|piece| {
+        if piece.word.contains("://") || !piece.word.chars().any(written_without_spaces) {
+            return vec![piece];
+        }
+        let mut parts: Vec<_> = UnicodeBreakProperties.find_words(piece.word).collect();
+        if let Some(last) = parts.last_mut() {
+            last.whitespace = piece.whitespace;
+        }
+        parts
+    }))
 }
 
 fn unicode_width(s: &str) -> usize {
@@ -307,25 +325,30 @@ mod tests {
 
     #[test]
     fn lines_break_at_spaces_or_between_ideographs() {
-        // Latin text breaks only at its spaces, first fit: a URL stays whole, and a line
-        // takes every word that fits.
-        let url = format!("https://example.org/{}", "a/".repeat(40));
-        let line = format!("{} {url} end", "word ".repeat(12).trim_end());
-        let wrapped = wrap(&line);
-        assert_eq!(
-            wrapped,
-            format!("{}\n{url}\nend\n", "word ".repeat(12).trim_end())
-        );
+        // Latin text breaks only at its spaces, first fit: a URL stays whole, even at
+        // its hyphens, and a line takes every word that fits.
+        let url = "https://www.example-news.org/articles/southwest-ceasefire-talks-resume-in-amman-after-weeks/";
+        let words = "word ".repeat(12);
+        let wrapped = wrap(&format!("{words}{url} end"));
+        assert_eq!(wrapped, format!("{}\n{url}\nend\n", words.trim_end()));
+        let wrapped = wrap(&format!("[12] {words}{url}"));
+        assert_eq!(wrapped, format!("[12] {}\n     {url}\n", words.trim_end()));
         // A Japanese sentence of 60 characters (120 columns) has no space: it breaks
-        // between characters, each line within 72 columns.
+        // between characters, first fit (36 characters, 72 columns, then the rest).
         let japanese = "日本語の文章".repeat(10);
         let wrapped = wrap(&japanese);
         let lines: Vec<&str> = wrapped.lines().collect();
         assert_eq!(lines.len(), 2, "{wrapped}");
+        assert_eq!(lines[0].chars().count(), 36, "{wrapped}");
+        assert_eq!(lines.concat(), japanese);
+        // A URL among Japanese stays whole.
+        let wrapped = wrap(&format!("{japanese} {url} {japanese}"));
+        assert!(wrapped.lines().any(|l| l == url), "{wrapped}");
         assert!(
-            lines.iter().all(|l| unicode_width(l) <= TEXT_WIDTH),
+            wrapped
+                .lines()
+                .all(|l| l == url || unicode_width(l) <= TEXT_WIDTH),
             "{wrapped}"
         );
-        assert_eq!(lines.concat(), japanese);
     }
 }
