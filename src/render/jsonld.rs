@@ -292,6 +292,77 @@ fn script_safe(v: &impl Serialize) -> String {
 mod tests {
     use super::*;
 
+    /// Every field of every shape filled: written, each map's keys are in their bytes'
+    /// order at every level, as `serde_json`'s sorted maps wrote them before.
+    #[test]
+    fn every_shape_writes_its_keys_in_order() {
+        let thing = || Thing {
+            kind: "Person",
+            alternate_name: &[],
+            description: Some("Minister"),
+            name: "A",
+            same_as: vec!["https://www.wikidata.org/wiki/Q1".into()],
+            url: "https://example.org/actors/a/".into(),
+        };
+        let aliases = ["B".to_string()];
+        let organization = || Organization {
+            kind: "Organization",
+            logo: Some(json!({ "@type": "ImageObject", "url": "https://example.org/l.png" })),
+            name: "Desk",
+            url: Some("https://example.org/".into()),
+        };
+        let work = || CreativeWork {
+            kind: "CreativeWork",
+            author: Some(Person {
+                kind: "Person",
+                name: "C",
+            }),
+            date_published: Some("2017-07-09".into()),
+            publisher: organization(),
+            url: Some("https://www.reuters.com/a"),
+        };
+        let data = NewsArticle {
+            context: "https://schema.org",
+            kind: "NewsArticle",
+            about: vec![Thing {
+                alternate_name: &aliases,
+                ..thing()
+            }],
+            author: OneOrMany::Many(vec![thing(), thing()]),
+            correction: vec![Correction {
+                kind: "CorrectionComment",
+                date_published: "2017-07-10".into(),
+                text: "Fixed.",
+            }],
+            date_modified: "2017-07-10".into(),
+            date_published: "2017-07-09".into(),
+            headline: "H",
+            image: Some(json!({ "@type": "ImageObject", "caption": "c", "url": "u" })),
+            in_language: "en",
+            is_based_on: OneOrMany::Many(vec![work(), work()]),
+            keywords: vec!["k"],
+            main_entity_of_page: "https://example.org/articles/h/",
+            mentions: vec![thing()],
+            publisher: organization(),
+            url: "https://example.org/articles/h/",
+            word_count: 600,
+        };
+        let written = script_safe(&data);
+        let sorted: Value = serde_json::from_str(&written).unwrap();
+        assert_eq!(script_safe(&sorted), written);
+        // The optional fields are all there, so their places were checked.
+        for key in [
+            "alternateName",
+            "description",
+            "sameAs",
+            "logo",
+            "correction",
+            "image",
+        ] {
+            assert!(written.contains(&format!("\"{key}\":")), "{key}: {written}");
+        }
+    }
+
     #[test]
     fn script_safe_json_cannot_close_the_script() {
         let s = script_safe(&json!({ "headline": "</script><b>&" }));
